@@ -1,0 +1,57 @@
+// Package config reads the studio's configuration: environment first, flags
+// override. See ARCHITECTURE.md §3 and the README's configuration table.
+package config
+
+import "time"
+
+// Config is the whole configuration of a `shoot` process.
+type Config struct {
+	Addr        string // SHOOT_ADDR, --addr; default 127.0.0.1:8080
+	DataDir     string // SHOOT_DATA_DIR, --data-dir; default ./data
+	DatabaseURL string // SHOOT_DATABASE_URL, --database-url; default sqlite file <data-dir>/shoot.db
+	BlobURL     string // SHOOT_BLOB_URL, --blob-url; default file://<data-dir>/blobs
+	Environment string // SHOOT_ENV; default "development"
+	LogFormat   string // SHOOT_LOG_FORMAT: text or json
+	LogLevel    string // SHOOT_LOG_LEVEL: debug, info, warn, error
+
+	CORSOrigins []string // SHOOT_CORS_ORIGINS, comma list; "*" allowed; none by default
+
+	ImageProvider string // SHOOT_IMAGE_PROVIDER: studio | fal (default fal if FAL_KEY set)
+	VideoProvider string // SHOOT_VIDEO_PROVIDER: studio | kling | fal (default kling if Kling keys set)
+	Director      string // SHOOT_DIRECTOR: rules | claude (default claude if ANTHROPIC_API_KEY set)
+
+	FALKey          string // FAL_KEY or FAL_KEY_FILE
+	KlingAccessKey  string // KLING_ACCESS_KEY or KLING_ACCESS_KEY_FILE
+	KlingSecretKey  string // KLING_SECRET_KEY or KLING_SECRET_KEY_FILE
+	AnthropicAPIKey string // ANTHROPIC_API_KEY or ANTHROPIC_API_KEY_FILE
+
+	FALQueueURL      string // SHOOT_FAL_QUEUE_URL; default https://queue.fal.run
+	FALRestURL       string // SHOOT_FAL_REST_URL; default https://rest.alpha.fal.ai
+	KlingBaseURL     string // SHOOT_KLING_BASE_URL; default https://api-singapore.klingai.com
+	AnthropicBaseURL string // ANTHROPIC_BASE_URL; default the SDK's
+
+	FALImageModel string // SHOOT_FAL_IMAGE_MODEL; default fal-ai/nano-banana-pro
+	FALEditModel  string // SHOOT_FAL_EDIT_MODEL; default fal-ai/nano-banana-pro/edit
+	FALVideoModel string // SHOOT_FAL_VIDEO_MODEL; default a FAL Kling image-to-video endpoint with end frames
+	KlingModel    string // SHOOT_KLING_MODEL; default a model that supports image_tail
+	KlingMode     string // SHOOT_KLING_MODE: std | pro; default pro
+	ClaudeModel   string // SHOOT_CLAUDE_MODEL; default a current Sonnet
+
+	ClipConcurrency int     // SHOOT_CLIP_CONCURRENCY; default 5
+	MaxCostUSD      float64 // SHOOT_MAX_COST_USD; 0 = no per-session budget
+	MaxTurns        int     // SHOOT_MAX_TURNS; default 100
+	PresetsDir      string  // SHOOT_PRESETS_DIR; extra presets
+	Workers         int     // --workers (serve); 0 = API only; default 1 (runs workers in-process)
+	MediaRedirect   bool    // SHOOT_MEDIA_REDIRECT=1: redirect media to signed URLs
+
+	// StudioImageLatency and StudioClipLatency slow the offline providers to
+	// fixed latencies (benchmarks): SHOOT_STUDIO_IMAGE_LATENCY, SHOOT_STUDIO_CLIP_LATENCY.
+	StudioImageLatency time.Duration
+	StudioClipLatency  time.Duration
+
+	Auth           string // SHOOT_AUTH: none | token
+	InsecureNoAuth bool   // --insecure-no-auth
+}
+
+// HasKlingKeys reports whether both Kling keys are set.
+func (c *Config) HasKlingKeys() bool { return c.KlingAccessKey != "" && c.KlingSecretKey != "" }

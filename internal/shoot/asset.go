@@ -1,0 +1,87 @@
+package shoot
+
+import (
+	"encoding/json"
+	"fmt"
+	"path"
+	"strings"
+	"time"
+)
+
+// Asset types: the seed's CHECK values.
+const (
+	AssetInput        = "input"
+	AssetHero         = "hero"
+	AssetContactSheet = "contact-sheet"
+	AssetFrame        = "frame"
+	AssetClip         = "clip"
+	AssetFinal        = "final"
+)
+
+// Asset is one stored artifact. Frames and clips carry their number in Index
+// (1-based); singletons have Index 0. Every regeneration adds a new Version;
+// older versions stay stored.
+type Asset struct {
+	ID        int64           `json:"id"`
+	SessionID string          `json:"session_id"`
+	Type      string          `json:"asset_type"`
+	Index     int             `json:"asset_index"`
+	Version   int             `json:"version"`
+	FileName  string          `json:"file_name"`
+	Key       string          `json:"r2_key"`
+	Size      int64           `json:"file_size"`
+	MimeType  string          `json:"mime_type"`
+	CreatedAt time.Time       `json:"created_at"`
+	Metadata  json.RawMessage `json:"metadata,omitempty"`
+	// Stale marks an asset whose inputs have changed since it was made.
+	Stale bool `json:"stale"`
+}
+
+// AssetMeta is what Asset.Metadata holds for generated artifacts: where it
+// came from, for the manifest and the export.
+type AssetMeta struct {
+	Prompt     string  `json:"prompt,omitempty"`
+	Provider   string  `json:"provider,omitempty"`
+	Model      string  `json:"model,omitempty"`
+	Seed       int64   `json:"seed,omitempty"`
+	CostUSD    float64 `json:"costUsd,omitempty"`
+	DurationMS int64   `json:"durationMs,omitempty"`
+	Width      int     `json:"width,omitempty"`
+	Height     int     `json:"height,omitempty"`
+	// Inputs are the asset keys this one was made from (dependency tracking).
+	Inputs []string `json:"inputs,omitempty"`
+	// Grid holds the detected crop rectangles for a contact sheet.
+	Grid json.RawMessage `json:"grid,omitempty"`
+}
+
+// AssetKey returns the blob key of an artifact in the seed's layout under
+// outputs/<sessionId>/. Version 1 has the seed's plain name; later versions
+// insert ".v<N>" before the extension, so no stored file is ever overwritten.
+func AssetKey(sessionID, assetType string, index, version int) string {
+	var name string
+	switch assetType {
+	case AssetHero:
+		name = "hero.png"
+	case AssetContactSheet:
+		name = "contact-sheet.png"
+	case AssetFrame:
+		name = fmt.Sprintf("frames/frame-%d.png", index)
+	case AssetClip:
+		name = fmt.Sprintf("videos/video-%d.mp4", index)
+	case AssetFinal:
+		name = "final/fashion-video.mp4"
+	default:
+		name = fmt.Sprintf("%s-%d.bin", assetType, index)
+	}
+	if version > 1 {
+		ext := path.Ext(name)
+		name = fmt.Sprintf("%s.v%d%s", strings.TrimSuffix(name, ext), version, ext)
+	}
+	return "outputs/" + sessionID + "/" + name
+}
+
+// SeedName returns the artifact's path relative to the session folder in the
+// seed's layout, without any version suffix (e.g. "frames/frame-3.png").
+func SeedName(assetType string, index int) string {
+	return strings.TrimPrefix(AssetKey("x", assetType, index, 1), "outputs/x/")
+}

@@ -1,0 +1,75 @@
+package shoot
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Event types: exactly the seed's SSE protocol (§10.1).
+const (
+	EventSessionInit      = "session_init"
+	EventStatus           = "status"
+	EventTextDelta        = "text_delta"
+	EventMessageTypeHint  = "message_type_hint"
+	EventAssistantMessage = "assistant_message"
+	EventSystem           = "system"
+	EventCheckpoint       = "checkpoint"
+	EventComplete         = "complete"
+	EventError            = "error"
+)
+
+// System event subtypes.
+const (
+	SubtypeToolCall   = "tool_call"
+	SubtypeToolResult = "tool_result"
+	SubtypeProgress   = "progress"
+)
+
+// Event is one entry of a session's event log. Seq numbers a session's
+// events from 1 without gaps; it is the SSE id. Data is the JSON object sent
+// to clients, always holding a "type" field equal to Type.
+type Event struct {
+	SessionID string          `json:"sessionId"`
+	Seq       int64           `json:"seq"`
+	Type      string          `json:"type"`
+	Data      json.RawMessage `json:"data"`
+	CreatedAt time.Time       `json:"createdAt"`
+}
+
+// Terminal reports whether a stream ends after this event.
+func (e Event) Terminal() bool { return e.Type == EventComplete || e.Type == EventError }
+
+// Message is one entry of the director's conversation with the model, kept so
+// a session continues with its whole context after a restart.
+type Message struct {
+	ID        int64           `json:"id"`
+	SessionID string          `json:"sessionId"`
+	Role      string          `json:"role"`    // user or assistant
+	Content   json.RawMessage `json:"content"` // the API's content blocks, verbatim
+	CreatedAt time.Time       `json:"createdAt"`
+}
+
+// Cost is one paid call recorded in the cost ledger.
+type Cost struct {
+	ID        int64     `json:"id"`
+	SessionID string    `json:"sessionId"`
+	Provider  string    `json:"provider"` // fal, kling, anthropic, studio
+	Model     string    `json:"model"`
+	Units     float64   `json:"units"`
+	Unit      string    `json:"unit"` // image, second, token
+	USD       float64   `json:"usd"`
+	Ref       string    `json:"ref,omitempty"` // e.g. the idempotency key of the call
+	CreatedAt time.Time `json:"createdAt"`
+}
+
+// ProviderTask is a remote job (FAL request, Kling task) recorded before
+// polling starts, so a restarted worker re-attaches instead of paying twice.
+type ProviderTask struct {
+	Key       string    `json:"key"` // idempotency key: session, artifact, inputs version
+	SessionID string    `json:"sessionId"`
+	Provider  string    `json:"provider"`
+	Handle    string    `json:"handle"` // provider's opaque handle (ids, URLs)
+	State     string    `json:"state"`  // submitted, done, failed, cancelled
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
+}

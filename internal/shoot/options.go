@@ -1,0 +1,110 @@
+package shoot
+
+import (
+	"fmt"
+	"math"
+	"slices"
+)
+
+// Options are the parameters of a shoot. Zero values mean "the default".
+type Options struct {
+	AspectRatio  string  `json:"aspectRatio,omitempty"`  // hero/sheet ratio, e.g. "3:2"
+	FrameAspect  string  `json:"frameAspect,omitempty"`  // frames re-cropped to this ratio; "" keeps the cells
+	Resolution   string  `json:"resolution,omitempty"`   // 1K, 2K or 4K
+	Loop         bool    `json:"loop,omitempty"`         // add clip 6 (frame 6 → 1)
+	Easing       string  `json:"easing,omitempty"`       // easing name for the stitch
+	ClipDuration float64 `json:"clipDuration,omitempty"` // seconds per clip in the film
+	VideoSeconds int     `json:"videoSeconds,omitempty"` // provider clip length: 5 or 10
+	AutoApprove  bool    `json:"autoApprove,omitempty"`  // run through every checkpoint
+	Pose         string  `json:"pose,omitempty"`         // pose preset id; "" lets the director choose
+	Background   string  `json:"background,omitempty"`   // background preset id; "" lets the director choose
+	FPS          int     `json:"fps,omitempty"`          // film frame rate
+}
+
+// Defaults of the shoot options.
+const (
+	DefaultAspectRatio  = "3:2"
+	DefaultResolution   = "2K"
+	DefaultEasing       = "dramaticSwoop"
+	DefaultClipDuration = 1.5
+	DefaultVideoSeconds = 5
+	DefaultFPS          = 60
+)
+
+// ImageAspectRatios are the ratios the image providers accept.
+var ImageAspectRatios = []string{"21:9", "16:9", "3:2", "4:3", "5:4", "1:1", "4:5", "3:4", "2:3", "9:16"}
+
+// FrameAspectRatios are the ratios frames can be re-cropped to.
+var FrameAspectRatios = []string{"16:9", "9:16", "1:1", "4:3", "3:4", "3:2", "2:3"}
+
+// Resolutions are the image sizes the image providers accept.
+var Resolutions = []string{"1K", "2K", "4K"}
+
+// WithDefaults returns o with every zero field set to its default.
+func (o Options) WithDefaults() Options {
+	if o.AspectRatio == "" {
+		o.AspectRatio = DefaultAspectRatio
+	}
+	if o.Resolution == "" {
+		o.Resolution = DefaultResolution
+	}
+	if o.Easing == "" {
+		o.Easing = DefaultEasing
+	}
+	if o.ClipDuration == 0 {
+		o.ClipDuration = DefaultClipDuration
+	}
+	if o.VideoSeconds == 0 {
+		o.VideoSeconds = DefaultVideoSeconds
+	}
+	if o.FPS == 0 {
+		o.FPS = DefaultFPS
+	}
+	return o
+}
+
+// Validate checks the options' values (not the easing name, which the media
+// package knows). It returns an EINVALID *Error naming the field.
+func (o Options) Validate() error {
+	if o.AspectRatio != "" && !slices.Contains(ImageAspectRatios, o.AspectRatio) {
+		return Errorf(EINVALID, "options.aspectRatio must be one of %v", ImageAspectRatios)
+	}
+	if o.FrameAspect != "" && !slices.Contains(FrameAspectRatios, o.FrameAspect) {
+		return Errorf(EINVALID, "options.frameAspect must be one of %v", FrameAspectRatios)
+	}
+	if o.Resolution != "" && !slices.Contains(Resolutions, o.Resolution) {
+		return Errorf(EINVALID, "options.resolution must be one of %v", Resolutions)
+	}
+	if o.ClipDuration != 0 && (math.IsNaN(o.ClipDuration) || o.ClipDuration < 0.5 || o.ClipDuration > 5) {
+		return Errorf(EINVALID, "options.clipDuration must be between 0.5 and 5 seconds")
+	}
+	if o.VideoSeconds != 0 && o.VideoSeconds != 5 && o.VideoSeconds != 10 {
+		return Errorf(EINVALID, "options.videoSeconds must be 5 or 10")
+	}
+	if o.FPS != 0 && (o.FPS < 12 || o.FPS > 120) {
+		return Errorf(EINVALID, "options.fps must be between 12 and 120")
+	}
+	return nil
+}
+
+// ClipCount is the number of clips a shoot with these options makes.
+func (o Options) ClipCount() int {
+	if o.Loop {
+		return 6
+	}
+	return 5
+}
+
+// ClipFrames returns the frame numbers (1-based) clip n runs between: clip n
+// is frame n → n+1, and the loop clip 6 is frame 6 → 1.
+func ClipFrames(n int) (start, end int) {
+	if n == 6 {
+		return 6, 1
+	}
+	return n, n + 1
+}
+
+// String renders o for logs.
+func (o Options) String() string {
+	return fmt.Sprintf("aspect=%s res=%s loop=%t easing=%s clip=%.2fs", o.AspectRatio, o.Resolution, o.Loop, o.Easing, o.ClipDuration)
+}
