@@ -1,0 +1,7 @@
+// Package media adapts ffmpeg and ffprobe for the pipeline: probing clips,
+// the easing curves of the speed ramp, and the eased one-pass stitch that
+// turns the generated clips into the final film.
+//
+// Every ffmpeg child runs under the caller's context, its exit status is
+// always checked, and the tail of its stderr becomes part of the error.
+package media
