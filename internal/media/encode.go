@@ -1,0 +1,217 @@
+package media
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+
+	"github.com/fashionshoot/shoot/internal/shoot"
+)
+
+// encoder is the single libx264 process the whole film is piped into.
+type encoder struct {
+	cmd     *exec.Cmd
+	stdin   io.WriteCloser
+	stderr  *tailBuffer
+	written int
+	prog    progress
+}
+
+// encoderGone marks a failed write to the encoder's stdin: the encoder
+// died, and its stderr, not the broken pipe, says why.
+type encoderGone struct{ err error }
+
+func (e *encoderGone) Error() string { return "writing to the encoder: " + e.err.Error() }
+
+// encodeArgs reads raw yuv420p at the output rate from stdin and writes
+// browser-safe H.264 (High, yuv420p, moov first; ORIGINAL.md §5.4).
+func encodeArgs(o StitchOptions, out string, total int) []string {
+	fps := strconv.Itoa(o.FPS)
+	args := []string{"-hide_banner", "-v", "error", "-y",
+		"-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", fmt.Sprintf("%dx%d", o.Width, o.Height),
+		"-framerate", fps, "-i", "pipe:0"}
+	var audioOut []string
+	if o.Audio != "" {
+		var audioIn []string
+		audioIn, audioOut = audioArgs(o.Audio, float64(total)/float64(o.FPS))
+		args = append(args, audioIn...)
+	}
+	args = append(args, "-map", "0:v:0")
+	args = append(args, audioOut...)
+	return append(args, "-c:v", "libx264", "-profile:v", "high", "-preset", o.Preset,
+		"-crf", strconv.Itoa(o.CRF), "-pix_fmt", "yuv420p", "-r", fps,
+		"-movflags", "+faststart", "-f", "mp4", out)
+}
+
+func startEncoder(ctx context.Context, o StitchOptions, out string, total int) (*encoder, error) {
+	e := &encoder{stderr: newTailBuffer(), prog: progress{fn: o.Progress, total: total}}
+	e.cmd = command(ctx, ffmpegBin, encodeArgs(o, out, total)...)
+	e.cmd.Stderr = e.stderr
+	stdin, err := e.cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	e.stdin = stdin
+	if err := e.cmd.Start(); err != nil {
+		return nil, toolError(ctx, ffmpegBin, err, e.stderr)
+	}
+	return e, nil
+}
+
+// write hands one output frame to the encoder and counts it.
+func (e *encoder) write(frame []byte) error {
+	if _, err := e.stdin.Write(frame); err != nil {
+		return &encoderGone{err}
+	}
+	e.written++
+	e.prog.update(e.written)
+	return nil
+}
+
+// finish ends the input and waits for the encoder to write the file.
+func (e *encoder) finish(ctx context.Context) error {
+	if err := e.stdin.Close(); err != nil {
+		return &encoderGone{err}
+	}
+	if err := e.cmd.Wait(); err != nil {
+		return shoot.Wrap(toolError(ctx, ffmpegBin, err, e.stderr), shoot.EINTERNAL, "the encoder failed")
+	}
+	return nil
+}
+
+// abort is called with the error that stopped the film after cancelling
+// the encoder's context; it reaps the process and, when the encoder itself
+// was the problem, returns its own explanation instead.
+func (e *encoder) abort(ctx context.Context, cause error) error {
+	_ = e.stdin.Close()
+	waitErr := e.cmd.Wait()
+	var gone *encoderGone
+	if errors.As(cause, &gone) && waitErr != nil {
+		return shoot.Wrap(toolError(ctx, ffmpegBin, waitErr, e.stderr), shoot.EINTERNAL, "the encoder stopped early")
+	}
+	return cause
+}
+
+// progress reports the share of frames handed to the encoder, once per
+// whole percent.
+type progress struct {
+	fn      func(pct float64)
+	total   int
+	lastPct int
+}
+
+func (p *progress) update(done int) {
+	if p.fn == nil || p.total == 0 {
+		return
+	}
+	if pct := done * 100 / p.total; pct > p.lastPct {
+		p.lastPct = pct
+		p.fn(float64(pct))
+	}
+}
+
+// encodeFilm runs the encoder, feeds it every clip, verifies the result and
+// only then moves it to o.Out, so a failed stitch never leaves a broken file
+// where the finished one belongs.
+func encodeFilm(ctx context.Context, o StitchOptions, plans []clipPlan) (*StitchResult, error) {
+	total := len(plans) * len(plans[0].indices)
+	tmp, err := tempPath(o.Out)
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(tmp) // fails harmlessly once renamed
+	encCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	enc, err := startEncoder(encCtx, o, tmp, total)
+	if err != nil {
+		return nil, err
+	}
+	reports, err := feedClips(encCtx, o, plans, enc.write)
+	if err != nil {
+		cancel()
+		if ctx.Err() != nil {
+			_ = enc.abort(ctx, err)
+			return nil, ctx.Err()
+		}
+		return nil, enc.abort(ctx, err)
+	}
+	if err := enc.finish(ctx); err != nil {
+		return nil, err
+	}
+	return finishFilm(ctx, o, tmp, enc.written, total, reports)
+}
+
+// feedClips decodes the clips in order into emit.
+func feedClips(ctx context.Context, o StitchOptions, plans []clipPlan, emit func([]byte) error) ([]ClipReport, error) {
+	reports := make([]ClipReport, len(plans))
+	for i, p := range plans {
+		decoded, err := decodeClip(ctx, i, p, o.Width, o.Height, emit)
+		if err != nil {
+			return nil, err
+		}
+		reports[i] = ClipReport{Path: p.path, Duration: p.info.Duration, FPS: p.info.FPS,
+			Width: p.info.Width, Height: p.info.Height, SourceFrames: decoded, OutputFrames: len(p.indices)}
+	}
+	return reports, nil
+}
+
+// finishFilm verifies the encoded file and moves it into place.
+func finishFilm(ctx context.Context, o StitchOptions, tmp string, written, total int, reports []ClipReport) (*StitchResult, error) {
+	if written != total {
+		return nil, shoot.Errorf(shoot.EINTERNAL, "wrote %d frames to the encoder, expected %d", written, total)
+	}
+	size, err := verifyFilm(ctx, tmp, total)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Rename(tmp, o.Out); err != nil {
+		return nil, shoot.Wrap(err, shoot.EINTERNAL, "cannot move the film into place")
+	}
+	return &StitchResult{Out: o.Out, Frames: total, Duration: float64(total) / float64(o.FPS), FPS: o.FPS,
+		Width: o.Width, Height: o.Height, Bytes: size, Audio: o.Audio != "", Clips: reports}, nil
+}
+
+// verifyFilm checks what the encoder wrote: a non-empty faststart MP4 of
+// H.264 yuv420p holding exactly total frames when decoded.
+func verifyFilm(ctx context.Context, path string, total int) (int64, error) {
+	fail := func(err error, msg string) (int64, error) {
+		if ctx.Err() != nil {
+			return 0, ctx.Err()
+		}
+		return 0, shoot.Wrap(err, shoot.EINTERNAL, msg)
+	}
+	st, err := os.Stat(path)
+	if err != nil || st.Size() == 0 {
+		return fail(err, "the encoder wrote no file")
+	}
+	if err := checkFaststart(path); err != nil {
+		return fail(err, "the film is not a faststart MP4")
+	}
+	info, err := Probe(ctx, path)
+	if err != nil || info.Codec != "h264" || info.PixFmt != "yuv420p" {
+		return fail(err, fmt.Sprintf("the film is %s/%s, not h264/yuv420p", info.Codec, info.PixFmt))
+	}
+	n, err := CountFrames(ctx, path)
+	if err != nil || n != total {
+		return fail(err, fmt.Sprintf("the film has %d frames, expected %d", n, total))
+	}
+	return st.Size(), nil
+}
+
+// tempPath reserves a hidden file next to out for the encoder to write.
+func tempPath(out string) (string, error) {
+	f, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*.partial")
+	if err != nil {
+		return "", shoot.Wrap(err, shoot.EINTERNAL, "cannot create the output file")
+	}
+	name := f.Name()
+	if err := f.Close(); err != nil {
+		return "", shoot.Wrap(err, shoot.EINTERNAL, "cannot create the output file")
+	}
+	return name, nil
+}

@@ -1,0 +1,241 @@
+package media
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/fashionshoot/shoot/internal/shoot"
+)
+
+// Stitch defaults (ORIGINAL.md §5.1, §13 item 7).
+const (
+	DefaultClipDuration = 1.5
+	DefaultFPS          = 60
+	DefaultCRF          = 18
+	DefaultPreset       = "slow"
+)
+
+// x264Presets are the values libx264 accepts for -preset. "ultrafast" turns
+// off CABAC, so its output is Constrained Baseline rather than High; every
+// other preset gives High.
+func x264Presets() []string {
+	return []string{"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow", "placebo"}
+}
+
+// StitchOptions configures Stitch. Zero values take the defaults above.
+type StitchOptions struct {
+	// Clips are the source videos in playback order (at least one).
+	Clips []string
+	// Out is the MP4 to write; its directory is created. It only appears
+	// once the whole film has been written and verified.
+	Out string
+	// ClipDuration is the seconds each clip lasts after ramping.
+	ClipDuration float64
+	// FPS is the output frame rate.
+	FPS int
+	// Easing ramps every clip (nil: dramaticSwoop); Easings, when set, gives
+	// clip i its own curve, nil entries falling back to Easing.
+	Easing  Easing
+	Easings []Easing
+	// CRF is libx264's constant rate factor (1–51; 0 means the default 18).
+	CRF int
+	// Preset is libx264's speed/size trade-off ("" means slow).
+	Preset string
+	// Width and Height force the output size (both even); zero picks the
+	// most common clip size.
+	Width, Height int
+	// Audio is an optional audio bed, looped if short, trimmed to the film
+	// and faded in and out.
+	Audio string
+	// Progress, if set, receives the share of output frames written, 0–100,
+	// at most once per whole percent.
+	Progress func(pct float64)
+}
+
+// StitchResult describes the written film.
+type StitchResult struct {
+	Out      string       `json:"out"`
+	Frames   int          `json:"frames"`
+	Duration float64      `json:"duration"`
+	FPS      int          `json:"fps"`
+	Width    int          `json:"width"`
+	Height   int          `json:"height"`
+	Bytes    int64        `json:"bytes"`
+	Audio    bool         `json:"audio"`
+	Clips    []ClipReport `json:"clips"`
+}
+
+// ClipReport is what one source clip contributed.
+type ClipReport struct {
+	Path string `json:"path"`
+	// Duration, FPS, Width and Height describe the source clip.
+	Duration float64 `json:"duration"`
+	FPS      float64 `json:"fps"`
+	Width    int     `json:"width"`
+	Height   int     `json:"height"`
+	// SourceFrames is how many frames were decoded; OutputFrames how many
+	// the clip became in the film.
+	SourceFrames int `json:"source_frames"`
+	OutputFrames int `json:"output_frames"`
+}
+
+// clipPlan is one clip with its probe and its frame mapping.
+type clipPlan struct {
+	path    string
+	info    Info
+	indices []int // source frame index for each of this clip's output frames
+}
+
+// withDefaults fills zero fields and rejects impossible ones.
+func (o StitchOptions) withDefaults() (StitchOptions, error) {
+	if o.ClipDuration == 0 {
+		o.ClipDuration = DefaultClipDuration
+	}
+	if o.FPS == 0 {
+		o.FPS = DefaultFPS
+	}
+	if o.CRF == 0 {
+		o.CRF = DefaultCRF
+	}
+	if o.Preset == "" {
+		o.Preset = DefaultPreset
+	}
+	if o.Easing == nil {
+		o.Easing = bezier(0.85, 0, 0.15, 1) // dramaticSwoop
+	}
+	return o, o.validate()
+}
+
+func (o StitchOptions) validate() error {
+	bad := func(format string, args ...any) error { return shoot.Errorf(shoot.EINVALID, format, args...) }
+	switch {
+	case len(o.Clips) == 0:
+		return bad("stitch needs at least one clip")
+	case o.Out == "":
+		return bad("stitch needs an output file")
+	case len(o.Easings) > len(o.Clips):
+		return bad("%d per-clip easings for %d clips", len(o.Easings), len(o.Clips))
+	case o.FPS < 1 || o.FPS > 240:
+		return bad("output fps must be between 1 and 240, got %d", o.FPS)
+	case !(o.ClipDuration > 0 && o.ClipDuration <= 60):
+		return bad("clip duration must be above 0 and at most 60 seconds, got %g", o.ClipDuration)
+	case OutputFrames(o.ClipDuration, o.FPS) < 1:
+		return bad("clip duration %g s at %d fps gives no output frame", o.ClipDuration, o.FPS)
+	case o.CRF < 1 || o.CRF > 51:
+		return bad("crf must be between 1 and 51, got %d", o.CRF)
+	case !slices.Contains(x264Presets(), o.Preset):
+		return bad("unknown x264 preset %q (one of %v)", o.Preset, x264Presets())
+	case o.Width < 0 || o.Height < 0 || o.Width%2 != 0 || o.Height%2 != 0 || (o.Width == 0) != (o.Height == 0):
+		return bad("output size %dx%d must be two even numbers (or both 0)", o.Width, o.Height)
+	}
+	return nil
+}
+
+// easingFor returns the curve of clip i.
+func (o StitchOptions) easingFor(i int) Easing {
+	if i < len(o.Easings) && o.Easings[i] != nil {
+		return o.Easings[i]
+	}
+	return o.Easing
+}
+
+// Stitch ramps each clip with its easing (the speed-curve mapping of
+// ORIGINAL.md §5.1: output frame i of N = floor(ClipDuration × FPS) shows the
+// first source frame at or after clamp(ease(i/(N−1)) × duration, 0,
+// duration − 1/srcFPS)) and joins the clips with hard cuts into one H.264
+// High / yuv420p / +faststart MP4.
+//
+// Each clip is decoded exactly once by its own ffmpeg, which scales it to the
+// common size and pipes raw yuv420p frames to Go; Go picks the mapped frames
+// and pipes them to a single libx264 encoder. Nothing is written to disk but
+// the result. Only frames a later output frame still needs are kept in
+// memory: one or two for monotonic curves. Curves that overshoot (back,
+// elastic) are clamped to the clip's first and last frames, and where they
+// swing backwards the frames they return to are the ones kept.
+//
+// The film must have exactly the sum of the clips' N frames, counted as
+// written and again by ffprobe on the result, or Stitch fails.
+func Stitch(ctx context.Context, opts StitchOptions) (*StitchResult, error) {
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	plans, err := planClips(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Width == 0 {
+		opts.Width, opts.Height = commonSize(plans)
+	}
+	if opts.Audio != "" {
+		if err := checkAudio(ctx, opts.Audio); err != nil {
+			return nil, err
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(opts.Out), 0o755); err != nil {
+		return nil, shoot.Wrap(err, shoot.EINTERNAL, "cannot create the output directory")
+	}
+	return encodeFilm(ctx, opts, plans)
+}
+
+// planClips probes every clip and computes its frame mapping.
+func planClips(ctx context.Context, opts StitchOptions) ([]clipPlan, error) {
+	n := OutputFrames(opts.ClipDuration, opts.FPS)
+	plans := make([]clipPlan, len(opts.Clips))
+	for i, path := range opts.Clips {
+		info, err := probeClip(ctx, i, path)
+		if err != nil {
+			return nil, err
+		}
+		times := SourceTimes(opts.easingFor(i), n, info.Duration, info.FPS)
+		indices := make([]int, n)
+		for k, t := range times {
+			indices[k] = sourceIndex(t, info.FPS)
+		}
+		plans[i] = clipPlan{path: path, info: info, indices: indices}
+	}
+	return plans, nil
+}
+
+// probeClip probes one clip and insists it is a video with a duration.
+func probeClip(ctx context.Context, i int, path string) (Info, error) {
+	name := fmt.Sprintf("clip %d (%s)", i+1, path)
+	if _, err := os.Stat(path); err != nil {
+		return Info{}, shoot.Wrap(err, shoot.ENOTFOUND, name+" cannot be opened")
+	}
+	info, err := Probe(ctx, path)
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return Info{}, ctx.Err()
+	case err != nil:
+		return Info{}, shoot.Wrap(err, shoot.EINVALID, name+" is not a readable video")
+	case !info.HasVideo && !info.HasAudio:
+		return Info{}, shoot.Errorf(shoot.EINVALID, "%s is not a readable video: no streams found", name)
+	case !info.HasVideo || info.Width <= 0 || info.Height <= 0:
+		return Info{}, shoot.Errorf(shoot.EINVALID, "%s has no video stream", name)
+	case info.Duration <= 0 || info.FPS <= 0:
+		return Info{}, shoot.Errorf(shoot.EINVALID, "%s has no duration or frame rate; is it a still image?", name)
+	}
+	return info, nil
+}
+
+// commonSize picks the output size: the most common clip size (ties go to
+// the larger picture), rounded down to even numbers for yuv420p. Other clips
+// are scaled to cover it and centre-cropped, so the film has no black bars.
+func commonSize(plans []clipPlan) (int, int) {
+	type size struct{ w, h int }
+	count := map[size]int{}
+	var best size
+	for _, p := range plans {
+		s := size{p.info.Width, p.info.Height}
+		count[s]++
+		c, b := count[s], count[best]
+		if c > b || (c == b && s.w*s.h > best.w*best.h) {
+			best = s
+		}
+	}
+	return max(2, best.w&^1), max(2, best.h&^1)
+}
