@@ -39,6 +39,8 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"version", "print the version", cmdVersion},
+		{"stitch", "ramp clips with a speed curve and join them into one film", cmdStitch},
+		{"easings", "list the speed curves, or plot one as SVG", cmdEasings},
 	}
 }
 

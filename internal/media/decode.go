@@ -55,7 +55,8 @@ func decodeClip(ctx context.Context, i int, p clipPlan, w, h int, emit func([]by
 	if err := cmd.Start(); err != nil {
 		return 0, toolError(ctx, ffmpegBin, err, stderr)
 	}
-	decoded, selErr := selectFrames(stdout, frameBytes(w, h), p.indices, emit)
+	check := func(decoded int) error { return checkDecodedCount(name, p.info, decoded) }
+	decoded, selErr := selectFrames(stdout, frameBytes(w, h), p.indices, check, emit)
 	if selErr != nil {
 		cancel() // stop the decoder; its exit status no longer matters
 	}
@@ -68,7 +69,7 @@ func decodeClip(ctx context.Context, i int, p clipPlan, w, h int, emit func([]by
 	case waitErr != nil:
 		return decoded, shoot.Wrap(toolError(ctx, ffmpegBin, waitErr, stderr), shoot.EINVALID, name+" could not be decoded")
 	}
-	return decoded, checkDecodedCount(name, p.info, decoded)
+	return decoded, nil
 }
 
 // checkDecodedCount fails when the decoder produced clearly fewer frames
@@ -92,8 +93,10 @@ func checkDecodedCount(name string, info Info, decoded int) error {
 // keeps a decoded frame only while a later output frame still needs it, so
 // a monotonic mapping holds one frame; a curve that swings back keeps the
 // frames it will return to. If the source runs out, its last frame stands in
-// for the missing ones. It returns the number of frames read.
-func selectFrames(r io.Reader, size int, indices []int, emit func([]byte) error) (int, error) {
+// for the missing ones, once check has accepted the number of frames read
+// (so a truncated file fails before its gap is papered over). It returns
+// the number of frames read.
+func selectFrames(r io.Reader, size int, indices []int, check func(int) error, emit func([]byte) error) (int, error) {
 	s := newSelector(size, indices)
 	for {
 		buf := s.buffer()
@@ -106,6 +109,9 @@ func selectFrames(r io.Reader, size int, indices []int, emit func([]byte) error)
 		if err := s.add(buf, emit); err != nil {
 			return s.decoded, err
 		}
+	}
+	if err := check(s.decoded); err != nil {
+		return s.decoded, err
 	}
 	return s.decoded, s.finish(emit)
 }

@@ -75,18 +75,27 @@ func TestSelectFrames(t *testing.T) {
 func TestSelectFramesErrors(t *testing.T) {
 	t.Parallel()
 	emit := func([]byte) error { return nil }
-	if _, err := selectFrames(bytes.NewReader(rawFrames(2, 4)[:6]), 4, []int{0, 1}, emit); err == nil ||
+	accept := func(int) error { return nil }
+	if _, err := selectFrames(bytes.NewReader(rawFrames(2, 4)[:6]), 4, []int{0, 1}, accept, emit); err == nil ||
 		!errors.Is(err, io.ErrUnexpectedEOF) {
 		t.Errorf("partial frame: err = %v, want unexpected EOF", err)
 	}
-	if _, err := selectFrames(bytes.NewReader(nil), 4, []int{0}, emit); err == nil ||
+	if _, err := selectFrames(bytes.NewReader(nil), 4, []int{0}, accept, emit); err == nil ||
 		!strings.Contains(err.Error(), "no frames") {
 		t.Errorf("empty decoder output: err = %v, want 'no frames'", err)
 	}
 	boom := errors.New("boom")
-	n, err := selectFrames(bytes.NewReader(rawFrames(5, 4)), 4, []int{0, 1, 2}, func([]byte) error { return boom })
+	n, err := selectFrames(bytes.NewReader(rawFrames(5, 4)), 4, []int{0, 1, 2}, accept, func([]byte) error { return boom })
 	if !errors.Is(err, boom) || n != 1 {
 		t.Errorf("emit error: n=%d err=%v, want it returned after the first frame", n, err)
+	}
+	// A failed count check stops before the missing frames are filled in.
+	emitted := 0
+	short := errors.New("short")
+	_, err = selectFrames(bytes.NewReader(rawFrames(2, 4)), 4, []int{0, 1, 5, 9}, func(int) error { return short },
+		func([]byte) error { emitted++; return nil })
+	if !errors.Is(err, short) || emitted != 2 {
+		t.Errorf("check error: err=%v after %d frames, want it before filling (2 frames)", err, emitted)
 	}
 }
 

@@ -109,6 +109,14 @@ func (o StitchOptions) withDefaults() (StitchOptions, error) {
 	return o, o.validate()
 }
 
+// Validate reports, as an EINVALID error, an option Stitch would reject
+// before touching any file (zero values count as their defaults), so a
+// command line can be checked up front.
+func (o StitchOptions) Validate() error {
+	_, err := o.withDefaults()
+	return err
+}
+
 func (o StitchOptions) validate() error {
 	bad := func(format string, args ...any) error { return shoot.Errorf(shoot.EINVALID, format, args...) }
 	switch {

@@ -309,3 +309,13 @@ func TestStitchCancel(t *testing.T) {
 		t.Errorf("temporary files left behind: %v", l)
 	}
 }
+
+func TestStitchOptionsValidate(t *testing.T) {
+	t.Parallel()
+	if err := (StitchOptions{Clips: []string{"a.mp4"}, Out: "o.mp4"}).Validate(); err != nil {
+		t.Errorf("defaults rejected: %v", err)
+	}
+	if err := (StitchOptions{Clips: []string{"a.mp4"}, Out: "o.mp4", FPS: -3}).Validate(); shoot.ErrorCode(err) != shoot.EINVALID {
+		t.Errorf("negative fps: %v", err)
+	}
+}

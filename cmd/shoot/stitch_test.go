@@ -1,0 +1,128 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runMediaCmd runs `shoot args…` in-process and returns the exit code and
+// both outputs.
+func runMediaCmd(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	e := &env{getenv: func(string) string { return "" }, stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr}
+	code := runWith(context.Background(), args, e)
+	return code, stdout.String(), stderr.String()
+}
+
+// testClip renders a short synthetic clip with ffmpeg.
+func testClip(t *testing.T, dir, name string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	out, err := exec.Command("ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc2=s=160x120:r=24:d=1",
+		"-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", p).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ffmpeg: %v\n%s", err, out)
+	}
+	return p
+}
+
+func TestStitchCommandJSON(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	a, b := testClip(t, dir, "a.mp4"), testClip(t, dir, "b.mp4")
+	out := filepath.Join(dir, "out", "film.mp4")
+	code, stdout, stderr := runMediaCmd(t, "stitch", "--clip", a, "--clip", b, "--out", out,
+		"--clip-duration", "0.5", "--fps", "30", "--easing", "easeInOutSine", "--preset", "superfast", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var res struct {
+		Out    string `json:"out"`
+		Frames int    `json:"frames"`
+		FPS    int    `json:"fps"`
+		Width  int    `json:"width"`
+		Clips  []struct {
+			OutputFrames int `json:"output_frames"`
+		} `json:"clips"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%s", err, stdout)
+	}
+	if res.Out != out || res.Frames != 30 || res.FPS != 30 || res.Width != 160 || len(res.Clips) != 2 || res.Clips[1].OutputFrames != 15 {
+		t.Errorf("summary = %+v", res)
+	}
+	if stderr != "" {
+		t.Errorf("--json wrote to stderr: %q", stderr)
+	}
+	if st, err := os.Stat(out); err != nil || st.Size() == 0 {
+		t.Errorf("film not written: %v", err)
+	}
+}
+
+func TestStitchCommandTextAndBezier(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	a := testClip(t, dir, "a.mp4")
+	out := filepath.Join(dir, "film.mp4")
+	code, stdout, stderr := runMediaCmd(t, "stitch", "--clip", a, "--out", out, "--clip-duration", "0.4",
+		"--fps", "25", "--bezier", "0.85,0,0.15,1", "--preset", "superfast")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "wrote "+out+": 10 frames") {
+		t.Errorf("stdout = %q", stdout)
+	}
+	if !strings.Contains(stderr, "100%") {
+		t.Errorf("no progress on stderr: %q", stderr)
+	}
+}
+
+func TestStitchCommandErrors(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	clip := testClip(t, dir, "a.mp4")
+	notVideo := filepath.Join(dir, "notes.mp4")
+	if err := os.WriteFile(notVideo, []byte("just some text"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "film.mp4")
+	tests := []struct {
+		name string
+		args []string
+		code int
+		msg  string
+	}{
+		{"no clip", []string{"--out", out}, 2, "--clip is required"},
+		{"no out", []string{"--clip", clip}, 2, "--out is required"},
+		{"bad easing", []string{"--clip", clip, "--out", out, "--easing", "wobble"}, 2, `unknown easing "wobble"`},
+		{"bad bezier", []string{"--clip", clip, "--out", out, "--bezier", "0.1,0.2,0.3"}, 2, "four comma-separated"},
+		{"bezier x out of range", []string{"--clip", clip, "--out", out, "--bezier", "1.5,0,0.5,1"}, 2, "within [0,1]"},
+		{"both curves", []string{"--clip", clip, "--out", out, "--easing", "linear", "--bezier", "0,0,1,1"}, 2, "not both"},
+		{"bad fps", []string{"--clip", clip, "--out", out, "--fps", "-2"}, 2, "fps"},
+		{"zero duration", []string{"--clip", clip, "--out", out, "--clip-duration", "0"}, 2, "must not be 0"},
+		{"bad preset", []string{"--clip", clip, "--out", out, "--preset", "warp"}, 2, "preset"},
+		{"stray argument", []string{"--clip", clip, "--out", out, "extra"}, 2, "unexpected argument"},
+		{"missing file", []string{"--clip", filepath.Join(dir, "gone.mp4"), "--out", out}, 1, "cannot be opened"},
+		{"not a video", []string{"--clip", clip, "--clip", notVideo, "--out", out}, 1, "clip 2"},
+		{"missing audio", []string{"--clip", clip, "--out", out, "--audio", filepath.Join(dir, "gone.mp3")}, 1, "audio bed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			code, _, stderr := runMediaCmd(t, append([]string{"stitch"}, tt.args...)...)
+			if code != tt.code || !strings.Contains(stderr, tt.msg) {
+				t.Errorf("exit %d, stderr %q; want exit %d mentioning %q", code, stderr, tt.code, tt.msg)
+			}
+		})
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("a failed stitch wrote the film")
+	}
+}
