@@ -86,6 +86,9 @@ func TestListingJSON(t *testing.T) {
 			t.Errorf("listing entry lacks %q: %v", k, first)
 		}
 	}
+	if _, leaked := first["File"]; leaked {
+		t.Error("the listing exposes file paths")
+	}
 }
 
 func TestPosesReturnsCopy(t *testing.T) {
@@ -133,7 +136,7 @@ func TestLoadUserPresets(t *testing.T) {
 		t.Errorf("backgrounds = %v; want the override in place and the new one last", bg)
 	}
 	grey, _ := lib.Background("studio-grey")
-	if grey.Name != "My grey" || !strings.Contains(grey.Snippet, "charcoal") || grey.Source != filepath.Join(dir, "grey.md") {
+	if grey.Name != "My grey" || !strings.Contains(grey.Snippet, "charcoal") || grey.Source != SourceUser || grey.File != filepath.Join(dir, "grey.md") {
 		t.Errorf("override not applied: %+v", grey)
 	}
 	if p, ok := lib.Pose("arms-crossed"); !ok || p.Snippet != "Arms folded high across the chest, chin down." {

@@ -34,12 +34,18 @@ type Preset struct {
 	Summary string `json:"summary"`
 	// Snippet is the sentence placed into the hero prompt.
 	Snippet string `json:"snippet"`
-	// Source is "builtin" or the user file the preset came from.
+	// Source is SourceBuiltin or SourceUser.
 	Source string `json:"source"`
+	// File is where the preset was read from; kept out of the API so the
+	// server's paths are not shown to clients.
+	File string `json:"-"`
 }
 
-// SourceBuiltin marks presets embedded in the binary.
-const SourceBuiltin = "builtin"
+// Preset sources.
+const (
+	SourceBuiltin = "builtin" // embedded in the binary
+	SourceUser    = "user"    // read from SHOOT_PRESETS_DIR
+)
 
 // Limits on a preset file; a preset is a sentence or two, so anything bigger
 // is a mistake we would rather report than send to a provider.
@@ -64,7 +70,7 @@ func ParsePreset(name string, data []byte) (Preset, error) {
 	}
 	p := Preset{
 		Kind: fields["kind"], ID: fields["id"], Name: fields["name"], Summary: fields["summary"],
-		Snippet: strings.Join(strings.Fields(body), " "), Source: name,
+		Snippet: strings.Join(strings.Fields(body), " "), Source: SourceUser, File: name,
 	}
 	return p, validatePreset(name, p)
 }

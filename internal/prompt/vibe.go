@@ -37,28 +37,36 @@ func vibes() []vibe {
 // the rule is easy to predict. With no keyword the defaults
 // (confident-standing on studio-grey) are used.
 func ChooseForBrief(brief string) (pose, background, reason string) {
-	table := vibes()
-	for _, w := range words(brief) {
-		for _, v := range table {
-			if slices.Contains(v.words, w) {
-				return v.pose, v.background, fmt.Sprintf("the brief says %q, which suggests %s on %s", w, v.pose, v.background)
-			}
-		}
+	if v, word, ok := matchVibe(brief); ok {
+		return v.pose, v.background, fmt.Sprintf("the brief says %q, which suggests %s on %s", word, v.pose, v.background)
 	}
 	return DefaultPose, DefaultBackground, "no mood words in the brief, so the classic defaults: " + DefaultPose + " on " + DefaultBackground
+}
+
+// VibeKeyword returns the mood word ChooseForBrief would act on, or "".
+func VibeKeyword(text string) string {
+	_, word, _ := matchVibe(text)
+	return word
 }
 
 // MatchesVibe reports whether text contains any vibe keyword, i.e. whether
 // ChooseForBrief would do more than return the defaults.
 func MatchesVibe(text string) bool {
+	_, _, ok := matchVibe(text)
+	return ok
+}
+
+// matchVibe finds the first word of text that belongs to a family.
+func matchVibe(text string) (vibe, string, bool) {
+	table := vibes()
 	for _, w := range words(text) {
-		for _, v := range vibes() {
+		for _, v := range table {
 			if slices.Contains(v.words, w) {
-				return true
+				return v, w, true
 			}
 		}
 	}
-	return false
+	return vibe{}, "", false
 }
 
 // MentionsGlasses reports whether text says the subject wears eyewear, which

@@ -42,6 +42,9 @@ func TestChooseForBrief(t *testing.T) {
 		if MatchesVibe(c.brief) != (c.pose != DefaultPose || c.background != DefaultBackground) {
 			t.Errorf("MatchesVibe(%q) disagrees with ChooseForBrief", c.brief)
 		}
+		if w := VibeKeyword(c.brief); (w != "") != MatchesVibe(c.brief) || (w != "" && !contains(reason, `"`+w+`"`)) {
+			t.Errorf("VibeKeyword(%q) = %q does not match the reason %q", c.brief, w, reason)
+		}
 	}
 }
 
