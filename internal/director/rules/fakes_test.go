@@ -1,0 +1,168 @@
+package rules
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/fashionshoot/shoot/internal/pipeline"
+	"github.com/fashionshoot/shoot/internal/prompt"
+	"github.com/fashionshoot/shoot/internal/shoot"
+)
+
+// call is one recorded Actions call.
+type call struct {
+	name string
+	arg  any
+}
+
+// fakeActions records every call and can refuse one by name.
+type fakeActions struct {
+	calls []call
+	fail  map[string]error
+}
+
+func (f *fakeActions) rec(name string, arg any) error {
+	f.calls = append(f.calls, call{name, arg})
+	return f.fail[name]
+}
+
+func (f *fakeActions) GenerateHero(_ context.Context, p pipeline.HeroParams) error {
+	return f.rec("GenerateHero", p)
+}
+func (f *fakeActions) GenerateContactSheet(_ context.Context, p pipeline.SheetParams) error {
+	return f.rec("GenerateContactSheet", p)
+}
+func (f *fakeActions) ExtractFrames(_ context.Context, p pipeline.FramesParams) error {
+	return f.rec("ExtractFrames", p)
+}
+func (f *fakeActions) ResizeFrames(_ context.Context, aspect string) error {
+	return f.rec("ResizeFrames", aspect)
+}
+func (f *fakeActions) RegenerateFrame(_ context.Context, n int, instruction string) error {
+	return f.rec("RegenerateFrame", fmt.Sprintf("%d|%s", n, instruction))
+}
+func (f *fakeActions) GenerateClip(_ context.Context, n int, prompt string) error {
+	return f.rec("GenerateClip", fmt.Sprintf("%d|%s", n, prompt))
+}
+func (f *fakeActions) GenerateAllClips(_ context.Context, p pipeline.ClipsParams) error {
+	return f.rec("GenerateAllClips", p)
+}
+func (f *fakeActions) StitchFinal(_ context.Context, p pipeline.StitchParams) error {
+	return f.rec("StitchFinal", p)
+}
+func (f *fakeActions) SetOptions(_ context.Context, patch json.RawMessage) error {
+	var m map[string]any
+	if err := json.Unmarshal(patch, &m); err != nil {
+		return err
+	}
+	return f.rec("SetOptions", m)
+}
+func (f *fakeActions) Approve(context.Context) error { return f.rec("Approve", nil) }
+
+func (f *fakeActions) names() string {
+	var out []string
+	for _, c := range f.calls {
+		out = append(out, c.name)
+	}
+	return strings.Join(out, ",")
+}
+
+// event is one recorded Emitter call.
+type event struct {
+	kind, text string
+	input      json.RawMessage
+	isError    bool
+}
+
+type fakeEmitter struct{ events []event }
+
+func (e *fakeEmitter) TextDelta(text string) {
+	e.events = append(e.events, event{kind: "delta", text: text})
+}
+func (e *fakeEmitter) TypeHint(t string) { e.events = append(e.events, event{kind: "hint", text: t}) }
+func (e *fakeEmitter) AssistantMessage(t string) {
+	e.events = append(e.events, event{kind: "message", text: t})
+}
+func (e *fakeEmitter) ToolCall(name string, input json.RawMessage) {
+	e.events = append(e.events, event{kind: "tool_call", text: name, input: input})
+}
+func (e *fakeEmitter) ToolResult(name, summary string, isError bool) {
+	e.events = append(e.events, event{kind: "tool_result", text: name + ":" + summary, isError: isError})
+}
+
+// messages returns the assistant messages, checking on the way that each
+// was announced with a response hint and that its deltas add up to it.
+func (e *fakeEmitter) messages(t *testing.T) []string {
+	t.Helper()
+	var msgs []string
+	var deltas strings.Builder
+	hinted := false
+	for _, ev := range e.events {
+		switch ev.kind {
+		case "hint":
+			hinted = ev.text == "response"
+			deltas.Reset()
+		case "delta":
+			deltas.WriteString(ev.text)
+		case "message":
+			if !hinted {
+				t.Errorf("message %q without a response hint", ev.text)
+			}
+			if deltas.String() != ev.text {
+				t.Errorf("deltas %q do not add up to the message %q", deltas.String(), ev.text)
+			}
+			msgs = append(msgs, ev.text)
+			hinted = false
+		}
+	}
+	return msgs
+}
+
+func (e *fakeEmitter) text(t *testing.T) string { return strings.Join(e.messages(t), "\n") }
+
+// toolEvents lists tool_call/tool_result names in order.
+func (e *fakeEmitter) toolEvents() string {
+	var out []string
+	for _, ev := range e.events {
+		if ev.kind == "tool_call" {
+			out = append(out, "call:"+ev.text)
+		}
+		if ev.kind == "tool_result" {
+			out = append(out, "result:"+ev.text)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+var testEasings = []string{"linear", "dramaticSwoop", "cinematic", "luxurious", "easeInOutCubic"}
+
+func newDirector(t *testing.T) *Director {
+	t.Helper()
+	lib, err := prompt.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return New(lib, testEasings)
+}
+
+func session(stage, brief string, o shoot.Options) *shoot.Session {
+	return &shoot.Session{ID: "s1", PipelineStage: stage, Brief: brief, Options: o}
+}
+
+// runReply runs a reply turn at the checkpoint of stage.
+func runReply(t *testing.T, stage, text string, o shoot.Options) (*fakeActions, *fakeEmitter) {
+	t.Helper()
+	act, out := &fakeActions{}, &fakeEmitter{}
+	in := pipeline.TurnInput{Kind: pipeline.TurnReply, Session: session(stage, "a linen suit", o), Text: text,
+		Checkpoint: &shoot.Checkpoint{Stage: stage, Status: shoot.CheckpointPending}}
+	if err := newDirector(t).Turn(context.Background(), in, act, out); err != nil {
+		t.Fatalf("reply %q at %s: %v", text, stage, err)
+	}
+	if len(out.messages(t)) == 0 {
+		t.Errorf("reply %q at %s: the director said nothing", text, stage)
+	}
+	return act, out
+}
