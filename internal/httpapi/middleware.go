@@ -1,0 +1,145 @@
+package httpapi
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"runtime/debug"
+	"time"
+)
+
+type requestIDKey struct{}
+
+// RequestID returns the id of the request ctx belongs to, or "".
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
+// clientRequestID is what we accept as a caller's own X-Request-Id; anything
+// else is replaced, so ids are safe to log and echo.
+var clientRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+// withRequestID gives every request an id (the caller's X-Request-Id when
+// well-formed), echoes it in the response and puts it in the context, and
+// wraps the writer so later layers know whether the response has started.
+func (s *Server) withRequestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-Id")
+		if !clientRequestID.MatchString(id) {
+			id = newRequestID()
+		}
+		w.Header().Set("X-Request-Id", id)
+		ctx := context.WithValue(r.Context(), requestIDKey{}, id)
+		next.ServeHTTP(&responseWriter{ResponseWriter: w}, r.WithContext(ctx))
+	})
+}
+
+func newRequestID() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// withRecovery turns a panic into a logged 500 JSON answer. The server keeps
+// running; http.ErrAbortHandler is re-raised because it is how a handler
+// deliberately drops a connection.
+func (s *Server) withRecovery(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			v := recover()
+			if v == nil {
+				return
+			}
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.logger.LogAttrs(r.Context(), slog.LevelError, "panic serving request",
+				slog.String("request_id", RequestID(r.Context())),
+				slog.String("method", r.Method), slog.String("path", r.URL.Path),
+				slog.String("panic", fmt.Sprint(v)), slog.String("stack", string(debug.Stack())))
+			if !responseStarted(w) {
+				writeError(w, http.StatusInternalServerError, "Internal error.")
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// withAccessLog logs one debug line per request.
+func (s *Server) withAccessLog(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		next.ServeHTTP(w, r)
+		if !s.logger.Enabled(r.Context(), slog.LevelDebug) {
+			return
+		}
+		rw, _ := w.(*responseWriter)
+		status, size := 0, int64(0)
+		if rw != nil {
+			status, size = rw.status, rw.size
+		}
+		s.logger.LogAttrs(r.Context(), slog.LevelDebug, "http request",
+			slog.String("request_id", RequestID(r.Context())),
+			slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.Int("status", status), slog.Int64("bytes", size),
+			slog.Duration("duration", time.Since(start)))
+	})
+}
+
+// responseWriter remembers the status and size of a response. It keeps the
+// optional interfaces handlers rely on: Flush for event streams, ReadFrom so
+// file bodies still go out with sendfile, Unwrap for http.ResponseController.
+type responseWriter struct {
+	http.ResponseWriter
+	status int
+	size   int64
+}
+
+func (w *responseWriter) WriteHeader(status int) {
+	if w.status == 0 && status >= 200 {
+		w.status = status
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *responseWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(p)
+	w.size += int64(n)
+	return n, err
+}
+
+// ReadFrom lets io.Copy use the connection's sendfile path.
+func (w *responseWriter) ReadFrom(r io.Reader) (int64, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := io.Copy(w.ResponseWriter, r)
+	w.size += n
+	return n, err
+}
+
+// Flush sends buffered data to the client.
+func (w *responseWriter) Flush() {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	http.NewResponseController(w.ResponseWriter).Flush()
+}
+
+// Unwrap returns the wrapped writer.
+func (w *responseWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// responseStarted reports whether a status line has been written to w.
+func responseStarted(w http.ResponseWriter) bool {
+	rw, ok := w.(*responseWriter)
+	return ok && rw.status != 0
+}

@@ -1,0 +1,188 @@
+// Package httpapi is the studio's HTTP API: the seed's routes and JSON
+// shapes, media streaming, CORS, and the plumbing every handler shares (one
+// routes table, one error adapter, request ids, panic recovery, graceful
+// shutdown).
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"gocloud.dev/blob"
+
+	"github.com/fashionshoot/shoot/internal/blobserve"
+	"github.com/fashionshoot/shoot/internal/config"
+	"github.com/fashionshoot/shoot/internal/store"
+)
+
+// DefaultShutdownTimeout is how long Serve waits for requests in flight
+// after it stops accepting new ones.
+const DefaultShutdownTimeout = 10 * time.Second
+
+// Deps are what a Server needs. Config, Store and Bucket are required.
+type Deps struct {
+	Config *config.Config
+	Store  store.Store
+	Bucket *blob.Bucket
+	// Logger receives 5xx errors, panics and (at debug level) one line per
+	// request. nil discards.
+	Logger *slog.Logger
+	// Version is reported by /api/health.
+	Version string
+	// ShutdownTimeout bounds the graceful part of Serve's shutdown; zero
+	// means DefaultShutdownTimeout.
+	ShutdownTimeout time.Duration
+}
+
+// Server is the HTTP API. Build it with New, set Web and add routes with
+// Handle, then call Serve (or mount Handler in a test server).
+type Server struct {
+	// Web serves every path that is not an API or media route: the embedded
+	// studio. nil answers those paths with a 404 JSON error. Set it before
+	// serving.
+	Web http.Handler
+
+	cfg     *config.Config
+	store   store.Store
+	bucket  *blob.Bucket
+	logger  *slog.Logger
+	version string
+	media   *blobserve.Server
+	mux     *http.ServeMux
+	timeout time.Duration
+
+	mu     sync.Mutex
+	routes []Route
+	hooks  []func()
+
+	closing   chan struct{}
+	closeOnce sync.Once
+	// decodeSlots bounds how many uploaded images are fully decoded at once,
+	// because one decode may hold ~300 MB of pixels.
+	decodeSlots chan struct{}
+}
+
+// HandlerFunc is the signature of every API handler. A returned error is
+// turned into a JSON error response by the adapter (see errors.go) unless
+// the handler already started its response, in which case it is logged.
+type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// Route is one entry of the routes table: a net/http ServeMux pattern
+// ("GET /api/sessions/{id}") and its handler.
+type Route struct {
+	Pattern string
+	Handler HandlerFunc
+}
+
+// New returns a Server with the built-in routes registered.
+func New(d Deps) (*Server, error) {
+	if d.Config == nil || d.Store == nil || d.Bucket == nil {
+		return nil, errors.New("httpapi: Config, Store and Bucket are required")
+	}
+	logger := d.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{
+		cfg: d.Config, store: d.Store, bucket: d.Bucket, logger: logger, version: d.Version,
+		media:       &blobserve.Server{Bucket: d.Bucket, Redirect: d.Config.MediaRedirect, Logger: logger},
+		mux:         http.NewServeMux(),
+		timeout:     d.ShutdownTimeout,
+		closing:     make(chan struct{}),
+		decodeSlots: make(chan struct{}, 2),
+	}
+	if s.timeout <= 0 {
+		s.timeout = DefaultShutdownTimeout
+	}
+	for _, rt := range s.builtinRoutes() {
+		s.Handle(rt.Pattern, rt.Handler)
+	}
+	return s, nil
+}
+
+// Handle adds a route. Other parts of the studio (generation, event
+// streams) register theirs this way; the pattern syntax is net/http's, and
+// a conflicting pattern panics at start-up like http.ServeMux does.
+func (s *Server) Handle(pattern string, h HandlerFunc) {
+	s.mu.Lock()
+	s.routes = append(s.routes, Route{Pattern: pattern, Handler: h})
+	s.mu.Unlock()
+	s.mux.Handle(pattern, s.adapt(h))
+}
+
+// Routes returns every registered route, built-in ones first.
+func (s *Server) Routes() []Route {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Route(nil), s.routes...)
+}
+
+// Handler returns the whole API as one http.Handler: request ids, panic
+// recovery, CORS, the routes, the web studio and JSON 404/405 answers.
+func (s *Server) Handler() http.Handler {
+	return s.withRequestID(s.withRecovery(s.withAccessLog(s.withCORS(http.HandlerFunc(s.dispatch)))))
+}
+
+// Closing is closed when shutdown begins. Long-lived responses (SSE
+// streams) must watch it as well as the request context and return
+// promptly, because graceful shutdown waits for every handler.
+func (s *Server) Closing() <-chan struct{} { return s.closing }
+
+// OnShutdown registers f to run when shutdown begins, before Serve waits for
+// requests in flight.
+func (s *Server) OnShutdown(f func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hooks = append(s.hooks, f)
+}
+
+// EndStreams begins shutdown: it closes Closing and runs the OnShutdown
+// hooks, once. Serve calls it; tests may too.
+func (s *Server) EndStreams() {
+	s.closeOnce.Do(func() {
+		close(s.closing)
+		s.mu.Lock()
+		hooks := append([]func(){}, s.hooks...)
+		s.mu.Unlock()
+		for _, f := range hooks {
+			f()
+		}
+	})
+}
+
+// Serve answers requests on ln until ctx is cancelled, then shuts down in
+// order: stop accepting, end streams, wait up to the shutdown timeout for
+// requests in flight, then close what is left. It returns nil after a
+// shutdown and the listener's error if serving fails.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelDebug),
+	}
+	// Shutdown closes the listeners first and then runs this hook, so
+	// streams end after intake has stopped.
+	hs.RegisterOnShutdown(s.EndStreams)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.timeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		s.logger.Warn("requests still running at shutdown timeout; closing them", "timeout", s.timeout.String())
+		hs.Close()
+	}
+	<-errc
+	return nil
+}

@@ -1,0 +1,211 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"gocloud.dev/blob"
+
+	"github.com/fashionshoot/shoot/internal/imaging"
+	"github.com/fashionshoot/shoot/internal/shoot"
+)
+
+// Upload limits (seed §4.3).
+const (
+	MaxUploadFiles     = 10
+	MaxUploadFileBytes = 10 << 20
+	// maxUploadBody leaves room for multipart framing and a few over-size
+	// files that are read only far enough to be refused.
+	maxUploadBody = MaxUploadFiles*MaxUploadFileBytes + 10<<20
+	// maxOriginalName bounds the client's file name we keep and echo.
+	maxOriginalName = 255
+)
+
+// uploadResponse is the seed's upload answer (§9.2). Error is set only when
+// every file failed.
+type uploadResponse struct {
+	Success bool           `json:"success"`
+	Error   string         `json:"error,omitempty"`
+	Count   int            `json:"count"`
+	Files   []uploadedFile `json:"files"`
+	Errors  []uploadError  `json:"errors"`
+}
+
+type uploadedFile struct {
+	OriginalName string `json:"originalName"`
+	Filename     string `json:"filename"`
+	R2Key        string `json:"r2Key"`
+	Size         int64  `json:"size"`
+	MimeType     string `json:"mimetype"`
+	URL          string `json:"url"`
+}
+
+// uploadError names a refused file and says why.
+type uploadError struct {
+	OriginalName string `json:"originalName"`
+	Error        string `json:"error"`
+}
+
+// uploadPart is one file of the request, read into memory.
+type uploadPart struct {
+	name     string
+	data     []byte
+	tooLarge bool
+}
+
+// upload answers POST /api/upload: multipart field "images", at most 10
+// files of at most 10 MB. Each file's type comes from its content; good
+// files are stored under uploads/<epochms>-<random>.<ext> and recorded, bad
+// ones listed in errors. If none is good the answer is 400, same shape.
+func (s *Server) upload(w http.ResponseWriter, r *http.Request) error {
+	parts, err := readUploadParts(w, r)
+	if err != nil {
+		return err
+	}
+	resp := uploadResponse{Files: []uploadedFile{}, Errors: []uploadError{}}
+	for _, p := range parts {
+		f, err := s.storeUpload(r.Context(), p)
+		switch code := shoot.ErrorCode(err); {
+		case err == nil:
+			resp.Files = append(resp.Files, f)
+		case code == shoot.EINVALID || code == shoot.ETOOLARGE:
+			resp.Errors = append(resp.Errors, uploadError{OriginalName: p.name, Error: shoot.ErrorMessage(err)})
+		default:
+			return err
+		}
+	}
+	resp.Count = len(resp.Files)
+	resp.Success = resp.Count > 0
+	status := http.StatusOK
+	if !resp.Success {
+		resp.Error = "All uploads failed"
+		status = http.StatusBadRequest
+	}
+	writeJSON(w, status, resp)
+	return nil
+}
+
+// readUploadParts reads the "images" files of a multipart request. Other
+// fields are skipped. A file over the size limit is kept as a refusal
+// without its data, so the client learns which one it was.
+func readUploadParts(w http.ResponseWriter, r *http.Request) ([]uploadPart, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxUploadBody)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, shoot.Wrap(err, shoot.EINVALID, "Expected a multipart/form-data body with files in the field \"images\"")
+	}
+	var parts []uploadPart
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, bodyError(err)
+		}
+		if part.FormName() != "images" || part.FileName() == "" {
+			continue
+		}
+		if len(parts) == MaxUploadFiles {
+			return nil, shoot.Errorf(shoot.EINVALID, "Too many files: at most %d per upload", MaxUploadFiles)
+		}
+		p, err := readUploadPart(part)
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, p)
+	}
+	if len(parts) == 0 {
+		return nil, shoot.Errorf(shoot.EINVALID, "No files in the field \"images\"")
+	}
+	return parts, nil
+}
+
+func readUploadPart(part *multipart.Part) (uploadPart, error) {
+	data, err := io.ReadAll(io.LimitReader(part, MaxUploadFileBytes+1))
+	if err != nil {
+		return uploadPart{}, bodyError(err)
+	}
+	p := uploadPart{name: cleanOriginalName(part.FileName()), data: data}
+	if len(data) > MaxUploadFileBytes {
+		p.data, p.tooLarge = nil, true
+	}
+	return p, nil
+}
+
+// bodyError classifies a failure to read the request body.
+func bodyError(err error) error {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return shoot.Wrap(err, shoot.ETOOLARGE,
+			fmt.Sprintf("Upload is too large: at most %d files of %d MB", MaxUploadFiles, MaxUploadFileBytes>>20))
+	}
+	return shoot.Wrap(err, shoot.EINVALID, "Malformed multipart body")
+}
+
+// cleanOriginalName keeps the client's file name for display only: valid
+// UTF-8, no control characters, at most maxOriginalName bytes.
+func cleanOriginalName(name string) string {
+	name = strings.ToValidUTF8(name, "")
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, name)
+	for len(name) > maxOriginalName {
+		_, size := utf8.DecodeLastRuneInString(name)
+		name = name[:len(name)-size]
+	}
+	return name
+}
+
+// storeUpload checks one file and stores it. EINVALID and ETOOLARGE errors
+// are the file's fault; others are the server's.
+func (s *Server) storeUpload(ctx context.Context, p uploadPart) (uploadedFile, error) {
+	if p.tooLarge {
+		return uploadedFile{}, shoot.Errorf(shoot.ETOOLARGE, "File too large: the limit is %d MB", MaxUploadFileBytes>>20)
+	}
+	format, width, height, err := s.sniff(ctx, p.data)
+	if err != nil {
+		return uploadedFile{}, err
+	}
+	u := &shoot.Upload{
+		OriginalName: p.name, Size: int64(len(p.data)), MimeType: format.MimeType,
+		Width: width, Height: height, CreatedAt: time.Now().UTC(),
+	}
+	u.Filename = fmt.Sprintf("%d-%s.%s", u.CreatedAt.UnixMilli(), shoot.RandomToken(10), format.Ext)
+	u.Key = "uploads/" + u.Filename
+	opts := &blob.WriterOptions{ContentType: format.MimeType, CacheControl: "public, max-age=31536000, immutable"}
+	if err := s.bucket.WriteAll(ctx, u.Key, p.data, opts); err != nil {
+		return uploadedFile{}, shoot.Wrap(err, shoot.EUNAVAILABLE, "Storage unavailable.")
+	}
+	if err := s.store.CreateUpload(ctx, u); err != nil {
+		s.bucket.Delete(context.WithoutCancel(ctx), u.Key)
+		return uploadedFile{}, err
+	}
+	return uploadedFile{
+		OriginalName: u.OriginalName, Filename: u.Filename, R2Key: u.Key,
+		Size: u.Size, MimeType: u.MimeType, URL: "/" + u.Key,
+	}, nil
+}
+
+// sniff runs imaging.Sniff when a decode slot is free, bounding the memory
+// concurrent uploads can take.
+func (s *Server) sniff(ctx context.Context, data []byte) (imaging.Format, int, int, error) {
+	select {
+	case s.decodeSlots <- struct{}{}:
+	case <-ctx.Done():
+		return imaging.Format{}, 0, 0, shoot.Wrap(ctx.Err(), shoot.EUNAVAILABLE, "Request cancelled.")
+	}
+	defer func() { <-s.decodeSlots }()
+	return imaging.Sniff(data)
+}
