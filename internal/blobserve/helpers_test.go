@@ -32,7 +32,7 @@ func backends() []backend {
 	}
 }
 
-func openFileBucket(t *testing.T, opts *fileblob.Options) (*blob.Bucket, string) {
+func openFileBucket(t testing.TB, opts *fileblob.Options) (*blob.Bucket, string) {
 	t.Helper()
 	dir := t.TempDir()
 	b, err := fileblob.OpenBucket(dir, opts)
@@ -50,7 +50,7 @@ func openMemBucket(t *testing.T) *blob.Bucket {
 }
 
 // put stores data under key; contentType "" lets the store pick one.
-func put(t *testing.T, b *blob.Bucket, key string, data []byte, contentType string) {
+func put(t testing.TB, b *blob.Bucket, key string, data []byte, contentType string) {
 	t.Helper()
 	err := b.WriteAll(context.Background(), key, data, &blob.WriterOptions{ContentType: contentType})
 	if err != nil {
