@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+
+	"github.com/fashionshoot/shoot/internal/config"
+	"github.com/fashionshoot/shoot/internal/httpapi"
+)
+
+// cmdServe runs the studio: the HTTP API on --addr until SIGINT or SIGTERM,
+// then a graceful shutdown.
+func cmdServe(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "serve", "[--addr HOST:PORT] [--data-dir DIR] [--workers N] [flags]")
+	cfg, err := loadConfig(e, fs, args, func(c *config.Config) {
+		fs.IntVar(&c.Workers, "workers", c.Workers, "jobs this process works at once; 0 serves the API only (SHOOT_WORKERS)")
+		fs.BoolVar(&c.InsecureNoAuth, "insecure-no-auth", c.InsecureNoAuth, "serve without access control even on a public address")
+	})
+	if err != nil {
+		return err
+	}
+	logger := newLogger(cfg, e.stderr)
+	a, err := openApp(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	srv, err := newServer(a)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", cfg.Addr, err)
+	}
+	logger.Info("shoot is serving", "url", listenURL(ln.Addr()), "version", buildVersion(),
+		"image_provider", cfg.ImageProvider, "video_provider", cfg.VideoProvider, "director", cfg.Director)
+	err = srv.Serve(ctx, ln)
+	logger.Info("shoot stopped")
+	return err
+}
+
+// newServer builds the HTTP API on an open app.
+func newServer(a *app) (*httpapi.Server, error) {
+	return httpapi.New(httpapi.Deps{
+		Config: a.cfg, Store: a.store, Bucket: a.bucket, Logger: a.logger, Version: buildVersion(),
+	})
+}
+
+// listenURL is the URL to open for a listener's address; an unspecified
+// host (":8080") is shown as localhost.
+func listenURL(addr net.Addr) string {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok {
+		return "http://" + addr.String()
+	}
+	host := tcp.IP.String()
+	if tcp.IP.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, fmt.Sprint(tcp.Port))
+}
