@@ -184,7 +184,7 @@ func (s *Server) storeUpload(ctx context.Context, p uploadPart) (uploadedFile, e
 	}
 	u.Filename = fmt.Sprintf("%d-%s.%s", u.CreatedAt.UnixMilli(), shoot.RandomToken(10), format.Ext)
 	u.Key = "uploads/" + u.Filename
-	opts := &blob.WriterOptions{ContentType: format.MimeType, CacheControl: "public, max-age=31536000, immutable"}
+	opts := &blob.WriterOptions{ContentType: format.MimeType}
 	if err := s.bucket.WriteAll(ctx, u.Key, p.data, opts); err != nil {
 		return uploadedFile{}, shoot.Wrap(err, shoot.EUNAVAILABLE, "Storage unavailable.")
 	}
