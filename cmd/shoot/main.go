@@ -39,6 +39,8 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"version", "print the version", cmdVersion},
+		{"frames", "crop a contact sheet into frames", cmdFrames},
+		{"resize", "centre-crop a folder of frames to an aspect ratio", cmdResize},
 		{"serve", "run the studio: HTTP API and web UI", cmdServe},
 		{"migrate", "apply the database migrations and exit", cmdMigrate},
 		{"stitch", "ramp clips with a speed curve and join them into one film", cmdStitch},

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"image"
+	"os"
+	"path/filepath"
+
+	"github.com/fashionshoot/shoot/internal/imaging"
+)
+
+// framesFlags are the parsed flags of `shoot frames`.
+type framesFlags struct {
+	in, out, grid, format string
+	rows, cols            int
+	json                  bool
+}
+
+// framesReport is what `shoot frames --json` prints. Rectangles are the
+// final (normalised) crops in the sheet's pixel coordinates.
+type framesReport struct {
+	Method   string        `json:"method"`
+	Rows     int           `json:"rows"`
+	Cols     int           `json:"cols"`
+	Frames   []frameReport `json:"frames"`
+	Warnings []string      `json:"warnings"`
+}
+
+type frameReport struct {
+	File string `json:"file"`
+	X    int    `json:"x"`
+	Y    int    `json:"y"`
+	W    int    `json:"w"`
+	H    int    `json:"h"`
+}
+
+// cmdFrames crops a contact sheet into frame-1 … frame-N, the frames stage
+// of the pipeline run by hand.
+func cmdFrames(ctx context.Context, e *env, args []string) error {
+	f, err := parseFramesFlags(e, args)
+	if err != nil {
+		return err
+	}
+	img, err := readImage(f.in)
+	if err != nil {
+		return err
+	}
+	g, err := imaging.DetectGrid(img, imaging.GridOptions{Rows: f.rows, Cols: f.cols, Auto: f.grid == "auto"})
+	if err != nil {
+		return err
+	}
+	g.Cells = imaging.Normalize(g.Cells)
+	rep, err := writeFrames(ctx, f, img, g)
+	if err != nil {
+		return err
+	}
+	return printFrames(e, f.json, rep)
+}
+
+func parseFramesFlags(e *env, args []string) (*framesFlags, error) {
+	f := &framesFlags{}
+	fs := newFlagSet(e, "frames", "--in SHEET --out DIR [--rows 2 --cols 3 | --grid auto] [--format png|jpeg|webp] [--json]")
+	fs.StringVar(&f.in, "in", "", "the contact sheet (png, jpeg, gif or webp)")
+	fs.StringVar(&f.out, "out", "", "directory for frame-1 … frame-N (created if missing)")
+	fs.IntVar(&f.rows, "rows", 2, "rows of frames on the sheet")
+	fs.IntVar(&f.cols, "cols", 3, "columns of frames on the sheet")
+	fs.StringVar(&f.grid, "grid", "", `"auto" to detect 2×3, 3×2, 3×3 or 2×2 from the gutters`)
+	fs.StringVar(&f.format, "format", "png", "output format: png, jpeg or webp (webp needs ffmpeg with libwebp)")
+	fs.BoolVar(&f.json, "json", false, "print the grid and frame rectangles as JSON")
+	if err := parseFlags(fs, args); err != nil {
+		return nil, err
+	}
+	return f, f.validate(fs)
+}
+
+func (f *framesFlags) validate(fs *flag.FlagSet) error {
+	set := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	switch {
+	case f.in == "":
+		return usagef("--in SHEET is required")
+	case f.out == "":
+		return usagef("--out DIR is required")
+	case f.grid != "" && f.grid != "auto":
+		return usagef("--grid must be auto (or use --rows and --cols), not %q", f.grid)
+	case f.grid == "auto" && (set["rows"] || set["cols"]):
+		return usagef("use either --rows/--cols or --grid auto, not both")
+	case f.rows < 1 || f.cols < 1 || f.rows > imaging.MaxGridSide || f.cols > imaging.MaxGridSide:
+		return usagef("--rows and --cols must be between 1 and %d, got %d×%d", imaging.MaxGridSide, f.rows, f.cols)
+	}
+	format, err := imaging.ParseFormat(f.format)
+	if err != nil {
+		return usagef("%s", err.Error())
+	}
+	f.format = format
+	return nil
+}
+
+// writeFrames crops and writes every cell of g and describes what it wrote.
+func writeFrames(ctx context.Context, f *framesFlags, img image.Image, g *imaging.Grid) (*framesReport, error) {
+	if err := os.MkdirAll(f.out, 0o755); err != nil {
+		return nil, fmt.Errorf("cannot create %s: %w", f.out, err)
+	}
+	rep := &framesReport{Method: g.Method, Rows: g.Rows, Cols: g.Cols, Warnings: append([]string{}, g.Warnings...)}
+	for i, fr := range imaging.CropFrames(img, g) {
+		name := filepath.Join(f.out, fmt.Sprintf("frame-%d%s", i+1, imaging.Ext(f.format)))
+		if err := writeImage(ctx, name, fr, f.format); err != nil {
+			return nil, err
+		}
+		c := g.Cells[i]
+		rep.Frames = append(rep.Frames, frameReport{File: name, X: c.Min.X, Y: c.Min.Y, W: c.Dx(), H: c.Dy()})
+	}
+	return rep, nil
+}
+
+func printFrames(e *env, asJSON bool, rep *framesReport) error {
+	if asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	for _, w := range rep.Warnings {
+		fmt.Fprintln(e.stderr, "warning:", w)
+	}
+	fmt.Fprintf(e.stdout, "%d×%d grid (%s)\n", rep.Rows, rep.Cols, rep.Method)
+	for _, fr := range rep.Frames {
+		fmt.Fprintf(e.stdout, "%s  %d×%d at (%d,%d)\n", fr.File, fr.W, fr.H, fr.X, fr.Y)
+	}
+	return nil
+}
