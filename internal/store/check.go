@@ -13,10 +13,15 @@ import (
 // Limits of the list methods. Both dialects apply them the same way, so the
 // conformance suite can hold them to it.
 const (
+	// DefaultSessionLimit is what ListSessions returns at most when the
+	// filter's Limit is 0.
 	DefaultSessionLimit = 50
-	MaxSessionLimit     = 200
-	DefaultEventLimit   = 1000
-	MaxEventLimit       = 10000
+	// MaxSessionLimit caps ListSessions.
+	MaxSessionLimit = 200
+	// DefaultEventLimit is what EventsAfter returns at most when limit <= 0.
+	DefaultEventLimit = 1000
+	// MaxEventLimit caps EventsAfter.
+	MaxEventLimit = 10000
 )
 
 // The CHECK values of the schema, repeated here so bad input becomes a clear

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/fashionshoot/shoot/internal/shoot"
 	"github.com/fashionshoot/shoot/internal/store"
@@ -228,4 +229,25 @@ func TestOpenErrors(t *testing.T) {
 		}
 	}
 	var _ store.Store = (*sqlite.DB)(nil)
+}
+
+// TestSeedTimeForm: a row written with SQLite's CURRENT_TIMESTAMP (the
+// seed's default) still reads back as UTC.
+func TestSeedTimeForm(t *testing.T) {
+	t.Parallel()
+	db := openTemp(t)
+	ctx := context.Background()
+	_, err := db.DB().ExecContext(ctx, `INSERT INTO sessions (id, created_at, updated_at)
+		VALUES ('seed1', '2025-01-14 13:29:01', CURRENT_TIMESTAMP)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := db.GetSession(ctx, "seed1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := time.Date(2025, 1, 14, 13, 29, 1, 0, time.UTC)
+	if !s.CreatedAt.Equal(want) || s.CreatedAt.Location() != time.UTC {
+		t.Errorf("created_at = %v, want %v", s.CreatedAt, want)
+	}
 }

@@ -196,8 +196,14 @@ func (s *sqlTime) Scan(v any) error {
 	return nil
 }
 
+// parse reads our fixed form, or SQLite's CURRENT_TIMESTAMP form (UTC
+// without a zone) should a row carry one.
 func (s *sqlTime) parse(text string) error {
-	t, err := time.Parse(time.RFC3339Nano, strings.Replace(text, " ", "T", 1))
+	text = strings.Replace(text, " ", "T", 1)
+	t, err := time.Parse(time.RFC3339Nano, text)
+	if err != nil {
+		t, err = time.Parse("2006-01-02T15:04:05.999999999", text)
+	}
 	if err != nil {
 		return fmt.Errorf("sqlite: bad stored time %q: %w", text, err)
 	}
