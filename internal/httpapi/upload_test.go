@@ -293,3 +293,26 @@ func countBlobs(t *testing.T, b *blob.Bucket, prefix string) int {
 		n++
 	}
 }
+
+// zeros is an endless reader of zero bytes.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+// TestUploadBodyTooLarge streams a request body past the whole-request cap
+// (ten 10 MB files plus framing) and expects 413, without the test or the
+// server holding it in memory.
+func TestUploadBodyTooLarge(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	head := "--b\r\nContent-Disposition: form-data; name=\"images\"; filename=\"huge.png\"\r\nContent-Type: image/png\r\n\r\n"
+	body := io.MultiReader(strings.NewReader(head), io.LimitReader(zeros{}, 130<<20), strings.NewReader("\r\n--b--\r\n"))
+	resp, data := e.do(t, "POST", "/api/upload", body, "Content-Type", "multipart/form-data; boundary=b")
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("status %d, want 413: %s", resp.StatusCode, data)
+	}
+	wantError(t, decodeJSON(t, resp, data), "too large")
+}
