@@ -34,7 +34,7 @@ func audioArgs(path string, duration float64) (input, output []string) {
 	fadeIn, fadeOut := min(0.5, duration/4), min(1.0, duration/4)
 	filter := fmt.Sprintf("atrim=end=%.6f,asetpts=PTS-STARTPTS,afade=t=in:st=0:d=%.3f,afade=t=out:st=%.6f:d=%.3f",
 		duration, fadeIn, duration-fadeOut, fadeOut)
-	input = []string{"-stream_loop", "-1", "-i", path}
+	input = append([]string{"-stream_loop", "-1"}, localInput(path)...)
 	output = []string{"-map", "1:a:0", "-af", filter, "-c:a", "aac", "-b:a", "192k"}
 	return input, output
 }

@@ -34,9 +34,9 @@ func decodeFilter(info Info, w, h int) string {
 // to stdout as raw yuv420p, in presentation order and without dropping or
 // duplicating any (passthrough), so frame k of the pipe is source frame k.
 func decodeArgs(p clipPlan, w, h int) []string {
-	return []string{"-nostdin", "-hide_banner", "-v", "error", "-i", p.path,
-		"-map", "0:v:0", "-vf", decodeFilter(p.info, w, h), "-fps_mode", "passthrough",
-		"-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1"}
+	args := append([]string{"-nostdin", "-hide_banner", "-v", "error"}, localInput(p.path)...)
+	return append(args, "-map", "0:v:0", "-vf", decodeFilter(p.info, w, h), "-fps_mode", "passthrough",
+		"-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1")
 }
 
 // decodeClip decodes clip i once and hands each of its output frames, in

@@ -45,7 +45,7 @@ func encodeArgs(o StitchOptions, out string, total int) []string {
 	args = append(args, audioOut...)
 	return append(args, "-c:v", "libx264", "-profile:v", "high", "-preset", o.Preset,
 		"-crf", strconv.Itoa(o.CRF), "-pix_fmt", "yuv420p", "-r", fps,
-		"-movflags", "+faststart", "-f", "mp4", out)
+		"-movflags", "+faststart", "-f", "mp4", "file:"+out)
 }
 
 func startEncoder(ctx context.Context, o StitchOptions, out string, total int) (*encoder, error) {

@@ -27,6 +27,14 @@ const stderrTail = 1500
 // waitDelay bounds how long Wait lingers for pipes after a killed child.
 const waitDelay = 5 * time.Second
 
+// localInput names a local file as an ffmpeg/ffprobe input. The "file:"
+// prefix stops a name such as "http://…" or "concat:…" from being read as a
+// protocol, and the whitelist stops a playlist-like file from making ffmpeg
+// open anything but local files.
+func localInput(path string) []string {
+	return []string{"-protocol_whitelist", "file", "-i", "file:" + path}
+}
+
 // tailBuffer is an io.Writer that keeps only the last max bytes written, so
 // a chatty child cannot grow memory without bound.
 type tailBuffer struct {

@@ -55,8 +55,8 @@ type probeOutput struct {
 // Probe describes the media file at path. A file ffprobe cannot read is an
 // EINVALID error whose message names the file.
 func Probe(ctx context.Context, path string) (Info, error) {
-	out, err := runTool(ctx, ffprobeBin, "-v", "error", "-print_format", "json",
-		"-show_format", "-show_streams", "--", path)
+	args := append([]string{"-v", "error", "-print_format", "json", "-show_format", "-show_streams"}, localInput(path)...)
+	out, err := runTool(ctx, ffprobeBin, args...)
 	if err != nil {
 		var se *shoot.Error
 		if ctx.Err() != nil || errors.As(err, &se) {
@@ -133,8 +133,9 @@ func parseFloat(s string) float64 {
 // frames it really holds (ffprobe -count_frames), the ground truth the
 // stitch checks its output against.
 func CountFrames(ctx context.Context, path string) (int, error) {
-	out, err := runTool(ctx, ffprobeBin, "-v", "error", "-select_streams", "v:0", "-count_frames",
-		"-show_entries", "stream=nb_read_frames", "-of", "default=noprint_wrappers=1:nokey=1", "--", path)
+	args := append([]string{"-v", "error", "-select_streams", "v:0", "-count_frames",
+		"-show_entries", "stream=nb_read_frames", "-of", "default=noprint_wrappers=1:nokey=1"}, localInput(path)...)
+	out, err := runTool(ctx, ffprobeBin, args...)
 	if err != nil {
 		return 0, err
 	}

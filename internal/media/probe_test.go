@@ -105,3 +105,18 @@ func TestTailBuffer(t *testing.T) {
 		t.Errorf("long = %q, want the last 10 bytes marked as cut", got)
 	}
 }
+
+// A playlist-like input must not make ffprobe open anything but local
+// files, and names are never read as protocols.
+func TestLocalInputOnly(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	playlist := writeFile(t, dir, "list.ffconcat", []byte("ffconcat version 1.0\nfile http://127.0.0.1:1/x.mp4\n"))
+	if _, err := Probe(context.Background(), playlist); shoot.ErrorCode(err) != shoot.EINVALID {
+		t.Errorf("Probe(playlist with a URL) = %v, want EINVALID", err)
+	}
+	args := localInput("http://example.com/a.mp4")
+	if args[len(args)-1] != "file:http://example.com/a.mp4" {
+		t.Errorf("localInput = %v, want a file: input", args)
+	}
+}

@@ -228,7 +228,7 @@ func TestStitchAudioBed(t *testing.T) {
 func TestAudioArgsFades(t *testing.T) {
 	t.Parallel()
 	in, out := audioArgs("bed.mp3", 9)
-	if !slices.Equal(in, []string{"-stream_loop", "-1", "-i", "bed.mp3"}) {
+	if !slices.Equal(in, []string{"-stream_loop", "-1", "-protocol_whitelist", "file", "-i", "file:bed.mp3"}) {
 		t.Errorf("input args %v", in)
 	}
 	filter := out[slices.Index(out, "-af")+1]
