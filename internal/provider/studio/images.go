@@ -1,0 +1,188 @@
+package studio
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/png"
+
+	"github.com/fashionshoot/shoot/internal/shoot"
+)
+
+// Model ids of the studio image kinds.
+const (
+	ModelComposite = "studio-composite-v1"
+	ModelSheet     = "studio-sheet-v1"
+	ModelEdit      = "studio-edit-v1"
+)
+
+// maxHeroReferences is how many references a hero uses: the subject and
+// up to three prints beside it.
+const maxHeroReferences = 4
+
+// Images is the offline image generator. It satisfies the pipeline's
+// ImageGenerator: SubmitImage stamps a handle, PollImage renders.
+type Images struct {
+	opts      Options
+	cancelled cancellations
+}
+
+// NewImages returns an image generator with the given options.
+func NewImages(opts Options) *Images { return &Images{opts: opts.withDefaults()} }
+
+// Name returns "studio".
+func (im *Images) Name() string { return ProviderName }
+
+// Model returns the model id for the request's kind.
+func (im *Images) Model(req shoot.ImageRequest) string {
+	switch req.Kind {
+	case shoot.ImageContactSheet:
+		return ModelSheet
+	case shoot.ImageFrameEdit:
+		return ModelEdit
+	}
+	return ModelComposite
+}
+
+// SubmitImage checks the request and returns a handle at once; no pixels
+// are made until PollImage.
+func (im *Images) SubmitImage(ctx context.Context, req shoot.ImageRequest) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", shoot.Wrap(err, shoot.EUNAVAILABLE, "image request was cancelled")
+	}
+	if err := checkImageRequest(req); err != nil {
+		return "", err
+	}
+	h := handle{kind: req.Kind, submitted: im.opts.Now(), fingerprint: imageFingerprint(req)}
+	return h.String(), nil
+}
+
+// PollImage reports not-done until the configured latency has passed, then
+// renders the picture and returns it as a PNG artifact.
+func (im *Images) PollImage(ctx context.Context, req shoot.ImageRequest, handleStr string) (shoot.TaskStatus, error) {
+	h, err := parseHandle(handleStr)
+	if err != nil {
+		return shoot.TaskStatus{}, err
+	}
+	if h.kind != req.Kind || h.fingerprint != imageFingerprint(req) {
+		return shoot.TaskStatus{}, shoot.Errorf(shoot.EINVALID, "handle %s was issued for a different request", handleStr)
+	}
+	if im.cancelled.has(handleStr) {
+		return shoot.TaskStatus{}, errCancelled(handleStr)
+	}
+	if st, wait := pending(im.opts, h); wait {
+		return st, nil
+	}
+	if err := checkImageRequest(req); err != nil {
+		return shoot.TaskStatus{}, err
+	}
+	return im.render(ctx, req)
+}
+
+// CancelImage forgets a job: later polls of its handle fail with
+// ECONFLICT. A render already running stops when its context ends.
+func (im *Images) CancelImage(ctx context.Context, handleStr string) error {
+	if _, err := parseHandle(handleStr); err != nil {
+		return err
+	}
+	im.cancelled.add(handleStr)
+	return nil
+}
+
+// checkImageRequest validates what can be validated without decoding
+// pixels: the kind, the size, and the headers of the references used.
+func checkImageRequest(req shoot.ImageRequest) error {
+	for i, ref := range req.References[:min(len(req.References), usedReferences(req.Kind))] {
+		if err := checkHeader(ref, referenceName(i, ref)); err != nil {
+			return err
+		}
+	}
+	switch req.Kind {
+	case shoot.ImageHero, shoot.ImageContactSheet:
+		_, _, _, err := outputSize(req.AspectRatio, req.Resolution)
+		return err
+	case shoot.ImageFrameEdit:
+		if len(req.References) == 0 {
+			return shoot.Errorf(shoot.EINVALID, "a frame edit needs the frame as its first reference")
+		}
+		return nil
+	}
+	return shoot.Errorf(shoot.EINVALID, "image kind %q is not one of %s, %s, %s", req.Kind, shoot.ImageHero, shoot.ImageContactSheet, shoot.ImageFrameEdit)
+}
+
+// render makes the picture of a request and wraps it as an artifact.
+func (im *Images) render(ctx context.Context, req shoot.ImageRequest) (shoot.TaskStatus, error) {
+	img, logs, err := im.draw(ctx, req)
+	if err != nil {
+		return shoot.TaskStatus{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return shoot.TaskStatus{}, shoot.Wrap(err, shoot.EUNAVAILABLE, "image rendering was cancelled")
+	}
+	var buf bytes.Buffer
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	if err := enc.Encode(&buf, img); err != nil {
+		return shoot.TaskStatus{}, shoot.Wrap(err, shoot.EINTERNAL, "could not encode the studio image")
+	}
+	art := &shoot.Artifact{Data: buf.Bytes(), ContentType: "image/png", Provider: ProviderName,
+		Model: im.Model(req), Seed: req.Seed, Units: 1, Unit: "image"}
+	return shoot.TaskStatus{Done: true, Progress: 1, Logs: logs, Result: art}, nil
+}
+
+// usedReferences is how many references a kind looks at; the rest are
+// ignored (a hosted model would read them, the studio cannot).
+func usedReferences(kind string) int {
+	if kind == shoot.ImageHero {
+		return maxHeroReferences
+	}
+	return 1
+}
+
+func referenceName(i int, ref shoot.Reference) string {
+	if ref.Name != "" {
+		return fmt.Sprintf("reference %d (%s)", i+1, ref.Name)
+	}
+	return fmt.Sprintf("reference %d", i+1)
+}
+
+// draw dispatches on the request kind.
+func (im *Images) draw(ctx context.Context, req shoot.ImageRequest) (*image.RGBA, []string, error) {
+	refs, err := decodeReferences(req.References[:min(len(req.References), usedReferences(req.Kind))])
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, shoot.Wrap(err, shoot.EUNAVAILABLE, "image rendering was cancelled")
+	}
+	if req.Kind == shoot.ImageFrameEdit {
+		img := renderEdit(req, refs[0], im.opts.Workers)
+		return img, []string{fmt.Sprintf("studio: edited frame %d×%d", img.Bounds().Dx(), img.Bounds().Dy())}, nil
+	}
+	W, H, capped, err := outputSize(req.AspectRatio, req.Resolution)
+	if err != nil {
+		return nil, nil, err
+	}
+	var logs []string
+	if capped {
+		logs = append(logs, fmt.Sprintf("studio: 4K is drawn at 2K (%d×%d)", W, H))
+	}
+	if req.Kind == shoot.ImageContactSheet {
+		img := renderSheet(req, refs, W, H, im.opts.Workers)
+		return img, append(logs, fmt.Sprintf("studio: contact sheet %d×%d, 2×3 cells", W, H)), nil
+	}
+	img := renderHero(req, refs, W, H, im.opts.Workers)
+	return img, append(logs, fmt.Sprintf("studio: hero %d×%d on %s", W, H, backdropPreset(req.Background))), nil
+}
+
+func decodeReferences(refs []shoot.Reference) ([]*image.RGBA, error) {
+	out := make([]*image.RGBA, 0, len(refs))
+	for i, ref := range refs {
+		img, err := decodeReference(ref, referenceName(i, ref))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, img)
+	}
+	return out, nil
+}
