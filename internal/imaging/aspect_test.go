@@ -110,33 +110,38 @@ func TestFill(t *testing.T) {
 	}
 }
 
-func TestEncodeForKlingStaysUnderLimit(t *testing.T) {
+func TestEncodeWithinLimit(t *testing.T) {
 	t.Parallel()
-	// Noise does not compress: at 2000×2000 its PNG is ~12 MB, over 10 MB.
-	img := image.NewRGBA(image.Rect(0, 0, 2000, 2000))
+	// Noise does not compress: its PNG is ~1 MB, its JPEGs a few hundred KB.
+	img := image.NewRGBA(image.Rect(0, 0, 600, 600))
 	for i := range img.Pix {
 		img.Pix[i] = uint8(hash2(i, i>>7))
 	}
-	data, format, err := EncodeForKling(img)
-	if err != nil {
-		t.Fatal(err)
+	for _, tc := range []struct {
+		name   string
+		limit  int
+		format string
+		scaled bool
+	}{
+		{"png fits", 4 << 20, "png", false},
+		{"jpeg fits", 600_000, "jpeg", false},
+		{"only a smaller jpeg fits", 60_000, "jpeg", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			data, format, err := encodeWithin(img, tc.limit)
+			if err != nil || len(data) > tc.limit || format != tc.format {
+				t.Fatalf("%d bytes as %s, %v; want %s within %d", len(data), format, err, tc.format, tc.limit)
+			}
+			cfg, got, err := image.DecodeConfig(bytes.NewReader(data))
+			if err != nil || got != format || (cfg.Width < 600) != tc.scaled {
+				t.Fatalf("decoded %s %d×%d (%v); downscaled should be %v", got, cfg.Width, cfg.Height, err, tc.scaled)
+			}
+		})
 	}
-	if len(data) > KlingMaxBytes || format != "jpeg" {
-		t.Fatalf("%d bytes as %s; want JPEG within %d", len(data), format, KlingMaxBytes)
-	}
-	// A tighter limit forces the downscaling path, which must still end.
-	data, format, err = encodeWithin(img, 200_000)
-	if err != nil || len(data) > 200_000 || format != "jpeg" {
-		t.Fatalf("%d bytes as %s, %v", len(data), format, err)
-	}
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil || cfg.Width >= 2000 {
-		t.Fatalf("expected a downscaled JPEG, got %+v %v", cfg, err)
-	}
-	small := gradient(400, 300)
-	data, format, err = EncodeForKling(small)
-	if err != nil || format != "png" {
-		t.Fatalf("a small image should stay PNG: %s %v", format, err)
+	data, format, err := EncodeForKling(gradient(400, 300))
+	if err != nil || format != "png" || len(data) > KlingMaxBytes {
+		t.Fatalf("a small frame should stay PNG: %s %d %v", format, len(data), err)
 	}
 	if _, err := png.Decode(bytes.NewReader(data)); err != nil {
 		t.Fatal(err)

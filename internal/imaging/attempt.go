@@ -11,9 +11,9 @@ import (
 // gutters that do not line up from one row to the next. An axis that still
 // fails is divided equally between its margins.
 func (d *detector) attempt(lut *[256]uint8, rows, cols int) axes {
-	full := image.Rect(0, 0, d.p.w, d.p.h)
-	vx, okX := d.axis(full, true, lut, cols-1)
-	hy, okY := d.axis(full, false, lut, rows-1)
+	colHits, rowHits := sheetHits(d.p, lut)
+	vx, okX := layoutAxis(gutterRuns(colHits, d.p.h), d.p.w, cols-1, d.auto)
+	hy, okY := layoutAxis(gutterRuns(rowHits, d.p.w), d.p.h, rows-1, d.auto)
 	a := axes{okX: okX, okY: okY, rows: rows, cols: cols}
 	if d.auto {
 		a.rows, a.cols = d.defaultSize()

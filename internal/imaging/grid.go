@@ -107,10 +107,7 @@ func b2i(b bool) int {
 }
 
 func (d *detector) detect(rows, cols int) *Grid {
-	full := image.Rect(0, 0, d.p.w, d.p.h)
-	xm, xsd := lineStats(d.p, full, true)
-	ym, ysd := lineStats(d.p, full, false)
-	g, tol, ok := gutterColor(xm, xsd, ym, ysd)
+	g, tol, ok := gutterColor(sheetStats(d.p))
 	if !ok {
 		return d.equalGrid(rows, cols, "no gutters found: the sheet was divided into equal cells")
 	}

@@ -9,35 +9,56 @@ import (
 // Line profiles. A "vertical" profile has one entry per column x of r (the
 // line runs top to bottom); a horizontal one has one entry per row y.
 
-// lineStats returns the mean and standard deviation of luma along every line
-// of r. A gutter is flat along its whole length, so its deviation is noise.
-func lineStats(p *plane, r image.Rectangle, vertical bool) (mean, std []float64) {
-	n, length := lineCount(r, vertical)
-	sum := make([]uint64, n)
-	sq := make([]uint64, n)
-	for y := r.Min.Y; y < r.Max.Y; y++ {
-		row := p.row(y)[r.Min.X:r.Max.X]
-		if vertical {
-			for x, v := range row {
-				sum[x] += uint64(v)
-				sq[x] += uint64(v) * uint64(v)
-			}
-			continue
-		}
+// sheetStats returns the mean and standard deviation of luma along every
+// column (xm, xs) and every row (ym, ys) of the plane, in one pass. A gutter
+// is flat along its whole length, so its deviation is noise.
+func sheetStats(p *plane) (xm, xs, ym, ys []float64) {
+	colSum, colSq := make([]uint64, p.w), make([]uint64, p.w)
+	rowSum, rowSq := make([]uint64, p.h), make([]uint64, p.h)
+	for y := range p.h {
 		var s, q uint64
-		for _, v := range row {
-			s += uint64(v)
-			q += uint64(v) * uint64(v)
+		for x, v := range p.row(y) {
+			u := uint64(v)
+			colSum[x] += u
+			colSq[x] += u * u
+			s += u
+			q += u * u
 		}
-		sum[y-r.Min.Y], sq[y-r.Min.Y] = s, q
+		rowSum[y], rowSq[y] = s, q
 	}
-	mean, std = make([]float64, n), make([]float64, n)
+	xm, xs = meanStd(colSum, colSq, p.h)
+	ym, ys = meanStd(rowSum, rowSq, p.w)
+	return xm, xs, ym, ys
+}
+
+func meanStd(sum, sq []uint64, length int) (mean, std []float64) {
+	mean, std = make([]float64, len(sum)), make([]float64, len(sum))
 	for i := range sum {
 		m := float64(sum[i]) / float64(length)
 		mean[i] = m
 		std[i] = math.Sqrt(math.Max(0, float64(sq[i])/float64(length)-m*m))
 	}
 	return mean, std
+}
+
+// sheetHits is lineHits for the whole plane in both directions at once.
+func sheetHits(p *plane, lut *[256]uint8) (cols, rows []int) {
+	c := make([]int32, p.w)
+	rows = make([]int, p.h)
+	for y := range p.h {
+		var s int32
+		for x, v := range p.row(y) {
+			h := int32(lut[v])
+			c[x] += h
+			s += h
+		}
+		rows[y] = int(s)
+	}
+	cols = make([]int, p.w)
+	for i, h := range c {
+		cols[i] = int(h)
+	}
+	return cols, rows
 }
 
 // lineHits counts, for every line of r, the pixels whose luma the table

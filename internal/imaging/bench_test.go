@@ -1,0 +1,71 @@
+package imaging
+
+import (
+	"image"
+	"io"
+	"testing"
+)
+
+// workedExample is the 2528×1696 sheet of ORIGINAL.md §4.3.
+func workedExample(jpegQ int) sheetSpec {
+	return sheetSpec{
+		rows: 2, cols: 3, gutter: 31, gutterY: 28, margins: [4]int{9, 19, 8, 16},
+		colW: []int{816, 816, 817}, rowH: []int{815, 818}, gutterRGB: white, aa: true, jpegQ: jpegQ, seed: 43,
+	}
+}
+
+// BenchmarkDetectAndCrop measures the frames stage on a 2K sheet: detection,
+// normalisation and cropping, and separately the same plus PNG encoding of
+// the six frames. MB/s is of the sheet's RGBA pixels (17 MB).
+func BenchmarkDetectAndCrop(b *testing.B) {
+	for _, src := range []struct {
+		name string
+		q    int
+	}{{"rgba", 0}, {"jpeg-ycbcr", 90}} {
+		s := makeSheet(b, workedExample(src.q))
+		size := int64(s.w * s.h * 4)
+		b.Run(src.name+"/detect", func(b *testing.B) {
+			b.SetBytes(size)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := DetectGrid(s.img, GridOptions{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(src.name+"/detect+normalize+crop", func(b *testing.B) {
+			b.SetBytes(size)
+			b.ReportAllocs()
+			for b.Loop() {
+				detectAndCrop(b, s)
+			}
+		})
+		b.Run(src.name+"/detect+normalize+crop+png", func(b *testing.B) {
+			b.SetBytes(size)
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, f := range detectAndCrop(b, s) {
+					if err := Encode(io.Discard, f, "png"); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+}
+
+func detectAndCrop(b *testing.B, s *sheet) []image.Image {
+	g, err := DetectGrid(s.img, GridOptions{})
+	if err != nil || len(g.Cells) != 6 {
+		b.Fatal(err, g)
+	}
+	g.Cells = Normalize(g.Cells)
+	return CropFrames(s.img, g)
+}
+func BenchmarkLumaPlane(b *testing.B) {
+	s := makeSheet(b, workedExample(0))
+	b.SetBytes(int64(s.w * s.h * 4))
+	for b.Loop() {
+		lumaPlane(s.img)
+	}
+}
