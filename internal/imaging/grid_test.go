@@ -51,6 +51,8 @@ func TestDetectGridSynthetic(t *testing.T) {
 		{"flats near black", with(func(s *sheetSpec) { s.flats, s.flatDelta, s.gutterRGB, s.noise, s.seed = true, 8, black, 2, 18 }), GridOptions{}},
 		{"studio floor near gutter", with(func(s *sheetSpec) { s.floor, s.flatDelta, s.gutterRGB, s.seed = true, 4, grey, 19 }), GridOptions{}},
 		{"misaligned rows", with(func(s *sheetSpec) { s.brick, s.gutter, s.seed = true, 6, 20 }), GridOptions{}},
+		{"every cell edge wanders", with(func(s *sheetSpec) { s.cellJitter, s.gutter, s.jpegQ, s.seed = 4, 14, 88, 34 }), GridOptions{}},
+		{"cell edges wander, black", with(func(s *sheetSpec) { s.cellJitter, s.gutter, s.gutterRGB, s.seed = 6, 20, charcoal, 35 }), GridOptions{}},
 		{"3x2 given", with(func(s *sheetSpec) { s.rows, s.cols, s.cellW, s.cellH, s.seed = 3, 2, 600, 400, 21 }), GridOptions{Rows: 3, Cols: 2}},
 		{"3x3 given", with(func(s *sheetSpec) { s.rows, s.cols, s.cellW, s.cellH, s.seed = 3, 3, 420, 420, 22 }), GridOptions{Rows: 3, Cols: 3}},
 		{"2x2 given", with(func(s *sheetSpec) { s.rows, s.cols, s.seed = 2, 2, 23 }), GridOptions{Rows: 2, Cols: 2}},

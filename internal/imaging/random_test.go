@@ -39,6 +39,15 @@ func randomSpec(seed uint64) (sheetSpec, GridOptions) {
 	if rng.IntN(3) == 0 {
 		sp.noise = 1 + rng.IntN(4)
 	}
+	// Wandering edges must leave some of every gutter intact, as an image
+	// model's do; a gutter closed somewhere is a gutterless sheet.
+	narrow := sp.gutter
+	if sp.gutterY > 0 {
+		narrow = min(narrow, sp.gutterY)
+	}
+	if j := (narrow - 6) / 2; j > 0 && rng.IntN(3) == 0 {
+		sp.cellJitter = 1 + rng.IntN(min(j, 6))
+	}
 	opt := GridOptions{Rows: sp.rows, Cols: sp.cols}
 	if rng.IntN(2) == 0 {
 		opt = GridOptions{Auto: true}
@@ -76,5 +85,5 @@ func TestDetectGridRandomSheets(t *testing.T) {
 }
 
 func specStr(sp sheetSpec) string {
-	return fmt.Sprintf("%dx%d cell %dx%d j%d g%d/%d m%v col%v aa%v flats%v/%d floor%v q%d n%d", sp.rows, sp.cols, sp.cellW, sp.cellH, sp.jitter, sp.gutter, sp.gutterY, sp.margins, sp.gutterRGB, sp.aa, sp.flats, sp.flatDelta, sp.floor, sp.jpegQ, sp.noise)
+	return fmt.Sprintf("%dx%d cell %dx%d j%d cj%d g%d/%d m%v col%v aa%v flats%v/%d floor%v q%d n%d", sp.rows, sp.cols, sp.cellW, sp.cellH, sp.jitter, sp.cellJitter, sp.gutter, sp.gutterY, sp.margins, sp.gutterRGB, sp.aa, sp.flats, sp.flatDelta, sp.floor, sp.jpegQ, sp.noise)
 }

@@ -29,6 +29,7 @@ type sheetSpec struct {
 	noise        int  // uniform noise ± this on every channel
 	jpegQ        int  // JPEG round trip at this quality (0: none)
 	brick        bool // every row has its own column widths: gutters misalign
+	cellJitter   int  // every edge of every cell moves by ± this on its own
 	seed         uint64
 	colW, rowH   []int // exact sizes, overriding cellW/cellH and jitter
 }
@@ -80,6 +81,12 @@ func makeSheet(tb testing.TB, sp sheetSpec) *sheet {
 		x := sp.margins[0]
 		for c := range sp.cols {
 			cr := image.Rect(x, y, x+widths[r][c], y+heights[r])
+			if j := sp.cellJitter; j > 0 {
+				// Like an image model's drawing: each edge wanders on its
+				// own, into the gutter or into the cell.
+				d := func() int { return rng.IntN(2*j+1) - j }
+				cr = image.Rect(cr.Min.X+d(), cr.Min.Y+d(), cr.Max.X+d(), cr.Max.Y+d()).Intersect(image.Rect(0, 0, W, H))
+			}
 			s.cells = append(s.cells, cr)
 			x += widths[r][c] + sp.gutter
 		}
