@@ -201,6 +201,9 @@ func (f *FAL) routes() http.Handler {
 	mux.HandleFunc("GET /{owner}/{app}/requests/{id}", f.result)
 	mux.HandleFunc("PUT /{owner}/{app}/requests/{id}/cancel", f.cancel)
 	mux.HandleFunc("POST /", f.submit)
+	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusNotFound, map[string]any{"detail": "Not Found"})
+	})
 	return f.faults.wrap(mux, f.closing, falFaultBody)
 }
 
