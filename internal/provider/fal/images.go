@@ -28,7 +28,13 @@ type Images struct {
 
 // NewImages returns an image client. Options.Key is required.
 func NewImages(opts Options) *Images {
-	return &Images{q: newQueue(opts.withDefaults())}
+	o := opts.withDefaults()
+	for _, m := range []string{o.ImageModel, o.EditModel} {
+		if _, ok := o.Prices.Images[m]; !ok {
+			o.Logger.Warn("no price for this FAL model; images are recorded at $0", "provider", "fal", "model", m)
+		}
+	}
+	return &Images{q: newQueue(o)}
 }
 
 // Name is the provider id.

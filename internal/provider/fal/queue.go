@@ -127,14 +127,15 @@ func (q *queue) poll(ctx context.Context, hs string) (polled, error) {
 		q.logs.forget(h.RequestID)
 		return p, shoot.Errorf(shoot.EINVALID, "FAL request ended with status %q: %s", st.Status, clip(st.Error))
 	}
-	q.logs.forget(h.RequestID)
 	if st.Error != "" {
+		q.logs.forget(h.RequestID)
 		return p, shoot.Errorf(failedCode(st.ErrorType), "FAL could not generate it: %s", clip(st.Error))
 	}
 	r, err := q.caller.Call(ctx, httpx.Request{Method: http.MethodGet, URL: h.ResponseURL, Header: q.auth, Op: "result"})
 	if err != nil {
-		return p, callError("result", err)
+		return p, callError("result", err) // keep the log state: the job polls again
 	}
+	q.logs.forget(h.RequestID)
 	if r.Status/100 != 2 {
 		return p, answerError("result", r)
 	}

@@ -18,7 +18,11 @@ type Videos struct {
 
 // NewVideos returns a FAL video client. Options.Key is required.
 func NewVideos(opts Options) *Videos {
-	return &Videos{q: newQueue(opts.withDefaults())}
+	o := opts.withDefaults()
+	if _, ok := o.Prices.VideoPerSecond[o.VideoModel]; !ok {
+		o.Logger.Warn("no price for this FAL video endpoint; clips are recorded at $0", "provider", "fal", "model", o.VideoModel)
+	}
+	return &Videos{q: newQueue(o)}
 }
 
 // Name is the provider id.

@@ -29,6 +29,9 @@ type Videos struct {
 func NewVideos(opts Options) *Videos {
 	o := opts.withDefaults()
 	c := &httpx.Caller{HTTP: o.HTTPClient, Timeout: o.RequestTimeout, Policy: o.Retry, Classify: classify, Logger: o.Logger, Now: o.Now}
+	if _, ok := o.Prices[o.Model+"/"+o.Mode]; !ok {
+		o.Logger.Warn("no price for this Kling model and mode; clips are recorded at $0", "provider", "kling", "model", o.Model, "mode", o.Mode)
+	}
 	return &Videos{opts: o, caller: c}
 }
 
@@ -81,14 +84,25 @@ func (v *Videos) SubmitClip(ctx context.Context, req shoot.ClipRequest) (string,
 	if r.Status == http.StatusOK && e.Code == 0 {
 		return v.handleFrom(e.Data)
 	}
-	if r.Status == http.StatusBadRequest {
-		// Kling refuses a reused external_task_id; if a task with our key
-		// exists, it is the one we paid for.
+	if refusedRequest(r.Status) {
+		// Kling refuses a reused external_task_id (how exactly is not
+		// documented, so any refusal of the request itself is checked): if a
+		// task with our key exists, it is the one we paid for.
 		if h, ok, err := v.reattach(ctx, req.Key); err != nil || ok {
 			return h, err
 		}
 	}
 	return "", answerError("create", r, e)
+}
+
+// refusedRequest reports whether a create answer refused the request
+// itself, as opposed to the credentials or the account.
+func refusedRequest(status int) bool {
+	switch status {
+	case http.StatusUnauthorized, http.StatusForbidden, http.StatusTooManyRequests:
+		return false
+	}
+	return status < 500
 }
 
 func (v *Videos) buildCreate(req shoot.ClipRequest) (createBody, error) {
