@@ -35,8 +35,10 @@
 //   - Faults: a fraction (Rate) of all requests — submits, polls, uploads,
 //     downloads — answered with 500, 503 (with Retry-After), 429 (with
 //     Retry-After; Kling's body carries code 1302) or a hang, drawn from a
-//     seeded generator; SetFaults changes them while running. Faults strike
+//     seeded generator; SetFaults changes them while running. These strike
 //     before any state changes, so a failed submit never half-creates a job.
+//     FaultLostAnswer (opt-in, not in AllFaults) is the ambiguous case: the
+//     request is carried out, then the answer never arrives.
 //   - Reject: a permanent validation failure for chosen inputs (the
 //     service's 4xx body with your message).
 //   - Fail: the job is accepted but generation fails with your message

@@ -15,6 +15,7 @@ type StatusError struct {
 	Body   []byte
 }
 
+// Error names the call and the status.
 func (e *StatusError) Error() string { return fmt.Sprintf("%s: HTTP %d", e.Op, e.Status) }
 
 // Download fetches a result file into memory with c's retry policy but

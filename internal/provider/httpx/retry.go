@@ -84,6 +84,7 @@ type TransientError struct {
 	Body []byte
 }
 
+// Error returns the cause's text.
 func (e *TransientError) Error() string { return e.Err.Error() }
 
 // Unwrap returns the cause.

@@ -184,10 +184,8 @@ func (v *Videos) PollClip(ctx context.Context, req shoot.ClipRequest, hs string)
 		return shoot.TaskStatus{}, answerError("query", r, e)
 	}
 	switch t.TaskStatus {
-	case "submitted":
+	case "submitted", "processing": // Kling reports no finer progress
 		return shoot.TaskStatus{}, nil
-	case "processing":
-		return shoot.TaskStatus{Progress: 0.5}, nil
 	case "succeed":
 		return v.result(ctx, req, h, t)
 	case "failed":

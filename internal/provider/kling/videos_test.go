@@ -98,7 +98,7 @@ func TestClipSequenceRequestAndJWT(t *testing.T) {
 	for i, want := range []struct {
 		done     bool
 		progress float64
-	}{{false, 0}, {false, 0.5}, {true, 1}} {
+	}{{false, 0}, {false, 0}, {true, 1}} {
 		st, err := c.PollClip(ctx, req, h)
 		if err != nil || st.Done != want.done || st.Progress != want.progress {
 			t.Fatalf("poll %d: %+v %v, want done=%v", i, st, err, want.done)
