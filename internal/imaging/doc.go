@@ -33,12 +33,12 @@
 //   - Each edge of each cell is then walked inwards over the cell's own
 //     extent while the line is still gutter-coloured or a blend of gutter
 //     and picture (it sits markedly closer to the gutter colour than the
-//     picture four lines in), at most 12 lines, plus one line of safety:
+//     picture four lines in), at most 20 lines, plus one line of safety:
 //     frames hold no gutter, margin or anti-aliased transition pixels.
 //   - Whatever fails, the sheet is divided equally (Method "equal") with a
 //     warning; DetectGrid never panics on any image (see FuzzDetectGrid).
 //
 // Known limit: where picture of exactly the gutter colour runs along an
 // entire cell edge, that edge is invisible; the walk then gives up at most
-// 13 lines of it.
+// 21 lines of it.
 package imaging

@@ -84,7 +84,6 @@ func (o GridOptions) size() (rows, cols int, err error) {
 type detector struct {
 	p    *plane
 	auto bool
-	warn []string
 }
 
 // axes is what one attempt found: cell extents along x for every row and
@@ -129,7 +128,7 @@ func (d *detector) equalGrid(rows, cols int, why string) *Grid {
 	}
 	x := axisLayout{lo: 0, hi: d.p.w - 1}.equalSpans(cols)
 	y := axisLayout{lo: 0, hi: d.p.h - 1}.equalSpans(rows)
-	gr := &Grid{Method: MethodEqual, Rows: rows, Cols: cols, Warnings: append(d.warn, why)}
+	gr := &Grid{Method: MethodEqual, Rows: rows, Cols: cols, Warnings: []string{why}}
 	for r := range rows {
 		for c := range cols {
 			gr.Cells = append(gr.Cells, rectOf(cell{x: x[c], y: y[r]}))

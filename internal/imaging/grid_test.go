@@ -53,6 +53,7 @@ func TestDetectGridSynthetic(t *testing.T) {
 		{"misaligned rows", with(func(s *sheetSpec) { s.brick, s.gutter, s.seed = true, 6, 20 }), GridOptions{}},
 		{"every cell edge wanders", with(func(s *sheetSpec) { s.cellJitter, s.gutter, s.jpegQ, s.seed = 4, 14, 88, 34 }), GridOptions{}},
 		{"cell edges wander, black", with(func(s *sheetSpec) { s.cellJitter, s.gutter, s.gutterRGB, s.seed = 6, 20, charcoal, 35 }), GridOptions{}},
+		{"cell edges wander 8 px", with(func(s *sheetSpec) { s.cellJitter, s.gutter, s.gutterRGB, s.noise, s.seed = 8, 24, grey, 2, 36 }), GridOptions{}},
 		{"3x2 given", with(func(s *sheetSpec) { s.rows, s.cols, s.cellW, s.cellH, s.seed = 3, 2, 600, 400, 21 }), GridOptions{Rows: 3, Cols: 2}},
 		{"3x3 given", with(func(s *sheetSpec) { s.rows, s.cols, s.cellW, s.cellH, s.seed = 3, 3, 420, 420, 22 }), GridOptions{Rows: 3, Cols: 3}},
 		{"2x2 given", with(func(s *sheetSpec) { s.rows, s.cols, s.seed = 2, 2, 23 }), GridOptions{Rows: 2, Cols: 2}},

@@ -46,7 +46,7 @@ func randomSpec(seed uint64) (sheetSpec, GridOptions) {
 		narrow = min(narrow, sp.gutterY)
 	}
 	if j := (narrow - 6) / 2; j > 0 && rng.IntN(3) == 0 {
-		sp.cellJitter = 1 + rng.IntN(min(j, 6))
+		sp.cellJitter = 1 + rng.IntN(min(j, 8))
 	}
 	opt := GridOptions{Rows: sp.rows, Cols: sp.cols}
 	if rng.IntN(2) == 0 {
