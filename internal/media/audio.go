@@ -18,6 +18,8 @@ func checkAudio(ctx context.Context, path string) error {
 	switch {
 	case err != nil && ctx.Err() != nil:
 		return ctx.Err()
+	case err != nil && shoot.ErrorCode(err) != shoot.EINVALID:
+		return err // ffprobe itself failed, not the bed
 	case err != nil:
 		return shoot.Wrap(err, shoot.EINVALID, name+" is not a readable media file")
 	case !info.HasAudio:

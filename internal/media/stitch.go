@@ -218,6 +218,8 @@ func probeClip(ctx context.Context, i int, path string) (Info, error) {
 	switch {
 	case err != nil && ctx.Err() != nil:
 		return Info{}, ctx.Err()
+	case err != nil && shoot.ErrorCode(err) != shoot.EINVALID:
+		return Info{}, err // ffprobe itself failed, not the clip
 	case err != nil:
 		return Info{}, shoot.Wrap(err, shoot.EINVALID, name+" is not a readable video")
 	case !info.HasVideo && !info.HasAudio:
