@@ -32,17 +32,17 @@ func TestCropToAspect(t *testing.T) {
 		inW, inH     int
 		wantW, wantH int
 	}{
-		{"9:16", 826, 836, 470, 836},  // the original's example: now kept as is (≥ 300)
-		{"16:9", 826, 836, 826, 465},  // keep full width
-		{"1:1", 1200, 800, 800, 800},  // keep full height
-		{"4:3", 800, 800, 800, 600},   //
-		{"3:4", 800, 800, 600, 800},   //
-		{"3:2", 900, 900, 900, 600},   //
-		{"2:3", 900, 900, 600, 900},   //
-		{"9:16", 400, 400, 300, 533},  // 225×400 would be too small: scaled up
-		{"16:9", 200, 150, 533, 300},  // 200×113 scaled so the short side is 300
-		{"1:1", 1000, 100, 300, 300},  // 100×100 scaled up
-		{"1:1", 640, 640, 640, 640},   // nothing to do
+		{"9:16", 826, 836, 470, 836}, // the original's example: now kept as is (≥ 300)
+		{"16:9", 826, 836, 826, 465}, // keep full width
+		{"1:1", 1200, 800, 800, 800}, // keep full height
+		{"4:3", 800, 800, 800, 600},  //
+		{"3:4", 800, 800, 600, 800},  //
+		{"3:2", 900, 900, 900, 600},  //
+		{"2:3", 900, 900, 600, 900},  //
+		{"9:16", 400, 400, 300, 533}, // 225×400 would be too small: scaled up
+		{"16:9", 200, 150, 533, 300}, // 200×113 scaled so the short side is 300
+		{"1:1", 1000, 100, 300, 300}, // 100×100 scaled up
+		{"1:1", 640, 640, 640, 640},  // nothing to do
 		{"16:9", 1920, 1080, 1920, 1080},
 	} {
 		t.Run(tc.aspect, func(t *testing.T) {
