@@ -1,0 +1,277 @@
+package claude
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fashionshoot/shoot/internal/director/claude/claudefake"
+	"github.com/fashionshoot/shoot/internal/pipeline"
+	"github.com/fashionshoot/shoot/internal/prompt"
+	"github.com/fashionshoot/shoot/internal/shoot"
+	"github.com/fashionshoot/shoot/internal/store"
+	"github.com/fashionshoot/shoot/internal/store/sqlite"
+)
+
+// call is one recorded Actions call: its method and its argument.
+type call struct {
+	name string
+	arg  any
+}
+
+// fakeActions records every call and refuses the ones named in fail.
+type fakeActions struct {
+	mu    sync.Mutex
+	calls []call
+	fail  map[string]error
+}
+
+func (f *fakeActions) rec(name string, arg any) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, call{name, arg})
+	return f.fail[name]
+}
+
+func (f *fakeActions) GenerateHero(_ context.Context, p pipeline.HeroParams) error {
+	return f.rec("GenerateHero", p)
+}
+func (f *fakeActions) GenerateContactSheet(_ context.Context, p pipeline.SheetParams) error {
+	return f.rec("GenerateContactSheet", p)
+}
+func (f *fakeActions) ExtractFrames(_ context.Context, p pipeline.FramesParams) error {
+	return f.rec("ExtractFrames", p)
+}
+func (f *fakeActions) ResizeFrames(_ context.Context, aspect string) error {
+	return f.rec("ResizeFrames", aspect)
+}
+func (f *fakeActions) RegenerateFrame(_ context.Context, n int, instruction string) error {
+	return f.rec("RegenerateFrame", fmt.Sprintf("%d|%s", n, instruction))
+}
+func (f *fakeActions) GenerateClip(_ context.Context, n int, prompt string) error {
+	return f.rec("GenerateClip", fmt.Sprintf("%d|%s", n, prompt))
+}
+func (f *fakeActions) GenerateAllClips(_ context.Context, p pipeline.ClipsParams) error {
+	return f.rec("GenerateAllClips", p)
+}
+func (f *fakeActions) StitchFinal(_ context.Context, p pipeline.StitchParams) error {
+	return f.rec("StitchFinal", p)
+}
+func (f *fakeActions) SetOptions(_ context.Context, patch json.RawMessage) error {
+	var m map[string]any
+	if err := json.Unmarshal(patch, &m); err != nil {
+		return err
+	}
+	return f.rec("SetOptions", m)
+}
+func (f *fakeActions) Approve(context.Context) error { return f.rec("Approve", nil) }
+
+func (f *fakeActions) names() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []string
+	for _, c := range f.calls {
+		out = append(out, c.name)
+	}
+	return strings.Join(out, ",")
+}
+
+// event is one recorded Emitter call.
+type event struct {
+	kind, name, text string
+	input            json.RawMessage
+	isError          bool
+}
+
+// usage is one recorded RecordUsage call.
+type usage struct {
+	model   string
+	in, out int64
+	usd     float64
+	ref     string
+}
+
+// fakeEmitter records events and usage, like the engine's emitter.
+type fakeEmitter struct {
+	events []event
+	usage  []usage
+}
+
+func (e *fakeEmitter) TextDelta(t string) { e.events = append(e.events, event{kind: "delta", text: t}) }
+func (e *fakeEmitter) TypeHint(t string)  { e.events = append(e.events, event{kind: "hint", text: t}) }
+func (e *fakeEmitter) AssistantMessage(t string) {
+	e.events = append(e.events, event{kind: "message", text: t})
+}
+func (e *fakeEmitter) ToolCall(name string, input json.RawMessage) {
+	e.events = append(e.events, event{kind: "tool_call", name: name, input: input})
+}
+func (e *fakeEmitter) ToolResult(name, summary string, isError bool) {
+	e.events = append(e.events, event{kind: "tool_result", name: name, text: summary, isError: isError})
+}
+func (e *fakeEmitter) RecordUsage(model string, in, out int64, usd float64, ref string) {
+	e.usage = append(e.usage, usage{model, in, out, usd, ref})
+}
+
+// messages returns the assistant messages, checking that the text deltas
+// since the last hint add up to each.
+func (e *fakeEmitter) messages(t *testing.T) []string {
+	t.Helper()
+	var msgs []string
+	var deltas strings.Builder
+	for _, ev := range e.events {
+		switch ev.kind {
+		case "hint":
+			if ev.text == "response" {
+				deltas.Reset()
+			}
+		case "delta":
+			deltas.WriteString(ev.text)
+		case "message":
+			if deltas.String() != ev.text {
+				t.Errorf("deltas %q do not add up to the message %q", deltas.String(), ev.text)
+			}
+			msgs = append(msgs, ev.text)
+			deltas.Reset()
+		}
+	}
+	return msgs
+}
+
+// tools lists tool events as "call:name" and "result:name:summary-prefix".
+func (e *fakeEmitter) tools() []event {
+	var out []event
+	for _, ev := range e.events {
+		if ev.kind == "tool_call" || ev.kind == "tool_result" {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+// env is one test's director world: a real SQLite store, a fake API.
+type env struct {
+	t     *testing.T
+	store store.Store
+	api   *claudefake.Server
+	sess  *shoot.Session
+	opts  Options
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "shoot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	s := &shoot.Session{ID: "session_1_test", Status: shoot.StatusActive, PipelineStage: shoot.StageInit,
+		RunState: shoot.RunRunning, Brief: "a linen suit for a summer campaign", Metadata: json.RawMessage(`{}`)}
+	if err := db.CreateSession(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	api := claudefake.Start(t)
+	lib, err := prompt.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, store: db, api: api, sess: s}
+	e.opts = Options{APIKey: claudefake.TestKey, BaseURL: api.URL, Store: db, Logger: testLogger(t),
+		Library: lib, Easings: []string{"linear", "dramaticSwoop", "cinematic"},
+		Retry: Retry{Attempts: 3, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond}}
+	return e
+}
+
+func testLogger(t *testing.T) *slog.Logger {
+	return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
+
+// director returns a new director on the env's store and fake, as a
+// restarted server would build it.
+func (e *env) director() *Director {
+	e.t.Helper()
+	d, err := New(e.opts)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return d
+}
+
+// turn runs one turn with fresh recorders.
+func (e *env) turn(d *Director, in pipeline.TurnInput) (*fakeActions, *fakeEmitter, error) {
+	e.t.Helper()
+	act, out := &fakeActions{}, &fakeEmitter{}
+	if in.Session == nil {
+		in.Session = e.sess
+	}
+	err := d.Turn(context.Background(), in, act, out)
+	return act, out, err
+}
+
+// mustTurn runs a turn that must succeed.
+func (e *env) mustTurn(d *Director, in pipeline.TurnInput) (*fakeActions, *fakeEmitter) {
+	e.t.Helper()
+	act, out, err := e.turn(d, in)
+	if err != nil {
+		e.t.Fatalf("%s turn: %v", in.Kind, err)
+	}
+	return act, out
+}
+
+// stored returns the stored conversation.
+func (e *env) stored() []*shoot.Message {
+	e.t.Helper()
+	msgs, err := e.store.ListMessages(context.Background(), e.sess.ID)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return msgs
+}
+
+// lastRequest returns the fake's latest request.
+func (e *env) lastRequest() claudefake.Request {
+	e.t.Helper()
+	reqs := e.api.Requests()
+	if len(reqs) == 0 {
+		e.t.Fatal("no request reached the fake")
+	}
+	return reqs[len(reqs)-1]
+}
+
+// checkAccepted fails if the fake refused any request as invalid.
+func (e *env) checkAccepted() {
+	e.t.Helper()
+	for i, r := range e.api.Requests() {
+		if r.Rejection != "" {
+			e.t.Errorf("request %d was rejected: %s", i, r.Rejection)
+		}
+	}
+}
+
+func start(text string, refs ...shoot.Reference) pipeline.TurnInput {
+	return pipeline.TurnInput{Kind: pipeline.TurnStart, Text: text, References: refs}
+}
+
+func replyAt(stage, text string) pipeline.TurnInput {
+	return pipeline.TurnInput{Kind: pipeline.TurnReply, Text: text,
+		Checkpoint: &shoot.Checkpoint{ID: 1, Stage: stage, Status: shoot.CheckpointPending,
+			ArtifactKeys: []string{"outputs/session_1_test/" + stage + ".png"}}}
+}
+
+func result(stage string, artifacts ...string) pipeline.TurnInput {
+	return pipeline.TurnInput{Kind: pipeline.TurnResult,
+		Result: &pipeline.StageResult{Stage: stage, Success: true, Artifacts: artifacts, DurationMS: 4200}}
+}

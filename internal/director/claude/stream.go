@@ -1,0 +1,171 @@
+package claude
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+
+	"github.com/anthropics/anthropic-sdk-go/v2"
+
+	"github.com/fashionshoot/shoot/internal/pipeline"
+)
+
+// errCut is a stream that ended before message_stop: the connection
+// dropped part of the way through a message.
+var errCut = errors.New("the response stream ended before the message was complete")
+
+// reply is one complete message from the model.
+type reply struct {
+	id      string
+	content []json.RawMessage // the blocks to store and send back
+	uses    []peek            // its tool calls, in order
+	stop    string
+}
+
+// call asks the model for its next message, retrying transient failures
+// (429, 529 overloaded, 5xx, a dropped stream) with backoff. The partial
+// message of a failed attempt is never stored.
+func (d *Director) call(ctx context.Context, sid string, msgs []anthropic.MessageParam, out pipeline.Emitter) (*reply, error) {
+	params := d.params(msgs)
+	for attempt := 1; ; attempt++ {
+		actx, cancel := context.WithTimeout(ctx, d.timeout)
+		r, err := d.stream(actx, params, out)
+		cancel()
+		if err == nil {
+			return r, nil
+		}
+		wait, transient := d.classify(ctx, err, attempt)
+		if !transient {
+			return nil, d.permanent(ctx, err)
+		}
+		if attempt >= d.retry.Attempts {
+			return nil, d.unavailable(err)
+		}
+		d.logger.Warn("claude call failed; retrying", "session_id", sid, "attempt", attempt, "wait", wait, "err", d.redact(err))
+		if err := sleep(ctx, wait); err != nil {
+			return nil, err
+		}
+	}
+}
+
+func (d *Director) params(msgs []anthropic.MessageParam) anthropic.MessageNewParams {
+	p := anthropic.MessageNewParams{
+		Model:     d.model,
+		MaxTokens: d.maxTokens,
+		System:    []anthropic.TextBlockParam{{Text: d.system}},
+		Tools:     d.toolParams,
+		Messages:  msgs,
+		// Cache everything up to the newest block: each call resends the
+		// whole conversation, so all but the last message is a cache read.
+		CacheControl: anthropic.NewCacheControlEphemeralParam(),
+	}
+	if d.effort != "" {
+		p.OutputConfig.Effort = anthropic.OutputConfigEffort(d.effort)
+	}
+	return p
+}
+
+// stream makes one streamed request, narrating it into out as it arrives,
+// and returns the finished message. Usage is recorded even for a message
+// cut short: the tokens were billed.
+func (d *Director) stream(ctx context.Context, params anthropic.MessageNewParams, out pipeline.Emitter) (*reply, error) {
+	s := d.client.Messages.NewStreaming(ctx, params)
+	defer s.Close()
+	var acc anthropic.Message
+	n := narrator{out: out}
+	complete := false
+	for s.Next() {
+		ev := s.Current()
+		if err := acc.Accumulate(ev); err != nil {
+			d.recordUsage(out, &acc)
+			return nil, err
+		}
+		n.event(ev)
+		complete = complete || ev.Type == "message_stop"
+	}
+	d.recordUsage(out, &acc)
+	if err := s.Err(); err != nil {
+		return nil, err
+	}
+	if !complete {
+		return nil, errCut
+	}
+	n.finish()
+	return newReply(&acc)
+}
+
+// newReply turns the accumulated message into the blocks to store, using
+// the SDK's own conversion so the blocks are valid request content
+// (thinking blocks keep their signatures, tool inputs their JSON).
+func newReply(m *anthropic.Message) (*reply, error) {
+	r := &reply{id: m.ID, stop: string(m.StopReason)}
+	for _, b := range m.Content {
+		raw, err := json.Marshal(b.ToParam())
+		if err != nil {
+			return nil, err
+		}
+		r.content = append(r.content, raw)
+		if b.Type == "tool_use" {
+			r.uses = append(r.uses, peek{Type: b.Type, ID: b.ID, Name: b.Name, Input: b.Input})
+		}
+	}
+	return r, nil
+}
+
+// narrator turns stream events into the session's events: a response hint
+// when text starts, a thinking hint when the message turns to tools (its
+// text was the director thinking aloud), each text delta, and the whole
+// text when the message ends. The deltas add up to the message exactly.
+type narrator struct {
+	out                pipeline.Emitter
+	text               strings.Builder
+	hinted, toolHinted bool
+	separate           bool // a later text block starts: put a blank line first
+}
+
+func (n *narrator) event(ev anthropic.MessageStreamEventUnion) {
+	switch ev.Type {
+	case "content_block_start":
+		n.blockStart(ev.ContentBlock.Type, ev.ContentBlock.Text)
+	case "content_block_delta":
+		if ev.Delta.Type == "text_delta" {
+			n.delta(ev.Delta.Text)
+		}
+	}
+}
+
+func (n *narrator) blockStart(typ, text string) {
+	switch typ {
+	case "text":
+		if !n.hinted {
+			n.out.TypeHint("response")
+			n.hinted = true
+		}
+		n.separate = n.text.Len() > 0
+		n.delta(text)
+	case "tool_use":
+		if !n.toolHinted {
+			n.out.TypeHint("thinking")
+			n.toolHinted = true
+		}
+	}
+}
+
+func (n *narrator) delta(text string) {
+	if text == "" {
+		return
+	}
+	if n.separate {
+		n.separate = false
+		n.delta("\n\n")
+	}
+	n.text.WriteString(text)
+	n.out.TextDelta(text)
+}
+
+func (n *narrator) finish() {
+	if n.text.Len() > 0 {
+		n.out.AssistantMessage(n.text.String())
+	}
+}
