@@ -250,7 +250,7 @@ func (d *Director) step(ctx context.Context, c *conversation, act pipeline.Actio
 	if len(r.uses) == 0 {
 		return true, nil
 	}
-	results, runErr := d.runTools(ctx, c.sid, r.uses, r.stop == "max_tokens", act, out)
+	results, runErr := d.runTools(ctx, r.uses, r.stop == "max_tokens", act, out)
 	if err := c.save(ctx, roleUser, results); err != nil {
 		return false, err
 	}

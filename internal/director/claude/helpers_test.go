@@ -143,7 +143,7 @@ func (e *fakeEmitter) messages(t *testing.T) []string {
 	return msgs
 }
 
-// tools lists tool events as "call:name" and "result:name:summary-prefix".
+// tools returns the tool_call and tool_result events in order.
 func (e *fakeEmitter) tools() []event {
 	var out []event
 	for _, ev := range e.events {

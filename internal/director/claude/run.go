@@ -20,7 +20,7 @@ import (
 // is answered too, skips the calls after it, and is returned so the engine
 // sees it. When the reply was cut off at max_tokens (truncated), no call is
 // run: a cut-off input may parse yet lack what the model meant to send.
-func (d *Director) runTools(ctx context.Context, sid string, uses []peek, truncated bool, act pipeline.Actions, out pipeline.Emitter) ([]json.RawMessage, error) {
+func (d *Director) runTools(ctx context.Context, uses []peek, truncated bool, act pipeline.Actions, out pipeline.Emitter) ([]json.RawMessage, error) {
 	results := make([]anthropic.ContentBlockParamUnion, 0, len(uses))
 	var failed error
 	skip := ""
@@ -35,9 +35,8 @@ func (d *Director) runTools(ctx context.Context, sid string, uses []peek, trunca
 		out.ToolCall(u.Name, input)
 		text, isErr, err := d.invoke(ctx, u.Name, input, act, skip)
 		out.ToolResult(u.Name, text, isErr)
-		results = append(results, anthropic.NewToolResultBlock(u.ID, text, isErr))
+		results = append(results, anthropic.NewToolResultBlock(u.ID, forModel(text, isErr), isErr))
 		if err != nil && failed == nil {
-			d.logger.Warn("director tool failed", "session_id", sid, "tool", u.Name, "err", err)
 			failed = err
 			skip = "not run: an earlier call in this message failed"
 		}
@@ -47,6 +46,19 @@ func (d *Director) runTools(ctx context.Context, sid string, uses []peek, trunca
 		return nil, err
 	}
 	return blocks, failed
+}
+
+// afterStart reminds the model, with every started job, that the job's
+// outcome is not in this answer.
+const afterStart = ". The outcome comes back as a later message; do not wait for it."
+
+// forModel is the tool_result text: the summary shown to the user, plus the
+// reminder for a started job.
+func forModel(summary string, isErr bool) string {
+	if !isErr && strings.HasPrefix(summary, "started:") {
+		return summary + afterStart
+	}
+	return summary
 }
 
 // invoke validates one call and hands it to the engine, unless skip gives

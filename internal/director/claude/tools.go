@@ -52,9 +52,8 @@ func catalog(poses, backgrounds, easings []string) []tool {
 	}
 }
 
-func started(what string) string {
-	return "started: " + what + ". The result comes back as a later message; do not wait for it."
-}
+// started is the summary of a tool that started a job.
+func started(what string) string { return "started: " + what }
 
 func heroTool(poses, backgrounds []string) tool {
 	return tool{

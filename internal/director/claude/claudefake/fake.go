@@ -84,24 +84,24 @@ func (s *Server) Pending() int {
 	return len(s.queue)
 }
 
-// next picks the reply to req and numbers it.
+// next picks the reply to req and numbers it: the next scripted reply,
+// else the handler's, else a 500 saying the script ran out.
 func (s *Server) next(req Request) (Response, int) {
 	s.mu.Lock()
 	s.served++
 	n := s.served
-	var r Response
-	switch {
-	case len(s.queue) > 0:
-		r, s.queue = s.queue[0], s.queue[1:]
-	case s.handler != nil:
-		h := s.handler
+	if len(s.queue) > 0 {
+		r := s.queue[0]
+		s.queue = s.queue[1:]
 		s.mu.Unlock()
-		return h(req), n
-	default:
-		r = Error(http.StatusInternalServerError, "api_error", "claudefake: no scripted reply left")
+		return r, n
 	}
+	h := s.handler
 	s.mu.Unlock()
-	return r, n
+	if h != nil {
+		return h(req), n
+	}
+	return Error(http.StatusInternalServerError, "api_error", "claudefake: no scripted reply left"), n
 }
 
 func (s *Server) record(r Request) {
@@ -181,8 +181,8 @@ func writeError(w http.ResponseWriter, r Response, reqID string) {
 		w.Header().Set("retry-after", r.RetryAfter)
 	}
 	w.Header().Set("Content-Type", "application/json")
-	// The SDK retries on its own unless told not to; the client under test
-	// decides, so say nothing either way.
+	// No x-should-retry header: like most real answers, the client's own
+	// policy decides whether to try again.
 	w.WriteHeader(r.Status)
 	_, _ = w.Write(errorBody(r.ErrorType, r.ErrorMessage, reqID))
 }

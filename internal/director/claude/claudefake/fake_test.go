@@ -24,7 +24,9 @@ func params(msgs ...anthropic.MessageParam) anthropic.MessageNewParams {
 	if len(msgs) == 0 {
 		msgs = []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock("hi"))}
 	}
-	return anthropic.MessageNewParams{Model: "claude-test", MaxTokens: 100, Messages: msgs}
+	tool := anthropic.ToolParam{Name: "generate_hero", InputSchema: anthropic.ToolInputSchemaParam{Properties: map[string]any{}}}
+	return anthropic.MessageNewParams{Model: "claude-test", MaxTokens: 100, Messages: msgs,
+		Tools: []anthropic.ToolUnionParam{{OfTool: &tool}}}
 }
 
 // stream runs one streamed request and accumulates it the SDK's way.
@@ -169,10 +171,10 @@ func TestRejectsInvalidConversations(t *testing.T) {
 	t.Parallel()
 	use := anthropic.NewAssistantMessage(anthropic.NewToolUseBlock("toolu_1", map[string]any{}, "generate_hero"))
 	cases := map[string][]anthropic.MessageParam{
-		"unanswered tool_use": {anthropic.NewUserMessage(anthropic.NewTextBlock("a")), use, anthropic.NewUserMessage(anthropic.NewTextBlock("b"))},
-		"stray tool_result":   {anthropic.NewUserMessage(anthropic.NewToolResultBlock("toolu_9", "x", false))},
-		"ends with assistant": {anthropic.NewUserMessage(anthropic.NewTextBlock("a")), anthropic.NewAssistantMessage(anthropic.NewTextBlock("b"))},
-		"image over 5 MB": {anthropic.NewUserMessage(anthropic.NewImageBlockBase64("image/jpeg", strings.Repeat("A", MaxImageBytes+1)),
+		"without tool_result blocks": {anthropic.NewUserMessage(anthropic.NewTextBlock("a")), use, anthropic.NewUserMessage(anthropic.NewTextBlock("b"))},
+		"unexpected tool_use_id":     {anthropic.NewUserMessage(anthropic.NewToolResultBlock("toolu_9", "x", false))},
+		"prefill":                    {anthropic.NewUserMessage(anthropic.NewTextBlock("a")), anthropic.NewAssistantMessage(anthropic.NewTextBlock("b"))},
+		"exceeds 5 MB maximum": {anthropic.NewUserMessage(anthropic.NewImageBlockBase64("image/jpeg", strings.Repeat("A", MaxImageBytes+1)),
 			anthropic.NewTextBlock("look"))},
 	}
 	for name, msgs := range cases {
@@ -185,7 +187,7 @@ func TestRejectsInvalidConversations(t *testing.T) {
 			if !errors.As(err, &apiErr) || apiErr.StatusCode != 400 || string(apiErr.Type()) != "invalid_request_error" {
 				t.Fatalf("err = %v, want 400", err)
 			}
-			if r := s.Requests(); len(r) != 1 || r[0].Rejection == "" || s.Pending() != 1 {
+			if r := s.Requests(); len(r) != 1 || !strings.Contains(r[0].Rejection, name) || s.Pending() != 1 {
 				t.Errorf("rejection not recorded or a reply was used: %+v", r)
 			}
 		})
@@ -197,6 +199,11 @@ func TestRejectsInvalidConversations(t *testing.T) {
 		anthropic.NewUserMessage(anthropic.NewToolResultBlock("toolu_1", "started", false), anthropic.NewTextBlock("and"))}
 	if _, _, err := stream(t, client(s, TestKey), params(ok...)); err != nil {
 		t.Errorf("a valid tool exchange was refused: %v", err)
+	}
+	noTools := params(ok...)
+	noTools.Tools = nil
+	if _, _, err := stream(t, client(s, TestKey), noTools); err == nil || !strings.Contains(err.Error(), "must define tools") {
+		t.Errorf("tool blocks without tools: %v", err)
 	}
 }
 

@@ -214,6 +214,9 @@ func (r Request) validate() error {
 			return fmt.Errorf("tools.%s.input_schema.type: Input should be 'object'", name)
 		}
 	}
+	if len(r.Tools) == 0 && r.usesTools() {
+		return fmt.Errorf("requests which include tool_use or tool_result blocks must define tools")
+	}
 	msgs := merge(r.Messages)
 	if last := msgs[len(msgs)-1]; last.Role != "user" {
 		return fmt.Errorf("this model does not support assistant message prefill; the conversation must end with a user message")
@@ -224,6 +227,15 @@ func (r Request) validate() error {
 		}
 	}
 	return nil
+}
+
+func (r Request) usesTools() bool {
+	for _, m := range r.Messages {
+		if len(m.Blocks("tool_use"))+len(m.Blocks("tool_result")) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // merge combines consecutive messages of the same role, as the API does
