@@ -1,0 +1,186 @@
+// Package jobs runs the pipeline's work as durable River jobs, on SQLite
+// (riversqlite) in the embedded default and on PostgreSQL (riverpgxv5) at
+// scale, with the same worker code.
+package jobs
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/fashionshoot/shoot/internal/pipeline"
+	"github.com/fashionshoot/shoot/internal/shoot"
+)
+
+// WorkArgs is the River job of one unit of pipeline work.
+type WorkArgs struct {
+	pipeline.Work
+}
+
+// Kind is the River job kind.
+func (WorkArgs) Kind() string { return "shoot_work" }
+
+// InsertOpts bounds retries of transient failures.
+func (WorkArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 10} }
+
+// Runner is the doer behind the workers (the pipeline engine).
+type Runner interface {
+	Do(ctx context.Context, w pipeline.Work, lastAttempt bool) error
+}
+
+// worker adapts the engine to River: snoozes, permanent errors and a
+// backoff suited to provider hiccups (seconds, not River's minutes).
+type worker struct {
+	river.WorkerDefaults[WorkArgs]
+	runner  Runner
+	timeout time.Duration
+	logger  *slog.Logger
+}
+
+func (w *worker) Work(ctx context.Context, job *river.Job[WorkArgs]) error {
+	err := w.runner.Do(ctx, job.Args.Work, job.Attempt >= job.MaxAttempts)
+	if s, ok := pipeline.AsSnooze(err); ok {
+		return river.JobSnooze(s.After)
+	}
+	var p *pipeline.Permanent
+	if errors.As(err, &p) {
+		return river.JobCancel(err)
+	}
+	if err != nil {
+		w.logger.Warn("work failed; will retry", "kind", job.Args.Work.Kind, "session_id", job.Args.SessionID,
+			"attempt", job.Attempt, "err", err, "code", shoot.ErrorCode(err))
+	}
+	return err
+}
+
+// NextRetry backs off exponentially from one second to a minute, with jitter.
+func (w *worker) NextRetry(job *river.Job[WorkArgs]) time.Time {
+	d := time.Second << min(job.Attempt, 6)
+	d = min(d, time.Minute)
+	d += time.Duration(rand.Int64N(int64(d / 4)))
+	return time.Now().Add(d)
+}
+
+// Timeout bounds one run of a job; provider waits snooze long before it.
+func (w *worker) Timeout(*river.Job[WorkArgs]) time.Duration { return w.timeout }
+
+// Options configure the queue.
+type Options struct {
+	// Workers is the number of jobs worked at once in this process; 0 makes
+	// an insert-only client (an API process without workers).
+	Workers int
+	// JobTimeout bounds one job run; RescueAfter is when another process
+	// takes over a job whose worker died (must exceed JobTimeout).
+	JobTimeout  time.Duration
+	RescueAfter time.Duration
+	// PollInterval is how often idle workers look for jobs.
+	PollInterval time.Duration
+	Logger       *slog.Logger
+}
+
+func (o *Options) defaults() {
+	if o.JobTimeout <= 0 {
+		o.JobTimeout = 5 * time.Minute
+	}
+	if o.RescueAfter <= o.JobTimeout {
+		o.RescueAfter = o.JobTimeout + time.Minute
+	}
+	if o.PollInterval <= 0 {
+		o.PollInterval = 200 * time.Millisecond
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+// config builds the River configuration shared by both drivers.
+func config(r Runner, o Options) *river.Config {
+	cfg := &river.Config{
+		Logger:               slog.New(quiet{o.Logger.Handler()}).With("component", "river"),
+		JobTimeout:           o.JobTimeout,
+		RescueStuckJobsAfter: o.RescueAfter,
+		FetchCooldown:        min(50*time.Millisecond, o.PollInterval),
+		FetchPollInterval:    o.PollInterval,
+		MaxAttempts:          10,
+	}
+	if o.Workers > 0 {
+		workers := river.NewWorkers()
+		river.AddWorker(workers, &worker{runner: r, timeout: o.JobTimeout, logger: o.Logger})
+		cfg.Workers = workers
+		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: o.Workers}}
+	}
+	return cfg
+}
+
+// Queue is the durable queue: it enqueues and cancels work, and runs the
+// workers when it has any.
+type Queue interface {
+	pipeline.Enqueuer
+	Start(ctx context.Context) error
+	// Stop soft-stops: no new jobs; running ones finish or are cancelled
+	// when ctx ends.
+	Stop(ctx context.Context) error
+}
+
+// client is the part of *river.Client[TTx] the queue uses.
+type client interface {
+	InsertMany(ctx context.Context, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error)
+	JobCancel(ctx context.Context, id int64) (*rivertype.JobRow, error)
+	Start(ctx context.Context) error
+	Stop(ctx context.Context) error
+	StopAndCancel(ctx context.Context) error
+}
+
+type queue struct {
+	c       client
+	workers int
+}
+
+func (q *queue) Enqueue(ctx context.Context, works ...pipeline.Work) ([]int64, error) {
+	params := make([]river.InsertManyParams, len(works))
+	for i, w := range works {
+		params[i] = river.InsertManyParams{Args: WorkArgs{Work: w}}
+	}
+	res, err := q.c.InsertMany(ctx, params)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(res))
+	for i, r := range res {
+		ids[i] = r.Job.ID
+	}
+	return ids, nil
+}
+
+func (q *queue) Cancel(ctx context.Context, ids []int64) error {
+	var errs []error
+	for _, id := range ids {
+		if _, err := q.c.JobCancel(ctx, id); err != nil && !errors.Is(err, river.ErrNotFound) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (q *queue) Start(ctx context.Context) error {
+	if q.workers == 0 {
+		return nil
+	}
+	return q.c.Start(ctx)
+}
+
+func (q *queue) Stop(ctx context.Context) error {
+	if q.workers == 0 {
+		return nil
+	}
+	err := q.c.Stop(ctx)
+	if ctx.Err() != nil {
+		return q.c.StopAndCancel(context.WithoutCancel(ctx))
+	}
+	return err
+}

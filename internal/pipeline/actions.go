@@ -1,0 +1,289 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/fashionshoot/shoot/internal/shoot"
+)
+
+// actions implements Actions for one session, for one director turn.
+type actions struct {
+	e   *Engine
+	sid string
+}
+
+// ActionsFor returns the Actions a director uses on session sid.
+func (e *Engine) ActionsFor(sid string) Actions { return &actions{e: e, sid: sid} }
+
+// resolve marks the pending checkpoint modified (a change was asked for).
+func (a *actions) resolve(ctx context.Context, status, response string) {
+	cp, err := a.e.store.LatestCheckpoint(ctx, a.sid)
+	if err != nil || cp.Status != shoot.CheckpointPending {
+		return
+	}
+	if err := a.e.store.ResolveCheckpoint(ctx, cp.ID, status, response); err != nil {
+		a.e.logger.Warn("resolving checkpoint failed", "session_id", a.sid, "err", err)
+	}
+}
+
+func (a *actions) GenerateHero(ctx context.Context, p HeroParams) error {
+	if err := checkImageParams(p.AspectRatio, p.Resolution); err != nil {
+		return err
+	}
+	if _, ok := a.e.presets.Pose(p.Pose); p.Pose != "" && !ok {
+		return shoot.Errorf(shoot.EINVALID, "unknown pose preset %q", p.Pose)
+	}
+	if _, ok := a.e.presets.Background(p.Background); p.Background != "" && !ok {
+		return shoot.Errorf(shoot.EINVALID, "unknown background preset %q", p.Background)
+	}
+	v, err := a.e.nextVersion(ctx, a.sid, shoot.AssetHero, 0)
+	if err != nil {
+		return err
+	}
+	a.resolve(ctx, shoot.CheckpointModified, p.Extra)
+	return a.e.startWork(ctx, a.sid, shoot.StageHero, []Work{{Kind: WorkHero, Version: v}}, func(m *runMeta, s *shoot.Session) error {
+		if p.Pose != "" {
+			m.Pose = p.Pose
+		}
+		if p.Background != "" {
+			m.Background = p.Background
+		}
+		m.Hero = p
+		return nil
+	})
+}
+
+func (a *actions) GenerateContactSheet(ctx context.Context, p SheetParams) error {
+	if err := checkImageParams(p.AspectRatio, p.Resolution); err != nil {
+		return err
+	}
+	if err := a.e.require(ctx, a.sid, shoot.AssetHero, 0, "a hero image"); err != nil {
+		return err
+	}
+	v, err := a.e.nextVersion(ctx, a.sid, shoot.AssetContactSheet, 0)
+	if err != nil {
+		return err
+	}
+	a.resolve(ctx, shoot.CheckpointModified, p.Extra)
+	return a.e.startWork(ctx, a.sid, shoot.StageContactSheet, []Work{{Kind: WorkSheet, Version: v}}, func(m *runMeta, _ *shoot.Session) error {
+		m.Sheet = p
+		return nil
+	})
+}
+
+func (a *actions) ExtractFrames(ctx context.Context, p FramesParams) error {
+	if p.Rows < 0 || p.Rows > 4 || p.Cols < 0 || p.Cols > 4 {
+		return shoot.Errorf(shoot.EINVALID, "rows and cols must be between 1 and 4")
+	}
+	if p.Grid != "" && p.Grid != "auto" {
+		return shoot.Errorf(shoot.EINVALID, `grid must be "auto" or empty`)
+	}
+	if err := a.e.require(ctx, a.sid, shoot.AssetContactSheet, 0, "a contact sheet"); err != nil {
+		return err
+	}
+	a.resolve(ctx, shoot.CheckpointModified, "extract frames")
+	return a.e.startWork(ctx, a.sid, shoot.StageFrames, []Work{{Kind: WorkFrames}}, func(m *runMeta, _ *shoot.Session) error {
+		m.Frames = p
+		return nil
+	})
+}
+
+func (a *actions) ResizeFrames(ctx context.Context, aspect string) error {
+	if !slices.Contains(shoot.FrameAspectRatios, aspect) {
+		return shoot.Errorf(shoot.EINVALID, "aspect ratio must be one of %v", shoot.FrameAspectRatios)
+	}
+	if err := a.e.require(ctx, a.sid, shoot.AssetFrame, 1, "frames"); err != nil {
+		return err
+	}
+	a.resolve(ctx, shoot.CheckpointModified, "resize to "+aspect)
+	return a.e.startWork(ctx, a.sid, shoot.StageFrames, []Work{{Kind: WorkResize}}, func(_ *runMeta, s *shoot.Session) error {
+		s.Options.FrameAspect = aspect
+		return nil
+	})
+}
+
+func (a *actions) RegenerateFrame(ctx context.Context, n int, instruction string) error {
+	if n < 1 || n > 6 {
+		return shoot.Errorf(shoot.EINVALID, "frame number must be between 1 and 6")
+	}
+	if err := a.e.require(ctx, a.sid, shoot.AssetFrame, n, fmt.Sprintf("frame %d", n)); err != nil {
+		return err
+	}
+	v, err := a.e.nextVersion(ctx, a.sid, shoot.AssetFrame, n)
+	if err != nil {
+		return err
+	}
+	a.resolve(ctx, shoot.CheckpointModified, instruction)
+	return a.e.startWork(ctx, a.sid, shoot.StageFrames, []Work{{Kind: WorkFrameEdit, N: n, Version: v}}, func(m *runMeta, _ *shoot.Session) error {
+		if m.FrameEdits == nil {
+			m.FrameEdits = map[int]string{}
+		}
+		m.FrameEdits[n] = strings.TrimSpace(instruction)
+		return nil
+	})
+}
+
+func (a *actions) GenerateClip(ctx context.Context, n int, prompt string) error {
+	if n < 1 || n > 6 {
+		return shoot.Errorf(shoot.EINVALID, "clip number must be between 1 and 6")
+	}
+	w, err := a.e.clipWork(ctx, a.sid, n)
+	if err != nil {
+		return err
+	}
+	a.resolve(ctx, shoot.CheckpointModified, fmt.Sprintf("redo clip %d", n))
+	return a.e.startWork(ctx, a.sid, shoot.StageClips, []Work{w}, func(m *runMeta, s *shoot.Session) error {
+		if n == 6 {
+			s.Options.Loop = true
+		}
+		if prompt != "" {
+			if m.ClipPrompts == nil {
+				m.ClipPrompts = map[int]string{}
+			}
+			m.ClipPrompts[n] = prompt
+		}
+		return nil
+	})
+}
+
+func (a *actions) GenerateAllClips(ctx context.Context, p ClipsParams) error {
+	if p.Seconds != 0 && p.Seconds != 5 && p.Seconds != 10 {
+		return shoot.Errorf(shoot.EINVALID, "duration must be 5 or 10 seconds")
+	}
+	for n := range p.Prompts {
+		if n < 1 || n > 6 {
+			return shoot.Errorf(shoot.EINVALID, "clip numbers must be between 1 and 6")
+		}
+	}
+	s, err := a.e.store.GetSession(ctx, a.sid)
+	if err != nil {
+		return err
+	}
+	loop := s.Options.Loop
+	if p.IncludeLoop != nil {
+		loop = *p.IncludeLoop
+	}
+	count := 5
+	if loop {
+		count = 6
+	}
+	var works []Work
+	for n := 1; n <= count; n++ {
+		w, err := a.e.clipWork(ctx, a.sid, n)
+		if err != nil {
+			return err
+		}
+		works = append(works, w)
+	}
+	a.resolve(ctx, shoot.CheckpointModified, "regenerate clips")
+	return a.e.startWork(ctx, a.sid, shoot.StageClips, works, func(m *runMeta, s *shoot.Session) error {
+		s.Options.Loop = loop
+		if p.Seconds != 0 {
+			s.Options.VideoSeconds = p.Seconds
+		}
+		if p.NegativePrompt != "" {
+			m.Negative = p.NegativePrompt
+		}
+		if len(p.Prompts) > 0 && m.ClipPrompts == nil {
+			m.ClipPrompts = map[int]string{}
+		}
+		for n, pr := range p.Prompts {
+			m.ClipPrompts[n] = pr
+		}
+		return nil
+	})
+}
+
+func (a *actions) StitchFinal(ctx context.Context, p StitchParams) error {
+	if p.ClipDuration != 0 && (p.ClipDuration < 0.5 || p.ClipDuration > 5) {
+		return shoot.Errorf(shoot.EINVALID, "clipDuration must be between 0.5 and 5 seconds")
+	}
+	if p.Easing != "" && !a.e.validEasing(p.Easing) {
+		return shoot.Errorf(shoot.EINVALID, "unknown easing %q", p.Easing)
+	}
+	if p.FPS != 0 && (p.FPS < 12 || p.FPS > 120) {
+		return shoot.Errorf(shoot.EINVALID, "outputFps must be between 12 and 120")
+	}
+	v, err := a.e.nextVersion(ctx, a.sid, shoot.AssetFinal, 0)
+	if err != nil {
+		return err
+	}
+	a.resolve(ctx, shoot.CheckpointApproved, "stitch")
+	return a.e.startWork(ctx, a.sid, shoot.StageFinal, []Work{{Kind: WorkFinal, Version: v}}, func(m *runMeta, s *shoot.Session) error {
+		m.Stitch = p
+		if p.IncludeLoop != nil {
+			s.Options.Loop = *p.IncludeLoop
+		}
+		if p.Easing != "" {
+			s.Options.Easing = p.Easing
+		}
+		if p.ClipDuration != 0 {
+			s.Options.ClipDuration = p.ClipDuration
+		}
+		if p.FPS != 0 {
+			s.Options.FPS = p.FPS
+		}
+		return nil
+	})
+}
+
+func (a *actions) SetOptions(ctx context.Context, patch json.RawMessage) error {
+	_, err := a.e.store.UpdateSession(ctx, a.sid, func(s *shoot.Session) error {
+		o := s.Options
+		dec := json.NewDecoder(strings.NewReader(string(patch)))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&o); err != nil {
+			return shoot.Errorf(shoot.EINVALID, "options: %v", err)
+		}
+		if err := a.e.validateOptions(o); err != nil {
+			return err
+		}
+		s.Options = o
+		return nil
+	})
+	return err
+}
+
+func (a *actions) Approve(ctx context.Context) error {
+	return a.e.approve(ctx, a.sid, "approved")
+}
+
+// approve accepts the pending checkpoint and starts whatever comes next.
+func (e *Engine) approve(ctx context.Context, sid, response string) error {
+	cp, err := e.store.LatestCheckpoint(ctx, sid)
+	if err != nil {
+		return shoot.Errorf(shoot.ECONFLICT, "there is no checkpoint to approve yet")
+	}
+	if cp.Stage == shoot.StageComplete {
+		return shoot.Errorf(shoot.ECONFLICT, "the film is already finished")
+	}
+	if cp.Status == shoot.CheckpointPending {
+		if err := e.store.ResolveCheckpoint(ctx, cp.ID, shoot.CheckpointApproved, response); err != nil {
+			return err
+		}
+	}
+	for stage := shoot.NextStage(cp.Stage); stage != shoot.StageComplete; stage = shoot.NextStage(stage) {
+		works, err := e.defaultWorks(ctx, sid, stage)
+		if err != nil {
+			return err
+		}
+		if len(works) > 0 {
+			return e.startWork(ctx, sid, stage, works, nil)
+		}
+	}
+	return shoot.Errorf(shoot.ECONFLICT, "everything is up to date")
+}
+
+func checkImageParams(aspect, res string) error {
+	if aspect != "" && !slices.Contains(shoot.ImageAspectRatios, aspect) {
+		return shoot.Errorf(shoot.EINVALID, "aspectRatio must be one of %v", shoot.ImageAspectRatios)
+	}
+	if res != "" && !slices.Contains(shoot.Resolutions, res) {
+		return shoot.Errorf(shoot.EINVALID, "resolution must be one of %v", shoot.Resolutions)
+	}
+	return nil
+}

@@ -1,0 +1,103 @@
+package pipeline
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"gocloud.dev/blob"
+
+	"github.com/fashionshoot/shoot/internal/events"
+	"github.com/fashionshoot/shoot/internal/prompt"
+	"github.com/fashionshoot/shoot/internal/shoot"
+	"github.com/fashionshoot/shoot/internal/store"
+)
+
+// Enqueuer puts work on the durable queue (internal/jobs implements it with
+// River). Enqueue returns the queue's job ids, used to cancel.
+type Enqueuer interface {
+	Enqueue(ctx context.Context, works ...Work) ([]int64, error)
+	Cancel(ctx context.Context, jobIDs []int64) error
+}
+
+// Estimator is implemented by paid providers that can price a request
+// before it is made (budget checks and shoot estimates).
+type Estimator interface {
+	EstimateImage(req shoot.ImageRequest) float64
+}
+
+// ClipEstimator prices a clip request before it is made.
+type ClipEstimator interface {
+	EstimateClip(req shoot.ClipRequest) float64
+}
+
+// Options tune the engine.
+type Options struct {
+	ClipConcurrency int           // clips in flight per session; default 5
+	MaxCostUSD      float64       // per-session budget; 0 = none
+	PollInterval    time.Duration // between provider polls; default 2 s
+	PollWindow      time.Duration // polling inside one job run before snoozing; default 20 s
+	StitchPreset    string        // libx264 preset of the film; "" = the media package's default
+	TempDir         string        // scratch space for the stitch; default os.TempDir()
+}
+
+// Engine runs shoots. It is safe for concurrent use; all state lives in the
+// store, the blob bucket and the queue.
+type Engine struct {
+	store    store.Store
+	bucket   *blob.Bucket
+	events   *events.Log
+	images   ImageGenerator
+	videos   VideoGenerator
+	director Director
+	presets  *prompt.Library
+	queue    Enqueuer
+	logger   *slog.Logger
+	opts     Options
+	now      func() time.Time
+}
+
+// Deps are the engine's collaborators.
+type Deps struct {
+	Store    store.Store
+	Bucket   *blob.Bucket
+	Events   *events.Log
+	Images   ImageGenerator
+	Videos   VideoGenerator
+	Director Director
+	Presets  *prompt.Library
+	Logger   *slog.Logger
+}
+
+// New returns an engine. Call SetQueue before use (the queue needs the
+// engine's workers, so the two are wired in two steps).
+func New(d Deps, opts Options) *Engine {
+	if opts.ClipConcurrency <= 0 {
+		opts.ClipConcurrency = 5
+	}
+	if opts.PollInterval <= 0 {
+		opts.PollInterval = 2 * time.Second
+	}
+	if opts.PollWindow <= 0 {
+		opts.PollWindow = 20 * time.Second
+	}
+	logger := d.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Engine{
+		store: d.Store, bucket: d.Bucket, events: d.Events, images: d.Images, videos: d.Videos,
+		director: d.Director, presets: d.Presets, logger: logger, opts: opts, now: time.Now,
+	}
+}
+
+// SetQueue wires the durable queue.
+func (e *Engine) SetQueue(q Enqueuer) { e.queue = q }
+
+// Events returns the engine's event log.
+func (e *Engine) Events() *events.Log { return e.events }
+
+// Providers names the active image provider, video provider and director.
+func (e *Engine) Providers() (image, video, director string) {
+	return e.images.Name(), e.videos.Name(), e.director.Name()
+}

@@ -1,0 +1,182 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"image"
+
+	"github.com/fashionshoot/shoot/internal/imaging"
+	"github.com/fashionshoot/shoot/internal/shoot"
+)
+
+// frameCount is the number of frames the pipeline works with: six keyframes.
+const frameCount = 6
+
+// doFrames crops the six frames out of the newest contact sheet.
+func (e *Engine) doFrames(ctx context.Context, w Work, s *shoot.Session) error {
+	l, err := e.latest(ctx, s.ID)
+	if err != nil {
+		return err
+	}
+	sheet := l.get(shoot.AssetContactSheet, 0)
+	if sheet == nil {
+		return shoot.Errorf(shoot.ECONFLICT, "there is no contact sheet to crop")
+	}
+	m := readMeta(s)
+	inputs := framesInputs(l, m, s)
+	if l.upToDate(shoot.AssetFrame, 1, inputs) && l.upToDate(shoot.AssetFrame, frameCount, inputs) {
+		return nil // an earlier run of this work finished
+	}
+	data, err := e.readBlob(ctx, sheet.Key)
+	if err != nil {
+		return err
+	}
+	img, _, err := imaging.Decode(bytes.NewReader(data))
+	if err != nil {
+		return shoot.Wrap(err, shoot.EINVALID, "the contact sheet is not a readable image")
+	}
+	cells, grid, err := detectSix(img, m.Frames)
+	if err != nil {
+		return err
+	}
+	for _, warn := range grid.Warnings {
+		e.progress(ctx, s.ID, shoot.StageFrames, 0.5, warn, nil)
+	}
+	gridJSON, _ := json.Marshal(map[string]any{"method": grid.Method, "rows": grid.Rows, "cols": grid.Cols,
+		"cells": rects(cells), "warnings": grid.Warnings, "width": img.Bounds().Dx(), "height": img.Bounds().Dy()})
+	for i, c := range cells {
+		frame := subImage(img, c)
+		if s.Options.FrameAspect != "" {
+			frame = imaging.CropToAspect(frame, s.Options.FrameAspect)
+		}
+		var buf bytes.Buffer
+		if err := imaging.Encode(&buf, frame, "png"); err != nil {
+			return shoot.Wrap(err, shoot.EINTERNAL, "could not encode a frame")
+		}
+		n := i + 1
+		v := 1
+		if cur := l.get(shoot.AssetFrame, n); cur != nil {
+			v = cur.Version + 1
+		}
+		meta := shoot.AssetMeta{Provider: "imaging", Model: "grid-" + grid.Method, Inputs: inputs, Grid: gridJSON,
+			Width: frame.Bounds().Dx(), Height: frame.Bounds().Dy()}
+		if _, err := e.saveAsset(ctx, s.ID, shoot.AssetFrame, n, v, buf.Bytes(), "image/png", meta); err != nil {
+			return err
+		}
+	}
+	e.markStale(ctx, s.ID, shoot.AssetContactSheet, 0, false)
+	e.progress(ctx, s.ID, shoot.StageFrames, 1, fmt.Sprintf("Cropped %d frames (%s)", len(cells), grid.Method), nil)
+	return nil
+}
+
+// detectSix finds the sheet's grid and insists on six cells, since the
+// clips run between six keyframes; an auto-detected grid of another size
+// falls back to 2×3.
+func detectSix(img image.Image, p FramesParams) ([]image.Rectangle, *imaging.Grid, error) {
+	rows, cols := p.Rows, p.Cols
+	if rows == 0 {
+		rows = 2
+	}
+	if cols == 0 {
+		cols = 3
+	}
+	if p.Grid != "auto" && rows*cols != frameCount {
+		return nil, nil, shoot.Errorf(shoot.EINVALID, "the pipeline needs six frames: use 2×3 or 3×2, not %d×%d", rows, cols)
+	}
+	grid, err := imaging.DetectGrid(img, imaging.GridOptions{Rows: rows, Cols: cols, Auto: p.Grid == "auto"})
+	if err == nil && len(grid.Cells) != frameCount {
+		grid, err = imaging.DetectGrid(img, imaging.GridOptions{Rows: 2, Cols: 3})
+		if err == nil {
+			grid.Warnings = append(grid.Warnings, "the detected grid did not have six cells; used 2×3")
+		}
+	}
+	if err != nil {
+		return nil, nil, shoot.Wrap(err, shoot.EINVALID, "could not find the frames on the contact sheet")
+	}
+	return imaging.Normalize(grid.Cells), grid, nil
+}
+
+func subImage(img image.Image, r image.Rectangle) image.Image {
+	type sub interface {
+		SubImage(image.Rectangle) image.Image
+	}
+	if s, ok := img.(sub); ok {
+		return s.SubImage(r)
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
+	for y := 0; y < r.Dy(); y++ {
+		for x := 0; x < r.Dx(); x++ {
+			dst.Set(x, y, img.At(r.Min.X+x, r.Min.Y+y))
+		}
+	}
+	return dst
+}
+
+func rects(cells []image.Rectangle) []map[string]int {
+	out := make([]map[string]int, len(cells))
+	for i, c := range cells {
+		out[i] = map[string]int{"x": c.Min.X, "y": c.Min.Y, "w": c.Dx(), "h": c.Dy()}
+	}
+	return out
+}
+
+// doResize re-crops every current frame to the session's frame aspect.
+func (e *Engine) doResize(ctx context.Context, w Work, s *shoot.Session) error {
+	l, err := e.latest(ctx, s.ID)
+	if err != nil {
+		return err
+	}
+	aspect := s.Options.FrameAspect
+	for n := 1; n <= frameCount; n++ {
+		cur := l.get(shoot.AssetFrame, n)
+		if cur == nil {
+			continue
+		}
+		if assetMeta(cur).Model == "resize-"+aspect {
+			continue // this frame was resized by an earlier run of this work
+		}
+		data, err := e.readBlob(ctx, cur.Key)
+		if err != nil {
+			return err
+		}
+		img, _, err := imaging.Decode(bytes.NewReader(data))
+		if err != nil {
+			return shoot.Wrap(err, shoot.EINVALID, fmt.Sprintf("frame %d is not a readable image", n))
+		}
+		out := imaging.CropToAspect(img, aspect)
+		var buf bytes.Buffer
+		if err := imaging.Encode(&buf, out, "png"); err != nil {
+			return shoot.Wrap(err, shoot.EINTERNAL, "could not encode a frame")
+		}
+		meta := assetMeta(cur)
+		meta.Provider, meta.Model = "imaging", "resize-"+aspect
+		meta.Inputs = framesInputs(l, readMeta(s), s)
+		meta.Width, meta.Height = out.Bounds().Dx(), out.Bounds().Dy()
+		if _, err := e.saveAsset(ctx, s.ID, shoot.AssetFrame, n, cur.Version+1, buf.Bytes(), "image/png", meta); err != nil {
+			return err
+		}
+		e.markStale(ctx, s.ID, shoot.AssetFrame, n, s.Options.Loop)
+	}
+	return nil
+}
+
+// matchFrame makes an edited frame the same size as the frame it replaces,
+// so clips on both sides of it get consistent keyframes.
+func matchFrame(edited, original []byte) ([]byte, error) {
+	src, _, err := imaging.Decode(bytes.NewReader(edited))
+	if err != nil {
+		return nil, shoot.Wrap(err, shoot.EUNAVAILABLE, "the provider returned an unreadable image")
+	}
+	orig, _, err := image.DecodeConfig(bytes.NewReader(original))
+	if err != nil {
+		return nil, shoot.Wrap(err, shoot.EINTERNAL, "the original frame is unreadable")
+	}
+	out := imaging.Fill(src, orig.Width, orig.Height)
+	var buf bytes.Buffer
+	if err := imaging.Encode(&buf, out, "png"); err != nil {
+		return nil, shoot.Wrap(err, shoot.EINTERNAL, "could not encode a frame")
+	}
+	return buf.Bytes(), nil
+}

@@ -1,0 +1,228 @@
+package pipeline_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"log/slog"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"gocloud.dev/blob"
+	"gocloud.dev/blob/fileblob"
+
+	"github.com/fashionshoot/shoot/internal/director/rules"
+	"github.com/fashionshoot/shoot/internal/events"
+	"github.com/fashionshoot/shoot/internal/jobs"
+	"github.com/fashionshoot/shoot/internal/media"
+	"github.com/fashionshoot/shoot/internal/pipeline"
+	"github.com/fashionshoot/shoot/internal/prompt"
+	"github.com/fashionshoot/shoot/internal/provider/studio"
+	"github.com/fashionshoot/shoot/internal/shoot"
+	"github.com/fashionshoot/shoot/internal/store/sqlite"
+)
+
+// counting wraps a provider and counts submissions per kind, so tests can
+// assert exactly what was (re)made.
+type counting struct {
+	pipeline.ImageGenerator
+	videos pipeline.VideoGenerator
+
+	mu     sync.Mutex
+	counts map[string]int
+	clips  map[string]int // clip submissions by prompt+frames key, for "made twice" checks
+}
+
+func (c *counting) SubmitImage(ctx context.Context, req shoot.ImageRequest) (string, error) {
+	c.add(req.Kind)
+	return c.ImageGenerator.SubmitImage(ctx, req)
+}
+
+func (c *counting) add(kind string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.counts[kind]++
+}
+
+func (c *counting) count(kind string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.counts[kind]
+}
+
+// clipCounter is the VideoGenerator view of counting.
+type clipCounter struct{ *counting }
+
+func (c clipCounter) Name() string  { return c.videos.Name() }
+func (c clipCounter) Model() string { return c.videos.Model() }
+func (c clipCounter) SubmitClip(ctx context.Context, req shoot.ClipRequest) (string, error) {
+	c.add("clip")
+	return c.videos.SubmitClip(ctx, req)
+}
+func (c clipCounter) PollClip(ctx context.Context, req shoot.ClipRequest, h string) (shoot.TaskStatus, error) {
+	return c.videos.PollClip(ctx, req, h)
+}
+func (c clipCounter) CancelClip(ctx context.Context, h string) error {
+	return c.videos.CancelClip(ctx, h)
+}
+
+type harness struct {
+	t      *testing.T
+	dir    string
+	store  *sqlite.DB
+	bucket *blob.Bucket
+	eng    *pipeline.Engine
+	queue  jobs.Queue
+	calls  *counting
+}
+
+type harnessOptions struct {
+	clipConcurrency int
+	clipLatency     time.Duration
+}
+
+func newHarness(t *testing.T, o harnessOptions) *harness {
+	t.Helper()
+	ctx := t.Context()
+	dir := t.TempDir()
+	st, err := sqlite.Open(ctx, filepath.Join(dir, "shoot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bucket, err := fileblob.OpenBucket(t.TempDir(), &fileblob.Options{CreateDir: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib, err := prompt.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	calls := &counting{ImageGenerator: studio.NewImages(studio.Options{}),
+		videos: studio.NewVideos(studio.Options{Latency: o.clipLatency, MaxSide: 320}), counts: map[string]int{}}
+	eng := pipeline.New(pipeline.Deps{Store: st, Bucket: bucket, Events: events.New(st, logger, 50*time.Millisecond),
+		Images: calls, Videos: clipCounter{calls}, Director: rules.New(lib, media.Names()), Presets: lib, Logger: logger},
+		pipeline.Options{ClipConcurrency: o.clipConcurrency, PollInterval: 20 * time.Millisecond, PollWindow: time.Second,
+			StitchPreset: "ultrafast"})
+	q, err := jobs.NewSQLite(ctx, st.DB(), eng, jobs.Options{Workers: 8, PollInterval: 20 * time.Millisecond, Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng.SetQueue(q)
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{t: t, dir: dir, store: st, bucket: bucket, eng: eng, queue: q, calls: calls}
+	t.Cleanup(func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = q.Stop(sctx)
+		_ = bucket.Close()
+		_ = st.Close()
+	})
+	return h
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(string(bytes.TrimRight(p, "\n")))
+	return len(p), nil
+}
+
+// upload stores a generated reference image like POST /api/upload does.
+func (h *harness) upload(seed int) string {
+	h.t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 240, 360))
+	for y := 0; y < 360; y++ {
+		for x := 0; x < 240; x++ {
+			img.Set(x, y, color.RGBA{uint8(x * seed % 256), uint8(y % 256), uint8((x + y + seed*40) % 256), 255})
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		h.t.Fatal(err)
+	}
+	name := fmt.Sprintf("%d-ref%04d.png", time.Now().UnixMilli(), seed)
+	ctx := h.t.Context()
+	if err := h.bucket.WriteAll(ctx, "uploads/"+name, buf.Bytes(), nil); err != nil {
+		h.t.Fatal(err)
+	}
+	u := &shoot.Upload{Filename: name, Key: "uploads/" + name, OriginalName: "ref.png", Size: int64(buf.Len()),
+		MimeType: "image/png", Width: 240, Height: 360}
+	if err := h.store.CreateUpload(ctx, u); err != nil {
+		h.t.Fatal(err)
+	}
+	return "/uploads/" + name
+}
+
+// exchange collects a session's events after `after` until the exchange
+// ends (complete or error), failing the test after a generous deadline.
+func (h *harness) exchange(sid string, after int64) []shoot.Event {
+	h.t.Helper()
+	ctx, cancel := context.WithTimeout(h.t.Context(), 3*time.Minute)
+	defer cancel()
+	var evs []shoot.Event
+	err := h.eng.Events().Subscribe(ctx, sid, after, func(ev shoot.Event) bool {
+		evs = append(evs, ev)
+		return !ev.Terminal()
+	})
+	if err != nil {
+		h.t.Fatalf("waiting for the exchange to end: %v (events: %s)", err, types(evs))
+	}
+	return evs
+}
+
+func types(evs []shoot.Event) string {
+	var b bytes.Buffer
+	for _, ev := range evs {
+		if ev.Type == shoot.EventTextDelta {
+			continue
+		}
+		fmt.Fprintf(&b, "%d:%s ", ev.Seq, ev.Type)
+	}
+	return b.String()
+}
+
+// last returns the final event's decoded payload.
+func last(t *testing.T, evs []shoot.Event) map[string]any {
+	t.Helper()
+	if len(evs) == 0 {
+		t.Fatal("no events")
+	}
+	var m map[string]any
+	if err := json.Unmarshal(evs[len(evs)-1].Data, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// reply continues the session and returns the exchange's events.
+func (h *harness) reply(sid, text string) []shoot.Event {
+	h.t.Helper()
+	_, after, err := h.eng.Continue(h.t.Context(), sid, text)
+	if err != nil {
+		h.t.Fatalf("continue %q: %v", text, err)
+	}
+	return h.exchange(sid, after)
+}
+
+// checkpointOf returns the stage of the exchange's checkpoint event, or "".
+func checkpointOf(t *testing.T, evs []shoot.Event) string {
+	t.Helper()
+	for i := len(evs) - 1; i >= 0; i-- {
+		if evs[i].Type == shoot.EventCheckpoint {
+			var m map[string]any
+			_ = json.Unmarshal(evs[i].Data, &m)
+			s, _ := m["stage"].(string)
+			return s
+		}
+	}
+	return ""
+}

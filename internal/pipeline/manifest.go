@@ -1,0 +1,67 @@
+package pipeline
+
+import (
+	"context"
+	"time"
+
+	"github.com/fashionshoot/shoot/internal/shoot"
+)
+
+// Manifest describes a session's artifacts for `shoot run` and the export:
+// each with the prompt, provider, model, seed, cost and duration behind it.
+type Manifest struct {
+	SessionID     string            `json:"sessionId"`
+	Brief         string            `json:"brief"`
+	Options       shoot.Options     `json:"options"`
+	Status        string            `json:"status"`
+	PipelineStage string            `json:"pipelineStage"`
+	TotalCostUSD  float64           `json:"totalCostUsd"`
+	CreatedAt     time.Time         `json:"createdAt"`
+	Providers     map[string]string `json:"providers"`
+	Artifacts     []ManifestEntry   `json:"artifacts"`
+}
+
+// ManifestEntry is one artifact of the manifest.
+type ManifestEntry struct {
+	File       string  `json:"file"` // path in the seed layout, e.g. frames/frame-3.png
+	Key        string  `json:"key"`  // blob key of this version
+	Type       string  `json:"type"`
+	Index      int     `json:"index,omitempty"`
+	Version    int     `json:"version"`
+	Size       int64   `json:"size"`
+	MimeType   string  `json:"mimeType"`
+	Prompt     string  `json:"prompt,omitempty"`
+	Provider   string  `json:"provider,omitempty"`
+	Model      string  `json:"model,omitempty"`
+	Seed       int64   `json:"seed,omitempty"`
+	CostUSD    float64 `json:"costUsd"`
+	DurationMS int64   `json:"durationMs,omitempty"`
+	Stale      bool    `json:"stale,omitempty"`
+}
+
+// Manifest returns the newest version of every generated artifact.
+func (e *Engine) Manifest(ctx context.Context, sid string) (*Manifest, error) {
+	s, err := e.store.GetSession(ctx, sid)
+	if err != nil {
+		return nil, err
+	}
+	as, err := e.store.LatestAssets(ctx, sid)
+	if err != nil {
+		return nil, err
+	}
+	img, vid, dir := e.Providers()
+	m := &Manifest{SessionID: s.ID, Brief: s.Brief, Options: s.Options, Status: s.Status, PipelineStage: s.PipelineStage,
+		TotalCostUSD: s.TotalCostUSD, CreatedAt: s.CreatedAt,
+		Providers: map[string]string{"image": img, "video": vid, "director": dir}}
+	for _, a := range as {
+		if a.Type == shoot.AssetInput {
+			continue
+		}
+		meta := assetMeta(a)
+		m.Artifacts = append(m.Artifacts, ManifestEntry{File: shoot.SeedName(a.Type, a.Index), Key: a.Key, Type: a.Type,
+			Index: a.Index, Version: a.Version, Size: a.Size, MimeType: a.MimeType, Prompt: meta.Prompt,
+			Provider: meta.Provider, Model: meta.Model, Seed: meta.Seed, CostUSD: meta.CostUSD,
+			DurationMS: meta.DurationMS, Stale: a.Stale})
+	}
+	return m, nil
+}

@@ -1,0 +1,255 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/fashionshoot/shoot/internal/shoot"
+)
+
+// stageOf maps a work kind to the stage it belongs to.
+func stageOf(kind string) string {
+	switch kind {
+	case WorkHero:
+		return shoot.StageHero
+	case WorkSheet:
+		return shoot.StageContactSheet
+	case WorkFrames, WorkFrameEdit, WorkResize:
+		return shoot.StageFrames
+	case WorkClip:
+		return shoot.StageClips
+	case WorkFinal:
+		return shoot.StageFinal
+	}
+	return ""
+}
+
+// enqueue puts works on the queue and remembers their job ids for Cancel.
+func (e *Engine) enqueue(ctx context.Context, sid string, works ...Work) error {
+	ids, err := e.queue.Enqueue(ctx, works...)
+	if err != nil {
+		return shoot.Wrap(err, shoot.EUNAVAILABLE, "could not queue the work; try again")
+	}
+	_, err = e.store.UpdateSession(ctx, sid, func(s *shoot.Session) error {
+		m := readMeta(s)
+		m.Jobs = append(m.Jobs, ids...)
+		if len(m.Jobs) > 64 {
+			m.Jobs = m.Jobs[len(m.Jobs)-64:]
+		}
+		writeMeta(s, m)
+		return nil
+	})
+	return err
+}
+
+// startWork begins a stage run made of works (all with the session's
+// current Gen): it resolves the pending checkpoint as modified or approved
+// by the caller, records the pending items, and enqueues the works. mutate,
+// if set, changes the run state in the same transaction.
+func (e *Engine) startWork(ctx context.Context, sid, stage string, works []Work, mutate func(*runMeta, *shoot.Session) error) error {
+	if len(works) == 0 {
+		return shoot.Errorf(shoot.ECONFLICT, "nothing to do for the %s stage: it is up to date", stage)
+	}
+	_, err := e.store.UpdateSession(ctx, sid, func(s *shoot.Session) error {
+		m := readMeta(s)
+		if s.RunState == shoot.RunCancelled {
+			return shoot.Errorf(shoot.ECONFLICT, "the session was cancelled")
+		}
+		if mutate != nil {
+			if err := mutate(&m, s); err != nil {
+				return err
+			}
+		}
+		if m.Stage != stage || len(m.Pending) == 0 {
+			m.Pending = map[string]bool{}
+			m.StartedAt = e.now()
+		}
+		m.Stage = stage
+		for i := range works {
+			works[i].Gen = m.Gen
+			works[i].SessionID = sid
+			m.Pending[works[i].Item()] = true
+		}
+		m.Acted = true
+		s.RunState, s.Status, s.ErrorMessage = shoot.RunRunning, shoot.StatusActive, nil
+		s.PipelineStage = stage
+		writeMeta(s, m)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	e.emit(ctx, sid, shoot.EventStatus, map[string]any{"message": fmt.Sprintf("Working on the %s…", stageLabel(stage)), "stage": stage})
+	return e.enqueue(ctx, sid, works...)
+}
+
+func stageLabel(stage string) string {
+	switch stage {
+	case shoot.StageContactSheet:
+		return "contact sheet"
+	case shoot.StageFinal:
+		return "final film"
+	case shoot.StageFrames:
+		return "frames"
+	case shoot.StageClips:
+		return "clips"
+	}
+	return stage
+}
+
+// current loads the session and reports whether w still belongs to its
+// current generation; stale work (cancelled or superseded) must do nothing.
+func (e *Engine) current(ctx context.Context, w Work) (*shoot.Session, bool, error) {
+	s, err := e.store.GetSession(ctx, w.SessionID)
+	if shoot.ErrorCode(err) == shoot.ENOTFOUND {
+		return nil, false, nil // deleted meanwhile
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	m := readMeta(s)
+	if m.Gen != w.Gen || s.RunState == shoot.RunCancelled {
+		return s, false, nil
+	}
+	return s, true, nil
+}
+
+// finishItem marks w's item done; when it was the stage's last, the stage
+// ends: a checkpoint (or the end of the shoot) and the next turn.
+func (e *Engine) finishItem(ctx context.Context, w Work) error {
+	var done bool
+	var stage string
+	s, err := e.store.UpdateSession(ctx, w.SessionID, func(s *shoot.Session) error {
+		m := readMeta(s)
+		if m.Gen != w.Gen || !m.Pending[w.Item()] {
+			return nil
+		}
+		delete(m.Pending, w.Item())
+		if w.Kind == WorkClip {
+			m.ClipSlots = slices.DeleteFunc(m.ClipSlots, func(n int) bool { return n == w.N })
+		}
+		if len(m.Pending) == 0 {
+			done, stage = true, m.Stage
+			m.Jobs = nil
+			s.PipelineStage = stage
+			s.RunState = shoot.RunAwaiting
+			if stage == shoot.StageFinal {
+				s.PipelineStage, s.Status, s.RunState = shoot.StageComplete, shoot.StatusCompleted, shoot.RunDone
+			}
+		}
+		writeMeta(s, m)
+		return nil
+	})
+	if err != nil || !done {
+		return err
+	}
+	return e.stageDone(ctx, s, stage)
+}
+
+// stageDone records the checkpoint of a finished stage and hands over to
+// the director (or, with auto-approve, straight to the next stage).
+func (e *Engine) stageDone(ctx context.Context, s *shoot.Session, stage string) error {
+	keys, err := e.stageArtifacts(ctx, s, stage)
+	if err != nil {
+		return err
+	}
+	cp := &shoot.Checkpoint{SessionID: s.ID, Stage: stage, Status: shoot.CheckpointPending,
+		ArtifactKeys: keys, Message: checkpointMessage(stage, len(keys))}
+	if stage == shoot.StageFinal {
+		cp.Stage, cp.Status = shoot.StageComplete, shoot.CheckpointApproved
+	}
+	if err := e.store.CreateCheckpoint(ctx, cp); err != nil {
+		return err
+	}
+	auto := s.Options.AutoApprove && stage != shoot.StageFinal
+	e.emit(ctx, s.ID, shoot.EventCheckpoint, checkpointEvent(s.ID, cp, !auto && stage != shoot.StageFinal))
+	if auto {
+		return e.approve(ctx, s.ID, "auto-approved")
+	}
+	res := StageResult{Stage: stage, Success: true, Artifacts: keys, Message: cp.Message}
+	return e.enqueueResultTurn(ctx, s.ID, res)
+}
+
+func checkpointMessage(stage string, n int) string {
+	switch stage {
+	case shoot.StageHero:
+		return `Hero image ready. Reply "continue" or describe what to change.`
+	case shoot.StageContactSheet:
+		return `Contact sheet ready: six camera angles. Reply "continue" or describe what to change.`
+	case shoot.StageFrames:
+		return fmt.Sprintf(`%d frames cropped. Reply "continue", "regenerate frame N", or "use 9:16".`, n)
+	case shoot.StageClips:
+		return fmt.Sprintf(`%d clips ready. Reply "continue" to cut the film, "redo clip N", or "loop it".`, n)
+	}
+	return "Your fashion film is ready."
+}
+
+// checkpointEvent is the seed's checkpoint event: top-level stage, artifact
+// or artifacts, message, sessionId and awaitingInput, plus the nested form
+// the original Worker sent.
+func checkpointEvent(sid string, cp *shoot.Checkpoint, awaiting bool) map[string]any {
+	ev := map[string]any{"stage": cp.Stage, "message": cp.Message, "sessionId": sid, "awaitingInput": awaiting}
+	nested := map[string]any{"id": cp.ID, "stage": cp.Stage, "status": "complete", "message": cp.Message}
+	if len(cp.ArtifactKeys) == 1 {
+		ev["artifact"], nested["artifact"] = cp.ArtifactKeys[0], cp.ArtifactKeys[0]
+	} else {
+		ev["artifacts"], nested["artifacts"] = cp.ArtifactKeys, cp.ArtifactKeys
+	}
+	nested["type"] = "image"
+	if cp.Stage == shoot.StageClips || cp.Stage == shoot.StageComplete {
+		nested["type"] = "video"
+	}
+	ev["checkpoint"] = nested
+	return ev
+}
+
+// emitComplete ends the current exchange: the stream's last event.
+func (e *Engine) emitComplete(ctx context.Context, s *shoot.Session, extra map[string]any) {
+	fresh, err := e.store.GetSession(ctx, s.ID)
+	if err == nil {
+		s = fresh
+	}
+	ev := map[string]any{"sessionId": s.ID, "stage": s.PipelineStage, "status": s.Status,
+		"awaitingInput": s.RunState == shoot.RunAwaiting,
+		"sessionStats": map[string]any{"totalCostUsd": s.TotalCostUSD, "totalTurns": s.TotalTurns,
+			"pipelineStage": s.PipelineStage, "runState": s.RunState}}
+	ev["checkpoint"] = nil
+	if cp, err := e.store.LatestCheckpoint(ctx, s.ID); err == nil {
+		ev["checkpoint"] = checkpointEvent(s.ID, cp, cp.Status == shoot.CheckpointPending)["checkpoint"]
+	}
+	for k, v := range extra {
+		ev[k] = v
+	}
+	e.emit(ctx, s.ID, shoot.EventComplete, ev)
+}
+
+// fail puts the session in error with a clear message and a way to retry.
+func (e *Engine) fail(ctx context.Context, w Work, cause error) {
+	msg := shoot.ErrorMessage(cause)
+	stage := stageOf(w.Kind)
+	_, err := e.store.UpdateSession(ctx, w.SessionID, func(s *shoot.Session) error {
+		m := readMeta(s)
+		if m.Gen != w.Gen {
+			return nil
+		}
+		full := fmt.Sprintf("%s stage failed: %s", stageLabel(stage), msg)
+		s.Status, s.RunState, s.ErrorMessage = shoot.StatusError, shoot.RunFailed, &full
+		failed := w
+		m.FailedWork, m.Pending, m.ClipSlots, m.Jobs = &failed, nil, nil, nil
+		writeMeta(s, m)
+		return nil
+	})
+	if err != nil {
+		e.logger.Error("recording a failure failed", "session_id", w.SessionID, "err", err)
+	}
+	e.emit(ctx, w.SessionID, shoot.EventError, map[string]any{"message": fmt.Sprintf("The %s stage failed: %s Reply \"retry\" to try again.", stageLabel(stage), ensureStop(msg)),
+		"stage": stage, "retryable": true})
+}
+
+func ensureStop(s string) string {
+	if s == "" || s[len(s)-1] == '.' {
+		return s
+	}
+	return s + "."
+}

@@ -1,0 +1,211 @@
+package pipeline
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/fashionshoot/shoot/internal/shoot"
+)
+
+// MaxBriefLen bounds a brief or a reply, in characters.
+const MaxBriefLen = 4000
+
+// StartRequest asks for a new shoot.
+type StartRequest struct {
+	SessionID string // optional; a fresh id when empty
+	Brief     string
+	Inputs    []string // upload references as the client sent them
+	Options   shoot.Options
+	Owner     string
+}
+
+// Start creates a session, records its references and enqueues the
+// director's first turn. It returns the session and the event sequence
+// number the caller's stream should start after.
+func (e *Engine) Start(ctx context.Context, req StartRequest) (*shoot.Session, int64, error) {
+	if err := validateText("prompt", req.Brief); err != nil {
+		return nil, 0, err
+	}
+	if err := e.validateOptions(req.Options); err != nil {
+		return nil, 0, err
+	}
+	uploads, err := e.resolveInputs(ctx, req.Inputs)
+	if err != nil {
+		return nil, 0, err
+	}
+	id := req.SessionID
+	if id == "" {
+		id = shoot.NewSessionID(e.now())
+	} else if !shoot.ValidSessionID(id) {
+		return nil, 0, shoot.Errorf(shoot.EINVALID, "sessionId is malformed")
+	}
+	s := &shoot.Session{ID: id, Status: shoot.StatusActive, PipelineStage: shoot.StageInit,
+		RunState: shoot.RunRunning, Brief: req.Brief, Options: req.Options, Owner: req.Owner}
+	m := runMeta{Gen: 1}
+	for _, u := range uploads {
+		m.Inputs = append(m.Inputs, u.Key)
+	}
+	writeMeta(s, m)
+	if err := e.store.CreateSession(ctx, s); err != nil {
+		return nil, 0, err
+	}
+	if err := e.addInputAssets(ctx, id, uploads); err != nil {
+		return nil, 0, err
+	}
+	e.emit(ctx, id, shoot.EventSessionInit, map[string]any{"sessionId": id})
+	e.emit(ctx, id, shoot.EventStatus, map[string]any{"message": "Starting the shoot…"})
+	if err := e.enqueue(ctx, id, Work{Kind: WorkTurn, SessionID: id, Gen: 1, TurnKind: TurnStart, Text: req.Brief}); err != nil {
+		return nil, 0, err
+	}
+	return s, 0, nil
+}
+
+func (e *Engine) addInputAssets(ctx context.Context, sid string, uploads []*shoot.Upload) error {
+	for i, u := range uploads {
+		a := &shoot.Asset{SessionID: sid, Type: shoot.AssetInput, Index: i + 1, Version: 1,
+			FileName: u.OriginalName, Key: u.Key, Size: u.Size, MimeType: u.MimeType}
+		if err := e.store.AddAsset(ctx, a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// resolveInputs maps client references to stored uploads; any reference
+// that is not an upload this server issued is EINVALID, before any work.
+func (e *Engine) resolveInputs(ctx context.Context, refs []string) ([]*shoot.Upload, error) {
+	if len(refs) > 10 {
+		return nil, shoot.Errorf(shoot.EINVALID, "inputImages: at most 10 references")
+	}
+	var out []*shoot.Upload
+	seen := map[string]bool{}
+	for _, ref := range refs {
+		name, err := ParseReference(ref)
+		if err != nil {
+			return nil, err
+		}
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		u, err := e.store.GetUpload(ctx, name)
+		if shoot.ErrorCode(err) == shoot.ENOTFOUND {
+			return nil, shoot.Errorf(shoot.EINVALID, "inputImages: unknown upload %q", name)
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}
+
+func validateText(field, s string) error {
+	if strings.TrimSpace(s) == "" {
+		return shoot.Errorf(shoot.EINVALID, "%s is required", field)
+	}
+	if !utf8.ValidString(s) {
+		return shoot.Errorf(shoot.EINVALID, "%s must be UTF-8 text", field)
+	}
+	if utf8.RuneCountInString(s) > MaxBriefLen {
+		return shoot.Errorf(shoot.EINVALID, "%s is longer than %d characters", field, MaxBriefLen)
+	}
+	return nil
+}
+
+// Continue answers the pending checkpoint (or retries a failed stage) with
+// the user's reply. A session with a stage running is ECONFLICT.
+func (e *Engine) Continue(ctx context.Context, sid, text string) (*shoot.Session, int64, error) {
+	if err := validateText("prompt", text); err != nil {
+		return nil, 0, err
+	}
+	var retry *Work
+	s, err := e.store.UpdateSession(ctx, sid, func(s *shoot.Session) error {
+		if s.RunState == shoot.RunRunning {
+			return shoot.Errorf(shoot.ECONFLICT, "a stage of this session is already running")
+		}
+		m := readMeta(s)
+		if s.RunState == shoot.RunFailed && m.FailedWork != nil && isRetry(text) {
+			w := *m.FailedWork
+			retry = &w
+		}
+		m.Gen++
+		m.Acted = false
+		m.FailedWork = nil
+		s.RunState, s.Status, s.ErrorMessage = shoot.RunRunning, shoot.StatusActive, nil
+		writeMeta(s, m)
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	m := readMeta(s)
+	ev, err := e.events.Append(ctx, sid, shoot.EventStatus, map[string]any{"message": "Reading your reply…"})
+	if err != nil {
+		return nil, 0, err
+	}
+	after := ev.Seq - 1
+	if retry != nil {
+		return s, after, e.retry(ctx, s, *retry, m.Gen)
+	}
+	w := Work{Kind: WorkTurn, SessionID: sid, Gen: m.Gen, TurnKind: TurnReply, Text: text}
+	return s, after, e.enqueue(ctx, sid, w)
+}
+
+func isRetry(text string) bool {
+	t := strings.ToLower(strings.Trim(strings.TrimSpace(text), ".!"))
+	switch t {
+	case "retry", "try again", "continue", "yes", "go", "resume":
+		return true
+	}
+	return false
+}
+
+// retry re-runs failed work under the new generation.
+func (e *Engine) retry(ctx context.Context, s *shoot.Session, w Work, gen int) error {
+	w.Gen = gen
+	stage := stageOf(w.Kind)
+	e.emit(ctx, s.ID, shoot.EventStatus, map[string]any{"message": "Retrying the " + stageLabel(stage) + "…"})
+	works := []Work{w}
+	if w.Kind == WorkClip {
+		// Every clip that is missing or out of date, not only the one that failed.
+		more, err := e.defaultWorks(ctx, s.ID, shoot.StageClips)
+		if err != nil {
+			return err
+		}
+		if len(more) > 0 {
+			works = more
+		}
+	}
+	return e.startWork(ctx, s.ID, stage, works, nil)
+}
+
+// Cancel stops a session's running jobs and provider tasks. Artifacts made
+// so far are kept; the session can be continued later.
+func (e *Engine) Cancel(ctx context.Context, sid string) (*shoot.Session, error) {
+	var jobs []int64
+	var m runMeta
+	s, err := e.store.UpdateSession(ctx, sid, func(s *shoot.Session) error {
+		m = readMeta(s)
+		jobs = m.Jobs
+		cur := m
+		cur.Gen++
+		cur.Pending, cur.ClipSlots, cur.Jobs = nil, nil, nil
+		if s.RunState == shoot.RunRunning {
+			s.RunState = shoot.RunCancelled
+		}
+		writeMeta(s, cur)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := e.queue.Cancel(ctx, jobs); err != nil {
+		e.logger.Warn("cancelling jobs failed", "session_id", sid, "err", err)
+	}
+	e.cancelTasks(ctx, sid, m.Tasks)
+	e.emit(ctx, sid, shoot.EventStatus, map[string]any{"message": "Cancelled. Everything made so far is kept."})
+	e.emitComplete(ctx, s, map[string]any{"cancelled": true})
+	return s, nil
+}

@@ -1,0 +1,281 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/fashionshoot/shoot/internal/shoot"
+)
+
+// imageWork runs one image request through the provider and stores the
+// result as the asset slot (typ, index) at w.Version.
+func (e *Engine) imageWork(ctx context.Context, w Work, typ string, index int, req shoot.ImageRequest, inputs []string) (*shoot.Asset, error) {
+	l, err := e.latest(ctx, w.SessionID)
+	if err != nil {
+		return nil, err
+	}
+	if a := l.get(typ, index); a != nil && a.Version >= w.Version {
+		return a, nil // made by an earlier run of this work
+	}
+	started := e.now()
+	req.Key = taskKey(w, typ)
+	art, err := e.runTask(ctx, w.SessionID, e.imageCall(ctx, w, req))
+	if err != nil {
+		return nil, err
+	}
+	meta := shoot.AssetMeta{Prompt: req.Prompt, Provider: art.Provider, Model: art.Model, Seed: art.Seed,
+		CostUSD: art.CostUSD, DurationMS: e.now().Sub(started).Milliseconds(), Inputs: inputs}
+	a, err := e.saveAsset(ctx, w.SessionID, typ, index, w.Version, art.Data, mimeOr(art.ContentType, "image/png"), meta)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.recordCost(ctx, w.SessionID, req.Key, art); err != nil {
+		return nil, err
+	}
+	e.taskDone(ctx, w.SessionID, req.Key, "image")
+	return a, nil
+}
+
+// reporter forwards provider progress and log lines as progress events.
+// Only changes are sent: a new whole percent or new log lines, never one
+// event per poll.
+func (e *Engine) reporter(ctx context.Context, sid, stage string, extra map[string]any) func(float64, []string) {
+	last := -1
+	return func(pct float64, logs []string) {
+		for _, l := range logs {
+			e.progress(ctx, sid, stage, pct, l, extra)
+		}
+		if p := int(pct * 100); len(logs) == 0 && p > last {
+			e.progress(ctx, sid, stage, pct, "", extra)
+		}
+		last = int(pct * 100)
+	}
+}
+
+func mimeOr(m, def string) string {
+	if m == "" {
+		return def
+	}
+	return m
+}
+
+func seedFor(sid string, parts ...any) int64 {
+	d := digest(append([]string{sid}, fmt.Sprint(parts...))...)
+	var n int64
+	for _, c := range d[:12] {
+		n = n*16 + int64(hexVal(c))
+	}
+	return n
+}
+
+func hexVal(c rune) int {
+	if c >= 'a' {
+		return int(c-'a') + 10
+	}
+	return int(c - '0')
+}
+
+func (e *Engine) doHero(ctx context.Context, w Work, s *shoot.Session) error {
+	l, err := e.latest(ctx, s.ID)
+	if err != nil {
+		return err
+	}
+	refs, err := e.inputRefs(ctx, l)
+	if err != nil {
+		return err
+	}
+	m := readMeta(s)
+	o := s.Options.WithDefaults()
+	req := shoot.ImageRequest{Kind: shoot.ImageHero, Prompt: e.heroPrompt(m, s), References: refs,
+		AspectRatio: firstNonEmpty(m.Hero.AspectRatio, o.AspectRatio), Resolution: firstNonEmpty(m.Hero.Resolution, o.Resolution),
+		Format: "png", Seed: seedFor(s.ID, "hero", w.Version), Background: m.Background}
+	if _, err := e.imageWork(ctx, w, shoot.AssetHero, 0, req, []string{"params:" + digest(req.Prompt)}); err != nil {
+		return err
+	}
+	if w.Version > 1 {
+		e.markStale(ctx, s.ID, shoot.AssetHero, 0, o.Loop)
+	}
+	return nil
+}
+
+func (e *Engine) doSheet(ctx context.Context, w Work, s *shoot.Session) error {
+	l, err := e.latest(ctx, s.ID)
+	if err != nil {
+		return err
+	}
+	hero := l.get(shoot.AssetHero, 0)
+	if hero == nil {
+		return shoot.Errorf(shoot.ECONFLICT, "the contact sheet needs a hero image")
+	}
+	heroRef, err := e.reference(ctx, hero)
+	if err != nil {
+		return err
+	}
+	refs, err := e.inputRefs(ctx, l)
+	if err != nil {
+		return err
+	}
+	m := readMeta(s)
+	o := s.Options.WithDefaults()
+	req := shoot.ImageRequest{Kind: shoot.ImageContactSheet, Prompt: e.sheetPrompt(m, s),
+		References:  append([]shoot.Reference{heroRef}, refs...),
+		AspectRatio: firstNonEmpty(m.Sheet.AspectRatio, o.AspectRatio), Resolution: firstNonEmpty(m.Sheet.Resolution, o.Resolution),
+		Format: "png", Seed: seedFor(s.ID, "sheet", w.Version), Background: m.Background}
+	if _, err := e.imageWork(ctx, w, shoot.AssetContactSheet, 0, req, sheetInputs(l, m)); err != nil {
+		return err
+	}
+	if w.Version > 1 {
+		e.markStale(ctx, s.ID, shoot.AssetContactSheet, 0, o.Loop)
+	}
+	return nil
+}
+
+func (e *Engine) doFrameEdit(ctx context.Context, w Work, s *shoot.Session) error {
+	l, err := e.latest(ctx, s.ID)
+	if err != nil {
+		return err
+	}
+	cur := l.get(shoot.AssetFrame, w.N)
+	if cur == nil {
+		return shoot.Errorf(shoot.ECONFLICT, "frame %d does not exist yet", w.N)
+	}
+	if cur.Version >= w.Version { // already made by an earlier run of this work
+		return nil
+	}
+	ref, err := e.reference(ctx, cur)
+	if err != nil {
+		return err
+	}
+	m := readMeta(s)
+	req := shoot.ImageRequest{Kind: shoot.ImageFrameEdit, Prompt: e.framePrompt(m.FrameEdits[w.N]),
+		References: []shoot.Reference{ref}, AspectRatio: s.Options.WithDefaults().AspectRatio,
+		Resolution: "1K", Format: "png", Seed: seedFor(s.ID, "frame", w.N, w.Version), Background: m.Background}
+	req.Key = taskKey(w, shoot.AssetFrame)
+	art, err := e.runTask(ctx, s.ID, e.imageCall(ctx, w, req))
+	if err != nil {
+		return err
+	}
+	data, err := matchFrame(art.Data, ref.Data)
+	if err != nil {
+		return err
+	}
+	meta := shoot.AssetMeta{Prompt: req.Prompt, Provider: art.Provider, Model: art.Model, Seed: art.Seed,
+		CostUSD: art.CostUSD, Inputs: []string{cur.Key, "edit:" + digest(req.Prompt)}}
+	if _, err := e.saveAsset(ctx, s.ID, shoot.AssetFrame, w.N, w.Version, data, "image/png", meta); err != nil {
+		return err
+	}
+	if err := e.recordCost(ctx, s.ID, req.Key, art); err != nil {
+		return err
+	}
+	e.taskDone(ctx, s.ID, req.Key, "image")
+	e.markStale(ctx, s.ID, shoot.AssetFrame, w.N, s.Options.Loop)
+	return nil
+}
+
+func (e *Engine) imageCall(ctx context.Context, w Work, req shoot.ImageRequest) providerCall {
+	c := providerCall{kind: "image", provider: e.images.Name(), key: req.Key,
+		submit: func(ctx context.Context) (string, error) { return e.images.SubmitImage(ctx, req) },
+		poll: func(ctx context.Context, h string) (shoot.TaskStatus, error) {
+			return e.images.PollImage(ctx, req, h)
+		},
+		progress: e.reporter(ctx, w.SessionID, stageOf(w.Kind), map[string]any{"frame": w.N}),
+	}
+	if est, ok := e.images.(Estimator); ok {
+		c.estimate = est.EstimateImage(req)
+	}
+	return c
+}
+
+func (e *Engine) doClip(ctx context.Context, w Work, s *shoot.Session) error {
+	if ok, err := e.takeClipSlot(ctx, w); err != nil || !ok {
+		if err == nil {
+			err = &Snooze{After: e.opts.PollInterval}
+		}
+		return err
+	}
+	l, err := e.latest(ctx, s.ID)
+	if err != nil {
+		return err
+	}
+	if c := l.get(shoot.AssetClip, w.N); c != nil && c.Version >= w.Version {
+		return nil // made by an earlier run of this work
+	}
+	a, b := shoot.ClipFrames(w.N)
+	fa, fb := l.get(shoot.AssetFrame, a), l.get(shoot.AssetFrame, b)
+	if fa == nil || fb == nil {
+		return shoot.Errorf(shoot.ECONFLICT, "clip %d needs frames %d and %d", w.N, a, b)
+	}
+	start, err := e.reference(ctx, fa)
+	if err != nil {
+		return err
+	}
+	end, err := e.reference(ctx, fb)
+	if err != nil {
+		return err
+	}
+	m := readMeta(s)
+	o := s.Options.WithDefaults()
+	req := shoot.ClipRequest{Prompt: e.clipPrompt(m, s, w.N), NegativePrompt: e.negativePrompt(m),
+		Start: start, End: end, Seconds: o.VideoSeconds, Seed: seedFor(s.ID, "clip", w.N, w.Version),
+		Key: taskKey(w, shoot.AssetClip), AspectRatio: o.AspectRatio}
+	started := e.now()
+	extra := map[string]any{"clip": w.N}
+	call := providerCall{kind: "clip", provider: e.videos.Name(), key: req.Key,
+		submit: func(ctx context.Context) (string, error) { return e.videos.SubmitClip(ctx, req) },
+		poll: func(ctx context.Context, h string) (shoot.TaskStatus, error) {
+			return e.videos.PollClip(ctx, req, h)
+		},
+		progress: e.reporter(ctx, s.ID, shoot.StageClips, extra),
+	}
+	if est, ok := e.videos.(ClipEstimator); ok {
+		call.estimate = est.EstimateClip(req)
+	}
+	art, err := e.runTask(ctx, s.ID, call)
+	if err != nil {
+		return err
+	}
+	meta := shoot.AssetMeta{Prompt: req.Prompt, Provider: art.Provider, Model: art.Model, Seed: art.Seed,
+		CostUSD: art.CostUSD, DurationMS: e.now().Sub(started).Milliseconds(), Inputs: e.clipInputs(l, m, s, w.N)}
+	if _, err := e.saveAsset(ctx, s.ID, shoot.AssetClip, w.N, w.Version, art.Data, mimeOr(art.ContentType, "video/mp4"), meta); err != nil {
+		return err
+	}
+	if err := e.recordCost(ctx, s.ID, req.Key, art); err != nil {
+		return err
+	}
+	e.taskDone(ctx, s.ID, req.Key, "clip")
+	e.progress(ctx, s.ID, shoot.StageClips, 1, fmt.Sprintf("Clip %d ready", w.N), extra)
+	return nil
+}
+
+// takeClipSlot admits clip w.N when fewer than ClipConcurrency clips of the
+// session hold a provider slot. The check and the take are one transaction,
+// so the bound holds across worker processes.
+func (e *Engine) takeClipSlot(ctx context.Context, w Work) (bool, error) {
+	ok := false
+	_, err := e.store.UpdateSession(ctx, w.SessionID, func(s *shoot.Session) error {
+		m := readMeta(s)
+		for _, n := range m.ClipSlots {
+			if n == w.N {
+				ok = true
+				return nil
+			}
+		}
+		if len(m.ClipSlots) >= e.opts.ClipConcurrency {
+			return nil
+		}
+		m.ClipSlots = append(m.ClipSlots, w.N)
+		ok = true
+		writeMeta(s, m)
+		return nil
+	})
+	return ok, err
+}
+
+func firstNonEmpty(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

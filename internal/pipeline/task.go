@@ -1,0 +1,181 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/fashionshoot/shoot/internal/shoot"
+)
+
+// Provider task states.
+const (
+	taskSubmitted = "submitted"
+	taskDone      = "done"
+	taskFailed    = "failed"
+)
+
+// providerCall abstracts one image or clip request so the submit/poll/
+// re-attach logic is written once.
+type providerCall struct {
+	kind     string // "image" or "clip"
+	provider string
+	key      string
+	estimate float64
+	submit   func(ctx context.Context) (string, error)
+	poll     func(ctx context.Context, handle string) (shoot.TaskStatus, error)
+	progress func(pct float64, logs []string)
+}
+
+// runTask submits the request once (recording the handle before polling),
+// or re-attaches to the recorded handle, then polls until done. When the
+// provider is slow it returns *Snooze so the job frees its worker and comes
+// back; the next run re-attaches. A provider task is never submitted twice.
+func (e *Engine) runTask(ctx context.Context, sid string, c providerCall) (*shoot.Artifact, error) {
+	t, err := e.store.GetProviderTask(ctx, c.key)
+	switch {
+	case shoot.ErrorCode(err) == shoot.ENOTFOUND:
+		if t, err = e.submitTask(ctx, sid, c); err != nil {
+			return nil, err
+		}
+	case err != nil:
+		return nil, err
+	case t.State == taskFailed:
+		return nil, shoot.Errorf(shoot.EINVALID, "the provider already rejected this request; ask for a retry")
+	}
+	deadline := e.now().Add(e.opts.PollWindow)
+	for {
+		st, err := c.poll(ctx, t.Handle)
+		if err != nil {
+			if shoot.IsPermanent(err) {
+				t.State = taskFailed
+				e.putTask(ctx, sid, t, c.kind, false)
+			}
+			return nil, err
+		}
+		if c.progress != nil {
+			c.progress(st.Progress, st.Logs)
+		}
+		if st.Done {
+			if st.Result == nil || len(st.Result.Data) == 0 {
+				return nil, shoot.Errorf(shoot.EUNAVAILABLE, "the provider finished without a result")
+			}
+			return st.Result, nil
+		}
+		if e.now().After(deadline) {
+			return nil, &Snooze{After: e.opts.PollInterval}
+		}
+		if err := sleep(ctx, e.opts.PollInterval); err != nil {
+			return nil, err
+		}
+	}
+}
+
+func (e *Engine) submitTask(ctx context.Context, sid string, c providerCall) (*shoot.ProviderTask, error) {
+	if err := e.checkBudget(ctx, sid, c.estimate); err != nil {
+		return nil, err
+	}
+	handle, err := c.submit(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t := &shoot.ProviderTask{Key: c.key, SessionID: sid, Provider: c.provider, Handle: handle, State: taskSubmitted}
+	// Stored before the first poll: a crash from here on re-attaches.
+	if err := e.store.PutProviderTask(ctx, t); err != nil {
+		return nil, err
+	}
+	e.putTask(ctx, sid, t, c.kind, true)
+	return t, nil
+}
+
+// putTask records the task's state and tracks in-flight tasks for Cancel.
+func (e *Engine) putTask(ctx context.Context, sid string, t *shoot.ProviderTask, kind string, inFlight bool) {
+	if !inFlight {
+		if err := e.store.PutProviderTask(ctx, t); err != nil {
+			e.logger.Warn("provider task update failed", "session_id", sid, "err", err)
+		}
+	}
+	_, err := e.store.UpdateSession(ctx, sid, func(s *shoot.Session) error {
+		m := readMeta(s)
+		if m.Tasks == nil {
+			m.Tasks = map[string]string{}
+		}
+		if inFlight {
+			m.Tasks[t.Key] = kind
+		} else {
+			delete(m.Tasks, t.Key)
+		}
+		writeMeta(s, m)
+		return nil
+	})
+	if err != nil {
+		e.logger.Warn("tracking provider task failed", "session_id", sid, "err", err)
+	}
+}
+
+// taskDone closes a task after its result is stored.
+func (e *Engine) taskDone(ctx context.Context, sid, key, kind string) {
+	t, err := e.store.GetProviderTask(ctx, key)
+	if err != nil {
+		return
+	}
+	t.State = taskDone
+	e.putTask(ctx, sid, t, kind, false)
+}
+
+// checkBudget refuses a paid call that would take the session past the
+// per-session budget.
+func (e *Engine) checkBudget(ctx context.Context, sid string, estimate float64) error {
+	if e.opts.MaxCostUSD <= 0 || estimate <= 0 {
+		return nil
+	}
+	s, err := e.store.GetSession(ctx, sid)
+	if err != nil {
+		return err
+	}
+	if s.TotalCostUSD+estimate > e.opts.MaxCostUSD+1e-9 {
+		return shoot.Errorf(shoot.ELIMIT, "this call (about $%.2f) would take the session past its budget of $%.2f (spent $%.2f)",
+			estimate, e.opts.MaxCostUSD, s.TotalCostUSD)
+	}
+	return nil
+}
+
+// cancelTasks asks providers to stop the session's in-flight tasks.
+func (e *Engine) cancelTasks(ctx context.Context, sid string, tasks map[string]string) {
+	for key, kind := range tasks {
+		t, err := e.store.GetProviderTask(ctx, key)
+		if err != nil || t.State != taskSubmitted {
+			continue
+		}
+		if kind == "clip" {
+			err = e.videos.CancelClip(ctx, t.Handle)
+		} else {
+			err = e.images.CancelImage(ctx, t.Handle)
+		}
+		if err != nil {
+			e.logger.Warn("provider cancel failed", "session_id", sid, "provider", t.Provider, "err", err)
+		}
+		t.State = "cancelled"
+		if err := e.store.PutProviderTask(ctx, t); err != nil {
+			e.logger.Warn("provider task update failed", "session_id", sid, "err", err)
+		}
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// taskKey is the idempotency key of one paid request: session, artifact
+// slot, version and generation — the same on a re-run after a crash, new
+// after a retry or a change.
+func taskKey(w Work, typ string) string {
+	return fmt.Sprintf("%s-%s%d-v%d-g%d", w.SessionID, typ, w.N, w.Version, w.Gen)
+}
