@@ -170,3 +170,8 @@ func firstNonZero(a, b int64) int64 {
 	}
 	return b
 }
+
+// EstimateImage prices a request before it is made (budgets, estimates).
+func (i *Images) EstimateImage(req shoot.ImageRequest) float64 {
+	return i.PriceOf(i.Model(req), req.Resolution)
+}

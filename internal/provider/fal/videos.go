@@ -113,3 +113,6 @@ func (v *Videos) PollClip(ctx context.Context, req shoot.ClipRequest, h string) 
 func (v *Videos) CancelClip(ctx context.Context, h string) error {
 	return v.q.cancel(ctx, h)
 }
+
+// EstimateClip prices a clip before it is made.
+func (v *Videos) EstimateClip(req shoot.ClipRequest) float64 { return v.PriceOf(req.Seconds) }

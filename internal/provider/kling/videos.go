@@ -233,3 +233,6 @@ func DownloadMP4(ctx context.Context, c *httpx.Caller, rawURL string, timeout ti
 	}
 	return r.Body, nil
 }
+
+// EstimateClip prices a clip before it is made.
+func (v *Videos) EstimateClip(req shoot.ClipRequest) float64 { return v.PriceOf(req.Seconds) }
