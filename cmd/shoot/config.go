@@ -16,6 +16,7 @@ import (
 	"github.com/fashionshoot/shoot/internal/blobstore"
 	"github.com/fashionshoot/shoot/internal/config"
 	"github.com/fashionshoot/shoot/internal/store"
+	"github.com/fashionshoot/shoot/internal/store/postgres"
 	"github.com/fashionshoot/shoot/internal/store/sqlite"
 )
 
@@ -100,7 +101,11 @@ func openStore(ctx context.Context, cfg *config.Config) (store.Store, error) {
 		}
 		return st, nil
 	case "postgres":
-		return nil, errors.New("database: PostgreSQL is not supported by this build yet; use a SQLite database")
+		st, err := postgres.Open(ctx, cfg.DatabaseURL)
+		if err != nil {
+			return nil, fmt.Errorf("database: %w", err)
+		}
+		return st, nil
 	}
 	return nil, usagef("SHOOT_DATABASE_URL: unknown database scheme")
 }

@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
+	"time"
 
 	"github.com/fashionshoot/shoot/internal/config"
 	"github.com/fashionshoot/shoot/internal/httpapi"
@@ -30,6 +32,17 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	eng, err := buildEngine(ctx, cfg, a.store, a.bucket, logger, cfg.Workers)
+	if err != nil {
+		return err
+	}
+	httpapi.RegisterPipeline(srv, eng.Engine)
+	if err := eng.queue.Start(ctx); err != nil {
+		return fmt.Errorf("job queue: %w", err)
+	}
+	// Shutdown order: HTTP intake and streams end first (Serve returns),
+	// then workers soft-stop, then the blob store and database close.
+	defer stopQueue(eng, logger)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", cfg.Addr, err)
@@ -39,6 +52,16 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	err = srv.Serve(ctx, ln)
 	logger.Info("shoot stopped")
 	return err
+}
+
+// stopQueue soft-stops the workers: running jobs get a grace period, then
+// are cancelled; whatever they had not finished is redone after a restart.
+func stopQueue(eng *engine, logger *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := eng.queue.Stop(ctx); err != nil {
+		logger.Warn("workers did not stop cleanly", "err", err)
+	}
 }
 
 // newServer builds the HTTP API on an open app.

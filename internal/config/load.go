@@ -29,7 +29,7 @@ const (
 	DefaultClaudeModel      = "claude-sonnet-4-5"
 	DefaultClipConcurrency  = 5
 	DefaultMaxTurns         = 100
-	DefaultWorkers          = 1
+	DefaultWorkers          = 10
 )
 
 // Error is an invalid configuration value. Commands print it as one line and

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"gocloud.dev/blob"
+
+	"github.com/fashionshoot/shoot/internal/config"
+	"github.com/fashionshoot/shoot/internal/director/claude"
+	"github.com/fashionshoot/shoot/internal/director/rules"
+	"github.com/fashionshoot/shoot/internal/events"
+	"github.com/fashionshoot/shoot/internal/jobs"
+	"github.com/fashionshoot/shoot/internal/media"
+	"github.com/fashionshoot/shoot/internal/pipeline"
+	"github.com/fashionshoot/shoot/internal/prompt"
+	"github.com/fashionshoot/shoot/internal/provider/fal"
+	"github.com/fashionshoot/shoot/internal/provider/kling"
+	"github.com/fashionshoot/shoot/internal/provider/studio"
+	"github.com/fashionshoot/shoot/internal/store"
+	"github.com/fashionshoot/shoot/internal/store/postgres"
+	"github.com/fashionshoot/shoot/internal/store/sqlite"
+)
+
+// engine is the pipeline with its queue, ready to start.
+type engine struct {
+	*pipeline.Engine
+	queue jobs.Queue
+}
+
+// buildEngine wires providers, director, event log and queue from cfg.
+// workers is the number of jobs this process works at once (0: API only).
+func buildEngine(ctx context.Context, cfg *config.Config, st store.Store, bucket *blob.Bucket, logger *slog.Logger, workers int) (*engine, error) {
+	lib, err := prompt.Load(cfg.PresetsDir)
+	if err != nil {
+		return nil, usagef("SHOOT_PRESETS_DIR: %v", err)
+	}
+	images, err := imageProvider(cfg, logger)
+	if err != nil {
+		return nil, err
+	}
+	videos, err := videoProvider(cfg, logger)
+	if err != nil {
+		return nil, err
+	}
+	dir, err := directorFor(cfg, lib, st, logger)
+	if err != nil {
+		return nil, err
+	}
+	log := events.New(st, logger, 250*time.Millisecond)
+	eng := pipeline.New(pipeline.Deps{Store: st, Bucket: bucket, Events: log, Images: images, Videos: videos,
+		Director: dir, Presets: lib, Logger: logger},
+		pipeline.Options{ClipConcurrency: cfg.ClipConcurrency, MaxCostUSD: cfg.MaxCostUSD, TempDir: os.TempDir()})
+	q, err := newQueue(ctx, st, eng, jobs.Options{Workers: workers, Logger: logger})
+	if err != nil {
+		return nil, err
+	}
+	eng.SetQueue(q)
+	return &engine{Engine: eng, queue: q}, nil
+}
+
+// newQueue picks River's driver for the store's database.
+func newQueue(ctx context.Context, st store.Store, r jobs.Runner, o jobs.Options) (jobs.Queue, error) {
+	switch db := st.(type) {
+	case *sqlite.DB:
+		return jobs.NewSQLite(ctx, db.DB(), r, o)
+	case *postgres.DB:
+		return jobs.NewPostgres(ctx, db.Pool(), r, o)
+	}
+	return nil, fmt.Errorf("no job queue for a %s store", st.Dialect())
+}
+
+func falOptions(cfg *config.Config, logger *slog.Logger) fal.Options {
+	return fal.Options{Key: cfg.FALKey, QueueURL: cfg.FALQueueURL, RestURL: cfg.FALRestURL,
+		ImageModel: cfg.FALImageModel, EditModel: cfg.FALEditModel, VideoModel: cfg.FALVideoModel, Logger: logger}
+}
+
+func imageProvider(cfg *config.Config, logger *slog.Logger) (pipeline.ImageGenerator, error) {
+	switch cfg.ImageProvider {
+	case "", "studio":
+		return studio.NewImages(studio.Options{Latency: cfg.StudioImageLatency}), nil
+	case "fal":
+		return fal.NewImages(falOptions(cfg, logger)), nil
+	}
+	return nil, usagef("SHOOT_IMAGE_PROVIDER: unknown provider %q", cfg.ImageProvider)
+}
+
+func videoProvider(cfg *config.Config, logger *slog.Logger) (pipeline.VideoGenerator, error) {
+	switch cfg.VideoProvider {
+	case "", "studio":
+		return studio.NewVideos(studio.Options{Latency: cfg.StudioClipLatency}), nil
+	case "fal":
+		return fal.NewVideos(falOptions(cfg, logger)), nil
+	case "kling":
+		return kling.NewVideos(kling.Options{AccessKey: cfg.KlingAccessKey, SecretKey: cfg.KlingSecretKey,
+			BaseURL: cfg.KlingBaseURL, Model: cfg.KlingModel, Mode: cfg.KlingMode, Logger: logger}), nil
+	}
+	return nil, usagef("SHOOT_VIDEO_PROVIDER: unknown provider %q", cfg.VideoProvider)
+}
+
+func directorFor(cfg *config.Config, lib *prompt.Library, st store.Store, logger *slog.Logger) (pipeline.Director, error) {
+	switch cfg.Director {
+	case "", "rules":
+		return rules.New(lib, media.Names()), nil
+	case "claude":
+		d, err := claude.New(claude.Options{APIKey: cfg.AnthropicAPIKey, BaseURL: cfg.AnthropicBaseURL,
+			Model: cfg.ClaudeModel, MaxTurns: cfg.MaxTurns, Store: st, Logger: logger, Library: lib, Easings: media.Names()})
+		if err != nil {
+			return nil, usagef("director: %v", err)
+		}
+		return d, nil
+	}
+	return nil, usagef("SHOOT_DIRECTOR: unknown director %q", cfg.Director)
+}
