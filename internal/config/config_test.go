@@ -58,7 +58,7 @@ func TestDefaults(t *testing.T) {
 	if len(c.CORSOrigins) != 0 {
 		t.Errorf("CORS origins = %v, want none by default", c.CORSOrigins)
 	}
-	if c.Workers != 1 || c.ClipConcurrency != 5 {
+	if c.Workers != 10 || c.ClipConcurrency != 5 {
 		t.Errorf("workers=%d clip concurrency=%d", c.Workers, c.ClipConcurrency)
 	}
 }
