@@ -23,10 +23,10 @@ const (
 	DefaultAnthropicBaseURL = "https://api.anthropic.com"
 	DefaultFALImageModel    = "fal-ai/nano-banana-pro"
 	DefaultFALEditModel     = "fal-ai/nano-banana-pro/edit"
-	DefaultFALVideoModel    = "fal-ai/kling-video/v2.1/pro/image-to-video"
-	DefaultKlingModel       = "kling-v2-1"
+	DefaultFALVideoModel    = "fal-ai/kling-video/v2.6/pro/image-to-video"
+	DefaultKlingModel       = "kling-v2-6"
 	DefaultKlingMode        = "pro"
-	DefaultClaudeModel      = "claude-sonnet-4-5"
+	DefaultClaudeModel      = "claude-sonnet-5-5"
 	DefaultClipConcurrency  = 5
 	DefaultMaxTurns         = 100
 	DefaultWorkers          = 10
