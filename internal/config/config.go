@@ -49,6 +49,15 @@ type Config struct {
 	StudioImageLatency time.Duration
 	StudioClipLatency  time.Duration
 
+	// JobTimeout bounds one run of a stage job (SHOOT_JOB_TIMEOUT; default
+	// 5m). Provider waits snooze instead of holding a run, so this bounds
+	// compute (a stitch, a director turn), not a provider's queue.
+	// RescueAfter is how long a job may stay running before a worker in
+	// another process takes it over, the owner being presumed dead
+	// (SHOOT_RESCUE_AFTER; default JobTimeout + 1m; must exceed JobTimeout).
+	JobTimeout  time.Duration
+	RescueAfter time.Duration
+
 	Auth           string // SHOOT_AUTH: none | token
 	InsecureNoAuth bool   // --insecure-no-auth
 }

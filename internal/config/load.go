@@ -30,6 +30,7 @@ const (
 	DefaultClipConcurrency  = 5
 	DefaultMaxTurns         = 100
 	DefaultWorkers          = 10
+	DefaultJobTimeout       = 5 * time.Minute
 )
 
 // Error is an invalid configuration value. Commands print it as one line and
@@ -72,6 +73,7 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		ClipConcurrency:  DefaultClipConcurrency,
 		MaxTurns:         DefaultMaxTurns,
 		Workers:          DefaultWorkers,
+		JobTimeout:       DefaultJobTimeout,
 		Auth:             "none",
 	}
 	r := envReader{getenv: getenv}
@@ -127,6 +129,8 @@ func (r *envReader) numbers(c *Config) {
 	r.boolean(&c.MediaRedirect, "SHOOT_MEDIA_REDIRECT")
 	r.duration(&c.StudioImageLatency, "SHOOT_STUDIO_IMAGE_LATENCY")
 	r.duration(&c.StudioClipLatency, "SHOOT_STUDIO_CLIP_LATENCY")
+	r.duration(&c.JobTimeout, "SHOOT_JOB_TIMEOUT")
+	r.duration(&c.RescueAfter, "SHOOT_RESCUE_AFTER")
 	if v := strings.TrimSpace(r.getenv("SHOOT_MAX_COST_USD")); v != "" {
 		f, err := strconv.ParseFloat(v, 64)
 		if err != nil {
@@ -263,6 +267,9 @@ func (c *Config) Finish() error {
 		c.CORSOrigins[i] = strings.TrimRight(o, "/")
 	}
 	c.chooseProviders()
+	if c.RescueAfter == 0 {
+		c.RescueAfter = c.JobTimeout + time.Minute
+	}
 	return c.Validate()
 }
 

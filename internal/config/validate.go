@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Accepted values of the enumerated settings.
@@ -165,6 +166,10 @@ func (c *Config) validateNumbers() error {
 		return errorf("SHOOT_MAX_COST_USD", "must be a number ≥ 0 (0 = no budget)")
 	case c.StudioImageLatency < 0 || c.StudioClipLatency < 0:
 		return errorf("SHOOT_STUDIO_IMAGE_LATENCY", "latencies must not be negative")
+	case c.JobTimeout < time.Second:
+		return errorf("SHOOT_JOB_TIMEOUT", "%s is too short (at least 1s)", c.JobTimeout)
+	case c.RescueAfter <= c.JobTimeout:
+		return errorf("SHOOT_RESCUE_AFTER", "%s must be longer than SHOOT_JOB_TIMEOUT (%s), or a live job would be taken over", c.RescueAfter, c.JobTimeout)
 	}
 	return nil
 }
