@@ -90,3 +90,12 @@ func TestConformance(t *testing.T) {
 		return db
 	})
 }
+
+func TestAuthConformance(t *testing.T) {
+	t.Parallel()
+	baseURL(t)
+	storetest.RunAuth(t, func(t *testing.T) store.Store {
+		db, _ := openTemp(t)
+		return db
+	})
+}

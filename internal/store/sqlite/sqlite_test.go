@@ -25,3 +25,8 @@ func TestConformance(t *testing.T) {
 	t.Parallel()
 	storetest.Run(t, func(t *testing.T) store.Store { return openTemp(t) })
 }
+
+func TestAuthConformance(t *testing.T) {
+	t.Parallel()
+	storetest.RunAuth(t, func(t *testing.T) store.Store { return openTemp(t) })
+}
