@@ -40,22 +40,33 @@ type worker struct {
 	runner  Runner
 	timeout time.Duration
 	logger  *slog.Logger
+	id      string
+	observe func(kind, outcome string, d time.Duration)
 }
 
+// Work runs one job and reports how it ended (see observe.go).
 func (w *worker) Work(ctx context.Context, job *river.Job[WorkArgs]) error {
+	start := time.Now()
+	outcome, err := w.work(ctx, job)
+	w.ran(job, outcome, time.Since(start))
+	return err
+}
+
+func (w *worker) work(ctx context.Context, job *river.Job[WorkArgs]) (string, error) {
 	err := w.runner.Do(ctx, job.Args.Work, job.Attempt >= job.MaxAttempts)
 	if s, ok := pipeline.AsSnooze(err); ok {
-		return river.JobSnooze(s.After)
+		return OutcomeSnoozed, river.JobSnooze(s.After)
 	}
 	var p *pipeline.Permanent
 	if errors.As(err, &p) {
-		return river.JobCancel(err)
+		return OutcomeFailed, river.JobCancel(err)
 	}
 	if err != nil {
 		w.logger.Warn("work failed; will retry", "kind", job.Args.Work.Kind, "session_id", job.Args.SessionID,
 			"attempt", job.Attempt, "err", err, "code", shoot.ErrorCode(err))
+		return OutcomeRetry, err
 	}
-	return err
+	return OutcomeDone, nil
 }
 
 // NextRetry backs off exponentially from one second to a minute, with jitter.
@@ -81,6 +92,13 @@ type Options struct {
 	// PollInterval is how often idle workers look for jobs.
 	PollInterval time.Duration
 	Logger       *slog.Logger
+	// ID names this process's workers in River (river_job.attempted_by,
+	// the leader table) and in the per-job log line; "" lets River choose
+	// one from the host name and start time. At most 100 characters.
+	ID string
+	// Observe, when set, is called after every job run with the work kind,
+	// its outcome (Outcome* constants) and how long the run took.
+	Observe func(kind, outcome string, d time.Duration)
 }
 
 func (o *Options) defaults() {
@@ -107,10 +125,11 @@ func config(r Runner, o Options) *river.Config {
 		FetchCooldown:        min(50*time.Millisecond, o.PollInterval),
 		FetchPollInterval:    o.PollInterval,
 		MaxAttempts:          10,
+		ID:                   o.ID,
 	}
 	if o.Workers > 0 {
 		workers := river.NewWorkers()
-		river.AddWorker(workers, &worker{runner: r, timeout: o.JobTimeout, logger: o.Logger})
+		river.AddWorker(workers, &worker{runner: r, timeout: o.JobTimeout, logger: o.Logger, id: o.ID, observe: o.Observe})
 		cfg.Workers = workers
 		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: o.Workers}}
 	}
@@ -125,12 +144,15 @@ type Queue interface {
 	// Stop soft-stops: no new jobs; running ones finish or are cancelled
 	// when ctx ends.
 	Stop(ctx context.Context) error
+	// Check runs one cheap query through River, for deep health checks.
+	Check(ctx context.Context) error
 }
 
 // client is the part of *river.Client[TTx] the queue uses.
 type client interface {
 	InsertMany(ctx context.Context, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error)
 	JobCancel(ctx context.Context, id int64) (*rivertype.JobRow, error)
+	JobList(ctx context.Context, params *river.JobListParams) (*river.JobListResult, error)
 	Start(ctx context.Context) error
 	Stop(ctx context.Context) error
 	StopAndCancel(ctx context.Context) error
