@@ -9,9 +9,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/fashionshoot/shoot/internal/config"
+	"github.com/fashionshoot/shoot/internal/media"
 	"github.com/fashionshoot/shoot/internal/pipeline"
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
@@ -85,7 +87,27 @@ func (f *runFlags) check() error {
 	case len(f.refs) == 0 && !f.demo:
 		return usagef("at least one --ref FILE is required (or use --demo)")
 	}
-	return f.opts.Validate()
+	return f.checkOptions()
+}
+
+// checkOptions rejects bad option flags as usage errors (exit 2) that name
+// the flag, before anything is opened or written.
+func (f *runFlags) checkOptions() error {
+	o := f.opts
+	switch {
+	case o.AspectRatio != "" && !slices.Contains(shoot.ImageAspectRatios, o.AspectRatio):
+		return usagef("--aspect must be one of %s", strings.Join(shoot.ImageAspectRatios, ", "))
+	case o.Resolution != "" && !slices.Contains(shoot.Resolutions, o.Resolution):
+		return usagef("--resolution must be one of %s", strings.Join(shoot.Resolutions, ", "))
+	case o.Easing != "" && !slices.Contains(media.Names(), o.Easing):
+		return usagef("--easing: unknown easing %q (see shoot easings)", o.Easing)
+	case (shoot.Options{ClipDuration: o.ClipDuration}).Validate() != nil:
+		return usagef("--clip-duration must be between 0.5 and 5 seconds")
+	}
+	if err := o.Validate(); err != nil {
+		return usagef("%s", shoot.ErrorMessage(err))
+	}
+	return nil
 }
 
 // runDataDir points cfg at the requested data folder, or a temporary one

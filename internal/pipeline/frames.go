@@ -16,6 +16,7 @@ const frameCount = 6
 
 // doFrames crops the six frames out of the newest contact sheet.
 func (e *Engine) doFrames(ctx context.Context, w Work, s *shoot.Session) error {
+	started := e.now()
 	l, err := e.latest(ctx, s.ID)
 	if err != nil {
 		return err
@@ -61,7 +62,7 @@ func (e *Engine) doFrames(ctx context.Context, w Work, s *shoot.Session) error {
 			v = cur.Version + 1
 		}
 		meta := shoot.AssetMeta{Provider: "imaging", Model: "grid-" + grid.Method, Inputs: inputs, Grid: gridJSON,
-			Width: frame.Bounds().Dx(), Height: frame.Bounds().Dy()}
+			Width: frame.Bounds().Dx(), Height: frame.Bounds().Dy(), DurationMS: e.now().Sub(started).Milliseconds()}
 		if _, err := e.saveAsset(ctx, s.ID, shoot.AssetFrame, n, v, buf.Bytes(), "image/png", meta); err != nil {
 			return err
 		}

@@ -21,7 +21,9 @@ type Manifest struct {
 	Artifacts     []ManifestEntry   `json:"artifacts"`
 }
 
-// ManifestEntry is one artifact of the manifest.
+// ManifestEntry is one artifact of the manifest. Prompt, seed, cost and
+// duration are always present, zero where they do not apply (a cropped
+// frame has no prompt or seed), so readers need not guess.
 type ManifestEntry struct {
 	File       string  `json:"file"` // path in the seed layout, e.g. frames/frame-3.png
 	Key        string  `json:"key"`  // blob key of this version
@@ -30,12 +32,12 @@ type ManifestEntry struct {
 	Version    int     `json:"version"`
 	Size       int64   `json:"size"`
 	MimeType   string  `json:"mimeType"`
-	Prompt     string  `json:"prompt,omitempty"`
+	Prompt     string  `json:"prompt"`
 	Provider   string  `json:"provider,omitempty"`
 	Model      string  `json:"model,omitempty"`
-	Seed       int64   `json:"seed,omitempty"`
+	Seed       int64   `json:"seed"`
 	CostUSD    float64 `json:"costUsd"`
-	DurationMS int64   `json:"durationMs,omitempty"`
+	DurationMS int64   `json:"durationMs"`
 	Stale      bool    `json:"stale,omitempty"`
 }
 

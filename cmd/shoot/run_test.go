@@ -1,0 +1,245 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runCLI runs `shoot args…` in-process with stdin and env, returning the
+// exit code and both outputs.
+func runCLI(t *testing.T, vars map[string]string, stdin io.Reader, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	e := &env{getenv: func(k string) string { return vars[k] }, stdin: stdin, stdout: &stdout, stderr: &stderr}
+	code := runWith(t.Context(), args, e)
+	return code, stdout.String(), stderr.String()
+}
+
+// writeRefs writes n reference pictures into a temporary folder.
+func writeRefs(t *testing.T, n int) []string {
+	t.Helper()
+	dir := t.TempDir()
+	var paths []string
+	for i := 1; i <= n; i++ {
+		p := filepath.Join(dir, fmt.Sprintf("look-%d.png", i))
+		if err := os.WriteFile(p, refPNG(i+2), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	return paths
+}
+
+// fastRunArgs are the flags that keep a test shoot small.
+func fastRunArgs(out string, refs ...string) []string {
+	args := []string{"run", "--brief", "street editorial, late light", "--out", out,
+		"--resolution", "1K", "--clip-duration", "0.5"}
+	for _, r := range refs {
+		args = append(args, "--ref", r)
+	}
+	return args
+}
+
+// manifestFile is the part of manifest.json the tests read.
+type manifestFile struct {
+	SessionID string `json:"sessionId"`
+	Status    string `json:"status"`
+	Artifacts []struct {
+		File       string   `json:"file"`
+		Type       string   `json:"type"`
+		Version    int      `json:"version"`
+		Prompt     *string  `json:"prompt"`
+		Provider   string   `json:"provider"`
+		Model      string   `json:"model"`
+		Seed       *int64   `json:"seed"`
+		CostUSD    *float64 `json:"costUsd"`
+		DurationMS *int64   `json:"durationMs"`
+	} `json:"artifacts"`
+}
+
+func readManifest(t *testing.T, out string) manifestFile {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(out, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m manifestFile
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatalf("manifest.json: %v", err)
+	}
+	return m
+}
+
+// seedLayout lists the files a finished shoot writes under --out.
+func seedLayout(clips int) []string {
+	files := []string{"hero.png", "contact-sheet.png", "final/fashion-video.mp4", "manifest.json"}
+	for n := 1; n <= 6; n++ {
+		files = append(files, fmt.Sprintf("frames/frame-%d.png", n))
+	}
+	for n := 1; n <= clips; n++ {
+		files = append(files, fmt.Sprintf("videos/video-%d.mp4", n))
+	}
+	return files
+}
+
+// checkLayout fails unless out holds exactly the seed layout's files, each
+// non-empty.
+func checkLayout(t *testing.T, out string, clips int) {
+	t.Helper()
+	want := map[string]bool{}
+	for _, f := range seedLayout(clips) {
+		want[f] = true
+	}
+	err := filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(out, p)
+		rel = filepath.ToSlash(rel)
+		if !want[rel] {
+			t.Errorf("unexpected file %s", rel)
+		}
+		if info, _ := d.Info(); info.Size() == 0 {
+			t.Errorf("%s is empty", rel)
+		}
+		delete(want, rel)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for f := range want {
+		t.Errorf("missing %s", f)
+	}
+}
+
+func TestRunYesWritesTheSeedLayoutAndManifest(t *testing.T) {
+	t.Parallel()
+	out := filepath.Join(t.TempDir(), "shoot")
+	code, stdout, stderr := runCLI(t, nil, strings.NewReader(""), append(fastRunArgs(out, writeRefs(t, 2)...), "--yes")...)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if got := strings.TrimSpace(stdout); got != filepath.Join(out, "final", "fashion-video.mp4") {
+		t.Fatalf("stdout = %q, want the film's path", got)
+	}
+	checkLayout(t, out, 5)
+	m := readManifest(t, out)
+	if m.Status != "completed" || len(m.Artifacts) != 14 {
+		t.Fatalf("manifest status %s with %d artifacts, want completed with 14", m.Status, len(m.Artifacts))
+	}
+	for _, a := range m.Artifacts {
+		if a.Prompt == nil || a.Seed == nil || a.CostUSD == nil || a.DurationMS == nil || a.Provider == "" || a.Model == "" {
+			t.Errorf("%s: manifest entry lacks prompt/provider/model/seed/cost/duration: %+v", a.File, a)
+			continue
+		}
+		if a.Version != 1 {
+			t.Errorf("%s: version %d, want 1", a.File, a.Version)
+		}
+		switch a.Type {
+		case "hero", "contact-sheet", "clip":
+			if *a.Prompt == "" || *a.Seed == 0 || *a.DurationMS <= 0 || a.Provider != "studio" {
+				t.Errorf("%s: generated artifact without its prompt, seed, duration or provider: %+v", a.File, a)
+			}
+		case "final":
+			if a.Provider != "ffmpeg" || *a.DurationMS <= 0 {
+				t.Errorf("film entry %+v", a)
+			}
+		}
+	}
+	if !strings.Contains(stderr, "clip 5") || !strings.Contains(stderr, "100%") {
+		t.Errorf("no per-clip progress bars on stderr:\n%s", stderr)
+	}
+}
+
+// TestRunAnsweringOnStdin approves with Enter, changes the contact sheet
+// once by typing, and loops: the film has a sixth clip, frame 6 → 1.
+func TestRunAnsweringOnStdin(t *testing.T) {
+	t.Parallel()
+	out := t.TempDir()
+	answers := strings.NewReader("\nmake the background warmer\n\ncontinue\nlooks good\n")
+	code, _, stderr := runCLI(t, nil, answers, append(fastRunArgs(out, writeRefs(t, 1)...), "--loop")...)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if n := strings.Count(stderr, "Press Enter to approve"); n != 5 {
+		t.Errorf("asked %d times, want 5 (hero, sheet, sheet again, frames, clips)", n)
+	}
+	checkLayout(t, out, 6)
+	versions := map[string]int{}
+	for _, a := range readManifest(t, out).Artifacts {
+		versions[a.File] = a.Version
+	}
+	if versions["contact-sheet.png"] != 2 || versions["hero.png"] != 1 || versions["videos/video-6.mp4"] != 1 {
+		t.Fatalf("versions = %v, want the sheet at 2 after the change and one loop clip", versions)
+	}
+}
+
+func TestRunWithoutAnAnswerFails(t *testing.T) {
+	t.Parallel()
+	code, _, stderr := runCLI(t, nil, strings.NewReader(""), fastRunArgs(t.TempDir(), writeRefs(t, 1)...)...)
+	if code != 1 || !strings.Contains(stderr, "no answer on standard input") {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+}
+
+func TestRunRejectsBadFlags(t *testing.T) {
+	t.Parallel()
+	ref := writeRefs(t, 1)[0]
+	out := t.TempDir()
+	base := []string{"run", "--ref", ref, "--brief", "b", "--out", out}
+	cases := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"unknown flag", append(base, "--colour", "red"), nil, "flag provided but not defined"},
+		{"no out", []string{"run", "--ref", ref, "--brief", "b"}, nil, "--out"},
+		{"no brief", []string{"run", "--ref", ref, "--out", out}, nil, "--brief"},
+		{"no ref", []string{"run", "--brief", "b", "--out", out}, nil, "--ref"},
+		{"stray argument", append(base, "extra"), nil, "unexpected argument"},
+		{"aspect", append(base, "--aspect", "7:3"), nil, "--aspect"},
+		{"resolution", append(base, "--resolution", "8K"), nil, "--resolution"},
+		{"clip duration", append(base, "--clip-duration", "9"), nil, "--clip-duration"},
+		{"easing", append(base, "--easing", "wobble"), nil, "--easing"},
+		{"provider", base, map[string]string{"SHOOT_IMAGE_PROVIDER": "nope"}, "SHOOT_IMAGE_PROVIDER"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			code, _, stderr := runCLI(t, c.env, strings.NewReader(""), c.args...)
+			if code != 2 || !strings.Contains(stderr, c.want) {
+				t.Fatalf("exit %d, want 2 with %q in:\n%s", code, c.want, stderr)
+			}
+			if c.name != "unknown flag" && strings.Count(strings.TrimSpace(stderr), "\n") > 0 {
+				t.Errorf("a usage error should be one line:\n%s", stderr)
+			}
+		})
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 0 {
+		t.Fatalf("a rejected run wrote %d files to --out", len(entries))
+	}
+}
+
+func TestRunWithAMissingReferenceFile(t *testing.T) {
+	t.Parallel()
+	missing := filepath.Join(t.TempDir(), "no-such-look.png")
+	out := t.TempDir()
+	code, _, stderr := runCLI(t, nil, strings.NewReader(""), "run", "--ref", missing, "--brief", "b", "--out", out, "--yes")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1:\n%s", code, stderr)
+	}
+	if !strings.Contains(stderr, "--ref "+missing) || !strings.Contains(stderr, "no such file") {
+		t.Fatalf("stderr does not name the missing file:\n%s", stderr)
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 0 {
+		t.Fatalf("a failed run wrote %d files to --out", len(entries))
+	}
+}
