@@ -58,8 +58,16 @@ type Config struct {
 	JobTimeout  time.Duration
 	RescueAfter time.Duration
 
-	Auth           string // SHOOT_AUTH: none | token
-	InsecureNoAuth bool   // --insecure-no-auth
+	// Auth is SHOOT_AUTH: none | token. Unset, it is none when the studio
+	// listens on loopback only and token otherwise (see Finish).
+	Auth           string
+	InsecureNoAuth bool // --insecure-no-auth: allow none on a public address
+
+	// Per-user limits; 0 turns one off. See auth.go for the defaults.
+	RatePerMin        int     // SHOOT_RATE_PER_MIN: API requests per minute (token bucket)
+	MaxRunning        int     // SHOOT_MAX_RUNNING: shoots with a stage running at once
+	UploadBytesPerDay int64   // SHOOT_UPLOAD_BYTES_PER_DAY: reference bytes stored per UTC day
+	MonthlyBudgetUSD  float64 // SHOOT_MONTHLY_BUDGET_USD: provider spending per UTC month
 }
 
 // HasKlingKeys reports whether both Kling keys are set.

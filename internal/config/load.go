@@ -74,11 +74,12 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		MaxTurns:         DefaultMaxTurns,
 		Workers:          DefaultWorkers,
 		JobTimeout:       DefaultJobTimeout,
-		Auth:             "none",
 	}
+	setLimitDefaults(c)
 	r := envReader{getenv: getenv}
 	r.strings(c)
 	r.numbers(c)
+	r.limits(c)
 	r.secrets(c)
 	return c, r.err
 }
@@ -267,6 +268,7 @@ func (c *Config) Finish() error {
 		c.CORSOrigins[i] = strings.TrimRight(o, "/")
 	}
 	c.chooseProviders()
+	c.chooseAuth()
 	if c.RescueAfter == 0 {
 		c.RescueAfter = c.JobTimeout + time.Minute
 	}

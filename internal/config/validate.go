@@ -26,7 +26,7 @@ var (
 func (c *Config) Validate() error {
 	checks := []func() error{
 		c.validateAddr, c.validateStorage, c.validateChoices, c.validateCredentials,
-		c.validateURLs, c.validateNumbers, c.validateCORS,
+		c.validateURLs, c.validateNumbers, c.validateCORS, c.validateLimits,
 	}
 	for _, check := range checks {
 		if err := check(); err != nil {

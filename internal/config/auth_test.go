@@ -1,0 +1,81 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestAuthModeDefault(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		addr, env, want string
+	}{
+		{"127.0.0.1:8080", "", "none"},
+		{"localhost:0", "", "none"},
+		{"[::1]:8080", "", "none"},
+		{":8080", "", "token"},
+		{"0.0.0.0:8080", "", "token"},
+		{"192.168.1.10:8080", "", "token"},
+		{"127.0.0.1:8080", "token", "token"},
+		{"0.0.0.0:8080", "none", "none"},
+	} {
+		env := map[string]string{"SHOOT_ADDR": c.addr, "SHOOT_AUTH": c.env}
+		cfg, err := FromEnv(func(k string) string { return env[k] })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cfg.Finish(); err != nil {
+			t.Fatalf("%s: %v", c.addr, err)
+		}
+		if cfg.Auth != c.want {
+			t.Errorf("addr %s, SHOOT_AUTH=%q: auth %q, want %q", c.addr, c.env, cfg.Auth, c.want)
+		}
+	}
+}
+
+func TestCheckAuthExposure(t *testing.T) {
+	t.Parallel()
+	c := &Config{Auth: "none", Addr: "0.0.0.0:8080"}
+	err := c.CheckAuthExposure()
+	if err == nil || !strings.Contains(err.Error(), "--insecure-no-auth") || !strings.Contains(err.Error(), "SHOOT_AUTH") {
+		t.Fatalf("public none: %v", err)
+	}
+	c.InsecureNoAuth = true
+	if err := c.CheckAuthExposure(); err != nil {
+		t.Fatalf("with the flag: %v", err)
+	}
+	for _, ok := range []*Config{{Auth: "none", Addr: "127.0.0.1:1"}, {Auth: "token", Addr: ":80"}} {
+		if err := ok.CheckAuthExposure(); err != nil {
+			t.Errorf("%+v: %v", ok, err)
+		}
+	}
+}
+
+func TestLimits(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"SHOOT_RATE_PER_MIN": "30", "SHOOT_MAX_RUNNING": "1",
+		"SHOOT_UPLOAD_BYTES_PER_DAY": "5000000000", "SHOOT_MONTHLY_BUDGET_USD": "12.5"}
+	cfg, err := FromEnv(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.RatePerMin != 30 || cfg.MaxRunning != 1 || cfg.UploadBytesPerDay != 5e9 || cfg.MonthlyBudgetUSD != 12.5 {
+		t.Fatalf("limits %d %d %d %v", cfg.RatePerMin, cfg.MaxRunning, cfg.UploadBytesPerDay, cfg.MonthlyBudgetUSD)
+	}
+	def, _ := FromEnv(func(string) string { return "" })
+	if def.RatePerMin != DefaultRatePerMin || def.MaxRunning != DefaultMaxRunning ||
+		def.UploadBytesPerDay != DefaultUploadBytesPerDay || def.MonthlyBudgetUSD != 0 {
+		t.Fatalf("defaults %d %d %d %v", def.RatePerMin, def.MaxRunning, def.UploadBytesPerDay, def.MonthlyBudgetUSD)
+	}
+	for name, bad := range map[string]string{"SHOOT_RATE_PER_MIN": "-1", "SHOOT_MAX_RUNNING": "x",
+		"SHOOT_UPLOAD_BYTES_PER_DAY": "1e3", "SHOOT_MONTHLY_BUDGET_USD": "-5"} {
+		env := map[string]string{name: bad}
+		cfg, err := FromEnv(func(k string) string { return env[k] })
+		if err == nil {
+			err = cfg.Finish()
+		}
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s=%s: %v", name, bad, err)
+		}
+	}
+}
