@@ -1,0 +1,203 @@
+package metrics_test
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fashionshoot/shoot/internal/jobs"
+	"github.com/fashionshoot/shoot/internal/metrics"
+	"github.com/fashionshoot/shoot/internal/pipeline"
+	"github.com/fashionshoot/shoot/internal/shoot"
+)
+
+// scrape fetches the registry through its handler and returns the series
+// (name with labels → value).
+func scrape(t *testing.T, m *metrics.Metrics) map[string]float64 {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("scrape: %d %s", rec.Code, rec.Body)
+	}
+	return parse(t, rec.Body)
+}
+
+func parse(t *testing.T, r io.Reader) map[string]float64 {
+	t.Helper()
+	out := map[string]float64{}
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		i := strings.LastIndexByte(line, ' ')
+		v, err := strconv.ParseFloat(line[i+1:], 64)
+		if err != nil {
+			t.Fatalf("bad line %q", line)
+		}
+		out[line[:i]] = v
+	}
+	return out
+}
+
+func TestHTTPAndJobSeries(t *testing.T) {
+	t.Parallel()
+	m := metrics.New()
+	m.ObserveHTTP("GET", "/api/sessions/{id}", 404, 3*time.Millisecond)
+	m.ObserveHTTP("GET", "/api/sessions/{id}", 404, 2*time.Millisecond)
+	m.ObserveHTTP("POST", "/api/upload", 200, 40*time.Millisecond)
+	m.ObserveJob("clip", jobs.OutcomeSnoozed, 20*time.Second)
+	m.ObserveJob("clip", jobs.OutcomeDone, 5*time.Second)
+	got := scrape(t, m)
+	want := map[string]float64{
+		`shoot_http_requests_total{method="GET",route="/api/sessions/{id}",status="404"}`:          2,
+		`shoot_http_requests_total{method="POST",route="/api/upload",status="200"}`:                1,
+		`shoot_http_request_duration_seconds_count{method="GET",route="/api/sessions/{id}"}`:       2,
+		`shoot_http_request_duration_seconds_bucket{method="POST",route="/api/upload",le="0.05"}`:  1,
+		`shoot_http_request_duration_seconds_bucket{method="POST",route="/api/upload",le="0.025"}`: 0,
+		`shoot_job_runs_total{kind="clip",outcome="snoozed"}`:                                      1,
+		`shoot_job_runs_total{kind="clip",outcome="done"}`:                                         1,
+		`shoot_job_run_duration_seconds_sum{kind="clip"}`:                                          25,
+	}
+	for series, v := range want {
+		if got[series] != v {
+			t.Errorf("%s = %v, want %v", series, got[series], v)
+		}
+	}
+	if _, ok := got["go_goroutines"]; !ok {
+		t.Error("no Go runtime metrics")
+	}
+}
+
+// fakeImages is an image provider with a price list: hero submits work, a
+// poll is done with a priced result, edits are refused.
+type fakeImages struct{}
+
+func (fakeImages) Name() string                    { return "fake" }
+func (fakeImages) Model(shoot.ImageRequest) string { return "m1" }
+func (fakeImages) SubmitImage(_ context.Context, req shoot.ImageRequest) (string, error) {
+	if req.Kind == shoot.ImageFrameEdit {
+		return "", shoot.Errorf(shoot.EINVALID, "edits refused")
+	}
+	return "h1", nil
+}
+func (fakeImages) PollImage(context.Context, shoot.ImageRequest, string) (shoot.TaskStatus, error) {
+	return shoot.TaskStatus{Done: true, Result: &shoot.Artifact{Data: []byte{1}, CostUSD: 0.15}}, nil
+}
+func (fakeImages) CancelImage(context.Context, string) error {
+	return shoot.Errorf(shoot.EUNAVAILABLE, "busy")
+}
+func (fakeImages) EstimateImage(shoot.ImageRequest) float64 { return 0.15 }
+
+// fakeVideos has no price list.
+type fakeVideos struct{ polls int }
+
+func (*fakeVideos) Name() string  { return "clipper" }
+func (*fakeVideos) Model() string { return "v1" }
+func (*fakeVideos) SubmitClip(context.Context, shoot.ClipRequest) (string, error) {
+	return "c1", nil
+}
+func (v *fakeVideos) PollClip(context.Context, shoot.ClipRequest, string) (shoot.TaskStatus, error) {
+	v.polls++
+	if v.polls == 1 {
+		return shoot.TaskStatus{Progress: 0.5}, nil
+	}
+	return shoot.TaskStatus{Done: true, Result: &shoot.Artifact{Data: []byte{1}, CostUSD: 0.7}}, nil
+}
+func (*fakeVideos) CancelClip(context.Context, string) error { return nil }
+
+func TestProviderDecorators(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	m := metrics.New()
+	img := m.Images(fakeImages{})
+	if est, ok := img.(pipeline.Estimator); !ok || est.EstimateImage(shoot.ImageRequest{}) != 0.15 {
+		t.Fatal("the wrapped image provider lost its price list")
+	}
+	hero := shoot.ImageRequest{Kind: shoot.ImageHero}
+	if h, err := img.SubmitImage(ctx, hero); err != nil || h != "h1" {
+		t.Fatalf("submit: %q %v", h, err)
+	}
+	if st, err := img.PollImage(ctx, hero, "h1"); err != nil || !st.Done {
+		t.Fatalf("poll: %+v %v", st, err)
+	}
+	if _, err := img.SubmitImage(ctx, shoot.ImageRequest{Kind: shoot.ImageFrameEdit}); shoot.ErrorCode(err) != shoot.EINVALID {
+		t.Fatalf("the provider's error was not passed on: %v", err)
+	}
+	if err := img.CancelImage(ctx, "h1"); err == nil {
+		t.Fatal("cancel error swallowed")
+	}
+	vid := m.Videos(&fakeVideos{})
+	if _, ok := vid.(pipeline.ClipEstimator); ok {
+		t.Fatal("the wrapped video provider claims a price list it does not have")
+	}
+	for range 2 {
+		if _, err := vid.PollClip(ctx, shoot.ClipRequest{}, "c1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := scrape(t, m)
+	want := map[string]float64{
+		`shoot_provider_calls_total{kind="hero",op="submit",provider="fake",result="ok"}`:            1,
+		`shoot_provider_calls_total{kind="hero",op="poll",provider="fake",result="ok"}`:              1,
+		`shoot_provider_calls_total{kind="frame-edit",op="submit",provider="fake",result="invalid"}`: 1,
+		`shoot_provider_calls_total{kind="image",op="cancel",provider="fake",result="unavailable"}`:  1,
+		`shoot_provider_calls_total{kind="clip",op="poll",provider="clipper",result="ok"}`:           2,
+		`shoot_provider_call_duration_seconds_count{kind="clip",op="poll",provider="clipper"}`:       2,
+		`shoot_provider_cost_usd_total{kind="hero",provider="fake"}`:                                 0.15,
+		`shoot_provider_cost_usd_total{kind="clip",provider="clipper"}`:                              0.7,
+	}
+	for series, v := range want {
+		if got[series] != v {
+			t.Errorf("%s = %v, want %v", series, got[series], v)
+		}
+	}
+}
+
+func TestQueueCollector(t *testing.T) {
+	t.Parallel()
+	m := metrics.New()
+	fail := false
+	err := m.WatchQueue(func(context.Context) ([]jobs.JobCount, error) {
+		if fail {
+			return nil, errors.New("database down")
+		}
+		return []jobs.JobCount{{Kind: "clip", State: "running", N: 4}, {Kind: "final", State: "available", N: 1}}, nil
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := scrape(t, m)
+	if got[`shoot_jobs{kind="clip",state="running"}`] != 4 || got[`shoot_jobs{kind="final",state="available"}`] != 1 || got["shoot_queue_up"] != 1 {
+		t.Errorf("queue series wrong: %v", pick(got, "shoot_jobs", "shoot_queue_up"))
+	}
+	fail = true
+	got = scrape(t, m)
+	if got["shoot_queue_up"] != 0 || got[`shoot_jobs{kind="clip",state="running"}`] != 0 {
+		t.Errorf("a failed count should report up 0 and no jobs: %v", pick(got, "shoot_jobs", "shoot_queue_up"))
+	}
+	if _, ok := got["go_goroutines"]; !ok {
+		t.Error("a failed queue count broke the rest of the scrape")
+	}
+}
+
+func pick(all map[string]float64, prefixes ...string) map[string]float64 {
+	out := map[string]float64{}
+	for k, v := range all {
+		for _, p := range prefixes {
+			if strings.HasPrefix(k, p) {
+				out[k] = v
+			}
+		}
+	}
+	return out
+}
