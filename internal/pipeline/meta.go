@@ -40,6 +40,9 @@ type runMeta struct {
 	Acted bool `json:"acted,omitempty"`
 	// Tasks are the provider tasks in flight: idempotency key → "image" or "clip".
 	Tasks map[string]string `json:"tasks,omitempty"`
+	// Reserved holds the estimated USD of paid calls submitted but not yet
+	// in the cost ledger, by idempotency key, for the budget check.
+	Reserved map[string]float64 `json:"reserved,omitempty"`
 }
 
 func readMeta(s *shoot.Session) runMeta {

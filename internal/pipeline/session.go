@@ -191,7 +191,7 @@ func (e *Engine) Cancel(ctx context.Context, sid string) (*shoot.Session, error)
 		jobs = m.Jobs
 		cur := m
 		cur.Gen++
-		cur.Pending, cur.ClipSlots, cur.Jobs = nil, nil, nil
+		cur.Pending, cur.ClipSlots, cur.Jobs, cur.Reserved = nil, nil, nil, nil
 		if s.RunState == shoot.RunRunning {
 			s.RunState = shoot.RunCancelled
 		}

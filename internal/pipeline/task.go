@@ -72,11 +72,12 @@ func (e *Engine) runTask(ctx context.Context, sid string, c providerCall) (*shoo
 }
 
 func (e *Engine) submitTask(ctx context.Context, sid string, c providerCall) (*shoot.ProviderTask, error) {
-	if err := e.checkBudget(ctx, sid, c.estimate); err != nil {
+	if err := e.reserveBudget(ctx, sid, c.key, c.estimate); err != nil {
 		return nil, err
 	}
 	handle, err := c.submit(ctx)
 	if err != nil {
+		e.releaseBudget(ctx, sid, c.key)
 		return nil, err
 	}
 	t := &shoot.ProviderTask{Key: c.key, SessionID: sid, Provider: c.provider, Handle: handle, State: taskSubmitted}
@@ -104,6 +105,7 @@ func (e *Engine) putTask(ctx context.Context, sid string, t *shoot.ProviderTask,
 			m.Tasks[t.Key] = kind
 		} else {
 			delete(m.Tasks, t.Key)
+			delete(m.Reserved, t.Key) // now in the ledger, or never to be paid
 		}
 		writeMeta(s, m)
 		return nil
@@ -123,21 +125,51 @@ func (e *Engine) taskDone(ctx context.Context, sid, key, kind string) {
 	e.putTask(ctx, sid, t, kind, false)
 }
 
-// checkBudget refuses a paid call that would take the session past the
-// per-session budget.
-func (e *Engine) checkBudget(ctx context.Context, sid string, estimate float64) error {
+// reserveBudget refuses a paid call that would take the session past the
+// per-session budget, counting the calls already submitted but not yet in
+// the ledger, and otherwise holds the call's estimate until its cost is
+// recorded. Check and hold are one transaction: clips submitted at once
+// cannot each see the same spare budget and overspend it together.
+func (e *Engine) reserveBudget(ctx context.Context, sid, key string, estimate float64) error {
 	if e.opts.MaxCostUSD <= 0 || estimate <= 0 {
 		return nil
 	}
-	s, err := e.store.GetSession(ctx, sid)
+	_, err := e.store.UpdateSession(ctx, sid, func(s *shoot.Session) error {
+		m := readMeta(s)
+		held := 0.0
+		for k, usd := range m.Reserved {
+			if k != key {
+				held += usd
+			}
+		}
+		if s.TotalCostUSD+held+estimate > e.opts.MaxCostUSD+1e-9 {
+			return shoot.Errorf(shoot.ELIMIT, "this call (about $%.2f) would take the session past its budget of $%.2f (spent $%.2f, $%.2f more in calls under way)",
+				estimate, e.opts.MaxCostUSD, s.TotalCostUSD, held)
+		}
+		if m.Reserved == nil {
+			m.Reserved = map[string]float64{}
+		}
+		m.Reserved[key] = estimate
+		writeMeta(s, m)
+		return nil
+	})
+	return err
+}
+
+// releaseBudget drops the hold of a call that was not submitted after all.
+func (e *Engine) releaseBudget(ctx context.Context, sid, key string) {
+	if e.opts.MaxCostUSD <= 0 {
+		return
+	}
+	_, err := e.store.UpdateSession(ctx, sid, func(s *shoot.Session) error {
+		m := readMeta(s)
+		delete(m.Reserved, key)
+		writeMeta(s, m)
+		return nil
+	})
 	if err != nil {
-		return err
+		e.logger.Warn("releasing a budget hold failed", "session_id", sid, "err", err)
 	}
-	if s.TotalCostUSD+estimate > e.opts.MaxCostUSD+1e-9 {
-		return shoot.Errorf(shoot.ELIMIT, "this call (about $%.2f) would take the session past its budget of $%.2f (spent $%.2f)",
-			estimate, e.opts.MaxCostUSD, s.TotalCostUSD)
-	}
-	return nil
 }
 
 // cancelTasks asks providers to stop the session's in-flight tasks.
