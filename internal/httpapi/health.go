@@ -36,6 +36,9 @@ type healthConfig struct {
 // health answers GET /api/health. It pings the database, so a load
 // balancer sees 503 when the studio cannot work.
 func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
+	if r.URL.Query().Has("deep") {
+		return s.deepHealth(w, r)
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	if err := s.store.DB().PingContext(ctx); err != nil {

@@ -60,6 +60,7 @@ type Server struct {
 	mu     sync.Mutex
 	routes []Route
 	hooks  []func()
+	ops    ops // request metrics and deep health checks (metrics.go)
 
 	closing   chan struct{}
 	closeOnce sync.Once
@@ -126,7 +127,7 @@ func (s *Server) Routes() []Route {
 // Handler returns the whole API as one http.Handler: request ids, panic
 // recovery, CORS, the routes, the web studio and JSON 404/405 answers.
 func (s *Server) Handler() http.Handler {
-	return s.withRequestID(s.withRecovery(s.withAccessLog(s.withCORS(http.HandlerFunc(s.dispatch)))))
+	return s.withRequestID(s.withMetrics(s.withRecovery(s.withAccessLog(s.withCORS(http.HandlerFunc(s.dispatch))))))
 }
 
 // Closing is closed when shutdown begins. Long-lived responses (SSE
