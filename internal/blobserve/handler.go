@@ -45,6 +45,12 @@ type Server struct {
 	// Logger receives debug and warning records about streams that ended
 	// early and signing failures.
 	Logger *slog.Logger
+	// AttrTTL is how long an object's attributes are reused between
+	// requests (zero: 2 s; negative: never). Safe because the studio never
+	// rewrites a key; set it negative for a bucket whose objects change.
+	AttrTTL time.Duration
+
+	attrs attrCache
 }
 
 // ServeKey answers a GET or HEAD request for the object under key. key is the
@@ -65,7 +71,7 @@ func (s *Server) ServeKey(w http.ResponseWriter, r *http.Request, key string) er
 	if err != nil {
 		return err
 	}
-	attrs, err := s.Bucket.Attributes(r.Context(), key)
+	attrs, err := s.attrs.get(r.Context(), s.Bucket, key, time.Now(), s.AttrTTL)
 	if err != nil {
 		return storeError(err)
 	}
