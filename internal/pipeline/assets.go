@@ -7,6 +7,7 @@ import (
 	"path"
 
 	"gocloud.dev/blob"
+	"gocloud.dev/gcerrors"
 
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
@@ -23,9 +24,23 @@ func (e *Engine) saveAsset(ctx context.Context, sid, typ string, index, version 
 	a := &shoot.Asset{SessionID: sid, Type: typ, Index: index, Version: version,
 		FileName: path.Base(key), Key: key, Size: int64(len(data)), MimeType: mime, Metadata: raw}
 	if err := e.store.AddAsset(ctx, a); err != nil {
-		return nil, err
+		return nil, e.orphaned(ctx, sid, key, err)
 	}
 	return a, nil
+}
+
+// orphaned cleans up after a failed asset insert: when the session was
+// deleted while the work ran, the file just written has no owner and
+// would outlive the delete, so it is removed. err is returned either way.
+func (e *Engine) orphaned(ctx context.Context, sid, key string, err error) error {
+	ctx = context.WithoutCancel(ctx)
+	if _, gerr := e.store.GetSession(ctx, sid); shoot.ErrorCode(gerr) != shoot.ENOTFOUND {
+		return err
+	}
+	if derr := e.bucket.Delete(ctx, key); derr != nil && gcerrors.Code(derr) != gcerrors.NotFound {
+		e.logger.Warn("removing an artifact of a deleted session failed", "session_id", sid, "key", key, "err", derr)
+	}
+	return shoot.Wrap(err, shoot.ENOTFOUND, "the session was deleted")
 }
 
 // saveStream is saveAsset for a file too large to hold twice in memory.
@@ -45,7 +60,10 @@ func (e *Engine) saveStream(ctx context.Context, sid, typ string, index, version
 	raw, _ := json.Marshal(meta)
 	a := &shoot.Asset{SessionID: sid, Type: typ, Index: index, Version: version,
 		FileName: path.Base(key), Key: key, Size: n, MimeType: mime, Metadata: raw}
-	return a, e.store.AddAsset(ctx, a)
+	if err := e.store.AddAsset(ctx, a); err != nil {
+		return nil, e.orphaned(ctx, sid, key, err)
+	}
+	return a, nil
 }
 
 // recordCost puts a provider result's price in the ledger (once per key).

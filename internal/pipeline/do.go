@@ -23,6 +23,12 @@ func (e *Engine) Do(ctx context.Context, w Work, lastAttempt bool) error {
 	if _, snooze := AsSnooze(err); snooze {
 		return err
 	}
+	if err != nil && e.superseded(ctx, w) {
+		// Cancelled, replaced or deleted while it ran (a cancelled provider
+		// task or a vanished session row is the usual error then): nobody
+		// waits for this work any more, so it ends without a word.
+		return nil
+	}
 	if err != nil {
 		if shoot.IsPermanent(err) || lastAttempt {
 			e.fail(context.WithoutCancel(ctx), w, err)
@@ -32,6 +38,14 @@ func (e *Engine) Do(ctx context.Context, w Work, lastAttempt bool) error {
 		return err
 	}
 	return e.finishItem(ctx, w)
+}
+
+// superseded reports whether w no longer belongs to its session's current
+// run. A store error counts as "still current", so real failures are never
+// swallowed.
+func (e *Engine) superseded(ctx context.Context, w Work) bool {
+	_, ok, err := e.current(context.WithoutCancel(ctx), w)
+	return err == nil && !ok
 }
 
 // Permanent wraps an error the queue must not retry.

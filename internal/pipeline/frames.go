@@ -48,6 +48,10 @@ func (e *Engine) doFrames(ctx context.Context, w Work, s *shoot.Session) error {
 	gridJSON, _ := json.Marshal(map[string]any{"method": grid.Method, "rows": grid.Rows, "cols": grid.Cols,
 		"cells": rects(cells), "warnings": grid.Warnings, "width": img.Bounds().Dx(), "height": img.Bounds().Dy()})
 	for i, c := range cells {
+		n := i + 1
+		if l.get(shoot.AssetFrame, n) != nil && l.upToDate(shoot.AssetFrame, n, inputs) {
+			continue // saved by an earlier run of this work that was cut short
+		}
 		frame := subImage(img, c)
 		if s.Options.FrameAspect != "" {
 			frame = imaging.CropToAspect(frame, s.Options.FrameAspect)
@@ -56,7 +60,6 @@ func (e *Engine) doFrames(ctx context.Context, w Work, s *shoot.Session) error {
 		if err := imaging.Encode(&buf, frame, "png"); err != nil {
 			return shoot.Wrap(err, shoot.EINTERNAL, "could not encode a frame")
 		}
-		n := i + 1
 		v := 1
 		if cur := l.get(shoot.AssetFrame, n); cur != nil {
 			v = cur.Version + 1

@@ -25,6 +25,7 @@ import (
 	"github.com/fashionshoot/shoot/internal/prompt"
 	"github.com/fashionshoot/shoot/internal/provider/studio"
 	"github.com/fashionshoot/shoot/internal/shoot"
+	"github.com/fashionshoot/shoot/internal/store"
 	"github.com/fashionshoot/shoot/internal/store/sqlite"
 )
 
@@ -85,6 +86,11 @@ type harness struct {
 type harnessOptions struct {
 	clipConcurrency int
 	clipLatency     time.Duration
+	// wrap, when set, stands between the engine and the database (fault
+	// injection); the queue still uses the database directly.
+	wrap func(store.Store) store.Store
+	// videos, when set, wraps the studio clip provider.
+	videos func(pipeline.VideoGenerator) pipeline.VideoGenerator
 }
 
 func newHarness(t *testing.T, o harnessOptions) *harness {
@@ -104,9 +110,16 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 		t.Fatal(err)
 	}
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	calls := &counting{ImageGenerator: studio.NewImages(studio.Options{}),
-		videos: studio.NewVideos(studio.Options{Latency: o.clipLatency, MaxSide: 320}), counts: map[string]int{}}
-	eng := pipeline.New(pipeline.Deps{Store: st, Bucket: bucket, Events: events.New(st, logger, 50*time.Millisecond),
+	var videos pipeline.VideoGenerator = studio.NewVideos(studio.Options{Latency: o.clipLatency, MaxSide: 320})
+	if o.videos != nil {
+		videos = o.videos(videos)
+	}
+	calls := &counting{ImageGenerator: studio.NewImages(studio.Options{}), videos: videos, counts: map[string]int{}}
+	var engStore store.Store = st
+	if o.wrap != nil {
+		engStore = o.wrap(st)
+	}
+	eng := pipeline.New(pipeline.Deps{Store: engStore, Bucket: bucket, Events: events.New(st, logger, 50*time.Millisecond),
 		Images: calls, Videos: clipCounter{calls}, Director: rules.New(lib, media.Names()), Presets: lib, Logger: logger},
 		pipeline.Options{ClipConcurrency: o.clipConcurrency, PollInterval: 20 * time.Millisecond, PollWindow: time.Second,
 			StitchPreset: "ultrafast"})

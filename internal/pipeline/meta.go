@@ -22,6 +22,11 @@ type runMeta struct {
 	Jobs []int64 `json:"jobs,omitempty"`
 	// StartedAt is when the current stage run began.
 	StartedAt time.Time `json:"startedAt,omitempty"`
+	// Handover is the work item that finished the current stage run while
+	// the stage's hand-over (checkpoint, then the next stage or the
+	// director's turn) is not yet complete; a retry of that item's job
+	// completes it. Cleared when the next run starts or the turn is queued.
+	Handover string `json:"handover,omitempty"`
 
 	Inputs      []string       `json:"inputs,omitempty"` // upload keys
 	Pose        string         `json:"pose,omitempty"`

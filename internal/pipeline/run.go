@@ -65,7 +65,7 @@ func (e *Engine) startWork(ctx context.Context, sid, stage string, works []Work,
 			m.Pending = map[string]bool{}
 			m.StartedAt = e.now()
 		}
-		m.Stage = stage
+		m.Stage, m.Handover = stage, ""
 		for i := range works {
 			works[i].Gen = m.Gen
 			works[i].SessionID = sid
@@ -122,7 +122,13 @@ func (e *Engine) finishItem(ctx context.Context, w Work) error {
 	var stage string
 	s, err := e.store.UpdateSession(ctx, w.SessionID, func(s *shoot.Session) error {
 		m := readMeta(s)
-		if m.Gen != w.Gen || !m.Pending[w.Item()] {
+		if m.Gen != w.Gen {
+			return nil
+		}
+		if !m.Pending[w.Item()] {
+			// This job ended the stage before, but its hand-over failed
+			// part-way (or the process died): finish the hand-over now.
+			done, stage = m.Handover == w.Item(), m.Stage
 			return nil
 		}
 		delete(m.Pending, w.Item())
@@ -131,6 +137,7 @@ func (e *Engine) finishItem(ctx context.Context, w Work) error {
 		}
 		if len(m.Pending) == 0 {
 			done, stage = true, m.Stage
+			m.Handover = w.Item()
 			m.Jobs = nil
 			s.PipelineStage = stage
 			s.RunState = shoot.RunAwaiting
@@ -154,12 +161,8 @@ func (e *Engine) stageDone(ctx context.Context, s *shoot.Session, stage string) 
 	if err != nil {
 		return err
 	}
-	cp := &shoot.Checkpoint{SessionID: s.ID, Stage: stage, Status: shoot.CheckpointPending,
-		ArtifactKeys: keys, Message: checkpointMessage(stage, len(keys))}
-	if stage == shoot.StageFinal {
-		cp.Stage, cp.Status = shoot.StageComplete, shoot.CheckpointApproved
-	}
-	if err := e.store.CreateCheckpoint(ctx, cp); err != nil {
+	cp, err := e.stageCheckpoint(ctx, s, stage, keys)
+	if err != nil {
 		return err
 	}
 	auto := s.Options.AutoApprove && stage != shoot.StageFinal
@@ -169,6 +172,21 @@ func (e *Engine) stageDone(ctx context.Context, s *shoot.Session, stage string) 
 	}
 	res := StageResult{Stage: stage, Success: true, Artifacts: keys, Message: cp.Message}
 	return e.enqueueResultTurn(ctx, s.ID, res)
+}
+
+// stageCheckpoint records the checkpoint of a finished stage run, or
+// returns the one an earlier, interrupted try of the same hand-over made.
+func (e *Engine) stageCheckpoint(ctx context.Context, s *shoot.Session, stage string, keys []string) (*shoot.Checkpoint, error) {
+	cp := &shoot.Checkpoint{SessionID: s.ID, Stage: stage, Status: shoot.CheckpointPending,
+		ArtifactKeys: keys, Message: checkpointMessage(stage, len(keys))}
+	if stage == shoot.StageFinal {
+		cp.Stage, cp.Status = shoot.StageComplete, shoot.CheckpointApproved
+	}
+	prev, err := e.store.LatestCheckpoint(ctx, s.ID)
+	if err == nil && prev.Stage == cp.Stage && !prev.CreatedAt.Before(readMeta(s).StartedAt) {
+		return prev, nil
+	}
+	return cp, e.store.CreateCheckpoint(ctx, cp)
 }
 
 func checkpointMessage(stage string, n int) string {
@@ -228,11 +246,13 @@ func (e *Engine) emitComplete(ctx context.Context, s *shoot.Session, extra map[s
 func (e *Engine) fail(ctx context.Context, w Work, cause error) {
 	msg := shoot.ErrorMessage(cause)
 	stage := stageOf(w.Kind)
+	recorded := false
 	_, err := e.store.UpdateSession(ctx, w.SessionID, func(s *shoot.Session) error {
 		m := readMeta(s)
-		if m.Gen != w.Gen {
+		if m.Gen != w.Gen || s.RunState == shoot.RunCancelled {
 			return nil
 		}
+		recorded = true
 		full := fmt.Sprintf("%s stage failed: %s", stageLabel(stage), msg)
 		s.Status, s.RunState, s.ErrorMessage = shoot.StatusError, shoot.RunFailed, &full
 		failed := w
@@ -242,6 +262,9 @@ func (e *Engine) fail(ctx context.Context, w Work, cause error) {
 	})
 	if err != nil {
 		e.logger.Error("recording a failure failed", "session_id", w.SessionID, "err", err)
+	}
+	if !recorded && err == nil {
+		return // superseded work: its failure is nobody's news
 	}
 	e.emit(ctx, w.SessionID, shoot.EventError, map[string]any{"message": fmt.Sprintf("The %s stage failed: %s Reply \"retry\" to try again.", stageLabel(stage), ensureStop(msg)),
 		"stage": stage, "retryable": true})

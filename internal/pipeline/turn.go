@@ -15,7 +15,19 @@ func (e *Engine) enqueueResultTurn(ctx context.Context, sid string, res StageRes
 		return err
 	}
 	raw, _ := json.Marshal(res)
-	return e.enqueue(ctx, sid, Work{Kind: WorkTurn, SessionID: sid, Gen: readMeta(s).Gen, TurnKind: TurnResult, Result: raw})
+	gen := readMeta(s).Gen
+	if err := e.enqueue(ctx, sid, Work{Kind: WorkTurn, SessionID: sid, Gen: gen, TurnKind: TurnResult, Result: raw}); err != nil {
+		return err
+	}
+	_, err = e.store.UpdateSession(ctx, sid, func(s *shoot.Session) error {
+		m := readMeta(s)
+		if m.Gen == gen {
+			m.Handover = ""
+			writeMeta(s, m)
+		}
+		return nil
+	})
+	return err
 }
 
 // runTurn runs one director turn. A turn that started no work ends the
@@ -80,6 +92,9 @@ func (e *Engine) endTurn(ctx context.Context, w Work) error {
 func (e *Engine) turnFailed(ctx context.Context, w Work, err error) error {
 	if !shoot.IsPermanent(err) {
 		return err
+	}
+	if e.superseded(ctx, w) {
+		return &Permanent{Err: err} // a newer request took over: stay quiet
 	}
 	_, uerr := e.store.UpdateSession(ctx, w.SessionID, func(s *shoot.Session) error {
 		if readMeta(s).Gen == w.Gen && s.RunState == shoot.RunRunning {

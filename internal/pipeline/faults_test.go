@@ -1,0 +1,109 @@
+package pipeline_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/fashionshoot/shoot/internal/shoot"
+	"github.com/fashionshoot/shoot/internal/store"
+)
+
+// faultyStore fails chosen writes once each with a transient error, the way
+// a busy database or a lost connection would, so tests can show that a job
+// retried after a failure part-way through neither redoes finished work
+// nor leaves the session stuck.
+type faultyStore struct {
+	store.Store
+	mu        sync.Mutex
+	assetFail func(*shoot.Asset) bool // fail the first AddAsset it matches
+	cpFail    bool                    // fail the first CreateCheckpoint
+	fired     map[string]bool
+}
+
+func (f *faultyStore) once(name string, cond bool) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !cond || f.fired[name] {
+		return false
+	}
+	if f.fired == nil {
+		f.fired = map[string]bool{}
+	}
+	f.fired[name] = true
+	return true
+}
+
+func (f *faultyStore) AddAsset(ctx context.Context, a *shoot.Asset) error {
+	if f.once("asset", f.assetFail != nil && f.assetFail(a)) {
+		return shoot.Errorf(shoot.EUNAVAILABLE, "injected: database busy")
+	}
+	return f.Store.AddAsset(ctx, a)
+}
+
+func (f *faultyStore) CreateCheckpoint(ctx context.Context, c *shoot.Checkpoint) error {
+	if f.once("checkpoint", f.cpFail) {
+		return shoot.Errorf(shoot.EUNAVAILABLE, "injected: database busy")
+	}
+	return f.Store.CreateCheckpoint(ctx, c)
+}
+
+func (f *faultyStore) hit(name string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.fired[name]
+}
+
+// TestFramesCutShortAreNotMadeTwice fails the write of frame 4: the retried
+// job must keep frames 1–3 as they are instead of making second versions.
+func TestFramesCutShortAreNotMadeTwice(t *testing.T) {
+	t.Parallel()
+	fs := &faultyStore{assetFail: func(a *shoot.Asset) bool { return a.Type == shoot.AssetFrame && a.Index == 4 }}
+	h := newHarness(t, harnessOptions{wrap: func(s store.Store) store.Store { fs.Store = s; return fs }})
+	sid, _ := h.start(fast, h.upload(7))
+	h.reply(sid, "continue")
+	evs := h.reply(sid, "continue")
+	if cp := checkpointOf(t, evs); cp != shoot.StageFrames || !fs.hit("asset") {
+		t.Fatalf("checkpoint %q (fault fired: %v): %s", cp, fs.hit("asset"), types(evs))
+	}
+	all, err := h.store.ListAssets(t.Context(), sid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	frames := 0
+	for _, a := range all {
+		if a.Type == shoot.AssetFrame {
+			frames++
+			if a.Version != 1 {
+				t.Errorf("frame %d has version %d after a retried crop, want only version 1", a.Index, a.Version)
+			}
+		}
+	}
+	if frames != 6 {
+		t.Fatalf("%d frame rows, want 6", frames)
+	}
+}
+
+// TestStageEndSurvivesAFailedCheckpointWrite fails the write of the hero's
+// checkpoint: the retried job must still hand the stage over (checkpoint
+// and end of the exchange) instead of leaving the session waiting forever.
+func TestStageEndSurvivesAFailedCheckpointWrite(t *testing.T) {
+	t.Parallel()
+	fs := &faultyStore{cpFail: true}
+	h := newHarness(t, harnessOptions{wrap: func(s store.Store) store.Store { fs.Store = s; return fs }})
+	sid, evs := h.start(fast, h.upload(8))
+	if cp := checkpointOf(t, evs); cp != shoot.StageHero || last(t, evs)["type"] != shoot.EventComplete || !fs.hit("checkpoint") {
+		t.Fatalf("checkpoint %q, last %v (fault fired: %v): %s", cp, last(t, evs), fs.hit("checkpoint"), types(evs))
+	}
+	cps, err := h.store.ListCheckpoints(t.Context(), sid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cps) != 1 || cps[0].Stage != shoot.StageHero || cps[0].Status != shoot.CheckpointPending {
+		t.Fatalf("checkpoints = %+v, want one pending hero checkpoint", cps)
+	}
+	if h.calls.count(shoot.ImageHero) != 1 {
+		t.Fatalf("hero submitted %d times, want 1", h.calls.count(shoot.ImageHero))
+	}
+	h.runToEnd(sid, evs)
+}
