@@ -42,6 +42,7 @@ type Config struct {
 	MaxTurns        int     // SHOOT_MAX_TURNS; default 100
 	PresetsDir      string  // SHOOT_PRESETS_DIR; extra presets
 	Workers         int     // --workers (serve); 0 = API only; default 1 (runs workers in-process)
+	WorkerID        string  // SHOOT_WORKER_ID, --id (worker): this process's name in the queue; default host-pid
 	MediaRedirect   bool    // SHOOT_MEDIA_REDIRECT=1: redirect media to signed URLs
 
 	// StudioImageLatency and StudioClipLatency slow the offline providers to

@@ -114,7 +114,7 @@ func (r *envReader) strings(c *Config) {
 		"SHOOT_FAL_IMAGE_MODEL": &c.FALImageModel, "SHOOT_FAL_EDIT_MODEL": &c.FALEditModel,
 		"SHOOT_FAL_VIDEO_MODEL": &c.FALVideoModel, "SHOOT_KLING_MODEL": &c.KlingModel,
 		"SHOOT_KLING_MODE": &c.KlingMode, "SHOOT_CLAUDE_MODEL": &c.ClaudeModel,
-		"SHOOT_PRESETS_DIR": &c.PresetsDir, "SHOOT_AUTH": &c.Auth,
+		"SHOOT_PRESETS_DIR": &c.PresetsDir, "SHOOT_AUTH": &c.Auth, "SHOOT_WORKER_ID": &c.WorkerID,
 	} {
 		r.str(dst, name)
 	}
