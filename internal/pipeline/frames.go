@@ -70,7 +70,11 @@ func (e *Engine) doFrames(ctx context.Context, w Work, s *shoot.Session) error {
 			return err
 		}
 	}
-	e.markStale(ctx, s.ID, shoot.AssetContactSheet, 0, false)
+	// New frames make every clip and the film stale; flagging by the sheet
+	// would flag the frames just saved as well.
+	for n := 1; n <= frameCount; n++ {
+		e.markStale(ctx, s.ID, shoot.AssetFrame, n, s.Options.Loop)
+	}
 	e.progress(ctx, s.ID, shoot.StageFrames, 1, fmt.Sprintf("Cropped %d frames (%s)", len(cells), grid.Method), nil)
 	return nil
 }
