@@ -15,6 +15,7 @@ import (
 	"github.com/fashionshoot/shoot/internal/events"
 	"github.com/fashionshoot/shoot/internal/jobs"
 	"github.com/fashionshoot/shoot/internal/media"
+	"github.com/fashionshoot/shoot/internal/metrics"
 	"github.com/fashionshoot/shoot/internal/pipeline"
 	"github.com/fashionshoot/shoot/internal/prompt"
 	"github.com/fashionshoot/shoot/internal/provider/fal"
@@ -25,10 +26,12 @@ import (
 	"github.com/fashionshoot/shoot/internal/store/sqlite"
 )
 
-// engine is the pipeline with its queue, ready to start.
+// engine is the pipeline with its queue, ready to start, and the metrics
+// its providers, jobs and (in serve) HTTP requests report to.
 type engine struct {
 	*pipeline.Engine
-	queue jobs.Queue
+	queue   jobs.Queue
+	metrics *metrics.Metrics
 }
 
 // buildEngine wires providers, director, event log and queue from cfg.
@@ -38,6 +41,7 @@ func buildEngine(ctx context.Context, cfg *config.Config, st store.Store, bucket
 	if err != nil {
 		return nil, usagef("SHOOT_PRESETS_DIR: %v", err)
 	}
+	m := metrics.New()
 	images, err := imageProvider(cfg, logger)
 	if err != nil {
 		return nil, err
@@ -46,20 +50,65 @@ func buildEngine(ctx context.Context, cfg *config.Config, st store.Store, bucket
 	if err != nil {
 		return nil, err
 	}
+	images, videos = m.Images(images), m.Videos(videos)
 	dir, err := directorFor(cfg, lib, st, logger)
 	if err != nil {
 		return nil, err
 	}
 	log := events.New(st, logger, 250*time.Millisecond)
+	followOtherProcesses(ctx, st, log, logger)
 	eng := pipeline.New(pipeline.Deps{Store: st, Bucket: bucket, Events: log, Images: images, Videos: videos,
 		Director: dir, Presets: lib, Logger: logger},
 		pipeline.Options{ClipConcurrency: cfg.ClipConcurrency, MaxCostUSD: cfg.MaxCostUSD, TempDir: os.TempDir()})
-	q, err := newQueue(ctx, st, eng, jobs.Options{Workers: workers, Logger: logger})
+	q, err := newQueue(ctx, st, eng, jobs.Options{Workers: workers, Logger: logger, ID: workerID(cfg),
+		JobTimeout: cfg.JobTimeout, RescueAfter: cfg.RescueAfter, Observe: m.ObserveJob})
 	if err != nil {
 		return nil, err
 	}
 	eng.SetQueue(q)
-	return &engine{Engine: eng, queue: q}, nil
+	if err := m.WatchQueue(func(ctx context.Context) ([]jobs.JobCount, error) {
+		return jobs.CountJobs(ctx, st.DB(), st.Dialect())
+	}, logger); err != nil {
+		return nil, err
+	}
+	return &engine{Engine: eng, queue: q, metrics: m}, nil
+}
+
+// workerID names this process's workers in the queue: the configured id, or
+// host-pid, which tells apart the processes of one machine.
+func workerID(cfg *config.Config) string {
+	if cfg.WorkerID != "" {
+		return cfg.WorkerID
+	}
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "shoot"
+	}
+	return fmt.Sprintf("%.80s-%d", host, os.Getpid())
+}
+
+// followOtherProcesses wakes the event log's subscribers when another
+// process appends to a session (PostgreSQL LISTEN/NOTIFY), until ctx ends.
+// A notification lost while reconnecting is made up by waking every
+// followed session; the log's 250 ms poll remains the fallback. SQLite has
+// no notifier: one process, or the poll.
+func followOtherProcesses(ctx context.Context, st store.Store, log *events.Log, logger *slog.Logger) {
+	db, ok := st.(*postgres.DB)
+	if !ok {
+		return
+	}
+	go func() {
+		err := db.ListenEvents(ctx, func(sessionID string, _ int64) {
+			if sessionID == "" {
+				log.NotifyAll()
+				return
+			}
+			log.Notify(sessionID)
+		})
+		if ctx.Err() == nil {
+			logger.Warn("cannot listen for events from other processes; polling instead", "err", err)
+		}
+	}()
 }
 
 // newQueue picks River's driver for the store's database.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"time"
 
 	"github.com/fashionshoot/shoot/internal/config"
@@ -37,6 +38,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	httpapi.RegisterPipeline(srv, eng.Engine)
+	addOps(srv, eng)
 	if err := eng.queue.Start(ctx); err != nil {
 		return fmt.Errorf("job queue: %w", err)
 	}
@@ -62,6 +64,18 @@ func stopQueue(eng *engine, logger *slog.Logger) {
 	if err := eng.queue.Stop(ctx); err != nil {
 		logger.Warn("workers did not stop cleanly", "err", err)
 	}
+}
+
+// addOps adds what operators use: request metrics, GET /metrics for
+// Prometheus and the queue in /api/health?deep=1.
+func addOps(srv *httpapi.Server, eng *engine) {
+	srv.SetMetrics(eng.metrics)
+	srv.AddHealthCheck("queue", eng.queue.Check)
+	h := eng.metrics.Handler()
+	srv.Handle("GET /metrics", func(w http.ResponseWriter, r *http.Request) error {
+		h.ServeHTTP(w, r)
+		return nil
+	})
 }
 
 // newServer builds the HTTP API on an open app.

@@ -1,0 +1,152 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// pgSchemaSeq tells apart the schemas of one test process.
+var pgSchemaSeq atomic.Int64
+
+// pgSchemaURL returns a PostgreSQL URL whose connections use a fresh, empty
+// schema (dropped when the test ends), and the schema's name. Without
+// SHOOT_TEST_POSTGRES_URL the test is skipped, except in CI, which always
+// provides a server (scripts/postgres.sh).
+func pgSchemaURL(t testing.TB) (string, string) {
+	t.Helper()
+	base := os.Getenv("SHOOT_TEST_POSTGRES_URL")
+	if base == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("SHOOT_TEST_POSTGRES_URL is not set (CI must start PostgreSQL: eval \"$(scripts/postgres.sh)\")")
+		}
+		t.Skip("SHOOT_TEST_POSTGRES_URL is not set; run: eval \"$(scripts/postgres.sh)\"")
+	}
+	schema := fmt.Sprintf("shoot_cmd_%d_%d_%d", os.Getpid(), time.Now().UnixNano()%1e9, pgSchemaSeq.Add(1))
+	pgExec(t, base, "CREATE SCHEMA "+schema)
+	t.Cleanup(func() { pgExec(t, base, "DROP SCHEMA "+schema+" CASCADE") })
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	q.Set("application_name", schema)
+	u.RawQuery = q.Encode()
+	return u.String(), schema
+}
+
+// pgExec runs one statement on its own connection.
+func pgExec(t testing.TB, dbURL, sql string, args ...any) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	if _, err := c.Exec(ctx, sql, args...); err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+}
+
+// scaleShootOptions keep a shoot cheap: 1K images, half-second clips at 24
+// fps, every checkpoint approved, so one stream runs the whole shoot.
+func scaleShootOptions() map[string]any {
+	return map[string]any{"resolution": "1K", "clipDuration": 0.5, "fps": 24, "autoApprove": true}
+}
+
+// scaleShoot uploads two references and runs a whole auto-approved shoot
+// through the API at base, failing unless it ends with the film. It
+// returns the session id.
+func scaleShoot(t *testing.T, base string, seed int) string {
+	t.Helper()
+	s := &liveStudio{t: t, Base: base}
+	refs := s.upload(refPNG(seed), refPNG(seed+1))
+	evs := s.postStream("/api/generate-stream", map[string]any{"prompt": "runway in the rain", "inputImages": refs,
+		"options": scaleShootOptions()})
+	end := lastOf(t, evs)
+	if end.Type() != "complete" || end.Data["stage"] != "complete" {
+		t.Fatalf("shoot ended with %v", end.Data)
+	}
+	return evs[0].Data["sessionId"].(string)
+}
+
+// wantFilm checks that the session's film is served.
+func wantFilm(t *testing.T, base, sid string) {
+	t.Helper()
+	resp, err := http.Get(base + "/outputs/" + sid + "/final/fashion-video.mp4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.ContentLength < 1000 {
+		t.Fatalf("film: %d, %d bytes", resp.StatusCode, resp.ContentLength)
+	}
+}
+
+// scrapeMetrics reads base/metrics into series → value.
+func scrapeMetrics(t *testing.T, base string) map[string]float64 {
+	t.Helper()
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("metrics: %d", resp.StatusCode)
+	}
+	out := map[string]float64{}
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		line := sc.Text()
+		i := strings.LastIndexByte(line, ' ')
+		if line == "" || line[0] == '#' || i < 0 {
+			continue
+		}
+		if v, err := strconv.ParseFloat(line[i+1:], 64); err == nil {
+			out[line[:i]] = v
+		}
+	}
+	return out
+}
+
+// pickSeries returns the series whose names start with one of prefixes.
+func pickSeries(all map[string]float64, prefixes ...string) map[string]float64 {
+	out := map[string]float64{}
+	for k, v := range all {
+		for _, p := range prefixes {
+			if strings.HasPrefix(k, p) {
+				out[k] = v
+			}
+		}
+	}
+	return out
+}
+
+// TestPostgresShoot runs a whole shoot on PostgreSQL through `shoot serve`:
+// the store, River and the event log on one database, every check of the
+// deep health check green, and the queue visible in /metrics.
+func TestPostgresShoot(t *testing.T) {
+	t.Parallel()
+	dbURL, _ := pgSchemaURL(t)
+	s := startStudio(t, map[string]string{"SHOOT_DATABASE_URL": dbURL})
+	sid := scaleShoot(t, s.Base, 3)
+	wantFilm(t, s.Base, sid)
+	wantDeepHealthy(t, s.Base)
+	m := scrapeMetrics(t, s.Base)
+	if m[`shoot_jobs{kind="clip",state="completed"}`] != 5 || m[`shoot_job_runs_total{kind="final",outcome="done"}`] != 1 {
+		t.Errorf("metrics: %v", pickSeries(m, "shoot_jobs", "shoot_job_runs_total"))
+	}
+}

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// liveWorker is a `shoot worker` started through run().
+type liveWorker struct {
+	t      *testing.T
+	Ops    string // base URL of its metrics and health listener
+	stop   context.CancelFunc
+	exited chan int
+	Log    *serveOutput
+}
+
+// startWorker runs `shoot worker --addr 127.0.0.1:0` with env and args and
+// stops it when the test ends.
+func startWorker(t *testing.T, env map[string]string, args ...string) *liveWorker {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	w := &liveWorker{t: t, stop: cancel, exited: make(chan int, 1), Log: &serveOutput{}}
+	argv := append([]string{"worker", "--addr", "127.0.0.1:0"}, args...)
+	go func() { w.exited <- run(ctx, argv, func(k string) string { return env[k] }, io.Discard, w.Log) }()
+	w.Ops = waitForURL(t, w.Log, w.exited)
+	t.Cleanup(func() { w.Stop() })
+	return w
+}
+
+// Stop cancels the worker as SIGTERM would and returns its exit code.
+func (w *liveWorker) Stop() int {
+	w.stop()
+	select {
+	case code := <-w.exited:
+		w.exited <- code // a second Stop sees it too
+		return code
+	case <-time.After(30 * time.Second):
+		w.t.Error("worker did not stop within 30 s")
+		return -1
+	}
+}
+
+func TestWorkerCommandLine(t *testing.T) {
+	t.Parallel()
+	code, stdout, _ := runShoot(t.Context(), nil, "worker", "--help")
+	if code != 0 || !strings.Contains(stdout, "-workers") || !strings.Contains(stdout, "-id") {
+		t.Errorf("worker --help: exit %d\n%s", code, stdout)
+	}
+	code, _, stderr := runShoot(t.Context(), map[string]string{"SHOOT_DATA_DIR": t.TempDir()}, "worker", "--workers", "0")
+	if code != 2 || !strings.Contains(stderr, "--workers") {
+		t.Errorf("worker --workers 0: exit %d, %q", code, stderr)
+	}
+	code, _, stderr = runShoot(t.Context(), map[string]string{"SHOOT_RESCUE_AFTER": "1s", "SHOOT_JOB_TIMEOUT": "2s"}, "worker")
+	if code != 2 || !strings.Contains(stderr, "SHOOT_RESCUE_AFTER") {
+		t.Errorf("rescue shorter than the timeout: exit %d, %q", code, stderr)
+	}
+	code, stdout, _ = runShoot(t.Context(), nil, "--help")
+	if code != 0 || !strings.Contains(stdout, "worker") {
+		t.Errorf("shoot --help does not list worker:\n%s", stdout)
+	}
+}
+
+// TestWorkerBesideAPI splits the studio in two on one machine: `serve
+// --workers 0` takes the requests, `shoot worker` does every job. The API
+// process does no work (its metrics show no job runs), the worker does all
+// of it, and the shoot ends with a film.
+func TestWorkerBesideAPI(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	env := map[string]string{"SHOOT_LOG_LEVEL": "debug"}
+	api := startStudio(t, env, "--workers", "0", "--data-dir", dir)
+	w := startWorker(t, env, "--data-dir", dir, "--workers", "4", "--id", "solo")
+	if !strings.Contains(w.Log.String(), "SQLite") {
+		t.Error("a worker on SQLite did not warn that it must be the only one")
+	}
+	sid := scaleShoot(t, api.Base, 1)
+	wantFilm(t, api.Base, sid)
+
+	wm := scrapeMetrics(t, w.Ops)
+	if got := wm[`shoot_job_runs_total{kind="clip",outcome="done"}`]; got != 5 {
+		t.Errorf("worker finished %v clip jobs, want 5", got)
+	}
+	if wm[`shoot_provider_calls_total{kind="clip",op="submit",provider="studio",result="ok"}`] != 5 {
+		t.Errorf("worker provider calls: %v", pickSeries(wm, "shoot_provider_calls_total"))
+	}
+	am := scrapeMetrics(t, api.Base)
+	if n := len(pickSeries(am, "shoot_job_runs_total")); n != 0 {
+		t.Errorf("the API process ran jobs: %v", pickSeries(am, "shoot_job_runs_total"))
+	}
+	if am[`shoot_http_requests_total{method="POST",route="/api/generate-stream",status="200"}`] != 1 {
+		t.Errorf("API request metrics: %v", pickSeries(am, "shoot_http_requests_total"))
+	}
+	if am[`shoot_jobs{kind="clip",state="completed"}`] != 5 || am["shoot_queue_up"] != 1 {
+		t.Errorf("queue as the API sees it: %v", pickSeries(am, "shoot_jobs", "shoot_queue_up"))
+	}
+	if !strings.Contains(w.Log.String(), "job ran") || !strings.Contains(w.Log.String(), "worker=solo") {
+		t.Error("the worker does not log its job runs with its id")
+	}
+	for _, base := range []string{api.Base, w.Ops} {
+		wantDeepHealthy(t, base)
+	}
+	if code := w.Stop(); code != 0 {
+		t.Errorf("worker exit code %d\n%s", code, w.Log.String())
+	}
+}
+
+// wantDeepHealthy checks that /api/health?deep=1 passes every check,
+// including the queue.
+func wantDeepHealthy(t *testing.T, base string) {
+	t.Helper()
+	resp, err := http.Get(base + "/api/health?deep=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var h struct {
+		Status string
+		Checks map[string]struct{ Status string }
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&h); err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK || h.Status != "ok" || len(h.Checks) != 3 {
+		t.Fatalf("%s deep health: %d %+v", base, resp.StatusCode, h)
+	}
+	for name, c := range h.Checks {
+		if c.Status != "ok" {
+			t.Errorf("%s: check %s is %s", base, name, c.Status)
+		}
+	}
+}
