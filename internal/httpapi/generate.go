@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/fashionshoot/shoot/internal/pipeline"
 	"github.com/fashionshoot/shoot/internal/shoot"
@@ -17,8 +18,9 @@ const maxJSONBody = 64 << 10
 // Pipeline serves the generation routes: starting and continuing shoots as
 // SSE streams, the session event stream, cancel, estimates and presets.
 type Pipeline struct {
-	srv *Server
-	eng *pipeline.Engine
+	srv       *Server
+	eng       *pipeline.Engine
+	heartbeat time.Duration // see SetHeartbeat
 }
 
 // RegisterPipeline adds the generation routes to s.
@@ -103,7 +105,7 @@ func (p *Pipeline) generateStream(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	streamEvents(r.Context(), w, p.eng.Events(), s.ID, after, streamOptions{untilTerminal: true, done: p.srv.Closing()})
+	streamEvents(r.Context(), w, p.eng.Events(), s.ID, after, p.streamOptions(true))
 	return nil
 }
 
@@ -122,7 +124,7 @@ func (p *Pipeline) continueStream(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	streamEvents(r.Context(), w, p.eng.Events(), sid, after, streamOptions{untilTerminal: true, done: p.srv.Closing()})
+	streamEvents(r.Context(), w, p.eng.Events(), sid, after, p.streamOptions(true))
 	return nil
 }
 
@@ -181,7 +183,7 @@ func (p *Pipeline) events(w http.ResponseWriter, r *http.Request) error {
 	if _, err := p.srv.store.GetSession(r.Context(), sid); err != nil {
 		return err
 	}
-	streamEvents(r.Context(), w, p.eng.Events(), sid, after, streamOptions{done: p.srv.Closing()})
+	streamEvents(r.Context(), w, p.eng.Events(), sid, after, p.streamOptions(false))
 	return nil
 }
 

@@ -47,6 +47,17 @@ type streamOptions struct {
 	untilTerminal bool
 	// done, when closed, ends the stream (server shutdown).
 	done <-chan struct{}
+	// heartbeat is the interval of keep-alive comments; 0 means heartbeatEvery.
+	heartbeat time.Duration
+}
+
+// SetHeartbeat changes the interval of the keep-alive comments on event
+// streams (15 s by default). Call it before serving.
+func (p *Pipeline) SetHeartbeat(d time.Duration) { p.heartbeat = d }
+
+// streamOptions are the options of the pipeline's streams.
+func (p *Pipeline) streamOptions(untilTerminal bool) streamOptions {
+	return streamOptions{untilTerminal: untilTerminal, done: p.srv.Closing(), heartbeat: p.heartbeat}
 }
 
 // streamEvents writes the session's events after `after` as SSE, with
@@ -76,7 +87,18 @@ func streamEvents(ctx context.Context, w http.ResponseWriter, log *events.Log, s
 		}()
 	}
 	sw := &sseWriter{w: w, rc: rc}
-	go sw.heartbeats(ctx, cancel)
+	every := o.heartbeat
+	if every <= 0 {
+		every = heartbeatEvery
+	}
+	beating := make(chan struct{})
+	go func() {
+		defer close(beating)
+		sw.heartbeats(ctx, cancel, every)
+	}()
+	// The heartbeat goroutine must be gone before the handler returns: a
+	// write to the ResponseWriter after that is a race with net/http.
+	defer func() { cancel(); <-beating }()
 	_ = log.Subscribe(ctx, sid, after, func(ev shoot.Event) bool {
 		if !sw.event(ev) {
 			return false
@@ -111,8 +133,8 @@ func (s *sseWriter) event(ev shoot.Event) bool {
 	return s.write([]byte(b.String()))
 }
 
-func (s *sseWriter) heartbeats(ctx context.Context, cancel context.CancelFunc) {
-	t := time.NewTicker(heartbeatEvery)
+func (s *sseWriter) heartbeats(ctx context.Context, cancel context.CancelFunc, every time.Duration) {
+	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		select {
