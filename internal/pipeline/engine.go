@@ -39,6 +39,10 @@ type Options struct {
 	PollWindow      time.Duration // polling inside one job run before snoozing; default 20 s
 	StitchPreset    string        // libx264 preset of the film; "" = the media package's default
 	TempDir         string        // scratch space for the stitch; default os.TempDir()
+
+	// MonthlyBudgetUSD is each user's provider spending per UTC month,
+	// checked before every paid call (budget.go); 0 = none.
+	MonthlyBudgetUSD float64
 }
 
 // Engine runs shoots. It is safe for concurrent use; all state lives in the

@@ -72,6 +72,9 @@ func (e *Engine) runTask(ctx context.Context, sid string, c providerCall) (*shoo
 }
 
 func (e *Engine) submitTask(ctx context.Context, sid string, c providerCall) (*shoot.ProviderTask, error) {
+	if err := e.checkMonthlyBudget(ctx, sid, c.estimate); err != nil {
+		return nil, err
+	}
 	if err := e.reserveBudget(ctx, sid, c.key, c.estimate); err != nil {
 		return nil, err
 	}
