@@ -2,14 +2,14 @@ package httpapi
 
 import (
 	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/fashionshoot/shoot/internal/auth"
 	"github.com/fashionshoot/shoot/internal/pipeline"
 	"github.com/fashionshoot/shoot/internal/shoot"
+	"github.com/fashionshoot/shoot/internal/store"
 )
 
 // maxJSONBody bounds every JSON request body.
@@ -49,59 +49,66 @@ type generateRequest struct {
 	Options     shoot.Options `json:"options"`
 }
 
-// decodeStrict reads a JSON body: bounded size, unknown fields and wrong
-// types rejected with a message naming the field.
-func decodeStrict(r *http.Request, dst any) error {
-	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
-		return shoot.Errorf(shoot.EINVALID, "Content-Type must be application/json")
+// start validates and records a new shoot for the request's user (or a
+// continuation when the body names an existing session of theirs),
+// returning where its stream begins. Another user's session is not found,
+// exactly like a missing one.
+func (p *Pipeline) start(w http.ResponseWriter, r *http.Request) (*shoot.Session, int64, error) {
+	u, err := user(r)
+	if err != nil {
+		return nil, 0, err
 	}
-	dec := json.NewDecoder(io.LimitReader(r.Body, maxJSONBody+1))
-	dec.DisallowUnknownFields()
-	err := dec.Decode(dst)
-	var typeErr *json.UnmarshalTypeError
-	var syntaxErr *json.SyntaxError
-	switch {
-	case err == nil:
-		if dec.More() {
-			return shoot.Errorf(shoot.EINVALID, "the body must be one JSON object")
-		}
-		return nil
-	case errors.Is(err, io.EOF):
-		return shoot.Errorf(shoot.EINVALID, "the body must be a JSON object")
-	case errors.As(err, &typeErr):
-		return shoot.Errorf(shoot.EINVALID, "field %q must be %s", typeErr.Field, typeErr.Type.String())
-	case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF):
-		if dec.InputOffset() > maxJSONBody {
-			return shoot.Errorf(shoot.ETOOLARGE, "the body is larger than %d bytes", maxJSONBody)
-		}
-		return shoot.Errorf(shoot.EINVALID, "the body is not valid JSON")
-	case strings.HasPrefix(err.Error(), "json: unknown field"):
-		return shoot.Errorf(shoot.EINVALID, "%s", strings.TrimPrefix(err.Error(), "json: "))
-	}
-	return shoot.Errorf(shoot.EINVALID, "the body is not valid JSON")
-}
-
-// start validates and records a new shoot (or a continuation when the body
-// names an existing session), returning where its stream begins.
-func (p *Pipeline) start(r *http.Request) (*shoot.Session, int64, error) {
 	var req generateRequest
-	if err := decodeStrict(r, &req); err != nil {
+	if err := DecodeJSON(w, r, maxJSONBody, &req); err != nil {
 		return nil, 0, err
 	}
 	if req.SessionID != "" {
 		if !shoot.ValidSessionID(req.SessionID) {
 			return nil, 0, shoot.Errorf(shoot.EINVALID, "sessionId is malformed")
 		}
-		if _, err := p.srv.store.GetSession(r.Context(), req.SessionID); err == nil {
-			return p.eng.Continue(r.Context(), req.SessionID, req.Prompt)
+		ss, err := p.srv.store.GetSession(r.Context(), req.SessionID)
+		switch {
+		case err == nil && !u.CanSee(ss.Owner):
+			return nil, 0, store.NotFound("Session")
+		case err == nil:
+			return p.continueSession(w, r, u, req.SessionID, req.Prompt)
+		case shoot.ErrorCode(err) != shoot.ENOTFOUND:
+			return nil, 0, err
 		}
 	}
-	return p.eng.Start(r.Context(), pipeline.StartRequest{SessionID: req.SessionID, Brief: req.Prompt,
-		Inputs: req.InputImages, Options: req.Options})
+	if err := p.srv.checkInputs(r.Context(), u, req.InputImages); err != nil {
+		return nil, 0, err
+	}
+	done, err := p.srv.beforeRun(r.Context(), w, u)
+	if err != nil {
+		return nil, 0, err
+	}
+	s, after, err := p.eng.Start(r.Context(), pipeline.StartRequest{SessionID: req.SessionID, Brief: req.Prompt,
+		Inputs: req.InputImages, Options: req.Options, Owner: u.Name})
+	done()
+	if err == nil {
+		p.srv.audit(r, AuditSessionCreate, s.ID, req.Prompt)
+	}
+	return s, after, err
+}
+
+// continueSession answers a checkpoint of one of u's sessions, within u's
+// limits.
+func (p *Pipeline) continueSession(w http.ResponseWriter, r *http.Request, u auth.User, sid, text string) (*shoot.Session, int64, error) {
+	done, err := p.srv.beforeRun(r.Context(), w, u)
+	if err != nil {
+		return nil, 0, err
+	}
+	s, after, err := p.eng.Continue(r.Context(), sid, text)
+	done()
+	if err == nil {
+		p.srv.audit(r, AuditSessionContinue, sid, text)
+	}
+	return s, after, err
 }
 
 func (p *Pipeline) generateStream(w http.ResponseWriter, r *http.Request) error {
-	s, after, err := p.start(r)
+	s, after, err := p.start(w, r)
 	if err != nil {
 		return err
 	}
@@ -114,13 +121,17 @@ func (p *Pipeline) continueStream(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	u, err := user(r)
+	if err != nil {
+		return err
+	}
 	var req struct {
 		Prompt string `json:"prompt"`
 	}
-	if err := decodeStrict(r, &req); err != nil {
+	if err := DecodeJSON(w, r, maxJSONBody, &req); err != nil {
 		return err
 	}
-	_, after, err := p.eng.Continue(r.Context(), sid, req.Prompt)
+	_, after, err := p.continueSession(w, r, u, sid, req.Prompt)
 	if err != nil {
 		return err
 	}
@@ -131,7 +142,7 @@ func (p *Pipeline) continueStream(w http.ResponseWriter, r *http.Request) error 
 // generateBlocking runs like generate-stream but answers with one JSON
 // document when the exchange ends (a checkpoint, the film, or an error).
 func (p *Pipeline) generateBlocking(w http.ResponseWriter, r *http.Request) error {
-	s, after, err := p.start(r)
+	s, after, err := p.start(w, r)
 	if err != nil {
 		return err
 	}
@@ -196,6 +207,7 @@ func (p *Pipeline) cancel(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	p.srv.audit(r, AuditSessionCancel, sid, "")
 	return writeJSONStatus(w, http.StatusOK, map[string]any{"success": true, "sessionId": s.ID, "runState": s.RunState})
 }
 

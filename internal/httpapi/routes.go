@@ -48,8 +48,9 @@ func isCleanPath(p string) bool {
 }
 
 // dispatch routes a request. API paths that are not clean are refused
-// outright (ServeMux would redirect "/api/media/../x" to "/x"); unmatched
-// API paths get JSON 404 or 405 answers; other paths go to Web.
+// outright (ServeMux would redirect "/api/media/../x" to "/x"); API and
+// media requests then pass the access-control gate (auth.go); unmatched API
+// paths get JSON 404 or 405 answers; other paths go to Web.
 func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
 	served := isServedPath(r.URL.Path)
 	if served && !isCleanPath(r.URL.Path) {
@@ -57,6 +58,12 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h, pattern := s.mux.Handler(r)
+	if served || pattern != "" {
+		var ok bool
+		if r, ok = s.gate(w, r, pattern); !ok {
+			return
+		}
+	}
 	if pattern != "" {
 		s.mux.ServeHTTP(w, r)
 		return

@@ -16,6 +16,7 @@ import (
 
 	"gocloud.dev/blob"
 
+	"github.com/fashionshoot/shoot/internal/auth"
 	"github.com/fashionshoot/shoot/internal/blobserve"
 	"github.com/fashionshoot/shoot/internal/config"
 	"github.com/fashionshoot/shoot/internal/store"
@@ -67,6 +68,14 @@ type Server struct {
 	// decodeSlots bounds how many uploaded images are fully decoded at once,
 	// because one decode may hold ~300 MB of pixels.
 	decodeSlots chan struct{}
+
+	// Access control (auth.go, limits.go). authStore is nil only when the
+	// store keeps no tokens, which New allows with SHOOT_AUTH=none alone.
+	auth      *auth.Authenticator
+	authStore store.Auth
+	rate      *auth.Limiter
+	failures  *auth.Limiter
+	startMu   sync.Mutex
 }
 
 // HandlerFunc is the signature of every API handler. A returned error is
@@ -81,7 +90,9 @@ type Route struct {
 	Handler HandlerFunc
 }
 
-// New returns a Server with the built-in routes registered.
+// New returns a Server with the built-in routes registered. With
+// SHOOT_AUTH=token the store must also implement store.Auth (both of the
+// studio's stores do).
 func New(d Deps) (*Server, error) {
 	if d.Config == nil || d.Store == nil || d.Bucket == nil {
 		return nil, errors.New("httpapi: Config, Store and Bucket are required")
@@ -101,7 +112,10 @@ func New(d Deps) (*Server, error) {
 	if s.timeout <= 0 {
 		s.timeout = DefaultShutdownTimeout
 	}
-	for _, rt := range s.builtinRoutes() {
+	if err := s.setupAuth(); err != nil {
+		return nil, err
+	}
+	for _, rt := range append(s.builtinRoutes(), s.authRoutes()...) {
 		s.Handle(rt.Pattern, rt.Handler)
 	}
 	return s, nil
@@ -124,10 +138,11 @@ func (s *Server) Routes() []Route {
 	return append([]Route(nil), s.routes...)
 }
 
-// Handler returns the whole API as one http.Handler: request ids, panic
-// recovery, CORS, the routes, the web studio and JSON 404/405 answers.
+// Handler returns the whole API as one http.Handler: request ids, security
+// headers, panic recovery, CORS, access control, the routes, the web studio
+// and JSON 404/405 answers.
 func (s *Server) Handler() http.Handler {
-	return s.withRequestID(s.withMetrics(s.withRecovery(s.withAccessLog(s.withCORS(http.HandlerFunc(s.dispatch))))))
+	return s.withRequestID(s.withSecurityHeaders(s.withMetrics(s.withRecovery(s.withAccessLog(s.withCORS(http.HandlerFunc(s.dispatch)))))))
 }
 
 // Closing is closed when shutdown begins. Long-lived responses (SSE

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/fashionshoot/shoot/internal/auth"
 	"github.com/fashionshoot/shoot/internal/blobstore"
 	"github.com/fashionshoot/shoot/internal/shoot"
 	"github.com/fashionshoot/shoot/internal/store"
@@ -31,14 +32,24 @@ type sessionListResponse struct {
 	Sessions []sessionSummary `json:"sessions"`
 }
 
-// listSessions answers GET /api/sessions?limit=N: newest first, N from 1 to
-// 200 (larger values are capped), 50 by default.
+// listSessions answers GET /api/sessions?limit=N: the caller's own sessions,
+// newest first, N from 1 to 200 (larger values are capped), 50 by default.
+// An administrator adds ?all=1 to list everyone's; without access control
+// the one local user sees every session, including those `shoot run` made.
 func (s *Server) listSessions(w http.ResponseWriter, r *http.Request) error {
+	u, err := user(r)
+	if err != nil {
+		return err
+	}
 	limit, err := parseLimit(r.URL.Query().Get("limit"))
 	if err != nil {
 		return err
 	}
-	sessions, err := s.store.ListSessions(r.Context(), store.SessionFilter{Limit: limit})
+	owner := u.Name
+	if u.Via == auth.ViaLocal || (u.Admin && r.URL.Query().Get("all") == "1") {
+		owner = ""
+	}
+	sessions, err := s.store.ListSessions(r.Context(), store.SessionFilter{Owner: owner, Limit: limit})
 	if err != nil {
 		return err
 	}
@@ -75,13 +86,21 @@ func SessionID(r *http.Request) (string, error) {
 	return id, nil
 }
 
-// session reads the session named by the request path.
+// session reads the session named by the request path, if the caller may
+// see it; another user's session is not found, like a missing one.
 func (s *Server) session(r *http.Request) (*shoot.Session, error) {
 	id, err := SessionID(r)
 	if err != nil {
 		return nil, err
 	}
-	return s.store.GetSession(r.Context(), id)
+	ss, err := s.store.GetSession(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	if u, ok := auth.UserFrom(r.Context()); !ok || !u.CanSee(ss.Owner) {
+		return nil, store.NotFound("Session")
+	}
+	return ss, nil
 }
 
 // getSession answers GET /api/sessions/{id} with the whole row (§9.6).
@@ -152,6 +171,7 @@ func (s *Server) deleteSession(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.DeleteSession(r.Context(), ss.ID); err != nil {
 		return err
 	}
+	s.audit(r, AuditSessionDelete, ss.ID, "")
 	n, err := blobstore.DeletePrefix(r.Context(), s.bucket, "outputs/"+ss.ID+"/")
 	if err != nil {
 		return err

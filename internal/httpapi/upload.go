@@ -65,16 +65,35 @@ type uploadPart struct {
 // files of at most 10 MB. Each file's type comes from its content; good
 // files are stored under uploads/<epochms>-<random>.<ext> and recorded, bad
 // ones listed in errors. If none is good the answer is 400, same shape.
+//
+// The files belong to the caller, lose their location metadata before they
+// are stored (imaging.StripMetadata), and count against the caller's daily
+// upload allowance: a request that would pass it stores nothing (429).
 func (s *Server) upload(w http.ResponseWriter, r *http.Request) error {
+	u, err := user(r)
+	if err != nil {
+		return err
+	}
 	parts, err := readUploadParts(w, r)
 	if err != nil {
 		return err
 	}
+	var want int64
+	for _, p := range parts {
+		want += int64(len(p.data))
+	}
+	release, err := s.reserveUpload(r.Context(), w, u, want)
+	if err != nil {
+		return err
+	}
+	unused := want // given back when the handler ends, whatever happens
+	defer func() { release(unused) }()
 	resp := uploadResponse{Files: []uploadedFile{}, Errors: []uploadError{}}
 	for _, p := range parts {
-		f, err := s.storeUpload(r.Context(), p)
+		f, err := s.storeUpload(r.Context(), p, u.Name)
 		switch code := shoot.ErrorCode(err); {
 		case err == nil:
+			unused -= f.Size
 			resp.Files = append(resp.Files, f)
 		case code == shoot.EINVALID || code == shoot.ETOOLARGE:
 			resp.Errors = append(resp.Errors, uploadError{OriginalName: p.name, Error: shoot.ErrorMessage(err)})
@@ -170,7 +189,7 @@ func cleanOriginalName(name string) string {
 
 // storeUpload checks one file and stores it. EINVALID and ETOOLARGE errors
 // are the file's fault; others are the server's.
-func (s *Server) storeUpload(ctx context.Context, p uploadPart) (uploadedFile, error) {
+func (s *Server) storeUpload(ctx context.Context, p uploadPart, owner string) (uploadedFile, error) {
 	if p.tooLarge {
 		return uploadedFile{}, shoot.Errorf(shoot.ETOOLARGE, "File too large: the limit is %d MB", MaxUploadFileBytes>>20)
 	}
@@ -178,14 +197,18 @@ func (s *Server) storeUpload(ctx context.Context, p uploadPart) (uploadedFile, e
 	if err != nil {
 		return uploadedFile{}, err
 	}
+	data, err := imaging.StripMetadata(p.data)
+	if err != nil {
+		return uploadedFile{}, err
+	}
 	u := &shoot.Upload{
-		OriginalName: p.name, Size: int64(len(p.data)), MimeType: format.MimeType,
-		Width: width, Height: height, CreatedAt: time.Now().UTC(),
+		OriginalName: p.name, Size: int64(len(data)), MimeType: format.MimeType,
+		Width: width, Height: height, Owner: owner, CreatedAt: time.Now().UTC(),
 	}
 	u.Filename = fmt.Sprintf("%d-%s.%s", u.CreatedAt.UnixMilli(), shoot.RandomToken(10), format.Ext)
 	u.Key = "uploads/" + u.Filename
 	opts := &blob.WriterOptions{ContentType: format.MimeType}
-	if err := s.bucket.WriteAll(ctx, u.Key, p.data, opts); err != nil {
+	if err := s.bucket.WriteAll(ctx, u.Key, data, opts); err != nil {
 		return uploadedFile{}, shoot.Wrap(err, shoot.EUNAVAILABLE, "Storage unavailable.")
 	}
 	if err := s.store.CreateUpload(ctx, u); err != nil {
