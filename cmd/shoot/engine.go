@@ -59,7 +59,8 @@ func buildEngine(ctx context.Context, cfg *config.Config, st store.Store, bucket
 	followOtherProcesses(ctx, st, log, logger)
 	eng := pipeline.New(pipeline.Deps{Store: st, Bucket: bucket, Events: log, Images: images, Videos: videos,
 		Director: dir, Presets: lib, Logger: logger},
-		pipeline.Options{ClipConcurrency: cfg.ClipConcurrency, MaxCostUSD: cfg.MaxCostUSD, TempDir: os.TempDir()})
+		pipeline.Options{ClipConcurrency: cfg.ClipConcurrency, MaxCostUSD: cfg.MaxCostUSD, TempDir: os.TempDir(),
+			MonthlyBudgetUSD: cfg.MonthlyBudgetUSD})
 	q, err := newQueue(ctx, st, eng, jobs.Options{Workers: workers, Logger: logger, ID: workerID(cfg),
 		JobTimeout: cfg.JobTimeout, RescueAfter: cfg.RescueAfter, Observe: m.ObserveJob})
 	if err != nil {

@@ -42,6 +42,7 @@ func commands() []command {
 		{"frames", "crop a contact sheet into frames", cmdFrames},
 		{"resize", "centre-crop a folder of frames to an aspect ratio", cmdResize},
 		{"serve", "run the studio: HTTP API and web UI", cmdServe},
+		{"token", "create, list and revoke API tokens", cmdToken},
 		{"worker", "work stage jobs only, sharing the queue with other processes", cmdWorker},
 		{"run", "run a whole shoot from the terminal", cmdRun},
 		{"migrate", "apply the database migrations and exit", cmdMigrate},

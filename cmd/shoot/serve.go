@@ -23,6 +23,9 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := checkAuthExposure(cfg); err != nil {
+		return err
+	}
 	logger := newLogger(cfg, e.stderr)
 	a, err := openApp(ctx, cfg, logger)
 	if err != nil {
