@@ -2,8 +2,10 @@ package pipeline_test
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/fashionshoot/shoot/internal/shoot"
 	"github.com/fashionshoot/shoot/internal/store"
@@ -106,4 +108,61 @@ func TestStageEndSurvivesAFailedCheckpointWrite(t *testing.T) {
 		t.Fatalf("hero submitted %d times, want 1", h.calls.count(shoot.ImageHero))
 	}
 	h.runToEnd(sid, evs)
+}
+
+// TestCancelledWorkEndsQuietly cancels clips whose jobs the queue cannot
+// stop (workers in another process): the jobs learn of it from the
+// provider, and must end without reporting an error into the session.
+func TestCancelledWorkEndsQuietly(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, harnessOptions{clipConcurrency: 5, clipLatency: time.Hour, remoteWorkers: true})
+	sid, _ := h.start(fast, h.upload(9))
+	h.reply(sid, "continue")
+	h.reply(sid, "continue")
+	if _, _, err := h.eng.Continue(t.Context(), sid, "continue"); err != nil {
+		t.Fatal(err)
+	}
+	for h.calls.count("clip") < 5 {
+		if t.Context().Err() != nil {
+			t.Fatal("the clips never started")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if _, err := h.eng.Cancel(t.Context(), sid); err != nil {
+		t.Fatal(err)
+	}
+	for clipJobsLeft(t, h, sid) > 0 {
+		time.Sleep(20 * time.Millisecond)
+	}
+	evs, err := h.store.EventsAfter(t.Context(), sid, 0, 10000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cancelled := false
+	for _, ev := range evs {
+		if ev.Type == shoot.EventComplete && strings.Contains(string(ev.Data), `"cancelled":true`) {
+			cancelled = true
+			continue
+		}
+		if cancelled && (ev.Type == shoot.EventError || ev.Type == shoot.EventCheckpoint || ev.Type == shoot.EventComplete) {
+			t.Errorf("after the cancel: %d %s %s", ev.Seq, ev.Type, ev.Data)
+		}
+	}
+	s, _ := h.store.GetSession(t.Context(), sid)
+	if s.RunState != shoot.RunCancelled || s.ErrorMessage != nil {
+		t.Fatalf("session %s error=%v after cancel", s.RunState, s.ErrorMessage)
+	}
+}
+
+// clipJobsLeft counts the session's clip jobs that may still run.
+func clipJobsLeft(t *testing.T, h *harness, sid string) int {
+	t.Helper()
+	var n int
+	err := h.store.DB().QueryRowContext(t.Context(), `SELECT count(*) FROM river_job
+		WHERE json_extract(args, '$.session_id') = ? AND json_extract(args, '$.kind') = 'clip'
+		AND state NOT IN ('completed', 'cancelled', 'discarded')`, sid).Scan(&n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

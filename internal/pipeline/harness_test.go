@@ -91,7 +91,15 @@ type harnessOptions struct {
 	wrap func(store.Store) store.Store
 	// videos, when set, wraps the studio clip provider.
 	videos func(pipeline.VideoGenerator) pipeline.VideoGenerator
+	// remoteWorkers makes queue cancels unable to reach running jobs, as
+	// when the workers run in another process without notifications.
+	remoteWorkers bool
 }
+
+// unreachable is a queue whose cancels never reach a running job.
+type unreachable struct{ pipeline.Enqueuer }
+
+func (unreachable) Cancel(context.Context, []int64) error { return nil }
 
 func newHarness(t *testing.T, o harnessOptions) *harness {
 	t.Helper()
@@ -128,6 +136,9 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 		t.Fatal(err)
 	}
 	eng.SetQueue(q)
+	if o.remoteWorkers {
+		eng.SetQueue(unreachable{q})
+	}
 	if err := q.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
