@@ -15,6 +15,8 @@ log() { echo "setup: $*" >&2; }
 TOOLS=(
 	"ffmpeg:ffmpeg"
 	"ffprobe:ffmpeg"
+	# The web studio's end-to-end test drives Debian's chromium headless.
+	"chromium:chromium"
 )
 
 if ! command -v go >/dev/null; then

@@ -10,6 +10,7 @@ import (
 
 	"github.com/fashionshoot/shoot/internal/config"
 	"github.com/fashionshoot/shoot/internal/httpapi"
+	"github.com/fashionshoot/shoot/internal/web"
 )
 
 // cmdServe runs the studio: the HTTP API on --addr until SIGINT or SIGTERM,
@@ -41,6 +42,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	httpapi.RegisterPipeline(srv, eng.Engine)
+	httpapi.RegisterExport(srv, eng.Engine)
+	srv.Web = web.Handler()
 	addOps(srv, eng)
 	if err := eng.queue.Start(ctx); err != nil {
 		return fmt.Errorf("job queue: %w", err)

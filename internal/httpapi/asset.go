@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"net/http"
 	"sort"
 	"time"
@@ -19,6 +20,10 @@ type assetItem struct {
 	Index     int       `json:"index"`
 	Version   int       `json:"version"`
 	Stale     bool      `json:"stale"`
+	// Metadata is how the artifact was made (prompt, provider, model,
+	// seed, cost) and, for frames, the contact-sheet grid they were cut
+	// from, which the studio draws over the sheet.
+	Metadata json.RawMessage `json:"metadata,omitempty"`
 }
 
 // assetGroups are the groups of the assets answer, keyed like the seed's
@@ -72,6 +77,7 @@ func (s *Server) listAssets(w http.ResponseWriter, r *http.Request) error {
 			*dst = append(*dst, assetItem{
 				FileName: a.FileName, URL: "/" + a.Key, Size: a.Size, MimeType: a.MimeType,
 				CreatedAt: a.CreatedAt, Index: a.Index, Version: a.Version, Stale: a.Stale,
+				Metadata: a.Metadata,
 			})
 		}
 	}

@@ -1,0 +1,141 @@
+// The decision card at the top of a session: what is happening now and
+// what the user can do about it — approve a checkpoint, ask for changes,
+// retry after an error, stop a running stage, or ask for a re-cut.
+
+import { h, icon } from "./dom.js";
+import { stageLabel } from "./format.js";
+
+const CHECKPOINT_TITLES = {
+  hero: "The hero is ready",
+  "contact-sheet": "The contact sheet is ready",
+  frames: "The six frames are cut",
+  clips: "The clips are ready",
+};
+
+const CHANGE_HINTS = {
+  hero: "“Warmer light”, “a lower camera”, “use 9:16”…",
+  "contact-sheet": "“More variety in the angles”, “tighter crops”…",
+  frames: "“Regenerate frame 3”, “use 9:16”… or use the buttons on the frames.",
+  clips: "“Redo clip 2”, “loop it”, “use cinematic easing”… or use the buttons on the clips.",
+  complete: "“Use cinematic easing”, “loop it”, “regenerate frame 2”…",
+};
+
+export class Decision {
+  // actions: { send(text) → Promise, cancel() → Promise, zipHref }
+  constructor(actions) {
+    this.actions = actions;
+    this.mode = "";
+    this.busy = false;
+    this.el = h("section", { class: "decision", "aria-label": "Next step", "aria-live": "polite" });
+  }
+
+  update(state, session) {
+    const mode = modeOf(state, session);
+    if (mode !== this.mode) {
+      this.mode = mode;
+      this.el.dataset.mode = mode.split(":")[0];
+      this.el.replaceChildren(...this.build(mode, state));
+    }
+    if (mode === "running") this.progress(state);
+  }
+
+  build(mode, state) {
+    const [kind, stage] = mode.split(":");
+    this.el.hidden = kind === "loading";
+    switch (kind) {
+      case "loading":
+        return [];
+      case "running":
+        this.runText = h("p", { class: "decision-title" });
+        this.runMsg = h("p", { class: "decision-text" });
+        return [h("div", { class: "decision-head" }, h("span", { class: "pulse", "aria-hidden": "true" }), this.runText),
+          this.runMsg,
+          h("div", { class: "decision-actions" },
+            h("button", { type: "button", class: "btn btn-quiet", onclick: (e) => this.run(e.currentTarget, () => this.actions.cancel()) }, icon("stop"), "Stop"))];
+      case "awaiting":
+        return [h("p", { class: "decision-kicker" }, "Checkpoint · your call"),
+          h("h2", { class: "decision-title" }, CHECKPOINT_TITLES[stage] || `${stageLabel(stage)} ready`),
+          h("p", { class: "decision-text" }, state.checkpoint?.message || ""),
+          h("div", { class: "decision-actions" },
+            h("button", { type: "button", class: "btn btn-primary", dataset: { action: "approve" },
+              onclick: (e) => this.run(e.currentTarget, () => this.actions.send("continue")) }, "Approve & continue", icon("arrow"))),
+          this.changes("Request changes", CHANGE_HINTS[stage] || "Describe what to change…", "Send changes")];
+      case "error":
+        return [h("p", { class: "decision-kicker" }, "Something went wrong"),
+          h("h2", { class: "decision-title" }, state.error?.stage ? `The ${stageLabel(state.error.stage).toLowerCase()} stage stopped` : "The director stopped"),
+          h("p", { class: "decision-text" }, state.error?.message || ""),
+          h("div", { class: "decision-actions" },
+            h("button", { type: "button", class: "btn btn-primary", dataset: { action: "retry" },
+              onclick: (e) => this.run(e.currentTarget, () => this.actions.send("retry")) }, icon("redo"), "Retry")),
+          this.changes("Or tell the director what to do instead", "Describe a change…", "Send")];
+      case "done":
+        return [h("p", { class: "decision-kicker" }, "Finished"),
+          h("h2", { class: "decision-title" }, "The film is ready"),
+          h("p", { class: "decision-text" }, "Watch it below, download everything, or ask for a re-cut."),
+          h("div", { class: "decision-actions" },
+            h("a", { class: "btn btn-primary", href: this.actions.zipHref, download: "" }, icon("download"), "Download everything (.zip)")),
+          this.changes("Ask for a re-cut", CHANGE_HINTS.complete, "Send")];
+      default:
+        return [h("p", { class: "decision-kicker" }, kind === "stopped" ? "Stopped" : "Paused"),
+          h("h2", { class: "decision-title" }, "Pick up where you left off"),
+          h("p", { class: "decision-text" }, "Everything made so far is kept. Continue, or describe what to change."),
+          h("div", { class: "decision-actions" },
+            h("button", { type: "button", class: "btn btn-primary", onclick: (e) => this.run(e.currentTarget, () => this.actions.send("continue")) }, "Continue", icon("arrow"))),
+          this.changes("Or describe a change", "Describe a change…", "Send")];
+    }
+  }
+
+  // changes is the free-text reply form.
+  changes(label, placeholder, button) {
+    const area = h("textarea", { id: "reply", name: "reply", rows: "2", placeholder, required: true, maxlength: "4000" });
+    const send = h("button", { type: "submit", class: "btn btn-secondary" }, button);
+    const form = h("form", { class: "reply", onsubmit: (e) => {
+      e.preventDefault();
+      const text = area.value.trim();
+      if (!text) { area.focus(); return; }
+      this.run(send, () => this.actions.send(text)).then((ok) => { if (ok) area.value = ""; });
+    } },
+    h("label", { for: "reply", class: "label" }, label),
+    h("div", { class: "reply-row" }, area, send));
+    area.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); form.requestSubmit(); }
+    });
+    return form;
+  }
+
+  // run disables the card's controls while an action is in flight.
+  async run(button, fn) {
+    if (this.busy) return false;
+    this.busy = true;
+    const controls = [...this.el.querySelectorAll("button, textarea")];
+    controls.forEach((c) => { c.disabled = true; });
+    button?.setAttribute("aria-busy", "true");
+    try {
+      await fn();
+      return true;
+    } catch {
+      return false;
+    } finally {
+      this.busy = false;
+      button?.removeAttribute("aria-busy");
+      controls.forEach((c) => { if (c.isConnected) c.disabled = false; });
+    }
+  }
+
+  progress(state) {
+    const st = Object.entries(state.stages).find(([, s]) => s.status === "running");
+    const label = st ? stageLabel(st[0]) : "";
+    this.runText.textContent = st ? `Developing the ${label.toLowerCase()} · ${Math.round(st[1].percent)}%` : state.activity || "The director is thinking…";
+    this.runMsg.textContent = (st && st[1].message) || state.activity || "";
+  }
+}
+
+function modeOf(state, session) {
+  if (!state.lastSeq) return "loading";
+  if (state.running) return "running";
+  if (state.error) return "error";
+  if (state.awaiting && state.checkpoint) return `awaiting:${state.checkpoint.stage}`;
+  if (state.done || session?.run_state === "done") return "done";
+  if (session?.run_state === "cancelled") return "stopped";
+  return "idle";
+}

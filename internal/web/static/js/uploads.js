@@ -1,0 +1,110 @@
+// The reference tray of a new shoot: drop or pick images, each uploaded on
+// its own so it gets its own preview, progress and error message (the
+// upload API's per-file errors[]).
+
+import { h, icon } from "./dom.js";
+
+const MAX_FILES = 10;
+const PARALLEL = 3;
+
+export class UploadTray {
+  constructor(api, onChange) {
+    this.api = api;
+    this.onChange = onChange;
+    this.items = [];
+    this.queue = [];
+    this.active = 0;
+    this.nextId = 1;
+    this.note = h("p", { class: "field-error", role: "alert" });
+    this.list = h("ul", { class: "refs", "aria-label": "Reference images" });
+  }
+
+  // build returns the drop zone, its file input and the tray.
+  build() {
+    this.input = h("input", {
+      id: "ref-input", class: "visually-hidden", type: "file", multiple: true, name: "images",
+      accept: "image/png,image/jpeg,image/webp,image/gif", "aria-describedby": "ref-help",
+      onchange: () => { this.add([...this.input.files]); this.input.value = ""; },
+    });
+    const zone = h("label", { class: "dropzone", for: "ref-input" },
+      h("span", { class: "dropzone-icon" }, icon("upload")),
+      h("span", { class: "dropzone-title" }, "Drop reference images here"),
+      h("span", { class: "dropzone-sub", id: "ref-help" },
+        "or ", h("span", { class: "link" }, "choose files"), " — the model, the outfit, accessories. PNG, JPEG, WebP or GIF, up to 10 MB each."));
+    for (const type of ["dragenter", "dragover"]) {
+      zone.addEventListener(type, (e) => { e.preventDefault(); zone.classList.add("is-over"); });
+    }
+    zone.addEventListener("dragleave", () => zone.classList.remove("is-over"));
+    zone.addEventListener("drop", (e) => {
+      e.preventDefault();
+      zone.classList.remove("is-over");
+      this.add([...(e.dataTransfer?.files || [])]);
+    });
+    return h("div", { class: "uploader" }, this.input, zone, this.note, this.list);
+  }
+
+  add(files) {
+    this.note.textContent = "";
+    const room = MAX_FILES - this.items.length;
+    if (files.length > room) {
+      this.note.textContent = `At most ${MAX_FILES} references per shoot; ${files.length - Math.max(room, 0)} left out.`;
+      files = files.slice(0, Math.max(room, 0));
+    }
+    for (const file of files) {
+      const item = { id: this.nextId++, file, status: "uploading", url: "", error: "", preview: URL.createObjectURL(file) };
+      this.items.push(item);
+      this.queue.push(item);
+    }
+    this.pump();
+    this.render();
+  }
+
+  pump() {
+    while (this.active < PARALLEL && this.queue.length) {
+      const item = this.queue.shift();
+      this.active++;
+      this.send(item).finally(() => { this.active--; this.pump(); });
+    }
+  }
+
+  async send(item) {
+    try {
+      const res = await this.api.upload(item.file);
+      const ok = res.files?.[0];
+      if (ok) Object.assign(item, { status: "ok", url: ok.url });
+      else Object.assign(item, { status: "error", error: res.errors?.[0]?.error || res.error || "Upload refused." });
+    } catch (err) {
+      Object.assign(item, { status: "error", error: err.message || "Upload failed." });
+    }
+    if (this.items.includes(item)) this.render();
+  }
+
+  remove(item) {
+    this.items = this.items.filter((it) => it !== item);
+    this.queue = this.queue.filter((it) => it !== item);
+    URL.revokeObjectURL(item.preview);
+    this.render();
+    this.input.focus();
+  }
+
+  render() {
+    this.list.replaceChildren(...this.items.map((it) => this.tile(it)));
+    this.onChange();
+  }
+
+  tile(it) {
+    const state = { uploading: "Uploading…", ok: "Ready", error: it.error }[it.status];
+    return h("li", { class: "ref", dataset: { status: it.status } },
+      h("img", { src: it.preview, alt: "", class: "ref-img" }),
+      h("span", { class: "ref-name", title: it.file.name }, it.file.name),
+      h("span", { class: "ref-state", role: it.status === "error" ? "alert" : null }, state),
+      h("button", { type: "button", class: "ref-remove", "aria-label": `Remove ${it.file.name}`, onclick: () => this.remove(it) }, icon("close")));
+  }
+
+  urls() { return this.items.filter((it) => it.status === "ok").map((it) => it.url); }
+  busy() { return this.items.some((it) => it.status === "uploading"); }
+
+  destroy() {
+    for (const it of this.items) URL.revokeObjectURL(it.preview);
+  }
+}
