@@ -120,7 +120,7 @@ func badCorpus(t *testing.T, sid, hero, ref string) []badCase {
 			headers: []string{"Content-Type", "multipart/form-data"}, body: []byte("--x\r\n"), status: 400},
 		{name: "multipart cut short", as: "alice", method: "POST", target: "/api/upload",
 			headers: []string{"Content-Type", "multipart/form-data; boundary=XYZ"},
-			body: []byte("--XYZ\r\nContent-Disposition: form-data; name=\"images\"; filename=\"a.png\"\r\n\r\n" + string(pngBytes[:100])), status: 400},
+			body:    []byte("--XYZ\r\nContent-Disposition: form-data; name=\"images\"; filename=\"a.png\"\r\n\r\n" + string(pngBytes[:100])), status: 400},
 		{name: "multipart garbage", as: "alice", method: "POST", target: "/api/upload",
 			headers: []string{"Content-Type", "multipart/form-data; boundary=XYZ"}, body: []byte("\x00\x01garbage--XY"), status: 400},
 		{name: "upload as JSON", as: "alice", method: "POST", target: "/api/upload",
