@@ -265,6 +265,7 @@ func (b *webBrowser) fail(format string, args ...any) {
 
 func (b *webBrowser) shot(name string) {
 	b.t.Helper()
+	b.eval(`window.scrollTo(0, 0)`) // sticky parts sit where they belong
 	buf, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		b.fail("screenshot %s: %v", name, err)

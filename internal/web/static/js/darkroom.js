@@ -2,11 +2,13 @@
 // placeholder shaped like what is coming, with its progress — one tile per
 // clip, each over the frame it starts from.
 
-import { h } from "./dom.js";
+import { h, icon } from "./dom.js";
 import { STAGES } from "./state.js";
 
 export class Darkroom {
-  constructor() {
+  // stop() cancels the running stage (POST …/cancel).
+  constructor(stop) {
+    this.stop = stop;
     this.key = "";
     this.el = h("div", { class: "darkroom" });
   }
@@ -33,8 +35,14 @@ export class Darkroom {
       h("header", { class: "plate-head" },
         h("span", { class: "plate-no develop-dot", "aria-hidden": "true" }),
         h("h2", { class: "plate-title" }, `Developing · ${stage.label}`),
-        this.pct),
+        this.pct,
+        h("button", { type: "button", class: "btn btn-quiet btn-small", onclick: (e) => this.onStop(e.currentTarget) }, icon("stop"), "Stop")),
       body, this.msg);
+  }
+
+  async onStop(button) {
+    button.disabled = true;
+    try { await this.stop(); } catch { button.disabled = false; }
   }
 
   box(id, session) {

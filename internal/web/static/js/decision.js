@@ -41,9 +41,12 @@ export class Decision {
 
   build(mode, state) {
     const [kind, stage] = mode.split(":");
-    this.el.hidden = kind === "loading";
+    // While a stage develops, the developing plate below says so and
+    // holds the Stop button; this card would only repeat it.
+    this.el.hidden = kind === "loading" || kind === "developing";
     switch (kind) {
       case "loading":
+      case "developing":
         return [];
       case "running":
         this.runText = h("p", { class: "decision-title" });
@@ -123,16 +126,14 @@ export class Decision {
   }
 
   progress(state) {
-    const st = Object.entries(state.stages).find(([, s]) => s.status === "running");
-    const label = st ? stageLabel(st[0]) : "";
-    this.runText.textContent = st ? `Developing the ${label.toLowerCase()} · ${Math.round(st[1].percent)}%` : state.activity || "The director is thinking…";
-    this.runMsg.textContent = (st && st[1].message) || state.activity || "";
+    this.runText.textContent = "The director is at work";
+    this.runMsg.textContent = state.activity || "";
   }
 }
 
 function modeOf(state, session) {
   if (!state.lastSeq) return "loading";
-  if (state.running) return "running";
+  if (state.running) return Object.values(state.stages).some((s) => s.status === "running") ? "developing" : "running";
   if (state.error) return "error";
   if (state.awaiting && state.checkpoint) return `awaiting:${state.checkpoint.stage}`;
   if (state.done || session?.run_state === "done") return "done";

@@ -37,8 +37,9 @@ export class Thread {
       this.rendered[i] = { rev: it.rev, node };
       if (it.kind === "assistant" && it.done) this.live.textContent = it.text;
     });
+    const stage = Object.values(state.stages).find((s) => s.status === "running");
     this.activity.hidden = !state.running;
-    this.activity.querySelector(".activity-text").textContent = state.activity || "Working…";
+    this.activity.querySelector(".activity-text").textContent = (stage && stage.message) || state.activity || "The director is thinking…";
     if (stick) this.scroller.scrollTop = this.scroller.scrollHeight;
   }
 

@@ -44,6 +44,9 @@ export class Gallery {
   film(a, o) {
     if (!a) return null;
     const video = h("video", { class: "film", controls: true, preload: "metadata", playsInline: true, src: a.url, "aria-label": "The fashion film" });
+    video.addEventListener("loadedmetadata", () => {
+      if (video.videoWidth && video.videoHeight) video.style.setProperty("--ar", `${video.videoWidth} / ${video.videoHeight}`);
+    });
     const facts = [o.easing || "dramaticSwoop", `${o.fps || 60} fps`, `${o.clipDuration || 1.5} s per clip`, o.loop ? "looping" : null].filter(Boolean);
     return plate("05", "Film", facts.join(" · "), "plate-film",
       h("figure", { class: "film-figure" }, video,

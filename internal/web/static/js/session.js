@@ -39,7 +39,7 @@ export class SessionView {
       redo: (n) => this.send(`redo clip ${n}`).catch(() => {}),
       lightbox: (items, i) => this.lightbox.open(items, i),
     });
-    this.darkroom = new Darkroom();
+    this.darkroom = new Darkroom(() => this.cancel());
     this.head = this.header();
     this.root = h("article", { class: "session", "aria-labelledby": "session-title" },
       this.head,

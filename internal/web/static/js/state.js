@@ -162,6 +162,7 @@ export class SessionState {
     if (this.stages[id]) Object.assign(this.stages[id], { status: "done", percent: 100 });
     this.checkpoint = d;
     this.awaiting = Boolean(d.awaitingInput);
+    this.activity = "The director is looking at it…";
     if (d.stage === "complete") this.done = true;
     this.add({ kind: "checkpoint", stage: d.stage, text: d.message || "" });
   }
