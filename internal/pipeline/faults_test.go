@@ -2,11 +2,13 @@ package pipeline_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/fashionshoot/shoot/internal/pipeline"
 	"github.com/fashionshoot/shoot/internal/shoot"
 	"github.com/fashionshoot/shoot/internal/store"
 )
@@ -165,4 +167,78 @@ func clipJobsLeft(t *testing.T, h *harness, sid string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// refusingVideos refuses the first request for one clip, as a provider's
+// content filter would, and passes everything else on.
+type refusingVideos struct {
+	pipeline.VideoGenerator
+	clip    string // key fragment, e.g. "-clip2-"
+	mu      sync.Mutex
+	refused bool
+}
+
+func (r *refusingVideos) SubmitClip(ctx context.Context, req shoot.ClipRequest) (string, error) {
+	r.mu.Lock()
+	refuse := !r.refused && strings.Contains(req.Key, r.clip)
+	r.refused = r.refused || refuse
+	r.mu.Unlock()
+	if refuse {
+		return "", shoot.Errorf(shoot.EINVALID, "the provider refused this clip")
+	}
+	return r.VideoGenerator.SubmitClip(ctx, req)
+}
+
+// TestFailedClipKeepsItsPlace refuses clip 2 while the other clips are in
+// flight. The others finish in their own places, the session waits for
+// them before it can be retried (a retry meanwhile would pay for them
+// twice), and the retry makes clip 2 alone.
+func TestFailedClipKeepsItsPlace(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, harnessOptions{clipConcurrency: 5, clipLatency: 1500 * time.Millisecond,
+		videos: func(v pipeline.VideoGenerator) pipeline.VideoGenerator {
+			return &refusingVideos{VideoGenerator: v, clip: "-clip2-"}
+		}})
+	sid, _ := h.start(fast, h.upload(10))
+	h.reply(sid, "continue")
+	h.reply(sid, "continue")
+	evs := h.reply(sid, "continue")
+	if m := last(t, evs); m["type"] != shoot.EventError || !strings.Contains(m["message"].(string), "refused") {
+		t.Fatalf("the clips exchange ended with %v", m)
+	}
+	if _, _, err := h.eng.Continue(t.Context(), sid, "retry"); shoot.ErrorCode(err) != shoot.ECONFLICT {
+		t.Fatalf("retry while the other clips are still made: %v, want a conflict", err)
+	}
+	for {
+		s, err := h.store.GetSession(t.Context(), sid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.RunState == shoot.RunFailed {
+			if s.Status != shoot.StatusError || s.ErrorMessage == nil || !strings.Contains(*s.ErrorMessage, "refused") {
+				t.Fatalf("failed session %s with message %v", s.Status, s.ErrorMessage)
+			}
+			break
+		}
+		if t.Context().Err() != nil {
+			t.Fatal("the session never settled in failed")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	evs = h.reply(sid, "retry")
+	if cp := checkpointOf(t, evs); cp != shoot.StageClips {
+		t.Fatalf("after the retry the checkpoint is %q: %s", cp, types(evs))
+	}
+	if n := h.calls.count("clip"); n != 6 {
+		t.Fatalf("%d clip submissions, want 6 (five, then clip 2 again)", n)
+	}
+	for n := 1; n <= 5; n++ {
+		a := h.latestAsset(sid, shoot.AssetClip, n)
+		var m shoot.AssetMeta
+		_ = json.Unmarshal(a.Metadata, &m)
+		if a.Version != 1 || len(m.Inputs) < 2 || m.Inputs[0] != shoot.AssetKey(sid, shoot.AssetFrame, n, 1) ||
+			m.Inputs[1] != shoot.AssetKey(sid, shoot.AssetFrame, n+1, 1) {
+			t.Errorf("clip %d: version %d made from %v, want version 1 from frames %d and %d", n, a.Version, m.Inputs, n, n+1)
+		}
+	}
 }

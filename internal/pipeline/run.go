@@ -118,11 +118,11 @@ func (e *Engine) current(ctx context.Context, w Work) (*shoot.Session, bool, err
 // finishItem marks w's item done; when it was the stage's last, the stage
 // ends: a checkpoint (or the end of the shoot) and the next turn.
 func (e *Engine) finishItem(ctx context.Context, w Work) error {
-	var done bool
+	var done, failed bool
 	var stage string
 	s, err := e.store.UpdateSession(ctx, w.SessionID, func(s *shoot.Session) error {
 		m := readMeta(s)
-		if m.Gen != w.Gen {
+		if m.Gen != w.Gen || s.RunState == shoot.RunCancelled {
 			return nil
 		}
 		if !m.Pending[w.Item()] {
@@ -135,7 +135,11 @@ func (e *Engine) finishItem(ctx context.Context, w Work) error {
 		if w.Kind == WorkClip {
 			m.ClipSlots = slices.DeleteFunc(m.ClipSlots, func(n int) bool { return n == w.N })
 		}
-		if len(m.Pending) == 0 {
+		if len(m.Pending) == 0 && m.FailedWork != nil {
+			// The last item next to one that failed: the run ends failed.
+			failed, stage = true, m.Stage
+			s.RunState, m.Pending, m.ClipSlots, m.Jobs = shoot.RunFailed, nil, nil, nil
+		} else if len(m.Pending) == 0 {
 			done, stage = true, m.Stage
 			m.Handover = w.Item()
 			m.Jobs = nil
@@ -148,6 +152,9 @@ func (e *Engine) finishItem(ctx context.Context, w Work) error {
 		writeMeta(s, m)
 		return nil
 	})
+	if err == nil && failed {
+		e.settleFailed(ctx, s, stage)
+	}
 	if err != nil || !done {
 		return err
 	}
@@ -243,10 +250,14 @@ func (e *Engine) emitComplete(ctx context.Context, s *shoot.Session, extra map[s
 }
 
 // fail puts the session in error with a clear message and a way to retry.
+//
+// Other items of the stage already in flight (clips running next to the
+// one that failed) are left to finish in their own places: the session
+// stays running until they are done, so a retry cannot pay for them twice.
 func (e *Engine) fail(ctx context.Context, w Work, cause error) {
 	msg := shoot.ErrorMessage(cause)
 	stage := stageOf(w.Kind)
-	recorded := false
+	recorded, others := false, false
 	_, err := e.store.UpdateSession(ctx, w.SessionID, func(s *shoot.Session) error {
 		m := readMeta(s)
 		if m.Gen != w.Gen || s.RunState == shoot.RunCancelled {
@@ -254,9 +265,15 @@ func (e *Engine) fail(ctx context.Context, w Work, cause error) {
 		}
 		recorded = true
 		full := fmt.Sprintf("%s stage failed: %s", stageLabel(stage), msg)
-		s.Status, s.RunState, s.ErrorMessage = shoot.StatusError, shoot.RunFailed, &full
+		s.Status, s.ErrorMessage = shoot.StatusError, &full
 		failed := w
-		m.FailedWork, m.Pending, m.ClipSlots, m.Jobs = &failed, nil, nil, nil
+		m.FailedWork = &failed
+		delete(m.Pending, w.Item())
+		m.ClipSlots = slices.DeleteFunc(m.ClipSlots, func(n int) bool { return w.Kind == WorkClip && n == w.N })
+		if others = len(m.Pending) > 0; !others {
+			s.RunState = shoot.RunFailed
+			m.Pending, m.ClipSlots, m.Jobs = nil, nil, nil
+		}
 		writeMeta(s, m)
 		return nil
 	})
@@ -266,8 +283,23 @@ func (e *Engine) fail(ctx context.Context, w Work, cause error) {
 	if !recorded && err == nil {
 		return // superseded work: its failure is nobody's news
 	}
-	e.emit(ctx, w.SessionID, shoot.EventError, map[string]any{"message": fmt.Sprintf("The %s stage failed: %s Reply \"retry\" to try again.", stageLabel(stage), ensureStop(msg)),
+	next := `Reply "retry" to try again.`
+	if others {
+		next = `The rest of the stage is still being made; reply "retry" once it is done.`
+	}
+	e.emit(ctx, w.SessionID, shoot.EventError, map[string]any{"message": fmt.Sprintf("The %s stage failed: %s %s", stageLabel(stage), ensureStop(msg), next),
 		"stage": stage, "retryable": true})
+}
+
+// settleFailed ends a stage run that had a failure once its other items
+// are done: the session is now failed and can be retried.
+func (e *Engine) settleFailed(ctx context.Context, s *shoot.Session, stage string) {
+	why := ""
+	if s.ErrorMessage != nil {
+		why = *s.ErrorMessage
+	}
+	e.emit(ctx, s.ID, shoot.EventError, map[string]any{"message": fmt.Sprintf("The rest of the %s is done; %s Reply \"retry\" to make what failed.",
+		stageLabel(stage), ensureStop(why)), "stage": stage, "retryable": true})
 }
 
 func ensureStop(s string) string {
