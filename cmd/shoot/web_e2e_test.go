@@ -244,14 +244,32 @@ func webEval[T any](b *webBrowser, expr string) T {
 	return v
 }
 
-// wait polls a predicate in the page until it holds.
+// wait polls a predicate in the page until it holds. A poll cut short by
+// the page navigating (a reload, signing out) starts again on the new page.
 func (b *webBrowser) wait(what, predicate string) {
 	b.t.Helper()
-	_, err := chromedp.Run(b.ctx, chromedp.Poll[bool](predicate,
-		chromedp.WithPollingTimeout(90*time.Second), chromedp.WithPollingInterval(50*time.Millisecond)))
-	if err != nil {
-		b.fail("waiting for %s: %v", what, err)
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		_, err := chromedp.Run(b.ctx, chromedp.Poll[bool](predicate,
+			chromedp.WithPollingTimeout(time.Until(deadline)), chromedp.WithPollingInterval(50*time.Millisecond)))
+		if err == nil {
+			return
+		}
+		if !navigationError(err) || time.Now().After(deadline) {
+			b.fail("waiting for %s: %v", what, err)
+		}
 	}
+}
+
+// navigationError reports whether err comes from the page being replaced
+// while a script ran in it.
+func navigationError(err error) bool {
+	for _, s := range []string{"navigated", "context was destroyed", "Cannot find context"} {
+		if strings.Contains(err.Error(), s) {
+			return true
+		}
+	}
+	return false
 }
 
 // fail saves what the page looked like, then fails the test.
@@ -563,4 +581,32 @@ func (p *webProxy) Resume() {
 	p.mu.Lock()
 	p.paused = false
 	p.mu.Unlock()
+}
+
+// TestWebStudioSignIn: on a studio with tokens, the page asks for one when
+// the API answers 401, says so when it is wrong, carries on with the
+// cookie it gets for a good one (uploads included), and signs out.
+func TestWebStudioSignIn(t *testing.T) {
+	t.Parallel()
+	chrome := webChromium(t)
+	s := startStudio(t, map[string]string{"SHOOT_AUTH": "token"})
+	tok := accToken(t, s.Dir, "web", false)
+	b := newWebBrowser(t, chrome, s.Base)
+
+	b.open("/")
+	b.wait("the sign-in dialog", `document.querySelector("dialog[open] #auth-token") !== null`)
+	b.audit("sign-in")
+	b.do(chromedp.SendKeys(chromedp.CSS("#auth-token"), "shoot_not-a-real-token"), chromedp.Click(chromedp.CSS(`dialog[open] button[type="submit"]`)))
+	b.wait("the refusal", `document.querySelector("#auth-error").textContent.length > 0`)
+	b.shot("sign-in-refused")
+	b.eval(`document.querySelector("#auth-token").value = ""`)
+	b.do(chromedp.SendKeys(chromedp.CSS("#auth-token"), tok), chromedp.Click(chromedp.CSS(`dialog[open] button[type="submit"]`)))
+	b.wait("the studio after signing in", `document.querySelector("dialog[open]") === null && document.querySelectorAll("#pose option").length > 1 && !document.querySelector("#sign-out").hidden`)
+	b.do(chromedp.SetUploadFiles(chromedp.CSS("#ref-input"), webRefFiles(t)[:1]))
+	b.wait("an upload with the cookie", `document.querySelectorAll('.ref[data-status="ok"]').length === 1`)
+	b.shot("signed-in")
+
+	b.do(chromedp.Click(chromedp.CSS("#sign-out")))
+	b.wait("the sign-in dialog again", `document.querySelector("dialog[open] #auth-token") !== null`)
+	b.checkConsole()
 }
