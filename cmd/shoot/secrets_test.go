@@ -84,7 +84,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 		"SHOOT_IMAGE_PROVIDER": "fal", "FAL_KEY": secFALKey, "SHOOT_FAL_QUEUE_URL": fal.URL, "SHOOT_FAL_REST_URL": fal.URL,
 		"SHOOT_VIDEO_PROVIDER": "kling", "KLING_ACCESS_KEY": secKlingAccessKey, "KLING_SECRET_KEY": secKlingSecretKey,
 		"SHOOT_KLING_BASE_URL": kling.URL,
-		"SHOOT_DIRECTOR": "claude", "ANTHROPIC_API_KEY": secAnthropicKey, "ANTHROPIC_BASE_URL": api.URL,
+		"SHOOT_DIRECTOR":       "claude", "ANTHROPIC_API_KEY": secAnthropicKey, "ANTHROPIC_BASE_URL": api.URL,
 	})
 	token := accToken(t, s.Dir, "alice", false)
 	rec := &secRecorder{t: t, c: accClient{t: t, base: s.Base, token: token}}
