@@ -133,7 +133,7 @@ func shootOnce(ctx context.Context, e *env, cfg *config.Config, f runFlags) erro
 		return err
 	}
 	defer a.close()
-	eng, err := buildEngine(ctx, cfg, a.store, a.bucket, a.logger, 4)
+	eng, err := buildEngine(ctx, cfg, a.store, a.bucket, a.logger, runWorkers(cfg))
 	if err != nil {
 		return err
 	}
@@ -155,6 +155,13 @@ func shootOnce(ctx context.Context, e *env, cfg *config.Config, f runFlags) erro
 		fmt.Fprintf(e.stderr, "Estimated cost: $%.2f (%d images, %d clips)\n", est.TotalUSD, est.Images, est.Clips)
 	}
 	return drive(ctx, e, eng, a, sess.ID, after, f)
+}
+
+// runWorkers is how many jobs `shoot run` works at once: the configured
+// number, but never fewer than every clip in flight plus the director's
+// turn, or the clips the pipeline runs in parallel would queue for workers.
+func runWorkers(cfg *config.Config) int {
+	return max(cfg.Workers, cfg.ClipConcurrency+1)
 }
 
 // drive follows the session's exchanges, asking at each checkpoint, until

@@ -119,13 +119,19 @@ func checkLayout(t *testing.T, out string, clips int) {
 	}
 }
 
+// TestRunYesWritesTheSeedLayoutAndManifest runs a whole shoot with --yes,
+// with slowed clips so the test can see that all five were in flight at
+// once.
 func TestRunYesWritesTheSeedLayoutAndManifest(t *testing.T) {
 	t.Parallel()
 	out := filepath.Join(t.TempDir(), "shoot")
-	code, stdout, stderr := runCLI(t, nil, strings.NewReader(""), append(fastRunArgs(out, writeRefs(t, 2)...), "--yes")...)
+	data := t.TempDir()
+	args := append(fastRunArgs(out, writeRefs(t, 2)...), "--yes", "--data-dir", data)
+	code, stdout, stderr := runCLI(t, map[string]string{"SHOOT_STUDIO_CLIP_LATENCY": "2s"}, strings.NewReader(""), args...)
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
+	checkClipsOverlapped(t, data, 5)
 	if got := strings.TrimSpace(stdout); got != filepath.Join(out, "final", "fashion-video.mp4") {
 		t.Fatalf("stdout = %q, want the film's path", got)
 	}
@@ -241,5 +247,23 @@ func TestRunWithAMissingReferenceFile(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(out); len(entries) != 0 {
 		t.Fatalf("a failed run wrote %d files to --out", len(entries))
+	}
+}
+
+// checkClipsOverlapped fails unless every clip job had started before the
+// first one finished: the clips ran in parallel, not in worker-sized
+// batches.
+func checkClipsOverlapped(t *testing.T, dataDir string, clips int) {
+	t.Helper()
+	db := peekDB(t, dataDir)
+	var n int
+	var lastStart, firstEnd float64 // julian days
+	err := db.QueryRow(`SELECT count(*), max(julianday(attempted_at)), min(julianday(finalized_at)) FROM river_job
+		WHERE json_extract(args, '$.kind') = 'clip' AND state = 'completed'`).Scan(&n, &lastStart, &firstEnd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != clips || lastStart >= firstEnd {
+		t.Fatalf("%d clip jobs; the last started %.0f ms after the first finished", n, (lastStart-firstEnd)*864e5)
 	}
 }
