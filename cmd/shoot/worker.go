@@ -31,7 +31,7 @@ func cmdWorker(ctx context.Context, e *env, args []string) error {
 	if cfg.Workers < 1 {
 		return usagef("--workers must be at least 1 for a worker (use `shoot serve --workers 0` for the API alone)")
 	}
-	logger := newLogger(cfg, e.stderr).With("worker", workerID(cfg))
+	logger := newLogger(cfg, e.stderr)
 	a, err := openApp(ctx, cfg, logger)
 	if err != nil {
 		return err
@@ -62,7 +62,7 @@ func work(ctx context.Context, a *app, fs *flag.FlagSet, logger *slog.Logger) er
 		}
 		defer stop()
 	}
-	logger.Info("shoot worker is working", "jobs_at_once", a.cfg.Workers, "version", buildVersion(),
+	logger.Info("shoot worker is working", "worker", workerID(a.cfg), "jobs_at_once", a.cfg.Workers, "version", buildVersion(),
 		"image_provider", a.cfg.ImageProvider, "video_provider", a.cfg.VideoProvider, "director", a.cfg.Director)
 	<-ctx.Done()
 	logger.Info("shoot worker stopping")

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -27,7 +28,7 @@ func startWorker(t *testing.T, env map[string]string, args ...string) *liveWorke
 	w := &liveWorker{t: t, stop: cancel, exited: make(chan int, 1), Log: &serveOutput{}}
 	argv := append([]string{"worker", "--addr", "127.0.0.1:0"}, args...)
 	go func() { w.exited <- run(ctx, argv, func(k string) string { return env[k] }, io.Discard, w.Log) }()
-	w.Ops = waitForURL(t, w.Log, w.exited)
+	w.Ops = waitForOpsURL(t, w.Log, w.exited)
 	t.Cleanup(func() { w.Stop() })
 	return w
 }
@@ -43,6 +44,27 @@ func (w *liveWorker) Stop() int {
 		w.t.Error("worker did not stop within 30 s")
 		return -1
 	}
+}
+
+// opsURL finds the listener's URL in a text or JSON log line.
+var opsURL = regexp.MustCompile(`"?url"?[=:]"?(http://[^ \n"]+)`)
+
+// waitForOpsURL waits for the worker to log its listener's URL.
+func waitForOpsURL(t *testing.T, out *serveOutput, exited chan int) string {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if m := opsURL.FindStringSubmatch(out.String()); m != nil {
+			return m[1]
+		}
+		select {
+		case code := <-exited:
+			t.Fatalf("worker exited with %d:\n%s", code, out.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	t.Fatalf("worker did not log its URL:\n%s", out.String())
+	return ""
 }
 
 func TestWorkerCommandLine(t *testing.T) {
@@ -74,7 +96,8 @@ func TestWorkerBesideAPI(t *testing.T) {
 	dir := t.TempDir()
 	env := map[string]string{"SHOOT_LOG_LEVEL": "debug"}
 	api := startStudio(t, env, "--workers", "0", "--data-dir", dir)
-	w := startWorker(t, env, "--data-dir", dir, "--workers", "4", "--id", "solo")
+	w := startWorker(t, map[string]string{"SHOOT_LOG_LEVEL": "debug", "SHOOT_LOG_FORMAT": "json"},
+		"--data-dir", dir, "--workers", "4", "--id", "solo")
 	if !strings.Contains(w.Log.String(), "SQLite") {
 		t.Error("a worker on SQLite did not warn that it must be the only one")
 	}
@@ -98,9 +121,7 @@ func TestWorkerBesideAPI(t *testing.T) {
 	if am[`shoot_jobs{kind="clip",state="completed"}`] != 5 || am["shoot_queue_up"] != 1 {
 		t.Errorf("queue as the API sees it: %v", pickSeries(am, "shoot_jobs", "shoot_queue_up"))
 	}
-	if !strings.Contains(w.Log.String(), "job ran") || !strings.Contains(w.Log.String(), "worker=solo") {
-		t.Error("the worker does not log its job runs with its id")
-	}
+	wantJSONJobLines(t, w.Log.String(), "solo", 5)
 	for _, base := range []string{api.Base, w.Ops} {
 		wantDeepHealthy(t, base)
 	}
@@ -132,5 +153,25 @@ func wantDeepHealthy(t *testing.T, base string) {
 		if c.Status != "ok" {
 			t.Errorf("%s: check %s is %s", base, name, c.Status)
 		}
+	}
+}
+
+// wantJSONJobLines checks that every line of a JSON-format log is a JSON
+// object, and that the worker logged a "job ran" line with its id for at
+// least clips finished clip jobs.
+func wantJSONJobLines(t *testing.T, log, worker string, clips int) {
+	t.Helper()
+	done := 0
+	for _, line := range strings.Split(strings.TrimSpace(log), "\n") {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("not a JSON log line: %q", line)
+		}
+		if rec["msg"] == "job ran" && rec["worker"] == worker && rec["kind"] == "clip" && rec["outcome"] == "done" {
+			done++
+		}
+	}
+	if done != clips {
+		t.Errorf("the worker logged %d finished clip jobs, want %d", done, clips)
 	}
 }
