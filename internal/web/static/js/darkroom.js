@@ -79,7 +79,7 @@ export class Darkroom {
     for (let n = 1; n < this.bars.length; n++) {
       const p = Math.round(state.clips.get(n)?.percent || 0);
       this.bars[n].fill.parentElement.style.setProperty("--p", `${p}%`);
-      this.bars[n].label.textContent = p >= 100 ? "Ready" : p ? `${p}%` : "Queued";
+      this.bars[n].label.textContent = p >= 100 ? "Ready" : p ? `${p}%` : "Developing";
       this.bars[n].fill.closest(".tile").dataset.done = String(p >= 100);
     }
   }

@@ -33,6 +33,9 @@ class App {
   }
 
   route() {
+    // A path link (/session/<id>, which the server also answers with this
+    // page) becomes the hash route it names.
+    if (!location.hash && location.pathname !== "/") history.replaceState(null, "", `/#${location.pathname}`);
     const path = location.hash.replace(/^#/, "") || "/";
     const m = path.match(/^\/session\/([A-Za-z0-9_-]+)$/);
     this.view?.destroy();
