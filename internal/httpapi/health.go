@@ -36,7 +36,7 @@ type healthConfig struct {
 // health answers GET /api/health. It pings the database, so a load
 // balancer sees 503 when the studio cannot work.
 func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
-	if r.URL.Query().Has("deep") {
+	if wantsDeep(r) {
 		return s.deepHealth(w, r)
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -53,6 +54,13 @@ type deepHealthResponse struct {
 	Timestamp string                 `json:"timestamp"`
 	Version   string                 `json:"version,omitempty"`
 	Checks    map[string]checkResult `json:"checks"`
+}
+
+// wantsDeep reports whether a health request asks for the deep checks
+// (?deep=1 or ?deep=true).
+func wantsDeep(r *http.Request) bool {
+	deep, err := strconv.ParseBool(r.URL.Query().Get("deep"))
+	return err == nil && deep
 }
 
 // deepHealth answers GET /api/health?deep=1: the database, the blob store

@@ -35,7 +35,7 @@ func TestDeepHealthAllGood(t *testing.T) {
 	e := newEnv(t, nil, func(s *httpapi.Server) {
 		s.AddHealthCheck("queue", func(context.Context) error { queueChecked.Store(true); return nil })
 	})
-	m := e.getJSON(t, "GET", "/api/health?deep=1", http.StatusOK)
+	m := e.getJSON(t, "GET", "/api/health?deep=true", http.StatusOK)
 	checks := checksOf(t, m)
 	for _, name := range []string{"database", "blob", "queue"} {
 		if checks[name]["status"] != "ok" {
@@ -86,8 +86,10 @@ func TestDeepHealthDatabaseAndBlobDown(t *testing.T) {
 		t.Errorf("checks %v", checks)
 	}
 	// The shallow check is unchanged: it still answers in the seed's shape.
-	shallow := e.getJSON(t, "GET", "/api/health", http.StatusServiceUnavailable)
-	if _, deep := shallow["checks"]; deep {
-		t.Errorf("the plain health check ran the deep checks: %v", shallow)
+	for _, path := range []string{"/api/health", "/api/health?deep=0"} {
+		shallow := e.getJSON(t, "GET", path, http.StatusServiceUnavailable)
+		if _, deep := shallow["checks"]; deep {
+			t.Errorf("%s ran the deep checks: %v", path, shallow)
+		}
 	}
 }
