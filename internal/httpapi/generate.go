@@ -83,9 +83,9 @@ func (p *Pipeline) start(w http.ResponseWriter, r *http.Request) (*shoot.Session
 	if err != nil {
 		return nil, 0, err
 	}
+	defer done() // deferred: a panic in Start must not keep other starts waiting
 	s, after, err := p.eng.Start(r.Context(), pipeline.StartRequest{SessionID: req.SessionID, Brief: req.Prompt,
 		Inputs: req.InputImages, Options: req.Options, Owner: u.Name})
-	done()
 	if err == nil {
 		p.srv.audit(r, AuditSessionCreate, s.ID, req.Prompt)
 	}
@@ -99,8 +99,8 @@ func (p *Pipeline) continueSession(w http.ResponseWriter, r *http.Request, u aut
 	if err != nil {
 		return nil, 0, err
 	}
+	defer done()
 	s, after, err := p.eng.Continue(r.Context(), sid, text)
-	done()
 	if err == nil {
 		p.srv.audit(r, AuditSessionContinue, sid, text)
 	}
