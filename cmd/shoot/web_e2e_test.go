@@ -116,6 +116,7 @@ func TestWebStudio(t *testing.T) {
 	if d, _ := film["duration"].(float64); d <= 0 || film["error"] != float64(0) {
 		t.Fatalf("the film does not play: %v", film)
 	}
+	b.audit("finished session")
 	b.shot("film")
 	webCheckExport(t, studio, sid, b.zipHref())
 
@@ -613,9 +614,16 @@ func TestWebStudioSignIn(t *testing.T) {
 	b.eval(`document.querySelector("#auth-token").value = ""`)
 	b.do(chromedp.SendKeys(chromedp.CSS("#auth-token"), tok), chromedp.Click(chromedp.CSS(`dialog[open] button[type="submit"]`)))
 	b.wait("the studio after signing in", `document.querySelector("dialog[open]") === null && document.querySelectorAll("#pose option").length > 1 && !document.querySelector("#sign-out").hidden`)
-	b.do(chromedp.SetUploadFiles(chromedp.CSS("#ref-input"), webRefFiles(t)[:1]))
+	bogus := filepath.Join(t.TempDir(), "notes.png")
+	if err := os.WriteFile(bogus, []byte("not a picture at all"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b.do(chromedp.SetUploadFiles(chromedp.CSS("#ref-input"), append(webRefFiles(t)[:1], bogus)))
 	b.wait("an upload with the cookie", `document.querySelectorAll('.ref[data-status="ok"]').length === 1`)
+	b.wait("the refused file's own error", `document.querySelector('.ref[data-status="error"] .ref-state')?.textContent.length > 0`)
 	b.shot("signed-in")
+	b.do(chromedp.Click(chromedp.CSS(`button[aria-label="Remove notes.png"]`)))
+	b.wait("the refused file removed", `document.querySelectorAll(".ref").length === 1`)
 
 	b.do(chromedp.Click(chromedp.CSS("#sign-out")))
 	b.wait("the sign-in dialog again", `document.querySelector("dialog[open] #auth-token") !== null`)

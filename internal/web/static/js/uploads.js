@@ -94,8 +94,11 @@ export class UploadTray {
 
   tile(it) {
     const state = { uploading: "Uploading…", ok: "Ready", error: it.error }[it.status];
+    const img = h("img", { src: it.preview, alt: "", class: "ref-img" });
+    // A file the browser cannot draw keeps its box, without a broken icon.
+    img.addEventListener("error", () => img.classList.add("is-broken"));
     return h("li", { class: "ref", dataset: { status: it.status } },
-      h("img", { src: it.preview, alt: "", class: "ref-img" }),
+      img,
       h("span", { class: "ref-name", title: it.file.name }, it.file.name),
       h("span", { class: "ref-state", role: it.status === "error" ? "alert" : null }, state),
       h("button", { type: "button", class: "ref-remove", "aria-label": `Remove ${it.file.name}`, onclick: () => this.remove(it) }, icon("close")));
