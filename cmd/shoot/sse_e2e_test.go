@@ -162,7 +162,7 @@ func (s *liveStudio) openDB() *sqlite.DB {
 }
 
 // peekDB opens a running studio's database read-only, to watch its jobs.
-func peekDB(t *testing.T, dataDir string) *sql.DB {
+func peekDB(t testing.TB, dataDir string) *sql.DB {
 	t.Helper()
 	db, err := sql.Open(sqlite.DriverName, "file:"+filepath.Join(dataDir, "shoot.db")+"?mode=ro&_pragma=busy_timeout(10000)")
 	if err != nil {
