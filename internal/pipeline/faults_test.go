@@ -109,7 +109,9 @@ func TestStageEndSurvivesAFailedCheckpointWrite(t *testing.T) {
 	if h.calls.count(shoot.ImageHero) != 1 {
 		t.Fatalf("hero submitted %d times, want 1", h.calls.count(shoot.ImageHero))
 	}
-	h.runToEnd(sid, evs)
+	if cp := checkpointOf(t, h.reply(sid, "continue")); cp != shoot.StageContactSheet {
+		t.Fatalf("after the hero the checkpoint is %q", cp)
+	}
 }
 
 // TestCancelledWorkEndsQuietly cancels clips whose jobs the queue cannot
