@@ -159,6 +159,15 @@ func TestRunYesWritesTheSeedLayoutAndManifest(t *testing.T) {
 			}
 		}
 	}
+	clipPrompts := map[string]bool{}
+	for _, a := range m.Artifacts {
+		if a.Type == "clip" && a.Prompt != nil {
+			clipPrompts[*a.Prompt] = true
+		}
+	}
+	if len(clipPrompts) != 5 {
+		t.Errorf("the five clips have %d different prompts, want one camera move each", len(clipPrompts))
+	}
 	if !strings.Contains(stderr, "clip 5") || !strings.Contains(stderr, "100%") {
 		t.Errorf("no per-clip progress bars on stderr:\n%s", stderr)
 	}
