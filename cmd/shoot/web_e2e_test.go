@@ -71,11 +71,14 @@ func TestWebStudio(t *testing.T) {
 
 	b.waitCheckpoint(studio, sid, "hero")
 	b.wait("the hero image", `document.querySelector(".hero-img")?.complete && document.querySelector(".hero-img").naturalWidth > 0`)
+	b.eval(`document.querySelector(".hero-img").decode().then(() => true)`)
 	b.audit("hero checkpoint")
 	b.shot("hero-checkpoint")
 	b.approve()
 
 	b.waitCheckpoint(studio, sid, "contact-sheet")
+	b.wait("the contact sheet image", `document.querySelector(".sheet-img")?.complete && document.querySelector(".sheet-img").naturalWidth > 0`)
+	b.eval(`document.querySelector(".sheet-img").decode().then(() => true)`)
 	b.shot("contact-sheet-checkpoint")
 	b.approve()
 

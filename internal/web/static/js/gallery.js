@@ -28,8 +28,8 @@ export class Gallery {
       this.film(assets.final?.[0], o),
       this.clips(assets.videos || [], o, assets.frames || []),
       this.frames(assets.frames || []),
-      this.sheet(assets.contactSheet?.[0], assets.frames || []),
-      this.hero(assets.hero?.[0]),
+      this.sheet(assets.contactSheet?.[0], assets.frames || [], o),
+      this.hero(assets.hero?.[0], o),
     ].filter(Boolean));
     this.setEnabled(this.enabled);
   }
@@ -87,10 +87,10 @@ export class Gallery {
       h("div", { class: "tiles tiles-frames" }, tiles));
   }
 
-  sheet(a, frames) {
+  sheet(a, frames, o) {
     if (!a) return null;
     const grid = gridFor(a, frames);
-    const img = h("img", { class: "sheet-img", src: a.url, alt: "The contact sheet: six camera angles in a grid", decoding: "async" });
+    const img = shaped(h("img", { class: "sheet-img", src: a.url, alt: "The contact sheet: six camera angles in a grid", decoding: "async" }), o);
     const wrap = h("button", { type: "button", class: "sheet-wrap", "aria-label": "View the contact sheet large",
       onclick: () => this.actions.lightbox([{ src: a.url, caption: "Contact sheet" }], 0) }, img, grid ? gridOverlay(grid) : null);
     const note = grid ? `Grid found by ${grid.method || "detection"}: ${grid.rows || 2} × ${grid.cols || 3}` : "Six camera angles";
@@ -99,13 +99,13 @@ export class Gallery {
     madeWith(a.metadata));
   }
 
-  hero(a) {
+  hero(a, o) {
     if (!a) return null;
     return plate("01", "Hero", "The look, in one image", "plate-hero",
       h("figure", { class: "hero" },
         h("button", { type: "button", class: "hero-open", "aria-label": "View the hero image large",
           onclick: () => this.actions.lightbox([{ src: a.url, caption: "Hero" }], 0) },
-          h("img", { class: "hero-img", src: a.url, alt: "The hero image", decoding: "async" })),
+          shaped(h("img", { class: "hero-img", src: a.url, alt: "The hero image", decoding: "async" }), o)),
         h("figcaption", { class: "figure-foot" }, versionNote(a))),
       madeWith(a.metadata));
   }
@@ -124,6 +124,13 @@ function plate(no, title, note, cls, ...body) {
 function badges(a) {
   return [a.version > 1 ? h("span", { class: "chip" }, `v${a.version}`) : null,
     a.stale ? h("span", { class: "chip chip-warn", title: "Made from an older input; it will be redone" }, "stale") : null];
+}
+
+// shaped gives a large image the shoot's aspect ratio before it loads, so
+// the page does not jump when a multi-megabyte picture arrives.
+function shaped(img, o) {
+  img.style.setProperty("--ar", (o.aspectRatio || "3:2").replace(":", " / "));
+  return img;
 }
 
 // tileRatio sets a tile's shape from the picture's recorded size, so a
