@@ -169,6 +169,7 @@ func TestGenerateRefusesBadRequestsBeforeAnyWork(t *testing.T) {
 		{"clip duration", `{"prompt":"hi","options":{"clipDuration":99}}`, 400, "clipDuration"},
 		{"easing", `{"prompt":"hi","options":{"easing":"wobble"}}`, 400, "easing"},
 		{"bad session id", `{"prompt":"hi","sessionId":"../../x"}`, 400, "sessionId"},
+		{"too large", `{"prompt":"` + strings.Repeat("a", 70<<10) + `"}`, 413, "larger"},
 	}
 	for _, c := range cases {
 		for _, path := range []string{"/api/generate-stream", "/api/generate"} {
