@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
@@ -14,6 +15,10 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/fashionshoot/shoot/internal/events"
+	"github.com/fashionshoot/shoot/internal/shoot"
+	"github.com/fashionshoot/shoot/internal/store/postgres"
 )
 
 // pgSchemaSeq tells apart the schemas of one test process.
@@ -148,5 +153,46 @@ func TestPostgresShoot(t *testing.T) {
 	m := scrapeMetrics(t, s.Base)
 	if m[`shoot_jobs{kind="clip",state="completed"}`] != 5 || m[`shoot_job_runs_total{kind="final",outcome="done"}`] != 1 {
 		t.Errorf("metrics: %v", pickSeries(m, "shoot_jobs", "shoot_job_runs_total"))
+	}
+}
+
+// TestEventsFollowOtherProcesses shows that an API process learns of events
+// another process appends through PostgreSQL notifications: the log here
+// never polls (once an hour), so only a notification can deliver them.
+func TestEventsFollowOtherProcesses(t *testing.T) {
+	t.Parallel()
+	dbURL, _ := pgSchemaURL(t)
+	ctx := t.Context()
+	api, err := postgres.Open(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer api.Close()
+	worker, err := postgres.Open(ctx, dbURL) // another pool, as another process has
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer worker.Close()
+	log := events.New(api, nil, time.Hour)
+	followOtherProcesses(ctx, api, log, slog.New(slog.DiscardHandler))
+	sid := shoot.NewSessionID(time.Now())
+	if err := worker.CreateSession(ctx, &shoot.Session{ID: sid}); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan int64)
+	go log.Subscribe(ctx, sid, 0, func(ev shoot.Event) bool { got <- ev.Seq; return true })
+	for i := int64(1); i <= 3; i++ {
+		time.Sleep(100 * time.Millisecond) // let the subscriber go idle, waiting for a wake-up
+		if _, err := worker.AppendEvent(ctx, sid, shoot.EventStatus, []byte(`{"type":"status"}`)); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case seq := <-got:
+			if seq != i {
+				t.Fatalf("got event %d, want %d", seq, i)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("event %d appended by another pool never arrived", i)
+		}
 	}
 }
