@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -26,6 +27,10 @@ type Pipeline struct {
 // RegisterPipeline adds the generation routes to s.
 func RegisterPipeline(s *Server, eng *pipeline.Engine) *Pipeline {
 	p := &Pipeline{srv: s, eng: eng}
+	s.stopSession = func(ctx context.Context, sid string) error {
+		_, err := eng.Cancel(ctx, sid)
+		return err
+	}
 	for _, rt := range []Route{
 		{"POST /api/generate-stream", p.generateStream},
 		{"POST /api/generate", p.generateBlocking},

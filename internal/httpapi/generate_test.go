@@ -30,8 +30,9 @@ import (
 // heldQueue records enqueued work and runs none of it, so handler tests see
 // exactly what a request asked for and nothing moves underneath them.
 type heldQueue struct {
-	mu    sync.Mutex
-	works []pipeline.Work
+	mu        sync.Mutex
+	works     []pipeline.Work
+	cancelled []int64
 }
 
 func (q *heldQueue) Enqueue(_ context.Context, works ...pipeline.Work) ([]int64, error) {
@@ -45,7 +46,12 @@ func (q *heldQueue) Enqueue(_ context.Context, works ...pipeline.Work) ([]int64,
 	return ids, nil
 }
 
-func (q *heldQueue) Cancel(context.Context, []int64) error { return nil }
+func (q *heldQueue) Cancel(_ context.Context, ids []int64) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.cancelled = append(q.cancelled, ids...)
+	return nil
+}
 
 func (q *heldQueue) count() int {
 	q.mu.Lock()
@@ -230,5 +236,31 @@ func TestCancelStatuses(t *testing.T) {
 	status, body := e.post(t, "/api/sessions/"+runningID+"/cancel", ``)
 	if status != 200 || !strings.Contains(body, `"runState":"cancelled"`) {
 		t.Fatalf("cancel: %d %s", status, body)
+	}
+}
+
+// TestDeleteStopsTheSessionsJobsFirst checks that DELETE cancels a
+// session's queued and running work (and so its provider tasks) before the
+// rows go, instead of leaving paid work running for a session nobody has.
+func TestDeleteStopsTheSessionsJobsFirst(t *testing.T) {
+	t.Parallel()
+	e := newPipeEnv(t, nil)
+	status, body := e.post(t, "/api/generate-stream", `{"prompt":"a look","sessionId":"session_1736860000000_delete01"}`)
+	if status != 200 || e.queue.count() != 1 {
+		t.Fatalf("start: %d %s (queued %d)", status, body, e.queue.count())
+	}
+	req, _ := http.NewRequest(http.MethodDelete, e.ts.URL+"/api/sessions/session_1736860000000_delete01", nil)
+	resp, err := e.ts.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("delete: %d", resp.StatusCode)
+	}
+	e.queue.mu.Lock()
+	defer e.queue.mu.Unlock()
+	if len(e.queue.cancelled) != 1 || e.queue.cancelled[0] != 1 {
+		t.Fatalf("jobs cancelled by the delete = %v, want [1]", e.queue.cancelled)
 	}
 }

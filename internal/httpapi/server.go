@@ -68,6 +68,9 @@ type Server struct {
 	// decodeSlots bounds how many uploaded images are fully decoded at once,
 	// because one decode may hold ~300 MB of pixels.
 	decodeSlots chan struct{}
+	// stopSession, set by RegisterPipeline, stops a session's jobs and
+	// provider tasks before DELETE removes it, so no paid work runs on.
+	stopSession func(ctx context.Context, sid string) error
 
 	// Access control (auth.go, limits.go). authStore is nil only when the
 	// store keeps no tokens, which New allows with SHOOT_AUTH=none alone.

@@ -168,6 +168,11 @@ func (s *Server) deleteSession(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if s.stopSession != nil {
+		if err := s.stopSession(r.Context(), ss.ID); err != nil {
+			return err
+		}
+	}
 	if err := s.store.DeleteSession(r.Context(), ss.ID); err != nil {
 		return err
 	}
