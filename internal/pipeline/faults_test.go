@@ -158,6 +158,42 @@ func TestCancelledWorkEndsQuietly(t *testing.T) {
 	}
 }
 
+// deafVideos is a clip provider without a cancel (like Kling's API): a
+// cancelled clip keeps answering "still processing".
+type deafVideos struct{ pipeline.VideoGenerator }
+
+func (deafVideos) CancelClip(context.Context, string) error { return nil }
+
+// TestCancelStopsPollingWithoutProviderCancel cancels clips whose jobs the
+// queue cannot interrupt and whose provider ignores cancels, with a polling
+// window of an hour: the jobs must notice between polls and end.
+func TestCancelStopsPollingWithoutProviderCancel(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, harnessOptions{clipConcurrency: 5, clipLatency: time.Hour, remoteWorkers: true,
+		pollWindow: time.Hour, videos: func(v pipeline.VideoGenerator) pipeline.VideoGenerator { return deafVideos{v} }})
+	sid, _ := h.start(fast, h.upload(19))
+	h.reply(sid, "continue")
+	h.reply(sid, "continue")
+	if _, _, err := h.eng.Continue(t.Context(), sid, "continue"); err != nil {
+		t.Fatal(err)
+	}
+	for h.calls.count("clip") < 5 {
+		if t.Context().Err() != nil {
+			t.Fatal("the clips never started")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if _, err := h.eng.Cancel(t.Context(), sid); err != nil {
+		t.Fatal(err)
+	}
+	for clipJobsLeft(t, h, sid) > 0 {
+		if t.Context().Err() != nil {
+			t.Fatal("cancelled clip jobs kept polling")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // clipJobsLeft counts the session's clip jobs that may still run.
 func clipJobsLeft(t *testing.T, h *harness, sid string) int {
 	t.Helper()

@@ -2,6 +2,7 @@ package pipeline_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -94,6 +95,8 @@ type harnessOptions struct {
 	// remoteWorkers makes queue cancels unable to reach running jobs, as
 	// when the workers run in another process without notifications.
 	remoteWorkers bool
+	// pollWindow overrides how long a job polls before snoozing (1 s).
+	pollWindow time.Duration
 }
 
 // unreachable is a queue whose cancels never reach a running job.
@@ -129,7 +132,7 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 	}
 	eng := pipeline.New(pipeline.Deps{Store: engStore, Bucket: bucket, Events: events.New(st, logger, 50*time.Millisecond),
 		Images: calls, Videos: clipCounter{calls}, Director: rules.New(lib, media.Names()), Presets: lib, Logger: logger},
-		pipeline.Options{ClipConcurrency: o.clipConcurrency, PollInterval: 20 * time.Millisecond, PollWindow: time.Second,
+		pipeline.Options{ClipConcurrency: o.clipConcurrency, PollInterval: 20 * time.Millisecond, PollWindow: cmp.Or(o.pollWindow, time.Second),
 			StitchPreset: "ultrafast"})
 	q, err := jobs.NewSQLite(ctx, st.DB(), eng, jobs.Options{Workers: 8, PollInterval: 20 * time.Millisecond, Logger: logger})
 	if err != nil {

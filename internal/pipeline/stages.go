@@ -19,7 +19,7 @@ func (e *Engine) imageWork(ctx context.Context, w Work, typ string, index int, r
 	}
 	started := e.now()
 	req.Key = taskKey(w, typ)
-	art, err := e.runTask(ctx, w.SessionID, e.imageCall(ctx, w, req))
+	art, err := e.runTask(ctx, w, e.imageCall(ctx, w, req))
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +151,7 @@ func (e *Engine) doFrameEdit(ctx context.Context, w Work, s *shoot.Session) erro
 		References: []shoot.Reference{ref}, AspectRatio: s.Options.WithDefaults().AspectRatio,
 		Resolution: "1K", Format: "png", Seed: seedFor(s.ID, "frame", w.N, w.Version), Background: m.Background}
 	req.Key = taskKey(w, shoot.AssetFrame)
-	art, err := e.runTask(ctx, s.ID, e.imageCall(ctx, w, req))
+	art, err := e.runTask(ctx, w, e.imageCall(ctx, w, req))
 	if err != nil {
 		return err
 	}
@@ -230,7 +230,7 @@ func (e *Engine) doClip(ctx context.Context, w Work, s *shoot.Session) error {
 	if est, ok := e.videos.(ClipEstimator); ok {
 		call.estimate = est.EstimateClip(req)
 	}
-	art, err := e.runTask(ctx, s.ID, call)
+	art, err := e.runTask(ctx, w, call)
 	if err != nil {
 		return err
 	}

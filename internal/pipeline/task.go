@@ -31,7 +31,8 @@ type providerCall struct {
 // or re-attaches to the recorded handle, then polls until done. When the
 // provider is slow it returns *Snooze so the job frees its worker and comes
 // back; the next run re-attaches. A provider task is never submitted twice.
-func (e *Engine) runTask(ctx context.Context, sid string, c providerCall) (*shoot.Artifact, error) {
+func (e *Engine) runTask(ctx context.Context, w Work, c providerCall) (*shoot.Artifact, error) {
+	sid := w.SessionID
 	t, err := e.store.GetProviderTask(ctx, c.key)
 	switch {
 	case shoot.ErrorCode(err) == shoot.ENOTFOUND:
@@ -68,8 +69,17 @@ func (e *Engine) runTask(ctx context.Context, sid string, c providerCall) (*shoo
 		if err := sleep(ctx, e.opts.PollInterval); err != nil {
 			return nil, err
 		}
+		// A cancel or delete from another process cannot interrupt this
+		// run (SQLite has no way to signal it), so look between polls.
+		if e.superseded(ctx, w) {
+			return nil, errSuperseded
+		}
 	}
 }
+
+// errSuperseded ends polling for work that is no longer wanted; Do sees the
+// work is superseded and ends it quietly.
+var errSuperseded = shoot.Errorf(shoot.ECONFLICT, "the work was cancelled or replaced")
 
 func (e *Engine) submitTask(ctx context.Context, sid string, c providerCall) (*shoot.ProviderTask, error) {
 	if err := e.checkMonthlyBudget(ctx, sid, c.estimate); err != nil {
