@@ -124,5 +124,5 @@ func (d *DB) SetAssetsStale(ctx context.Context, sessionID string, refs []store.
 // assetDest returns scan destinations for assetColumns into a.
 func assetDest(a *shoot.Asset) []any {
 	return []any{&a.ID, &a.SessionID, &a.Type, &a.Index, &a.Version, &a.FileName, &a.Key,
-		nullInt(&a.Size), nullStr(&a.MimeType), scanTime(&a.CreatedAt), rawJSON(&a.Metadata), &a.Stale}
+		store.NullInt64(&a.Size), store.NullString(&a.MimeType), scanTime(&a.CreatedAt), store.RawJSON(&a.Metadata), &a.Stale}
 }

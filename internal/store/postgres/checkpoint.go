@@ -96,7 +96,7 @@ func scanCheckpoint(row scanner) (*shoot.Checkpoint, error) {
 		response sql.NullString
 		resolved = scanTime(new(time.Time))
 	)
-	err := row.Scan(&c.ID, &c.SessionID, &c.Stage, &c.Status, rawJSON(&keys), nullStr(&c.Message),
+	err := row.Scan(&c.ID, &c.SessionID, &c.Stage, &c.Status, store.RawJSON(&keys), store.NullString(&c.Message),
 		&response, scanTime(&c.CreatedAt), resolved)
 	if err != nil {
 		return nil, err

@@ -54,7 +54,7 @@ func (d *DB) EventsAfter(ctx context.Context, sessionID string, after int64, lim
 	list := []shoot.Event{}
 	for rows.Next() {
 		e := shoot.Event{SessionID: sessionID}
-		if err := rows.Scan(&e.Seq, &e.Type, rawJSON(&e.Data), scanTime(&e.CreatedAt)); err != nil {
+		if err := rows.Scan(&e.Seq, &e.Type, store.RawJSON(&e.Data), scanTime(&e.CreatedAt)); err != nil {
 			return nil, dbError(err, "read event")
 		}
 		list = append(list, e)

@@ -99,7 +99,7 @@ func scanCheckpoint(row scanner) (*shoot.Checkpoint, error) {
 		response sql.NullString
 		resolved = new(sqlTimeValue)
 	)
-	err := row.Scan(&c.ID, &c.SessionID, &c.Stage, &c.Status, &keys, nullStr(&c.Message),
+	err := row.Scan(&c.ID, &c.SessionID, &c.Stage, &c.Status, &keys, store.NullString(&c.Message),
 		&response, scanTime(&c.CreatedAt), resolved.dest())
 	if err != nil {
 		return nil, err

@@ -31,7 +31,7 @@ func (d *DB) ListMessages(ctx context.Context, sessionID string) ([]*shoot.Messa
 	list := []*shoot.Message{}
 	for rows.Next() {
 		m := &shoot.Message{SessionID: sessionID}
-		if err := rows.Scan(&m.ID, &m.Role, rawJSON(&m.Content), scanTime(&m.CreatedAt)); err != nil {
+		if err := rows.Scan(&m.ID, &m.Role, store.RawJSON(&m.Content), scanTime(&m.CreatedAt)); err != nil {
 			return nil, dbError(err, "read message")
 		}
 		list = append(list, m)
