@@ -178,7 +178,7 @@ func (e *Engine) imageCall(ctx context.Context, w Work, req shoot.ImageRequest) 
 		poll: func(ctx context.Context, h string) (shoot.TaskStatus, error) {
 			return e.images.PollImage(ctx, req, h)
 		},
-		progress: e.reporter(ctx, w.SessionID, stageOf(w.Kind), map[string]any{"frame": w.N}),
+		progress: e.reporter(ctx, w.SessionID, stageOf(w.Kind), frameOf(w)),
 	}
 	if est, ok := e.images.(Estimator); ok {
 		c.estimate = est.EstimateImage(req)
@@ -278,4 +278,12 @@ func firstNonEmpty(vals ...string) string {
 		}
 	}
 	return ""
+}
+
+// frameOf tags a frame edit's progress with its frame number.
+func frameOf(w Work) map[string]any {
+	if w.Kind != WorkFrameEdit {
+		return nil
+	}
+	return map[string]any{"frame": w.N}
 }
