@@ -53,6 +53,9 @@ func (q *heldQueue) Cancel(_ context.Context, ids []int64) error {
 	return nil
 }
 
+// Alive: held work never runs, so it stays alive.
+func (q *heldQueue) Alive(context.Context, []int64) (bool, error) { return true, nil }
+
 func (q *heldQueue) count() int {
 	q.mu.Lock()
 	defer q.mu.Unlock()

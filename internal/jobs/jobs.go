@@ -152,6 +152,7 @@ type Queue interface {
 type client interface {
 	InsertMany(ctx context.Context, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error)
 	JobCancel(ctx context.Context, id int64) (*rivertype.JobRow, error)
+	JobGet(ctx context.Context, id int64) (*rivertype.JobRow, error)
 	JobList(ctx context.Context, params *river.JobListParams) (*river.JobListResult, error)
 	Start(ctx context.Context) error
 	Stop(ctx context.Context) error
@@ -187,6 +188,26 @@ func (q *queue) Cancel(ctx context.Context, ids []int64) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// Alive reports whether any of the jobs can still run: queued, scheduled
+// (snoozed), retrying or running. A job River no longer has is not alive.
+func (q *queue) Alive(ctx context.Context, ids []int64) (bool, error) {
+	for _, id := range ids {
+		row, err := q.c.JobGet(ctx, id)
+		if errors.Is(err, river.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return false, err
+		}
+		switch row.State {
+		case rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable,
+			rivertype.JobStateRunning, rivertype.JobStateScheduled:
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 func (q *queue) Start(ctx context.Context) error {

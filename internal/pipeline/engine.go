@@ -18,6 +18,8 @@ import (
 type Enqueuer interface {
 	Enqueue(ctx context.Context, works ...Work) ([]int64, error)
 	Cancel(ctx context.Context, jobIDs []int64) error
+	// Alive reports whether any of the jobs can still run.
+	Alive(ctx context.Context, jobIDs []int64) (bool, error)
 }
 
 // Estimator is implemented by paid providers that can price a request
@@ -39,6 +41,9 @@ type Options struct {
 	PollWindow      time.Duration // polling inside one job run before snoozing; default 20 s
 	StitchPreset    string        // libx264 preset of the film; "" = the media package's default
 	TempDir         string        // scratch space for the stitch; default os.TempDir()
+	// InterruptedAfter is how long a run must have gone without any session
+	// update before a run with no live job counts as interrupted; default 1 min.
+	InterruptedAfter time.Duration
 
 	// MonthlyBudgetUSD is each user's provider spending per UTC month,
 	// checked before every paid call (budget.go); 0 = none.
@@ -84,6 +89,9 @@ func New(d Deps, opts Options) *Engine {
 	}
 	if opts.PollWindow <= 0 {
 		opts.PollWindow = 20 * time.Second
+	}
+	if opts.InterruptedAfter <= 0 {
+		opts.InterruptedAfter = time.Minute
 	}
 	logger := d.Logger
 	if logger == nil {

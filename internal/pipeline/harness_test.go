@@ -97,6 +97,9 @@ type harnessOptions struct {
 	remoteWorkers bool
 	// pollWindow overrides how long a job polls before snoozing (1 s).
 	pollWindow time.Duration
+	// interruptedAfter overrides when a run without live jobs counts as
+	// interrupted (the engine's default, a minute).
+	interruptedAfter time.Duration
 }
 
 // unreachable is a queue whose cancels never reach a running job.
@@ -132,7 +135,7 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 	}
 	eng := pipeline.New(pipeline.Deps{Store: engStore, Bucket: bucket, Events: events.New(st, logger, 50*time.Millisecond),
 		Images: calls, Videos: clipCounter{calls}, Director: rules.New(lib, media.Names()), Presets: lib, Logger: logger},
-		pipeline.Options{ClipConcurrency: o.clipConcurrency, PollInterval: 20 * time.Millisecond, PollWindow: cmp.Or(o.pollWindow, time.Second),
+		pipeline.Options{ClipConcurrency: o.clipConcurrency, PollInterval: 20 * time.Millisecond, PollWindow: cmp.Or(o.pollWindow, time.Second), InterruptedAfter: o.interruptedAfter,
 			StitchPreset: "ultrafast"})
 	q, err := jobs.NewSQLite(ctx, st.DB(), eng, jobs.Options{Workers: 8, PollInterval: 20 * time.Millisecond, Logger: logger})
 	if err != nil {

@@ -120,12 +120,20 @@ func (e *Engine) Continue(ctx context.Context, sid, text string) (*shoot.Session
 	if err := validateText("prompt", text); err != nil {
 		return nil, 0, err
 	}
+	interrupted, err := e.interrupted(ctx, sid)
+	if err != nil {
+		return nil, 0, err
+	}
 	var retry *Work
 	s, err := e.store.UpdateSession(ctx, sid, func(s *shoot.Session) error {
-		if s.RunState == shoot.RunRunning {
-			return shoot.Errorf(shoot.ECONFLICT, "a stage of this session is already running")
-		}
 		m := readMeta(s)
+		if s.RunState == shoot.RunRunning {
+			if !interrupted {
+				return shoot.Errorf(shoot.ECONFLICT, "a stage of this session is already running")
+			}
+			// Nothing will ever finish this run: start over from its state.
+			m.Pending, m.ClipSlots, m.Jobs, m.Reserved, m.Handover = nil, nil, nil, nil, ""
+		}
 		if s.RunState == shoot.RunFailed && m.FailedWork != nil && isRetry(text) {
 			w := *m.FailedWork
 			retry = &w
@@ -151,6 +159,23 @@ func (e *Engine) Continue(ctx context.Context, sid, text string) (*shoot.Session
 	}
 	w := Work{Kind: WorkTurn, SessionID: sid, Gen: m.Gen, TurnKind: TurnReply, Text: text}
 	return s, after, e.enqueue(ctx, sid, w)
+}
+
+// interrupted reports whether a session marked running has no job that can
+// still run it: the process died between recording a request and queueing
+// its work. Such a session accepts a reply instead of answering 409 forever.
+// A run younger than InterruptedAfter is never judged, so a request whose
+// enqueue is a moment behind its commit is not mistaken for one.
+func (e *Engine) interrupted(ctx context.Context, sid string) (bool, error) {
+	s, err := e.store.GetSession(ctx, sid)
+	if err != nil {
+		return false, err
+	}
+	if s.RunState != shoot.RunRunning || e.now().Sub(s.UpdatedAt) < e.opts.InterruptedAfter {
+		return false, nil
+	}
+	alive, err := e.queue.Alive(ctx, readMeta(s).Jobs)
+	return !alive, err
 }
 
 func isRetry(text string) bool {

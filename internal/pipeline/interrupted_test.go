@@ -1,0 +1,70 @@
+package pipeline_test
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/fashionshoot/shoot/internal/shoot"
+)
+
+// markRunningWithJobs makes the session look like a process died after
+// recording a request but before queueing its work: running, with only
+// the given (dead or unknown) job ids.
+func (h *harness) markRunningWithJobs(sid string, jobs []int64) {
+	h.t.Helper()
+	_, err := h.store.UpdateSession(h.t.Context(), sid, func(s *shoot.Session) error {
+		var m map[string]any
+		if err := json.Unmarshal(s.Metadata, &m); err != nil {
+			return err
+		}
+		m["jobs"] = jobs
+		raw, err := json.Marshal(m)
+		s.Metadata, s.RunState = raw, shoot.RunRunning
+		return err
+	})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+// TestInterruptedRunAcceptsAReply: a session stuck "running" with no job
+// that can run it takes the next reply and carries on, instead of
+// answering 409 for ever.
+func TestInterruptedRunAcceptsAReply(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, harnessOptions{interruptedAfter: time.Millisecond})
+	sid, evs := h.start(fast, h.upload(21))
+	if cp := checkpointOf(t, evs); cp != shoot.StageHero {
+		t.Fatalf("checkpoint %q", cp)
+	}
+	h.markRunningWithJobs(sid, []int64{987654321})
+	time.Sleep(5 * time.Millisecond) // older than interruptedAfter
+	evs = h.reply(sid, "continue")
+	if cp := checkpointOf(t, evs); cp != shoot.StageContactSheet {
+		t.Fatalf("after an interrupted run the reply reached %q: %s", cp, types(evs))
+	}
+}
+
+// TestRunningWithLiveJobsStillConflicts: a run whose jobs are alive is not
+// mistaken for an interrupted one.
+func TestRunningWithLiveJobsStillConflicts(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, harnessOptions{interruptedAfter: time.Millisecond, clipConcurrency: 5, clipLatency: time.Hour})
+	sid, _ := h.start(fast, h.upload(22))
+	h.reply(sid, "continue")
+	h.reply(sid, "continue")
+	if _, _, err := h.eng.Continue(t.Context(), sid, "continue"); err != nil {
+		t.Fatal(err)
+	}
+	for h.calls.count("clip") < 5 {
+		if t.Context().Err() != nil {
+			t.Fatal("the clips never started")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(5 * time.Millisecond)
+	if _, _, err := h.eng.Continue(t.Context(), sid, "continue"); shoot.ErrorCode(err) != shoot.ECONFLICT {
+		t.Fatalf("continue while clip jobs live: %v, want conflict", err)
+	}
+}
