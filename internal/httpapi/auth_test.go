@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -19,15 +18,7 @@ import (
 	"gocloud.dev/blob"
 
 	"github.com/fashionshoot/shoot/internal/auth"
-	"github.com/fashionshoot/shoot/internal/blobstore"
-	"github.com/fashionshoot/shoot/internal/config"
-	"github.com/fashionshoot/shoot/internal/director/rules"
-	"github.com/fashionshoot/shoot/internal/events"
 	"github.com/fashionshoot/shoot/internal/httpapi"
-	"github.com/fashionshoot/shoot/internal/media"
-	"github.com/fashionshoot/shoot/internal/pipeline"
-	"github.com/fashionshoot/shoot/internal/prompt"
-	"github.com/fashionshoot/shoot/internal/provider/studio"
 	"github.com/fashionshoot/shoot/internal/shoot"
 	"github.com/fashionshoot/shoot/internal/store"
 	"github.com/fashionshoot/shoot/internal/store/sqlite"
@@ -45,38 +36,12 @@ type accessEnv struct {
 
 func newAccessEnv(t *testing.T, env map[string]string) *accessEnv {
 	t.Helper()
-	ctx := context.Background()
-	dir := t.TempDir()
-	vars := map[string]string{"SHOOT_DATA_DIR": dir, "SHOOT_AUTH": "token"}
+	vars := map[string]string{"SHOOT_AUTH": "token"}
 	for k, v := range env {
 		vars[k] = v
 	}
-	cfg, err := config.FromEnv(func(k string) string { return vars[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cfg.Finish(); err != nil {
-		t.Fatal(err)
-	}
-	st, err := sqlite.Open(ctx, filepath.Join(dir, "shoot.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	bucket, err := blobstore.Open(ctx, cfg.BlobURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { bucket.Close() })
-	lib, err := prompt.Load("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng := pipeline.New(pipeline.Deps{Store: st, Bucket: bucket, Events: events.New(st, nil, 20*time.Millisecond),
-		Images: studio.NewImages(studio.Options{}), Videos: studio.NewVideos(studio.Options{}),
-		Director: rules.New(lib, media.Names()), Presets: lib}, pipeline.Options{})
-	q := &heldQueue{}
-	eng.SetQueue(q)
+	b := newBackend(t, vars)
+	cfg, st, bucket, eng, q := b.cfg, b.store, b.bucket, b.eng, b.queue
 	logs := &syncBuffer{}
 	srv, err := httpapi.New(httpapi.Deps{Config: cfg, Store: st, Bucket: bucket,
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})

@@ -9,23 +9,13 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"gocloud.dev/blob"
 
-	"github.com/fashionshoot/shoot/internal/blobstore"
-	"github.com/fashionshoot/shoot/internal/config"
-	"github.com/fashionshoot/shoot/internal/director/rules"
-	"github.com/fashionshoot/shoot/internal/events"
 	"github.com/fashionshoot/shoot/internal/httpapi"
-	"github.com/fashionshoot/shoot/internal/media"
-	"github.com/fashionshoot/shoot/internal/pipeline"
-	"github.com/fashionshoot/shoot/internal/prompt"
-	"github.com/fashionshoot/shoot/internal/provider/studio"
 	"github.com/fashionshoot/shoot/internal/shoot"
 	"github.com/fashionshoot/shoot/internal/store/sqlite"
 )
@@ -40,32 +30,8 @@ type exportEnv struct {
 
 func newExportEnv(t *testing.T) *exportEnv {
 	t.Helper()
-	ctx := context.Background()
-	dir := t.TempDir()
-	cfg, err := config.FromEnv(func(k string) string { return map[string]string{"SHOOT_DATA_DIR": dir}[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cfg.Finish(); err != nil {
-		t.Fatal(err)
-	}
-	st, err := sqlite.Open(ctx, filepath.Join(dir, "shoot.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	bucket, err := blobstore.Open(ctx, cfg.BlobURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { bucket.Close() })
-	lib, err := prompt.Load("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng := pipeline.New(pipeline.Deps{Store: st, Bucket: bucket, Events: events.New(st, nil, 20*time.Millisecond),
-		Images: studio.NewImages(studio.Options{}), Videos: studio.NewVideos(studio.Options{}),
-		Director: rules.New(lib, media.Names()), Presets: lib}, pipeline.Options{})
+	b := newBackend(t, nil)
+	cfg, st, bucket, eng := b.cfg, b.store, b.bucket, b.eng
 	srv, err := httpapi.New(httpapi.Deps{Config: cfg, Store: st, Bucket: bucket})
 	if err != nil {
 		t.Fatal(err)
