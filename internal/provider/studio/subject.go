@@ -47,8 +47,8 @@ func keyedSubject(ref, small *image.RGBA, mask *grid, W, H int, cx float64, work
 	layer := scaled(ref, crop, box.Dx(), box.Dy())
 	sx, sy := float32(crop.Dx())/float32(box.Dx())/float32(kx), float32(crop.Dy())/float32(box.Dy())/float32(ky)
 	ox, oy := float32(crop.Min.X)/float32(kx), float32(crop.Min.Y)/float32(ky)
-	var a [1]float32
 	applyAlpha(layer, workers, func(x, y int) float32 {
+		var a [1]float32 // per call: rows are drawn in parallel
 		mask.sample(ox+(float32(x)+0.5)*sx, oy+(float32(y)+0.5)*sy, a[:])
 		// Choke the edge: the outer half of a soft key still carries the
 		// old background's colour and would glow as a halo.
