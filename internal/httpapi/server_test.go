@@ -9,14 +9,12 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
 	"gocloud.dev/blob"
 
-	"github.com/fashionshoot/shoot/internal/blobstore"
 	"github.com/fashionshoot/shoot/internal/config"
 	"github.com/fashionshoot/shoot/internal/httpapi"
 	"github.com/fashionshoot/shoot/internal/store/sqlite"
@@ -56,29 +54,8 @@ func (b *syncBuffer) String() string {
 // routes).
 func newEnv(t *testing.T, env map[string]string, setup ...func(*httpapi.Server)) *testEnv {
 	t.Helper()
-	ctx := context.Background()
-	dir := t.TempDir()
-	vars := map[string]string{"SHOOT_DATA_DIR": dir}
-	for k, v := range env {
-		vars[k] = v
-	}
-	cfg, err := config.FromEnv(func(k string) string { return vars[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cfg.Finish(); err != nil {
-		t.Fatal(err)
-	}
-	st, err := sqlite.Open(ctx, filepath.Join(dir, "shoot.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	bucket, err := blobstore.Open(ctx, cfg.BlobURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { bucket.Close() })
+	b := newBackend(t, env)
+	cfg, st, bucket := b.cfg, b.store, b.bucket
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	srv, err := httpapi.New(httpapi.Deps{Config: cfg, Store: st, Bucket: bucket, Logger: logger, Version: "1.2.3-test"})
