@@ -68,3 +68,19 @@ func TestRunningWithLiveJobsStillConflicts(t *testing.T) {
 		t.Fatalf("continue while clip jobs live: %v, want conflict", err)
 	}
 }
+
+// TestReplyIsInTheLog: the status that opens a reply's exchange carries the
+// reply, so another viewer replaying the log sees what the user said.
+func TestReplyIsInTheLog(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, harnessOptions{})
+	sid, _ := h.start(fast, h.upload(23))
+	evs := h.reply(sid, "make the background warmer")
+	var m map[string]any
+	if err := json.Unmarshal(evs[0].Data, &m); err != nil {
+		t.Fatal(err)
+	}
+	if evs[0].Type != shoot.EventStatus || m["reply"] != "make the background warmer" {
+		t.Fatalf("first event of the reply's exchange = %s %v", evs[0].Type, m)
+	}
+}

@@ -149,7 +149,9 @@ func (e *Engine) Continue(ctx context.Context, sid, text string) (*shoot.Session
 		return nil, 0, err
 	}
 	m := readMeta(s)
-	ev, err := e.events.Append(ctx, sid, shoot.EventStatus, map[string]any{"message": "Reading your reply…"})
+	// The reply itself rides along, so every viewer of the log (another tab,
+	// a replay) sees what the user said.
+	ev, err := e.events.Append(ctx, sid, shoot.EventStatus, map[string]any{"message": "Reading your reply…", "reply": text})
 	if err != nil {
 		return nil, 0, err
 	}

@@ -69,11 +69,12 @@ export class SessionState {
     }
   }
 
-  // onStatus: the first status after the user sends a reply is that
-  // reply's place in the log; it is remembered so a replay can show it.
+  // onStatus: a status carrying `reply` is where the user's answer entered
+  // the log; older logs lack it, so the first status after sending a reply
+  // is also remembered locally for replays.
   onStatus(d, seq) {
     this.closeBubble();
-    const reply = this.pendingReply ?? this.replies[seq];
+    const reply = d.reply ?? this.pendingReply ?? this.replies[seq];
     if (reply !== undefined && reply !== null) {
       if (this.pendingReply !== null) this.replies[seq] = this.pendingReply;
       this.pendingReply = null;
