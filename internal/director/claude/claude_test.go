@@ -38,10 +38,10 @@ func TestFullShoot(t *testing.T) {
 		claudefake.Reply(claudefake.Text("The hero is being shot.")),
 	)
 	act, out := e.mustTurn(d, start("a linen suit for a summer campaign", smallJPEG(t)))
-	if act.names() != "GenerateHero" {
-		t.Fatalf("start calls %q", act.names())
+	if act.Names() != "GenerateHero" {
+		t.Fatalf("start calls %q", act.Names())
 	}
-	if p := act.calls[0].arg.(pipeline.HeroParams); p.Pose != "relaxed-natural" || p.Background != "warm-daylight" || p.Extra != "let the linen crease" || p.Prompt != "" {
+	if p := act.Calls[0].Arg.(pipeline.HeroParams); p.Pose != "relaxed-natural" || p.Background != "warm-daylight" || p.Extra != "let the linen crease" || p.Prompt != "" {
 		t.Errorf("hero params %+v", p)
 	}
 	first := e.api.Requests()[0]
@@ -69,8 +69,8 @@ func TestFullShoot(t *testing.T) {
 	// The hero arrives as the next turn; the model comments.
 	e.api.Script(claudefake.Reply(claudefake.Text("The hero is in. Continue for the contact sheet, or tell me what to change.")))
 	act, _ = e.mustTurn(d, result(shoot.StageHero, "outputs/session_1_test/hero.png"))
-	if act.names() != "" {
-		t.Errorf("a result turn acted: %s", act.names())
+	if act.Names() != "" {
+		t.Errorf("a result turn acted: %s", act.Names())
 	}
 	if txt := e.lastRequest().Last().Text(); !strings.Contains(txt, "[Step finished: generate_hero]") || !strings.Contains(txt, "hero.png") {
 		t.Errorf("continuation %q", txt)
@@ -79,8 +79,8 @@ func TestFullShoot(t *testing.T) {
 	// The user approves; the model approves and says so.
 	e.api.Script(claudefake.Reply(claudefake.ToolUse("approve", map[string]any{})), claudefake.Reply(claudefake.Text("On to the sheet.")))
 	act, _ = e.mustTurn(d, replyAt(shoot.StageHero, "continue"))
-	if act.names() != "Approve" {
-		t.Errorf("reply calls %q", act.names())
+	if act.Names() != "Approve" {
+		t.Errorf("reply calls %q", act.Names())
 	}
 	if txt := e.api.Requests()[3].Last().Text(); !strings.Contains(txt, "hero checkpoint") || !strings.Contains(txt, "User: continue") {
 		t.Errorf("reply message %q", txt)
@@ -93,8 +93,8 @@ func TestFullShoot(t *testing.T) {
 		claudefake.Reply(claudefake.Text("Reworking frame 3 and going vertical.")),
 	)
 	act, _ = e.mustTurn(d, replyAt(shoot.StageFrames, "frame 3 warmer, and make them vertical"))
-	if act.names() != "RegenerateFrame,ResizeFrames" || act.calls[0].arg != "3|warmer light" || act.calls[1].arg != "9:16" {
-		t.Errorf("frame calls %+v", act.calls)
+	if act.Names() != "RegenerateFrame,ResizeFrames" || act.Calls[0].Arg != "3|warmer light" || act.Calls[1].Arg != "9:16" {
+		t.Errorf("frame calls %+v", act.Calls)
 	}
 	if res := e.lastRequest().Last().Blocks("tool_result"); len(res) != 2 {
 		t.Errorf("two calls need two results: %+v", res)
@@ -107,16 +107,16 @@ func TestFullShoot(t *testing.T) {
 		claudefake.Reply(claudefake.Text("Six clips on the way, cut with cinematic easing.")),
 	)
 	act, _ = e.mustTurn(d, replyAt(shoot.StageFrames, "animate it, loop it, cinematic easing"))
-	if act.names() != "GenerateAllClips,SetOptions" {
-		t.Fatalf("clip calls %q", act.names())
+	if act.Names() != "GenerateAllClips,SetOptions" {
+		t.Fatalf("clip calls %q", act.Names())
 	}
-	if p := act.calls[0].arg.(pipeline.ClipsParams); p.Prompts[2] != "slow dolly in" || p.IncludeLoop == nil || !*p.IncludeLoop {
+	if p := act.Calls[0].Arg.(pipeline.ClipsParams); p.Prompts[2] != "slow dolly in" || p.IncludeLoop == nil || !*p.IncludeLoop {
 		t.Errorf("clips params %+v", p)
 	}
 	e.api.Script(claudefake.Reply(claudefake.ToolUse("stitch_final", map[string]any{"easingCurve": "cinematic", "clipDuration": 1.2})),
 		claudefake.Reply(claudefake.Text("Stitching.")))
 	act, _ = e.mustTurn(d, replyAt(shoot.StageClips, "continue"))
-	if p := act.calls[0].arg.(pipeline.StitchParams); p.Easing != "cinematic" || p.ClipDuration != 1.2 {
+	if p := act.Calls[0].Arg.(pipeline.StitchParams); p.Easing != "cinematic" || p.ClipDuration != 1.2 {
 		t.Errorf("stitch params %+v", p)
 	}
 

@@ -33,8 +33,8 @@ func TestTransientErrorsRetried(t *testing.T) {
 			e := newEnv(t)
 			e.api.Script(failure, hero, claudefake.Reply(claudefake.Text("Shooting.")))
 			act, out := e.mustTurn(e.director(), start("white shirt"))
-			if act.names() != "GenerateHero" {
-				t.Errorf("calls %q: the retried message must run its tool once", act.names())
+			if act.Names() != "GenerateHero" {
+				t.Errorf("calls %q: the retried message must run its tool once", act.Names())
 			}
 			if n := len(e.api.Requests()); n != 3 {
 				t.Errorf("%d requests, want 3 (failure, retry, follow-up)", n)
@@ -84,8 +84,8 @@ func TestInvalidToolInputCorrected(t *testing.T) {
 		claudefake.Reply(claudefake.Text("Going wide at 21:9.")),
 	)
 	act, out := e.mustTurn(e.director(), start("panoramic beach look"))
-	if act.names() != "GenerateHero" || act.calls[0].arg.(pipeline.HeroParams).AspectRatio != "21:9" {
-		t.Fatalf("calls %+v", act.calls)
+	if act.Names() != "GenerateHero" || act.Calls[0].Arg.(pipeline.HeroParams).AspectRatio != "21:9" {
+		t.Fatalf("calls %+v", act.Calls)
 	}
 	reqs := e.api.Requests()
 	bad := reqs[1].Last().Blocks("tool_result")
@@ -113,7 +113,7 @@ func TestRefusedAndFailedActions(t *testing.T) {
 		claudefake.Reply(claudefake.ToolUse("approve", nil)),
 		claudefake.Reply(claudefake.Text("Nothing to approve yet.")),
 	)
-	act := &fakeActions{fail: map[string]error{"Approve": shoot.Errorf(shoot.ECONFLICT, "there is no checkpoint to approve yet")}}
+	act := &fakeActions{Fail: map[string]error{"Approve": shoot.Errorf(shoot.ECONFLICT, "there is no checkpoint to approve yet")}}
 	if err := e.director().Turn(context.Background(), pipeline.TurnInput{Kind: pipeline.TurnReply, Session: e.sess, Text: "go"}, act, &fakeEmitter{}); err != nil {
 		t.Fatal(err)
 	}
@@ -122,13 +122,13 @@ func TestRefusedAndFailedActions(t *testing.T) {
 	}
 
 	e.api.Script(claudefake.Reply(claudefake.ToolUse("generate_hero", nil), claudefake.ToolUse("set_options", map[string]any{"loop": true})))
-	act = &fakeActions{fail: map[string]error{"GenerateHero": shoot.Errorf(shoot.EUNAVAILABLE, "queue is down")}}
+	act = &fakeActions{Fail: map[string]error{"GenerateHero": shoot.Errorf(shoot.EUNAVAILABLE, "queue is down")}}
 	err := e.director().Turn(context.Background(), pipeline.TurnInput{Kind: pipeline.TurnReply, Session: e.sess, Text: "redo"}, act, &fakeEmitter{})
 	if shoot.ErrorCode(err) != shoot.EUNAVAILABLE {
 		t.Fatalf("err = %v", err)
 	}
-	if act.names() != "GenerateHero" {
-		t.Errorf("calls after a failure: %q", act.names())
+	if act.Names() != "GenerateHero" {
+		t.Errorf("calls after a failure: %q", act.Names())
 	}
 	msgs := e.stored()
 	var results []map[string]any
@@ -146,13 +146,13 @@ func TestRetriedTurnResumes(t *testing.T) {
 	e.api.Script(claudefake.Reply(claudefake.ToolUse("generate_hero", nil)),
 		claudefake.Overloaded(), claudefake.Overloaded(), claudefake.Overloaded())
 	act1, _, err := e.turn(e.director(), in)
-	if shoot.ErrorCode(err) != shoot.EUNAVAILABLE || act1.names() != "GenerateHero" {
-		t.Fatalf("first try: %v, calls %q", err, act1.names())
+	if shoot.ErrorCode(err) != shoot.EUNAVAILABLE || act1.Names() != "GenerateHero" {
+		t.Fatalf("first try: %v, calls %q", err, act1.Names())
 	}
 	e.api.Script(claudefake.Reply(claudefake.Text("The hero is under way.")))
 	act2, _ := e.mustTurn(e.director(), in)
-	if act2.names() != "" {
-		t.Errorf("the retry ran tools again: %q", act2.names())
+	if act2.Names() != "" {
+		t.Errorf("the retry ran tools again: %q", act2.Names())
 	}
 	last := e.lastRequest()
 	if len(last.Messages) != 3 || len(last.Last().Content) != 1 || len(last.Last().Blocks("tool_result")) != 1 {
@@ -355,8 +355,8 @@ func TestTruncatedToolCallNotRun(t *testing.T) {
 	cut.StopReason = "max_tokens"
 	e.api.Script(cut, claudefake.Reply(claudefake.Text("Let me try that again shorter.")))
 	act, _ := e.mustTurn(e.director(), start("a long brief"))
-	if act.names() != "" {
-		t.Errorf("a truncated call ran: %q", act.names())
+	if act.Names() != "" {
+		t.Errorf("a truncated call ran: %q", act.Names())
 	}
 	if res := e.lastRequest().Last().Blocks("tool_result"); len(res) != 1 || !res[0].IsError || !strings.Contains(res[0].Content, "max_tokens") {
 		t.Errorf("result %+v", res)

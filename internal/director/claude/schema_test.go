@@ -128,8 +128,8 @@ func TestToolsMapToActions(t *testing.T) {
 		if err != nil || len(results) != 1 {
 			t.Fatalf("%s: %v", c.tool, err)
 		}
-		if act.names() != c.call || !c.check(act.calls[0].arg) {
-			t.Errorf("%s: calls %+v", c.tool, act.calls)
+		if act.Names() != c.call || !c.check(act.Calls[0].Arg) {
+			t.Errorf("%s: calls %+v", c.tool, act.Calls)
 		}
 		if ev := out.tools(); len(ev) != 2 || ev[1].isError || ev[1].name != c.tool {
 			t.Errorf("%s: events %+v", c.tool, ev)
@@ -140,7 +140,7 @@ func TestToolsMapToActions(t *testing.T) {
 	if _, err := d.runTools(context.Background(), []peek{{ID: "t", Name: "bash", Input: json.RawMessage(`{}`)}}, false, act, out); err != nil {
 		t.Fatal(err)
 	}
-	if ev := out.tools()[1]; !ev.isError || !strings.Contains(ev.text, "generate_hero") || act.names() != "" {
+	if ev := out.tools()[1]; !ev.isError || !strings.Contains(ev.text, "generate_hero") || act.Names() != "" {
 		t.Errorf("unknown tool: %+v", ev)
 	}
 }

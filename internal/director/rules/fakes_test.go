@@ -3,72 +3,18 @@ package rules
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/fashionshoot/shoot/internal/director/directortest"
 
 	"github.com/fashionshoot/shoot/internal/pipeline"
 	"github.com/fashionshoot/shoot/internal/prompt"
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
 
-// call is one recorded Actions call.
-type call struct {
-	name string
-	arg  any
-}
-
-// fakeActions records every call and can refuse one by name.
-type fakeActions struct {
-	calls []call
-	fail  map[string]error
-}
-
-func (f *fakeActions) rec(name string, arg any) error {
-	f.calls = append(f.calls, call{name, arg})
-	return f.fail[name]
-}
-
-func (f *fakeActions) GenerateHero(_ context.Context, p pipeline.HeroParams) error {
-	return f.rec("GenerateHero", p)
-}
-func (f *fakeActions) GenerateContactSheet(_ context.Context, p pipeline.SheetParams) error {
-	return f.rec("GenerateContactSheet", p)
-}
-func (f *fakeActions) ExtractFrames(_ context.Context, p pipeline.FramesParams) error {
-	return f.rec("ExtractFrames", p)
-}
-func (f *fakeActions) ResizeFrames(_ context.Context, aspect string) error {
-	return f.rec("ResizeFrames", aspect)
-}
-func (f *fakeActions) RegenerateFrame(_ context.Context, n int, instruction string) error {
-	return f.rec("RegenerateFrame", fmt.Sprintf("%d|%s", n, instruction))
-}
-func (f *fakeActions) GenerateClip(_ context.Context, n int, prompt string) error {
-	return f.rec("GenerateClip", fmt.Sprintf("%d|%s", n, prompt))
-}
-func (f *fakeActions) GenerateAllClips(_ context.Context, p pipeline.ClipsParams) error {
-	return f.rec("GenerateAllClips", p)
-}
-func (f *fakeActions) StitchFinal(_ context.Context, p pipeline.StitchParams) error {
-	return f.rec("StitchFinal", p)
-}
-func (f *fakeActions) SetOptions(_ context.Context, patch json.RawMessage) error {
-	var m map[string]any
-	if err := json.Unmarshal(patch, &m); err != nil {
-		return err
-	}
-	return f.rec("SetOptions", m)
-}
-func (f *fakeActions) Approve(context.Context) error { return f.rec("Approve", nil) }
-
-func (f *fakeActions) names() string {
-	var out []string
-	for _, c := range f.calls {
-		out = append(out, c.name)
-	}
-	return strings.Join(out, ",")
-}
+// fakeActions records the director's Actions calls.
+type fakeActions = directortest.Actions
 
 // event is one recorded Emitter call.
 type event struct {

@@ -30,7 +30,7 @@ func TestReplyActions(t *testing.T) {
 
 		// Changes redo the current stage with the reply added.
 		{shoot.StageHero, "looks good but make the background warmer", shoot.Options{}, "GenerateHero", func(t *testing.T, a *fakeActions) {
-			p := a.calls[0].arg.(pipeline.HeroParams)
+			p := a.Calls[0].Arg.(pipeline.HeroParams)
 			if p.Extra != "make the background warmer" || strings.Contains(p.Prompt, "warmer") {
 				t.Errorf("extra %q; the prompt should leave it to Extra", p.Extra)
 			}
@@ -39,38 +39,38 @@ func TestReplyActions(t *testing.T) {
 			}
 		}},
 		{shoot.StageHero, "make it edgy and bold", shoot.Options{}, "SetOptions,GenerateHero", func(t *testing.T, a *fakeActions) {
-			if m := a.calls[0].arg.(map[string]any); m["pose"] != "editorial-drama" || m["background"] != "studio-black" {
+			if m := a.Calls[0].Arg.(map[string]any); m["pose"] != "editorial-drama" || m["background"] != "studio-black" {
 				t.Errorf("options %v", m)
 			}
-			if p := a.calls[1].arg.(pipeline.HeroParams); p.Pose != "editorial-drama" || p.Extra != "make it edgy and bold" {
+			if p := a.Calls[1].Arg.(pipeline.HeroParams); p.Pose != "editorial-drama" || p.Extra != "make it edgy and bold" {
 				t.Errorf("hero %+v", p)
 			}
 		}},
 		{shoot.StageHero, "try again", shoot.Options{}, "GenerateHero", func(t *testing.T, a *fakeActions) {
-			if p := a.calls[0].arg.(pipeline.HeroParams); p.Extra != "" {
+			if p := a.Calls[0].Arg.(pipeline.HeroParams); p.Extra != "" {
 				t.Errorf("a bare retry added %q", p.Extra)
 			}
 		}},
 		{shoot.StageHero, "add round sunglasses", shoot.Options{}, "GenerateHero", func(t *testing.T, a *fakeActions) {
-			if p := a.calls[0].arg.(pipeline.HeroParams); !strings.Contains(p.Prompt, "eyewear") {
+			if p := a.Calls[0].Arg.(pipeline.HeroParams); !strings.Contains(p.Prompt, "eyewear") {
 				t.Error("glasses named in the reply should switch on the eyewear clause")
 			}
 		}},
 		{shoot.StageContactSheet, "more contrast in every frame", shoot.Options{AspectRatio: "4:5"}, "GenerateContactSheet", func(t *testing.T, a *fakeActions) {
-			p := a.calls[0].arg.(pipeline.SheetParams)
+			p := a.Calls[0].Arg.(pipeline.SheetParams)
 			if p.Extra != "more contrast in every frame" || p.AspectRatio != "4:5" || !strings.Contains(p.Prompt, "sheet is 4:5") {
 				t.Errorf("sheet %+v", p)
 			}
 		}},
 		{shoot.StageFrames, "warmer light please", shoot.Options{}, "RegenerateFrame,RegenerateFrame,RegenerateFrame,RegenerateFrame,RegenerateFrame,RegenerateFrame", func(t *testing.T, a *fakeActions) {
-			for i, c := range a.calls {
-				if want := fmt.Sprintf("%d|warmer light please", i+1); c.arg != want {
-					t.Errorf("call %d = %v, want %s", i, c.arg, want)
+			for i, c := range a.Calls {
+				if want := fmt.Sprintf("%d|warmer light please", i+1); c.Arg != want {
+					t.Errorf("call %d = %v, want %s", i, c.Arg, want)
 				}
 			}
 		}},
 		{shoot.StageClips, "slower camera moves", loop, "GenerateAllClips", func(t *testing.T, a *fakeActions) {
-			p := a.calls[0].arg.(pipeline.ClipsParams)
+			p := a.Calls[0].Arg.(pipeline.ClipsParams)
 			if len(p.Prompts) != 6 || p.IncludeLoop == nil || !*p.IncludeLoop || p.NegativePrompt == "" {
 				t.Fatalf("clips %+v", p)
 			}
@@ -84,14 +84,14 @@ func TestReplyActions(t *testing.T) {
 
 		// Frames.
 		{shoot.StageFrames, "regenerate frames 2 and 5 with a red hat", shoot.Options{}, "RegenerateFrame,RegenerateFrame", func(t *testing.T, a *fakeActions) {
-			if a.calls[0].arg != "2|a red hat" || a.calls[1].arg != "5|a red hat" {
-				t.Errorf("calls %v", a.calls)
+			if a.Calls[0].Arg != "2|a red hat" || a.Calls[1].Arg != "5|a red hat" {
+				t.Errorf("calls %v", a.Calls)
 			}
 		}},
 		{shoot.StageFrames, "regenerate all frames", shoot.Options{}, "RegenerateFrame,RegenerateFrame,RegenerateFrame,RegenerateFrame,RegenerateFrame,RegenerateFrame", nil},
 		{shoot.StageClips, "regenerate frame 3", shoot.Options{}, "RegenerateFrame", func(t *testing.T, a *fakeActions) {
-			if a.calls[0].arg != "3|" {
-				t.Errorf("calls %v", a.calls)
+			if a.Calls[0].Arg != "3|" {
+				t.Errorf("calls %v", a.Calls)
 			}
 		}},
 		{shoot.StageHero, "regenerate frame 3", shoot.Options{}, "", nil},
@@ -99,23 +99,23 @@ func TestReplyActions(t *testing.T) {
 
 		// Clips.
 		{shoot.StageClips, "redo clip 2", shoot.Options{}, "GenerateClip", func(t *testing.T, a *fakeActions) {
-			if a.calls[0].arg != "2|"+prompt.Clip(2, false) {
-				t.Errorf("calls %v", a.calls)
+			if a.Calls[0].Arg != "2|"+prompt.Clip(2, false) {
+				t.Errorf("calls %v", a.Calls)
 			}
 		}},
 		{shoot.StageClips, "regenerate clips 1, 4 slower", shoot.Options{}, "GenerateClip,GenerateClip", func(t *testing.T, a *fakeActions) {
-			if a.calls[0].arg != "1|"+prompt.Clip(1, false)+" Extra direction: slower" || !strings.HasPrefix(a.calls[1].arg.(string), "4|") {
-				t.Errorf("calls %v", a.calls)
+			if a.Calls[0].Arg != "1|"+prompt.Clip(1, false)+" Extra direction: slower" || !strings.HasPrefix(a.Calls[1].Arg.(string), "4|") {
+				t.Errorf("calls %v", a.Calls)
 			}
 		}},
 		{shoot.StageClips, "redo clip 6", shoot.Options{}, "", nil},
 		{shoot.StageClips, "redo clip 6", loop, "GenerateClip", func(t *testing.T, a *fakeActions) {
-			if a.calls[0].arg != "6|"+prompt.Clip(6, true) {
-				t.Errorf("calls %v", a.calls)
+			if a.Calls[0].Arg != "6|"+prompt.Clip(6, true) {
+				t.Errorf("calls %v", a.Calls)
 			}
 		}},
 		{shoot.StageClips, "redo all clips", shoot.Options{}, "GenerateAllClips", func(t *testing.T, a *fakeActions) {
-			if p := a.calls[0].arg.(pipeline.ClipsParams); len(p.Prompts) != 5 || *p.IncludeLoop {
+			if p := a.Calls[0].Arg.(pipeline.ClipsParams); len(p.Prompts) != 5 || *p.IncludeLoop {
 				t.Errorf("clips %+v", p)
 			}
 		}},
@@ -123,29 +123,29 @@ func TestReplyActions(t *testing.T) {
 
 		// Aspect ratio.
 		{shoot.StageHero, "use 9:16", shoot.Options{}, "SetOptions,GenerateHero", func(t *testing.T, a *fakeActions) {
-			if m := a.calls[0].arg.(map[string]any); m["aspectRatio"] != "9:16" || len(m) != 1 {
+			if m := a.Calls[0].Arg.(map[string]any); m["aspectRatio"] != "9:16" || len(m) != 1 {
 				t.Errorf("options %v", m)
 			}
-			p := a.calls[1].arg.(pipeline.HeroParams)
+			p := a.Calls[1].Arg.(pipeline.HeroParams)
 			if p.AspectRatio != "9:16" || !strings.Contains(p.Prompt, "9:16 aspect ratio") || strings.Contains(p.Prompt, "3:2") {
 				t.Errorf("hero %+v", p)
 			}
 		}},
 		{shoot.StageContactSheet, "square", shoot.Options{}, "SetOptions,GenerateContactSheet", func(t *testing.T, a *fakeActions) {
-			if p := a.calls[1].arg.(pipeline.SheetParams); p.AspectRatio != "1:1" || !strings.Contains(p.Prompt, "sheet is 1:1") {
+			if p := a.Calls[1].Arg.(pipeline.SheetParams); p.AspectRatio != "1:1" || !strings.Contains(p.Prompt, "sheet is 1:1") {
 				t.Errorf("sheet %+v", p)
 			}
 		}},
 		{shoot.StageFrames, "make it vertical 9:16", shoot.Options{}, "SetOptions,ResizeFrames", func(t *testing.T, a *fakeActions) {
-			if m := a.calls[0].arg.(map[string]any); m["frameAspect"] != "9:16" {
+			if m := a.Calls[0].Arg.(map[string]any); m["frameAspect"] != "9:16" {
 				t.Errorf("options %v", m)
 			}
-			if a.calls[1].arg != "9:16" {
-				t.Errorf("resize %v", a.calls[1].arg)
+			if a.Calls[1].Arg != "9:16" {
+				t.Errorf("resize %v", a.Calls[1].Arg)
 			}
 		}},
 		{shoot.StageHero, "use 4:5 and warm it up", shoot.Options{}, "SetOptions,GenerateHero", func(t *testing.T, a *fakeActions) {
-			if p := a.calls[1].arg.(pipeline.HeroParams); p.AspectRatio != "4:5" || p.Extra != "use 4:5 and warm it up" {
+			if p := a.Calls[1].Arg.(pipeline.HeroParams); p.AspectRatio != "4:5" || p.Extra != "use 4:5 and warm it up" {
 				t.Errorf("hero %+v", p)
 			}
 		}},
@@ -153,27 +153,27 @@ func TestReplyActions(t *testing.T) {
 
 		// Loop and easing.
 		{shoot.StageClips, "loop it", shoot.Options{}, "SetOptions,GenerateClip", func(t *testing.T, a *fakeActions) {
-			if m := a.calls[0].arg.(map[string]any); m["loop"] != true {
+			if m := a.Calls[0].Arg.(map[string]any); m["loop"] != true {
 				t.Errorf("options %v", m)
 			}
-			if a.calls[1].arg != "6|"+prompt.Clip(6, true) {
-				t.Errorf("clip %v", a.calls[1].arg)
+			if a.Calls[1].Arg != "6|"+prompt.Clip(6, true) {
+				t.Errorf("clip %v", a.Calls[1].Arg)
 			}
 		}},
 		{shoot.StageClips, "loop it", loop, "", nil},
 		{shoot.StageFrames, "make it loop", shoot.Options{}, "SetOptions", nil},
 		{shoot.StageClips, "no loop", loop, "SetOptions", func(t *testing.T, a *fakeActions) {
-			if m := a.calls[0].arg.(map[string]any); m["loop"] != false {
+			if m := a.Calls[0].Arg.(map[string]any); m["loop"] != false {
 				t.Errorf("options %v", m)
 			}
 		}},
 		{shoot.StageClips, "use cinematic easing", shoot.Options{}, "SetOptions", func(t *testing.T, a *fakeActions) {
-			if m := a.calls[0].arg.(map[string]any); m["easing"] != "cinematic" {
+			if m := a.Calls[0].Arg.(map[string]any); m["easing"] != "cinematic" {
 				t.Errorf("options %v", m)
 			}
 		}},
 		{shoot.StageComplete, "use luxurious easing", shoot.Options{}, "SetOptions,StitchFinal", func(t *testing.T, a *fakeActions) {
-			if p := a.calls[1].arg.(pipeline.StitchParams); p.Easing != "luxurious" {
+			if p := a.Calls[1].Arg.(pipeline.StitchParams); p.Easing != "luxurious" {
 				t.Errorf("stitch %+v", p)
 			}
 		}},
@@ -183,8 +183,8 @@ func TestReplyActions(t *testing.T) {
 		t.Run(c.stage+"/"+c.text, func(t *testing.T) {
 			t.Parallel()
 			act, out := runReply(t, c.stage, c.text, c.opts)
-			if act.names() != c.calls {
-				t.Fatalf("calls %q, want %q", act.names(), c.calls)
+			if act.Names() != c.calls {
+				t.Fatalf("calls %q, want %q", act.Names(), c.calls)
 			}
 			if c.check != nil {
 				c.check(t, act)
@@ -213,8 +213,8 @@ func checkToolEvents(t *testing.T, act *fakeActions, out *fakeEmitter) {
 			}
 		}
 	}
-	if calls != len(act.calls) || results != len(act.calls) {
-		t.Errorf("%d tool calls, %d results for %d actions", calls, results, len(act.calls))
+	if calls != len(act.Calls) || results != len(act.Calls) {
+		t.Errorf("%d tool calls, %d results for %d actions", calls, results, len(act.Calls))
 	}
 	if len(out.events) > 0 && out.events[0].kind != "hint" {
 		t.Errorf("the turn should speak before acting; first event %+v", out.events[0])

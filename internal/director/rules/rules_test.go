@@ -33,10 +33,10 @@ func TestStartPicksPresetsByVibe(t *testing.T) {
 		if err := newDirector(t).Turn(context.Background(), in, act, out); err != nil {
 			t.Fatal(err)
 		}
-		if act.names() != "GenerateHero" {
-			t.Fatalf("%q: calls %s", c.brief, act.names())
+		if act.Names() != "GenerateHero" {
+			t.Fatalf("%q: calls %s", c.brief, act.Names())
 		}
-		p := act.calls[0].arg.(pipeline.HeroParams)
+		p := act.Calls[0].Arg.(pipeline.HeroParams)
 		if p.Pose != c.pose || p.Background != c.background || p.AspectRatio != c.aspect || p.Extra != "" {
 			t.Errorf("%q: hero params %+v", c.brief, p)
 		}
@@ -86,7 +86,7 @@ func TestStartStreamsBeforeActing(t *testing.T) {
 	if len(msgs) != 1 || !strings.Contains(msgs[0], "Seated editorial") || !strings.Contains(msgs[0], "Warm daylight") {
 		t.Errorf("messages %q", msgs)
 	}
-	if p := act.calls[0].arg.(pipeline.HeroParams); !strings.Contains(p.Prompt, "warm and intimate knitwear") {
+	if p := act.Calls[0].Arg.(pipeline.HeroParams); !strings.Contains(p.Prompt, "warm and intimate knitwear") {
 		t.Error("the brief from the session was not used")
 	}
 }
@@ -96,8 +96,8 @@ func TestStartUnknownPresetOption(t *testing.T) {
 	act, out := &fakeActions{}, &fakeEmitter{}
 	in := pipeline.TurnInput{Kind: pipeline.TurnStart, Session: session(shoot.StageInit, "x", shoot.Options{Pose: "moonwalk"})}
 	err := newDirector(t).Turn(context.Background(), in, act, out)
-	if shoot.ErrorCode(err) != shoot.EINVALID || len(act.calls) != 0 {
-		t.Fatalf("err = %v, calls %s", err, act.names())
+	if shoot.ErrorCode(err) != shoot.EINVALID || len(act.Calls) != 0 {
+		t.Fatalf("err = %v, calls %s", err, act.Names())
 	}
 }
 
@@ -122,7 +122,7 @@ func TestTurnRejectsBadInput(t *testing.T) {
 
 func TestRefusedActionIsExplained(t *testing.T) {
 	t.Parallel()
-	act, out := &fakeActions{fail: map[string]error{"Approve": shoot.Errorf(shoot.ECONFLICT, "a stage is already running")}}, &fakeEmitter{}
+	act, out := &fakeActions{Fail: map[string]error{"Approve": shoot.Errorf(shoot.ECONFLICT, "a stage is already running")}}, &fakeEmitter{}
 	in := pipeline.TurnInput{Kind: pipeline.TurnReply, Session: session(shoot.StageHero, "", shoot.Options{}), Text: "continue"}
 	if err := newDirector(t).Turn(context.Background(), in, act, out); err != nil {
 		t.Fatalf("a refused action should end the turn normally: %v", err)
@@ -143,14 +143,14 @@ func TestRefusedActionIsExplained(t *testing.T) {
 func TestFailedActionStopsAndReturns(t *testing.T) {
 	t.Parallel()
 	boom := shoot.Errorf(shoot.EUNAVAILABLE, "database is busy")
-	act, out := &fakeActions{fail: map[string]error{"SetOptions": boom}}, &fakeEmitter{}
+	act, out := &fakeActions{Fail: map[string]error{"SetOptions": boom}}, &fakeEmitter{}
 	in := pipeline.TurnInput{Kind: pipeline.TurnReply, Session: session(shoot.StageHero, "", shoot.Options{}), Text: "use 9:16"}
 	err := newDirector(t).Turn(context.Background(), in, act, out)
 	if !errors.Is(err, boom) {
 		t.Fatalf("err = %v, want the transient error back", err)
 	}
-	if act.names() != "SetOptions" {
-		t.Errorf("calls after a failure: %s", act.names())
+	if act.Names() != "SetOptions" {
+		t.Errorf("calls after a failure: %s", act.Names())
 	}
 }
 
@@ -161,8 +161,8 @@ func TestReplyWithoutCheckpointUsesSessionStage(t *testing.T) {
 	if err := newDirector(t).Turn(context.Background(), in, act, out); err != nil {
 		t.Fatal(err)
 	}
-	if act.names() != "RegenerateFrame" || act.calls[0].arg != "4|" {
-		t.Errorf("calls %v", act.calls)
+	if act.Names() != "RegenerateFrame" || act.Calls[0].Arg != "4|" {
+		t.Errorf("calls %v", act.Calls)
 	}
 }
 
@@ -188,8 +188,8 @@ func TestResultTurn(t *testing.T) {
 			t.Fatal(err)
 		}
 		msgs := out.messages(t)
-		if len(msgs) != 1 || len(act.calls) != 0 || out.toolEvents() != "" {
-			t.Fatalf("%s: messages %q, calls %s", c.res.Stage, msgs, act.names())
+		if len(msgs) != 1 || len(act.Calls) != 0 || out.toolEvents() != "" {
+			t.Fatalf("%s: messages %q, calls %s", c.res.Stage, msgs, act.Names())
 		}
 		for _, w := range c.want {
 			if !strings.Contains(msgs[0], w) {
