@@ -12,12 +12,25 @@ import (
 
 // actions implements Actions for one session, for one director turn.
 type actions struct {
-	e   *Engine
-	sid string
+	e    *Engine
+	sid  string
+	gate gate
 }
 
-// ActionsFor returns the Actions a director uses on session sid.
+// ActionsFor returns ungated Actions on session sid, for callers that are
+// not a director turn (tools, tests). Director turns get turnActions.
 func (e *Engine) ActionsFor(sid string) Actions { return &actions{e: e, sid: sid} }
+
+// start checks the gate, marks the pending checkpoint modified with
+// response, and starts works on stage; mutate changes the run state in the
+// same transaction as the gate's final check.
+func (a *actions) start(ctx context.Context, stage string, works []Work, response string, mutate func(*runMeta, *shoot.Session) error) error {
+	if err := a.precheck(ctx, stage, works, false); err != nil {
+		return err
+	}
+	a.resolve(ctx, shoot.CheckpointModified, response)
+	return a.e.startWork(ctx, a.sid, stage, works, a.gate.guarded(stage, works, false, mutate))
+}
 
 // resolve marks the pending checkpoint modified (a change was asked for).
 func (a *actions) resolve(ctx context.Context, status, response string) {
@@ -44,8 +57,7 @@ func (a *actions) GenerateHero(ctx context.Context, p HeroParams) error {
 	if err != nil {
 		return err
 	}
-	a.resolve(ctx, shoot.CheckpointModified, p.Extra)
-	return a.e.startWork(ctx, a.sid, shoot.StageHero, []Work{{Kind: WorkHero, Version: v}}, func(m *runMeta, s *shoot.Session) error {
+	return a.start(ctx, shoot.StageHero, []Work{{Kind: WorkHero, Version: v}}, p.Extra, func(m *runMeta, s *shoot.Session) error {
 		if p.Pose != "" {
 			m.Pose = p.Pose
 		}
@@ -68,8 +80,7 @@ func (a *actions) GenerateContactSheet(ctx context.Context, p SheetParams) error
 	if err != nil {
 		return err
 	}
-	a.resolve(ctx, shoot.CheckpointModified, p.Extra)
-	return a.e.startWork(ctx, a.sid, shoot.StageContactSheet, []Work{{Kind: WorkSheet, Version: v}}, func(m *runMeta, _ *shoot.Session) error {
+	return a.start(ctx, shoot.StageContactSheet, []Work{{Kind: WorkSheet, Version: v}}, p.Extra, func(m *runMeta, _ *shoot.Session) error {
 		m.Sheet = p
 		return nil
 	})
@@ -85,8 +96,7 @@ func (a *actions) ExtractFrames(ctx context.Context, p FramesParams) error {
 	if err := a.e.require(ctx, a.sid, shoot.AssetContactSheet, 0, "a contact sheet"); err != nil {
 		return err
 	}
-	a.resolve(ctx, shoot.CheckpointModified, "extract frames")
-	return a.e.startWork(ctx, a.sid, shoot.StageFrames, []Work{{Kind: WorkFrames}}, func(m *runMeta, _ *shoot.Session) error {
+	return a.start(ctx, shoot.StageFrames, []Work{{Kind: WorkFrames}}, "extract frames", func(m *runMeta, _ *shoot.Session) error {
 		m.Frames = p
 		return nil
 	})
@@ -99,8 +109,7 @@ func (a *actions) ResizeFrames(ctx context.Context, aspect string) error {
 	if err := a.e.require(ctx, a.sid, shoot.AssetFrame, 1, "frames"); err != nil {
 		return err
 	}
-	a.resolve(ctx, shoot.CheckpointModified, "resize to "+aspect)
-	return a.e.startWork(ctx, a.sid, shoot.StageFrames, []Work{{Kind: WorkResize}}, func(_ *runMeta, s *shoot.Session) error {
+	return a.start(ctx, shoot.StageFrames, []Work{{Kind: WorkResize}}, "resize to "+aspect, func(_ *runMeta, s *shoot.Session) error {
 		s.Options.FrameAspect = aspect
 		return nil
 	})
@@ -117,8 +126,7 @@ func (a *actions) RegenerateFrame(ctx context.Context, n int, instruction string
 	if err != nil {
 		return err
 	}
-	a.resolve(ctx, shoot.CheckpointModified, instruction)
-	return a.e.startWork(ctx, a.sid, shoot.StageFrames, []Work{{Kind: WorkFrameEdit, N: n, Version: v}}, func(m *runMeta, _ *shoot.Session) error {
+	return a.start(ctx, shoot.StageFrames, []Work{{Kind: WorkFrameEdit, N: n, Version: v}}, instruction, func(m *runMeta, _ *shoot.Session) error {
 		if m.FrameEdits == nil {
 			m.FrameEdits = map[int]string{}
 		}
@@ -135,8 +143,7 @@ func (a *actions) GenerateClip(ctx context.Context, n int, prompt string) error 
 	if err != nil {
 		return err
 	}
-	a.resolve(ctx, shoot.CheckpointModified, fmt.Sprintf("redo clip %d", n))
-	return a.e.startWork(ctx, a.sid, shoot.StageClips, []Work{w}, func(m *runMeta, s *shoot.Session) error {
+	return a.start(ctx, shoot.StageClips, []Work{w}, fmt.Sprintf("redo clip %d", n), func(m *runMeta, s *shoot.Session) error {
 		if n == 6 {
 			s.Options.Loop = true
 		}
@@ -179,8 +186,7 @@ func (a *actions) GenerateAllClips(ctx context.Context, p ClipsParams) error {
 		}
 		works = append(works, w)
 	}
-	a.resolve(ctx, shoot.CheckpointModified, "regenerate clips")
-	return a.e.startWork(ctx, a.sid, shoot.StageClips, works, func(m *runMeta, s *shoot.Session) error {
+	return a.start(ctx, shoot.StageClips, works, "regenerate clips", func(m *runMeta, s *shoot.Session) error {
 		s.Options.Loop = loop
 		if p.Seconds != 0 {
 			s.Options.VideoSeconds = p.Seconds
@@ -212,8 +218,12 @@ func (a *actions) StitchFinal(ctx context.Context, p StitchParams) error {
 	if err != nil {
 		return err
 	}
+	works := []Work{{Kind: WorkFinal, Version: v}}
+	if err := a.precheck(ctx, shoot.StageFinal, works, false); err != nil {
+		return err
+	}
 	a.resolve(ctx, shoot.CheckpointApproved, "stitch")
-	return a.e.startWork(ctx, a.sid, shoot.StageFinal, []Work{{Kind: WorkFinal, Version: v}}, func(m *runMeta, s *shoot.Session) error {
+	return a.e.startWork(ctx, a.sid, shoot.StageFinal, works, a.gate.guarded(shoot.StageFinal, works, false, func(m *runMeta, s *shoot.Session) error {
 		m.Stitch = p
 		if p.IncludeLoop != nil {
 			s.Options.Loop = *p.IncludeLoop
@@ -228,7 +238,7 @@ func (a *actions) StitchFinal(ctx context.Context, p StitchParams) error {
 			s.Options.FPS = p.FPS
 		}
 		return nil
-	})
+	}))
 }
 
 func (a *actions) SetOptions(ctx context.Context, patch json.RawMessage) error {
@@ -249,11 +259,15 @@ func (a *actions) SetOptions(ctx context.Context, patch json.RawMessage) error {
 }
 
 func (a *actions) Approve(ctx context.Context) error {
-	return a.e.approve(ctx, a.sid, "approved")
+	if err := a.precheck(ctx, "", nil, true); err != nil {
+		return err
+	}
+	return a.e.approve(ctx, a.sid, "approved", a.gate)
 }
 
-// approve accepts the pending checkpoint and starts whatever comes next.
-func (e *Engine) approve(ctx context.Context, sid, response string) error {
+// approve accepts the pending checkpoint and starts whatever comes next,
+// through g when a director turn asked for it.
+func (e *Engine) approve(ctx context.Context, sid, response string, g gate) error {
 	cp, err := e.store.LatestCheckpoint(ctx, sid)
 	if err != nil {
 		return shoot.Errorf(shoot.ECONFLICT, "there is no checkpoint to approve yet")
@@ -272,7 +286,7 @@ func (e *Engine) approve(ctx context.Context, sid, response string) error {
 			return err
 		}
 		if len(works) > 0 {
-			return e.startWork(ctx, sid, stage, works, nil)
+			return e.startWork(ctx, sid, stage, works, g.guarded(stage, works, true, nil))
 		}
 	}
 	return shoot.Errorf(shoot.ECONFLICT, "everything is up to date")

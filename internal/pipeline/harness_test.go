@@ -100,6 +100,8 @@ type harnessOptions struct {
 	// interruptedAfter overrides when a run without live jobs counts as
 	// interrupted (the engine's default, a minute).
 	interruptedAfter time.Duration
+	// director, when set, makes the director instead of the rules one.
+	director func(t *testing.T, st store.Store, lib *prompt.Library) pipeline.Director
 }
 
 // unreachable is a queue whose cancels never reach a running job.
@@ -133,8 +135,12 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 	if o.wrap != nil {
 		engStore = o.wrap(st)
 	}
+	var director pipeline.Director = rules.New(lib, media.Names())
+	if o.director != nil {
+		director = o.director(t, st, lib)
+	}
 	eng := pipeline.New(pipeline.Deps{Store: engStore, Bucket: bucket, Events: events.New(st, logger, 50*time.Millisecond),
-		Images: calls, Videos: clipCounter{calls}, Director: rules.New(lib, media.Names()), Presets: lib, Logger: logger},
+		Images: calls, Videos: clipCounter{calls}, Director: director, Presets: lib, Logger: logger},
 		pipeline.Options{ClipConcurrency: o.clipConcurrency, PollInterval: 20 * time.Millisecond, PollWindow: cmp.Or(o.pollWindow, time.Second), InterruptedAfter: o.interruptedAfter,
 			StitchPreset: "ultrafast"})
 	q, err := jobs.NewSQLite(ctx, st.DB(), eng, jobs.Options{Workers: 8, PollInterval: 20 * time.Millisecond, Logger: logger})

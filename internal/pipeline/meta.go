@@ -43,6 +43,11 @@ type runMeta struct {
 	FailedWork *Work `json:"failedWork,omitempty"`
 	// Acted is set when a director turn requested work.
 	Acted bool `json:"acted,omitempty"`
+	// TurnStage and TurnItems are the stage and work items the director
+	// started for the current request (Gen): one stage per request, each
+	// item once. See gate.
+	TurnStage string   `json:"turnStage,omitempty"`
+	TurnItems []string `json:"turnItems,omitempty"`
 	// Tasks are the provider tasks in flight: idempotency key → "image" or "clip".
 	Tasks map[string]string `json:"tasks,omitempty"`
 	// Reserved holds the estimated USD of paid calls submitted but not yet

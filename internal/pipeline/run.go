@@ -175,7 +175,7 @@ func (e *Engine) stageDone(ctx context.Context, s *shoot.Session, stage string) 
 	auto := s.Options.AutoApprove && stage != shoot.StageFinal
 	e.emit(ctx, s.ID, shoot.EventCheckpoint, checkpointEvent(s.ID, cp, !auto && stage != shoot.StageFinal))
 	if auto {
-		return e.approve(ctx, s.ID, "auto-approved")
+		return e.approve(ctx, s.ID, "auto-approved", gate{})
 	}
 	res := StageResult{Stage: stage, Success: true, Artifacts: keys, Message: cp.Message}
 	return e.enqueueResultTurn(ctx, s.ID, res)

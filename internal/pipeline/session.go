@@ -139,7 +139,7 @@ func (e *Engine) Continue(ctx context.Context, sid, text string) (*shoot.Session
 			retry = &w
 		}
 		m.Gen++
-		m.Acted = false
+		m.Acted, m.TurnStage, m.TurnItems = false, "", nil
 		m.FailedWork = nil
 		s.RunState, s.Status, s.ErrorMessage = shoot.RunRunning, shoot.StatusActive, nil
 		writeMeta(s, m)
@@ -218,6 +218,7 @@ func (e *Engine) Cancel(ctx context.Context, sid string) (*shoot.Session, error)
 		jobs = m.Jobs
 		cur := m
 		cur.Gen++
+		cur.TurnStage, cur.TurnItems = "", nil
 		cur.Pending, cur.ClipSlots, cur.Jobs, cur.Reserved = nil, nil, nil, nil
 		if s.RunState == shoot.RunRunning {
 			s.RunState = shoot.RunCancelled

@@ -57,7 +57,7 @@ func (e *Engine) runTurn(ctx context.Context, w Work, s *shoot.Session) error {
 		return err
 	}
 	out := &emitter{e: e, ctx: ctx, sid: s.ID}
-	if err := e.director.Turn(ctx, in, e.ActionsFor(s.ID), out); err != nil {
+	if err := e.director.Turn(ctx, in, e.turnActions(ctx, s.ID, w.TurnKind), out); err != nil {
 		return e.turnFailed(ctx, w, err)
 	}
 	return e.endTurn(ctx, w)

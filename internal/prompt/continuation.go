@@ -47,8 +47,8 @@ func ActionForStage(stage string) string {
 
 // Continuation renders an outcome as the next user message for a model
 // director: what ran, whether it worked, what it made, how long it took,
-// which settings the user changed by hand, and what the user said. The
-// layout follows ORIGINAL.md §8.3 so the model reads one block per stage.
+// which settings the user changed by hand, and what the user said: one
+// block per stage, always in the same layout, so the model reads them alike.
 func Continuation(o Outcome) string {
 	var b strings.Builder
 	action := o.Action
@@ -68,7 +68,7 @@ func Continuation(o Outcome) string {
 		fmt.Fprintf(&b, "Error: %s\n", oneLine(o.Error))
 	}
 	writeParamChanges(&b, o.ParamChanges)
-	b.WriteString("\nThe user is ready to go on. Say briefly what you think of the result and propose the next step.")
+	b.WriteString("\nThe user has not answered yet: this is not a go-ahead. Say briefly how the step went and what they can ask for next, then end your turn. The next stage starts only when they reply, so call no tool that makes or changes anything now.")
 	if msg := strings.TrimSpace(o.UserMessage); msg != "" && !strings.EqualFold(msg, "continue") {
 		fmt.Fprintf(&b, "\n\nUser message: %s", msg)
 	}

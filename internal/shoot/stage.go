@@ -42,3 +42,12 @@ func NextStage(stage string) string {
 	}
 	return Stages[i+1]
 }
+
+// PreviousStage returns the stage before stage, or StageInit before the first.
+func PreviousStage(stage string) string {
+	i := StageIndex(stage)
+	if i <= 0 {
+		return StageInit
+	}
+	return Stages[i-1]
+}

@@ -203,14 +203,18 @@ func (d *Director) Turn(ctx context.Context, in pipeline.TurnInput, act pipeline
 	if err != nil {
 		return err
 	}
+	held := false
 	for {
 		if c.assistants() >= d.maxTurns {
 			return shoot.Errorf(shoot.ELIMIT, "this shoot reached its limit of %d director turns (SHOOT_MAX_TURNS)", d.maxTurns)
 		}
-		done, err := d.step(ctx, c, act, out)
-		if done || err != nil {
+		done, nowHeld, err := d.step(ctx, c, act, out, held)
+		if done || err != nil || held {
+			// After a hold the model had one call without tools to say
+			// what it wanted; whatever it answered, the turn is over.
 			return err
 		}
+		held = nowHeld
 	}
 }
 
@@ -238,21 +242,30 @@ func (d *Director) begin(ctx context.Context, in pipeline.TurnInput) (*conversat
 }
 
 // step makes one model call and runs the tools it asks for. done is true
-// when the model answered without calling a tool.
-func (d *Director) step(ctx context.Context, c *conversation, act pipeline.Actions, out pipeline.Emitter) (bool, error) {
-	r, err := d.call(ctx, c.sid, c.messages(), out)
+// when the model answered without calling a tool; held is true when the
+// engine refused a call because the user has not answered the checkpoint
+// (pipeline.ErrHeld). A step after a hold offers no tools (tool_choice
+// none), and runs none even if a model calls them anyway.
+func (d *Director) step(ctx context.Context, c *conversation, act pipeline.Actions, out pipeline.Emitter, afterHold bool) (done, held bool, err error) {
+	r, err := d.call(ctx, c.sid, c.messages(), out, afterHold)
 	if err != nil {
-		return false, err
+		return false, false, err
 	}
 	if err := c.commit(ctx, r.content); err != nil {
-		return false, err
+		return false, false, err
 	}
 	if len(r.uses) == 0 {
-		return true, nil
+		return true, false, nil
 	}
-	results, runErr := d.runTools(ctx, r.uses, r.stop == "max_tokens", act, out)
+	skip := ""
+	if afterHold {
+		skip = notNowHeld
+	} else if r.stop == "max_tokens" {
+		skip = notRunTruncated
+	}
+	results, held, runErr := d.runTools(ctx, r.uses, skip, act, out)
 	if err := c.save(ctx, roleUser, results); err != nil {
-		return false, err
+		return false, false, err
 	}
-	return false, runErr
+	return false, held, runErr
 }

@@ -3,6 +3,7 @@ package claude
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -12,21 +13,27 @@ import (
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
 
+// Reasons a tool call is answered without being run.
+const (
+	notRunTruncated = "not run: your reply hit the max_tokens limit before this call was complete; call it again with a shorter input"
+	notRunEarlier   = "not run: an earlier call in this message failed"
+	notNowHeld      = "not run: the user has not answered the checkpoint yet. Nothing more can start in this turn; end it and wait for their reply"
+)
+
 // runTools runs the model's tool calls in order and returns the
 // tool_result blocks that answer them, one per call. A call with bad input,
 // or one the engine refuses as invalid or conflicting (EINVALID,
 // ECONFLICT), is answered with is_error so the model can correct itself,
-// as the rules director explains a refusal to the user. Any other failure
-// is answered too, skips the calls after it, and is returned so the engine
-// sees it. When the reply was cut off at max_tokens (truncated), no call is
-// run: a cut-off input may parse yet lack what the model meant to send.
-func (d *Director) runTools(ctx context.Context, uses []peek, truncated bool, act pipeline.Actions, out pipeline.Emitter) ([]json.RawMessage, error) {
+// as the rules director explains a refusal to the user; held reports a
+// refusal because the checkpoint waits for the user (pipeline.ErrHeld).
+// Any other failure is answered too, skips the calls after it, and is
+// returned so the engine sees it. When skip is set no call is run, and
+// each is answered with skip: a reply cut off at max_tokens may parse yet
+// lack what the model meant to send, and after a hold nothing may start.
+func (d *Director) runTools(ctx context.Context, uses []peek, skip string, act pipeline.Actions, out pipeline.Emitter) ([]json.RawMessage, bool, error) {
 	results := make([]anthropic.ContentBlockParamUnion, 0, len(uses))
 	var failed error
-	skip := ""
-	if truncated {
-		skip = "not run: your reply hit the max_tokens limit before this call was complete; call it again with a shorter input"
-	}
+	held := false
 	for _, u := range uses {
 		input := u.Input
 		if !json.Valid(input) {
@@ -36,16 +43,17 @@ func (d *Director) runTools(ctx context.Context, uses []peek, truncated bool, ac
 		text, isErr, err := d.invoke(ctx, u.Name, input, act, skip)
 		out.ToolResult(u.Name, text, isErr)
 		results = append(results, anthropic.NewToolResultBlock(u.ID, forModel(text, isErr), isErr))
-		if err != nil && failed == nil {
+		held = held || errors.Is(err, pipeline.ErrHeld)
+		if err != nil && !errors.Is(err, pipeline.ErrHeld) && failed == nil {
 			failed = err
-			skip = "not run: an earlier call in this message failed"
+			skip = notRunEarlier
 		}
 	}
 	blocks, err := marshalBlocks(results)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return blocks, failed
+	return blocks, held, failed
 }
 
 // afterStart reminds the model, with every started job, that the job's
@@ -80,6 +88,9 @@ func (d *Director) invoke(ctx context.Context, name string, input json.RawMessag
 	case "":
 		return summary, false, nil
 	case shoot.EINVALID, shoot.ECONFLICT:
+		if errors.Is(err, pipeline.ErrHeld) {
+			return "refused: " + shoot.ErrorMessage(err) + ". Do not call more tools in this turn.", true, err
+		}
 		return "refused: " + shoot.ErrorMessage(err), true, nil
 	}
 	return "failed: " + shoot.ErrorMessage(err), true, err

@@ -26,8 +26,14 @@ type reply struct {
 // call asks the model for its next message, retrying transient failures
 // (429, 529 overloaded, 5xx, a dropped stream) with backoff. The partial
 // message of a failed attempt is never stored.
-func (d *Director) call(ctx context.Context, sid string, msgs []anthropic.MessageParam, out pipeline.Emitter) (*reply, error) {
+//
+// noTools asks for an answer in words only (tool_choice none): the tools
+// stay in the request, so the cached prefix is unchanged.
+func (d *Director) call(ctx context.Context, sid string, msgs []anthropic.MessageParam, out pipeline.Emitter, noTools bool) (*reply, error) {
 	params := d.params(msgs)
+	if noTools {
+		params.ToolChoice = anthropic.ToolChoiceUnionParam{OfNone: &anthropic.ToolChoiceNoneParam{}}
+	}
 	for attempt := 1; ; attempt++ {
 		actx, cancel := context.WithTimeout(ctx, d.timeout)
 		r, err := d.stream(actx, params, out)

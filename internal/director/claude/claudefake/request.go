@@ -26,7 +26,10 @@ type Request struct {
 	// each one's input_schema.
 	Tools       []string
 	ToolSchemas map[string]json.RawMessage
-	Messages    []Message
+	// ToolChoice is tool_choice.type ("auto", "any", "tool", "none"), ""
+	// when the request has none (the API then means "auto").
+	ToolChoice string
+	Messages   []Message
 
 	// Rejection is the reason the fake answered 400, "" if it did not.
 	Rejection string
@@ -87,6 +90,9 @@ type wireRequest struct {
 		Name        string          `json:"name"`
 		InputSchema json.RawMessage `json:"input_schema"`
 	} `json:"tools"`
+	ToolChoice *struct {
+		Type string `json:"type"`
+	} `json:"tool_choice"`
 	Messages []struct {
 		Role    string          `json:"role"`
 		Content json.RawMessage `json:"content"`
@@ -106,6 +112,14 @@ func parseRequest(h http.Header, body []byte) (Request, error) {
 	for _, t := range w.Tools {
 		r.Tools = append(r.Tools, t.Name)
 		r.ToolSchemas[t.Name] = t.InputSchema
+	}
+	if w.ToolChoice != nil {
+		r.ToolChoice = w.ToolChoice.Type
+		switch r.ToolChoice {
+		case "auto", "any", "tool", "none":
+		default:
+			return r, fmt.Errorf("tool_choice.type: Input tag '%s' found using 'type' does not match any of the expected tags: 'auto', 'any', 'tool', 'none'", r.ToolChoice)
+		}
 	}
 	for i, m := range w.Messages {
 		blocks, err := parseContent(m.Content)
