@@ -62,8 +62,20 @@ func (m *emitter) RecordUsage(model string, in, out int64, usd float64, ref stri
 }
 
 // progress emits a system/progress event.
+//
+// Updates are paced (see pacer): most of a fast stream of them is dropped.
+// An update without words gets a message saying what is being made and
+// how far along it is.
 func (e *Engine) progress(ctx context.Context, sid, stage string, pct float64, msg string, extra map[string]any) {
-	data := map[string]any{"stage": stage, "percent": int(pct*100 + 0.5), "message": strings.TrimSpace(msg)}
+	percent := min(max(int(pct*100+0.5), 0), 100)
+	msg = strings.TrimSpace(msg)
+	if !e.pacer.allow(e.now(), sid, stage, progressItem(extra), percent, msg != "") {
+		return
+	}
+	if msg == "" {
+		msg = progressMessage(stage, percent, extra)
+	}
+	data := map[string]any{"stage": stage, "percent": percent, "message": msg}
 	for k, v := range extra {
 		data[k] = v
 	}

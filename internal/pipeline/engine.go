@@ -64,6 +64,7 @@ type Engine struct {
 	logger   *slog.Logger
 	opts     Options
 	now      func() time.Time
+	pacer    *pacer
 }
 
 // Deps are the engine's collaborators.
@@ -99,7 +100,7 @@ func New(d Deps, opts Options) *Engine {
 	}
 	return &Engine{
 		store: d.Store, bucket: d.Bucket, events: d.Events, images: d.Images, videos: d.Videos,
-		director: d.Director, presets: d.Presets, logger: logger, opts: opts, now: time.Now,
+		director: d.Director, presets: d.Presets, logger: logger, opts: opts, now: time.Now, pacer: newPacer(),
 	}
 }
 

@@ -1,0 +1,85 @@
+package pipeline
+
+import (
+	"testing"
+	"time"
+)
+
+func TestPacer(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	type update struct {
+		after   time.Duration // since t0
+		item    string
+		percent int
+		message bool
+	}
+	// every percent of one item, 10 ms apart: a stitch reporting each frame.
+	var dense []update
+	for p := 0; p <= 100; p++ {
+		dense = append(dense, update{time.Duration(p) * 10 * time.Millisecond, "", p, false})
+	}
+	// the same, but spread over 100 s: only the 5-point steps count.
+	var slow []update
+	for p := 0; p <= 100; p++ {
+		slow = append(slow, update{time.Duration(p) * time.Second, "", p, false})
+	}
+	// five clips reporting 1 % each every 100 ms, interleaved.
+	var clips []update
+	for p := 0; p <= 100; p++ {
+		for c := 1; c <= 5; c++ {
+			clips = append(clips, update{time.Duration(p)*100*time.Millisecond + time.Duration(c)*time.Millisecond, "clip" + string(rune('0'+c)), p, false})
+		}
+	}
+	cases := []struct {
+		name    string
+		updates []update
+		min     int
+		max     int
+		mustEnd bool // the last update (100 %) must pass
+	}{
+		{"a burst of every percent", dense, 2, 6, true},
+		{"one percent a second", slow, 20, 21, true},
+		{"five clips side by side", clips, 25, 41, true},
+		{"messages inside the pacing window", []update{{0, "", 10, true}, {100 * time.Millisecond, "", 10, true}, {300 * time.Millisecond, "", 10, true}}, 2, 2, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := newPacer()
+			n, lastPassed := 0, false
+			for _, u := range c.updates {
+				lastPassed = p.allow(t0.Add(u.after), "s1", "final", u.item, u.percent, u.message)
+				if lastPassed {
+					n++
+				}
+			}
+			if n < c.min || n > c.max {
+				t.Errorf("%d events, want %d to %d", n, c.min, c.max)
+			}
+			if c.mustEnd && !lastPassed {
+				t.Error("the 100 % update was dropped")
+			}
+			dur := c.updates[len(c.updates)-1].after
+			if perSecond := float64(n-1) / dur.Seconds(); dur > 0 && perSecond > 4.01+1/dur.Seconds()*5 {
+				t.Errorf("%.1f events a second, want about 4 at most", perSecond)
+			}
+		})
+	}
+}
+
+func TestPacerKeepsSessionsAndStagesApart(t *testing.T) {
+	t.Parallel()
+	p := newPacer()
+	t0 := time.Now()
+	if !p.allow(t0, "a", "clips", "clip1", 10, false) || !p.allow(t0, "b", "clips", "clip1", 10, false) || !p.allow(t0, "a", "final", "", 10, false) {
+		t.Fatal("updates of other sessions or stages were held back by one another")
+	}
+	if p.allow(t0.Add(time.Millisecond), "a", "clips", "clip2", 10, false) {
+		t.Fatal("a second update of the same stage within the window passed")
+	}
+	p.allow(t0.Add(2*progressKeep), "a", "clips", "clip1", 100, false)
+	p.allow(t0.Add(3*progressKeep), "z", "hero", "", 1, false)
+	if len(p.items) > 1 || len(p.stages) > 2 {
+		t.Errorf("the pacer kept %d items and %d stages after they went idle", len(p.items), len(p.stages))
+	}
+}
