@@ -31,6 +31,9 @@ type progressView struct {
 	pct   map[string]int
 	drawn int
 	last  exchangeEnd
+	// local rewrites the storage keys a message names into the files
+	// they were exported to; nil leaves messages as they are.
+	local func(string) string
 }
 
 func newProgressView(w io.Writer) *progressView {
@@ -74,7 +77,11 @@ func (v *progressView) endOf(typ string, m map[string]any) exchangeEnd {
 func (v *progressView) render(typ string, m map[string]any) {
 	switch typ {
 	case shoot.EventAssistantMessage:
-		v.line("director: " + strings.TrimSpace(str(m["content"])))
+		msg := strings.TrimSpace(str(m["content"]))
+		if v.local != nil {
+			msg = v.local(msg)
+		}
+		v.line("director: " + msg)
 	case shoot.EventStatus:
 		v.line("· " + str(m["message"]))
 	case shoot.EventCheckpoint:

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -169,6 +170,7 @@ func runWorkers(cfg *config.Config) int {
 func drive(ctx context.Context, e *env, eng *engine, a *app, sid string, after int64, f runFlags) error {
 	in := bufio.NewReader(e.stdin)
 	view := newProgressView(e.stderr)
+	view.local = func(msg string) string { return localPaths(msg, sid, f.out) }
 	for {
 		end, err := view.follow(ctx, eng.Events(), sid, after)
 		if err != nil {
@@ -209,6 +211,19 @@ func ask(w io.Writer, in *bufio.Reader, end exchangeEnd, out string) (string, er
 		line = "continue"
 	}
 	return line, nil
+}
+
+// localPaths rewrites the storage keys of session sid that text names
+// (outputs/<sid>/final/fashion-video.v2.mp4) into the files `shoot run`
+// exports them to under out (<out>/final/fashion-video.mp4): the newest
+// version of each artifact is written without its version suffix.
+func localPaths(text, sid, out string) string {
+	prefix := regexp.QuoteMeta("outputs/" + sid + "/")
+	re := regexp.MustCompile(prefix + `([A-Za-z0-9_./-]*?)(?:\.v[0-9]+)?(\.[A-Za-z0-9]+)\b`)
+	return re.ReplaceAllStringFunc(text, func(key string) string {
+		m := re.FindStringSubmatch(key)
+		return filepath.Join(out, filepath.FromSlash(m[1]+m[2]))
+	})
 }
 
 // seedPath turns a blob key outputs/<sid>/<path> into <path>.

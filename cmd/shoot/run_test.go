@@ -171,6 +171,32 @@ func TestRunYesWritesTheSeedLayoutAndManifest(t *testing.T) {
 	if !strings.Contains(stderr, "clip 5") || !strings.Contains(stderr, "100%") {
 		t.Errorf("no per-clip progress bars on stderr:\n%s", stderr)
 	}
+	closing := ""
+	for _, l := range strings.Split(stderr, "\n") {
+		if strings.Contains(l, "director:") {
+			closing = l
+		}
+	}
+	if film := filepath.Join(out, "final", "fashion-video.mp4"); !strings.Contains(closing, film) || strings.Contains(stderr, "outputs/") {
+		t.Errorf("the director's closing line %q should name %s, and no storage key should be shown", closing, film)
+	}
+}
+
+func TestLocalPaths(t *testing.T) {
+	t.Parallel()
+	out := filepath.Join("/tmp", "my shoot")
+	cases := []struct{ in, want string }{
+		{"The film is ready: outputs/s1/final/fashion-video.mp4.", "The film is ready: " + filepath.Join(out, "final", "fashion-video.mp4") + "."},
+		{"New sheet outputs/s1/contact-sheet.v3.png and frame outputs/s1/frames/frame-2.v2.png",
+			"New sheet " + filepath.Join(out, "contact-sheet.png") + " and frame " + filepath.Join(out, "frames", "frame-2.png")},
+		{"another session's outputs/s2/hero.png stays", "another session's outputs/s2/hero.png stays"},
+		{"no keys here", "no keys here"},
+	}
+	for _, c := range cases {
+		if got := localPaths(c.in, "s1", out); got != c.want {
+			t.Errorf("localPaths(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
 }
 
 // TestRunAnsweringOnStdin approves with Enter, changes the contact sheet
