@@ -14,7 +14,7 @@ scripts/setup.sh
 if [[ -x scripts/postgres.sh ]]; then
 	if pg_env=$(scripts/postgres.sh); then
 		eval "$pg_env"
-	elif [[ ${CI:-} == true ]]; then
+	elif [[ -n ${CI:-} ]]; then
 		echo "test: scripts/postgres.sh failed" >&2
 		exit 1
 	else

@@ -30,8 +30,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // DecodeJSON reads a JSON request body of at most maxBytes into v, strictly:
 // the body must be one JSON object (or value of v's type), unknown fields
-// and wrong types are EINVALID with a message naming the field, and an
-// oversized body is ETOOLARGE. It is the one decoder of every JSON endpoint.
+// and wrong types are EINVALID with a message naming the field, so is text
+// with control characters (shoot.CheckText), and an oversized body is
+// ETOOLARGE. It is the one decoder of every JSON endpoint.
 func DecodeJSON(w http.ResponseWriter, r *http.Request, maxBytes int64, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(strings.ToLower(ct), "application/json") {
 		return shoot.Errorf(shoot.EINVALID, "Content-Type must be application/json")
@@ -48,7 +49,7 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, maxBytes int64, v any) e
 		}
 		return shoot.Errorf(shoot.EINVALID, "the body must hold one JSON value")
 	}
-	return nil
+	return checkStrings(v)
 }
 
 // jsonError turns a decoding failure into a client-safe error that says

@@ -105,8 +105,8 @@ func validateText(field, s string) error {
 	if strings.TrimSpace(s) == "" {
 		return shoot.Errorf(shoot.EINVALID, "%s is required", field)
 	}
-	if !utf8.ValidString(s) {
-		return shoot.Errorf(shoot.EINVALID, "%s must be UTF-8 text", field)
+	if err := shoot.CheckText(field, s); err != nil {
+		return err
 	}
 	if utf8.RuneCountInString(s) > MaxBriefLen {
 		return shoot.Errorf(shoot.EINVALID, "%s is longer than %d characters", field, MaxBriefLen)
