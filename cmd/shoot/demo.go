@@ -39,18 +39,30 @@ func (f *runFlags) uploadRefs(ctx context.Context, a *app) ([]string, error) {
 			refs = append(refs, ref{e.Name(), data})
 		}
 	}
-	for _, p := range f.refs {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return nil, fmt.Errorf("--ref %s: %w", p, err)
-		}
-		refs = append(refs, ref{filepath.Base(p), data})
-	}
 	var out []string
 	for _, r := range refs {
 		u, err := pipeline.StoreUpload(ctx, a.store, a.bucket, r.name, r.data, "")
 		if err != nil {
 			return nil, fmt.Errorf("--ref %s: %v", r.name, err)
+		}
+		out = append(out, u.Key)
+	}
+	files, err := uploadFiles(ctx, a, "--ref", f.refs)
+	return append(out, files...), err
+}
+
+// uploadFiles stores each file as an upload, as POST /api/upload would,
+// and returns their keys in order; flag names the files in errors.
+func uploadFiles(ctx context.Context, a *app, flag string, paths []string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: %w", flag, p, err)
+		}
+		u, err := pipeline.StoreUpload(ctx, a.store, a.bucket, filepath.Base(p), data, "")
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: %v", flag, p, err)
 		}
 		out = append(out, u.Key)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/fashionshoot/shoot/internal/config"
+	"github.com/fashionshoot/shoot/internal/imaging"
 	"github.com/fashionshoot/shoot/internal/media"
 	"github.com/fashionshoot/shoot/internal/pipeline"
 	"github.com/fashionshoot/shoot/internal/shoot"
@@ -27,12 +29,13 @@ func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 
 // runFlags are `shoot run`'s own flags.
 type runFlags struct {
-	refs  stringList
-	brief string
-	out   string
-	yes   bool
-	demo  bool
-	opts  shoot.Options
+	refs   stringList
+	frames stringList
+	brief  string
+	out    string
+	yes    bool
+	demo   bool
+	opts   shoot.Options
 }
 
 func cmdRun(ctx context.Context, e *env, args []string) error {
@@ -40,6 +43,7 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "run", "--ref FILE… --brief TEXT --out DIR [--yes] [--aspect R] [--loop] [--easing NAME]")
 	var f runFlags
 	fs.Var(&f.refs, "ref", "reference image: model, outfit or accessory (repeat for several)")
+	fs.Var(&f.frames, "frame", "one of your own stills, in film order (repeat, 2 to 12): no hero or contact sheet, straight to the clips")
 	fs.StringVar(&f.brief, "brief", "", "one-line direction, e.g. \"streetwear editorial, confident energy\"")
 	fs.StringVar(&f.out, "out", "", "folder to write the shoot to (hero.png, frames/, videos/, final/, manifest.json)")
 	fs.BoolVar(&f.yes, "yes", false, "approve every checkpoint without asking")
@@ -80,6 +84,9 @@ func (f *runFlags) check() error {
 			f.out = "demo-shoot"
 		}
 	}
+	if len(f.frames) > 0 {
+		return f.checkFrames()
+	}
 	switch {
 	case f.out == "":
 		return usagef("--out DIR is required")
@@ -87,6 +94,32 @@ func (f *runFlags) check() error {
 		return usagef("--brief TEXT is required")
 	case len(f.refs) == 0 && !f.demo:
 		return usagef("at least one --ref FILE is required (or use --demo)")
+	}
+	return f.checkOptions()
+}
+
+// checkFrames checks a shoot from the user's own stills before any work:
+// the count, and that every file is a picture the studio can read.
+func (f *runFlags) checkFrames() error {
+	switch n := len(f.frames); {
+	case f.out == "":
+		return usagef("--out DIR is required")
+	case f.demo:
+		return usagef("--frame and --demo do not go together")
+	case n < shoot.MinOwnFrames || n > shoot.MaxOwnFrames:
+		return usagef("--frame takes %d to %d stills in film order, not %d", shoot.MinOwnFrames, shoot.MaxOwnFrames, n)
+	}
+	for _, p := range f.frames {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return usagef("--frame %s: %v", p, err)
+		}
+		if _, _, _, err := imaging.Sniff(data); err != nil {
+			return usagef("--frame %s: %s", p, shoot.ErrorMessage(err))
+		}
+		if _, _, err := imaging.Decode(bytes.NewReader(data)); err != nil {
+			return usagef("--frame %s: the picture cannot be decoded (%v)", p, err)
+		}
 	}
 	return f.checkOptions()
 }
@@ -144,6 +177,9 @@ func shootOnce(ctx context.Context, e *env, cfg *config.Config, f runFlags) erro
 	defer eng.queue.Stop(context.WithoutCancel(ctx))
 	refs, err := f.uploadRefs(ctx, a)
 	if err != nil {
+		return err
+	}
+	if f.opts.Frames, err = uploadFiles(ctx, a, "--frame", f.frames); err != nil {
 		return err
 	}
 	sess, after, err := eng.Start(ctx, pipeline.StartRequest{Brief: f.brief, Inputs: refs, Options: f.opts})

@@ -84,6 +84,9 @@ func (p *Pipeline) start(w http.ResponseWriter, r *http.Request) (*shoot.Session
 	if err := p.srv.checkInputs(r.Context(), u, req.InputImages); err != nil {
 		return nil, 0, err
 	}
+	if err := p.srv.checkUploads(r.Context(), u, "options.frames", req.Options.Frames); err != nil {
+		return nil, 0, err
+	}
 	done, err := p.srv.beforeRun(r.Context(), w, u)
 	if err != nil {
 		return nil, 0, err

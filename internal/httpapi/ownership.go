@@ -105,6 +105,12 @@ func fileNotFound() error { return shoot.Errorf(shoot.ENOTFOUND, "File not found
 // engine's own answer for an unknown upload, so another user's upload looks
 // like no upload at all. The engine resolves the references again itself.
 func (s *Server) checkInputs(ctx context.Context, u auth.User, refs []string) error {
+	return s.checkUploads(ctx, u, "inputImages", refs)
+}
+
+// checkUploads refuses, as unknown, any upload in refs that u may not see;
+// field names the list in the error.
+func (s *Server) checkUploads(ctx context.Context, u auth.User, field string, refs []string) error {
 	if u.Admin {
 		return nil
 	}
@@ -118,7 +124,7 @@ func (s *Server) checkInputs(ctx context.Context, u auth.User, refs []string) er
 			return err
 		}
 		if err != nil || !u.CanSee(up.Owner) {
-			return shoot.Errorf(shoot.EINVALID, "inputImages: unknown upload %q", name)
+			return shoot.Errorf(shoot.EINVALID, "%s: unknown upload %q", field, name)
 		}
 	}
 	return nil

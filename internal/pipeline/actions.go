@@ -116,8 +116,12 @@ func (a *actions) ResizeFrames(ctx context.Context, aspect string) error {
 }
 
 func (a *actions) RegenerateFrame(ctx context.Context, n int, instruction string) error {
-	if n < 1 || n > 6 {
-		return shoot.Errorf(shoot.EINVALID, "frame number must be between 1 and 6")
+	s, err := a.e.store.GetSession(ctx, a.sid)
+	if err != nil {
+		return err
+	}
+	if last := s.Options.FrameCount(); n < 1 || n > last {
+		return shoot.Errorf(shoot.EINVALID, "frame number must be between 1 and %d", last)
 	}
 	if err := a.e.require(ctx, a.sid, shoot.AssetFrame, n, fmt.Sprintf("frame %d", n)); err != nil {
 		return err
@@ -136,15 +140,20 @@ func (a *actions) RegenerateFrame(ctx context.Context, n int, instruction string
 }
 
 func (a *actions) GenerateClip(ctx context.Context, n int, prompt string) error {
-	if n < 1 || n > 6 {
-		return shoot.Errorf(shoot.EINVALID, "clip number must be between 1 and 6")
+	s, err := a.e.store.GetSession(ctx, a.sid)
+	if err != nil {
+		return err
 	}
-	w, err := a.e.clipWork(ctx, a.sid, n)
+	last := s.Options.FrameCount() // the loop clip's number
+	if n < 1 || n > last {
+		return shoot.Errorf(shoot.EINVALID, "clip number must be between 1 and %d", last)
+	}
+	w, err := a.e.clipWork(ctx, s, n)
 	if err != nil {
 		return err
 	}
 	return a.start(ctx, shoot.StageClips, []Work{w}, fmt.Sprintf("redo clip %d", n), func(m *runMeta, s *shoot.Session) error {
-		if n == 6 {
+		if n == last {
 			s.Options.Loop = true
 		}
 		if prompt != "" {
@@ -161,26 +170,26 @@ func (a *actions) GenerateAllClips(ctx context.Context, p ClipsParams) error {
 	if p.Seconds != 0 && p.Seconds != 5 && p.Seconds != 10 {
 		return shoot.Errorf(shoot.EINVALID, "duration must be 5 or 10 seconds")
 	}
-	for n := range p.Prompts {
-		if n < 1 || n > 6 {
-			return shoot.Errorf(shoot.EINVALID, "clip numbers must be between 1 and 6")
-		}
-	}
 	s, err := a.e.store.GetSession(ctx, a.sid)
 	if err != nil {
 		return err
+	}
+	for n := range p.Prompts {
+		if last := s.Options.FrameCount(); n < 1 || n > last {
+			return shoot.Errorf(shoot.EINVALID, "clip numbers must be between 1 and %d", last)
+		}
 	}
 	loop := s.Options.Loop
 	if p.IncludeLoop != nil {
 		loop = *p.IncludeLoop
 	}
-	count := 5
+	count := s.Options.FrameCount() - 1
 	if loop {
-		count = 6
+		count++
 	}
 	var works []Work
 	for n := 1; n <= count; n++ {
-		w, err := a.e.clipWork(ctx, a.sid, n)
+		w, err := a.e.clipWork(ctx, s, n)
 		if err != nil {
 			return err
 		}
@@ -251,6 +260,9 @@ func (a *actions) SetOptions(ctx context.Context, patch json.RawMessage) error {
 		}
 		if err := a.e.validateOptions(o); err != nil {
 			return err
+		}
+		if !slices.Equal(o.Frames, s.Options.Frames) {
+			return shoot.Errorf(shoot.EINVALID, "options.frames are fixed when the shoot starts")
 		}
 		s.Options = o
 		return nil

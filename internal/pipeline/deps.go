@@ -95,11 +95,14 @@ func sheetInputs(l slots, m runMeta) []string {
 }
 
 func framesInputs(l slots, m runMeta, s *shoot.Session) []string {
+	if len(s.Options.Frames) > 0 {
+		return ownFramesInputs(s)
+	}
 	return []string{l.key(shoot.AssetContactSheet, 0), "params:" + digest(fmt.Sprint(m.Frames.Rows, m.Frames.Cols, m.Frames.Grid), s.Options.FrameAspect)}
 }
 
 func (e *Engine) clipInputs(l slots, m runMeta, s *shoot.Session, n int) []string {
-	a, b := shoot.ClipFrames(n)
+	a, b := s.Options.ClipFrames(n)
 	return []string{l.key(shoot.AssetFrame, a), l.key(shoot.AssetFrame, b),
 		"params:" + digest(e.clipPrompt(m, s, n), fmt.Sprint(s.Options.WithDefaults().VideoSeconds), m.Negative)}
 }
@@ -114,12 +117,12 @@ func finalInputs(l slots, s *shoot.Session) []string {
 }
 
 // clipWork returns the work that (re)makes clip n, checking its frames exist.
-func (e *Engine) clipWork(ctx context.Context, sid string, n int) (Work, error) {
-	l, err := e.latest(ctx, sid)
+func (e *Engine) clipWork(ctx context.Context, s *shoot.Session, n int) (Work, error) {
+	l, err := e.latest(ctx, s.ID)
 	if err != nil {
 		return Work{}, err
 	}
-	a, b := shoot.ClipFrames(n)
+	a, b := s.Options.ClipFrames(n)
 	if l.get(shoot.AssetFrame, a) == nil || l.get(shoot.AssetFrame, b) == nil {
 		return Work{}, shoot.Errorf(shoot.ECONFLICT, "clip %d needs frames %d and %d first", n, a, b)
 	}
@@ -191,7 +194,7 @@ func (e *Engine) stageArtifacts(ctx context.Context, s *shoot.Session, stage str
 	case shoot.StageContactSheet:
 		add(shoot.AssetContactSheet, 0)
 	case shoot.StageFrames:
-		for n := 1; n <= 6; n++ {
+		for n := 1; n <= s.Options.FrameCount(); n++ {
 			add(shoot.AssetFrame, n)
 		}
 	case shoot.StageClips:
@@ -205,33 +208,34 @@ func (e *Engine) stageArtifacts(ctx context.Context, s *shoot.Session, stage str
 }
 
 // markStale flags the newest assets that depend on a changed artifact, for
-// display (decisions use the recorded inputs).
-func (e *Engine) markStale(ctx context.Context, sid string, typ string, index int, loop bool) {
+// display (decisions use the recorded inputs). loop is kept for callers;
+// the session's own options decide the clips.
+func (e *Engine) markStale(ctx context.Context, sid string, typ string, index int, _ bool) {
+	s, err := e.store.GetSession(ctx, sid)
+	if err != nil {
+		e.logger.Warn("marking stale failed", "session_id", sid, "err", err)
+		return
+	}
+	o := s.Options
+	frames := o.FrameCount()
 	var refs []store.AssetRef
 	add := func(t string, i int) { refs = append(refs, store.AssetRef{Type: t, Index: i}) }
-	clips := func() {
-		for n := 1; n <= 6; n++ {
-			add(shoot.AssetClip, n)
-		}
-	}
 	switch typ {
 	case shoot.AssetHero:
 		add(shoot.AssetContactSheet, 0)
 		fallthrough
 	case shoot.AssetContactSheet:
-		for n := 1; n <= 6; n++ {
+		for n := 1; n <= frames; n++ {
 			add(shoot.AssetFrame, n)
 		}
-		clips()
+		for n := 1; n <= frames; n++ {
+			add(shoot.AssetClip, n)
+		}
 	case shoot.AssetFrame:
-		if index > 1 {
-			add(shoot.AssetClip, index-1)
-		}
-		if index < 6 {
-			add(shoot.AssetClip, index)
-		}
-		if loop && (index == 1 || index == 6) {
-			add(shoot.AssetClip, 6)
+		for n := 1; n <= o.ClipCount(); n++ {
+			if a, b := o.ClipFrames(n); a == index || b == index {
+				add(shoot.AssetClip, n)
+			}
 		}
 	}
 	add(shoot.AssetFinal, 0)

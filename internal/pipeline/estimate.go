@@ -28,7 +28,10 @@ func (e *Engine) Estimate(o shoot.Options) (Estimate, error) {
 	o = o.WithDefaults()
 	est := Estimate{ImageProvider: e.images.Name(), VideoProvider: e.videos.Name(), Images: 2, Clips: o.ClipCount(),
 		Note: "hero, contact sheet and every clip once; changes and director tokens cost extra"}
-	if p, ok := e.images.(Estimator); ok {
+	if len(o.Frames) > 0 {
+		est.Images, est.Note = 0, "every clip between your own frames once; changes and director tokens cost extra"
+	}
+	if p, ok := e.images.(Estimator); ok && est.Images > 0 {
 		for _, kind := range []string{shoot.ImageHero, shoot.ImageContactSheet} {
 			est.ImageUSD += p.EstimateImage(shoot.ImageRequest{Kind: kind, AspectRatio: o.AspectRatio, Resolution: o.Resolution, References: make([]shoot.Reference, 1)})
 		}

@@ -16,6 +16,9 @@ const frameCount = 6
 
 // doFrames crops the six frames out of the newest contact sheet.
 func (e *Engine) doFrames(ctx context.Context, w Work, s *shoot.Session) error {
+	if len(s.Options.Frames) > 0 {
+		return e.doOwnFrames(ctx, s)
+	}
 	started := e.now()
 	l, err := e.latest(ctx, s.ID)
 	if err != nil {
@@ -137,7 +140,7 @@ func (e *Engine) doResize(ctx context.Context, w Work, s *shoot.Session) error {
 		return err
 	}
 	aspect := s.Options.FrameAspect
-	for n := 1; n <= frameCount; n++ {
+	for n := 1; n <= s.Options.FrameCount(); n++ {
 		cur := l.get(shoot.AssetFrame, n)
 		if cur == nil {
 			continue

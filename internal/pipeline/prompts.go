@@ -35,7 +35,7 @@ func (e *Engine) clipPrompt(m runMeta, s *shoot.Session, n int) string {
 	if p := m.ClipPrompts[n]; p != "" {
 		return p
 	}
-	return prompt.Clip(n, s.Options.Loop)
+	return prompt.ClipFor(n, s.Options.FrameCount(), s.Options.Loop)
 }
 
 func (e *Engine) negativePrompt(m runMeta) string {

@@ -23,7 +23,14 @@ type StartRequest struct {
 // Start creates a session, records its references and enqueues the
 // director's first turn. It returns the session and the event sequence
 // number the caller's stream should start after.
+//
+// With options.frames the shoot starts from the user's own stills: no
+// brief is needed, and the first work is the frames stage.
 func (e *Engine) Start(ctx context.Context, req StartRequest) (*shoot.Session, int64, error) {
+	own := len(req.Options.Frames) > 0
+	if own && strings.TrimSpace(req.Brief) == "" {
+		req.Brief = ownFramesBrief
+	}
 	if err := validateText("prompt", req.Brief); err != nil {
 		return nil, 0, err
 	}
@@ -33,6 +40,11 @@ func (e *Engine) Start(ctx context.Context, req StartRequest) (*shoot.Session, i
 	uploads, err := e.resolveInputs(ctx, req.Inputs)
 	if err != nil {
 		return nil, 0, err
+	}
+	if own {
+		if req.Options.Frames, err = e.resolveFrames(ctx, req.Options.Frames); err != nil {
+			return nil, 0, err
+		}
 	}
 	id := req.SessionID
 	if id == "" {
@@ -55,6 +67,9 @@ func (e *Engine) Start(ctx context.Context, req StartRequest) (*shoot.Session, i
 	}
 	e.emit(ctx, id, shoot.EventSessionInit, map[string]any{"sessionId": id})
 	e.emit(ctx, id, shoot.EventStatus, map[string]any{"message": "Starting the shoot…"})
+	if own {
+		return s, 0, e.startWork(ctx, id, shoot.StageFrames, []Work{{Kind: WorkFrames}}, nil)
+	}
 	if err := e.enqueue(ctx, id, Work{Kind: WorkTurn, SessionID: id, Gen: 1, TurnKind: TurnStart, Text: req.Brief}); err != nil {
 		return nil, 0, err
 	}

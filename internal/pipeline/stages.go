@@ -200,7 +200,7 @@ func (e *Engine) doClip(ctx context.Context, w Work, s *shoot.Session) error {
 	if c := l.get(shoot.AssetClip, w.N); c != nil && c.Version >= w.Version {
 		return nil // made by an earlier run of this work
 	}
-	a, b := shoot.ClipFrames(w.N)
+	a, b := s.Options.ClipFrames(w.N)
 	fa, fb := l.get(shoot.AssetFrame, a), l.get(shoot.AssetFrame, b)
 	if fa == nil || fb == nil {
 		return shoot.Errorf(shoot.ECONFLICT, "clip %d needs frames %d and %d", w.N, a, b)

@@ -75,12 +75,26 @@ func ClipCount(loop bool) int {
 // frame 6 → 1 and exists only when loop is set). It is camera language only,
 // because a start+end frame request cannot carry camera_control. It returns
 // "" for a clip number the film does not have.
-func Clip(n int, loop bool) string {
-	if n < 1 || n > ClipCount(loop) {
+func Clip(n int, loop bool) string { return ClipFor(n, 6, loop) }
+
+// ClipFor renders the camera-move prompt for clip n of a film of frames
+// frames (the user's own stills may be 2 to 12): the five moves between
+// keyframes repeat in order, and the loop clip (the last frame back to the
+// first, n == frames) always takes the move that returns home. "" for a
+// clip number the film does not have.
+func ClipFor(n, frames int, loop bool) string {
+	count := frames - 1
+	if loop {
+		count++
+	}
+	if n < 1 || n > count {
 		return ""
 	}
-	move := render("clip-"+strconv.Itoa(n), nil)
-	return render("clip", move)
+	move := (n-1)%5 + 1
+	if n == frames {
+		move = 6
+	}
+	return render("clip", render("clip-"+strconv.Itoa(move), nil))
 }
 
 // ClipMove names the camera move of clip n in a few words, for narration;

@@ -11,7 +11,7 @@ type Options struct {
 	AspectRatio  string  `json:"aspectRatio,omitempty"`  // hero/sheet ratio, e.g. "3:2"
 	FrameAspect  string  `json:"frameAspect,omitempty"`  // frames re-cropped to this ratio; "" keeps the cells
 	Resolution   string  `json:"resolution,omitempty"`   // 1K, 2K or 4K
-	Loop         bool    `json:"loop,omitempty"`         // add clip 6 (frame 6 → 1)
+	Loop         bool    `json:"loop,omitempty"`         // add a clip from the last frame back to the first
 	Easing       string  `json:"easing,omitempty"`       // easing name for the stitch
 	ClipDuration float64 `json:"clipDuration,omitempty"` // seconds per clip in the film
 	VideoSeconds int     `json:"videoSeconds,omitempty"` // provider clip length: 5 or 10
@@ -19,7 +19,19 @@ type Options struct {
 	Pose         string  `json:"pose,omitempty"`         // pose preset id; "" lets the director choose
 	Background   string  `json:"background,omitempty"`   // background preset id; "" lets the director choose
 	FPS          int     `json:"fps,omitempty"`          // film frame rate
+	// Frames are the user's own stills, as upload references in film
+	// order: the shoot starts at the frames checkpoint with them instead
+	// of a hero and a contact sheet. Empty for a shoot from references.
+	Frames []string `json:"frames,omitempty"`
 }
+
+// Bounds of a shoot from the user's own frames.
+const (
+	MinOwnFrames = 2
+	MaxOwnFrames = 12
+	// SheetFrames is the number of frames cut from a contact sheet.
+	SheetFrames = 6
+)
 
 // Defaults of the shoot options.
 const (
@@ -84,22 +96,37 @@ func (o Options) Validate() error {
 	if o.FPS != 0 && (o.FPS < 12 || o.FPS > 120) {
 		return Errorf(EINVALID, "options.fps must be between 12 and 120")
 	}
+	if n := len(o.Frames); n != 0 && (n < MinOwnFrames || n > MaxOwnFrames) {
+		return Errorf(EINVALID, "options.frames must list %d to %d frames in film order, not %d", MinOwnFrames, MaxOwnFrames, n)
+	}
 	return nil
 }
 
-// ClipCount is the number of clips a shoot with these options makes.
+// FrameCount is the number of frames of the film: the user's own frames,
+// or the six cut from the contact sheet.
+func (o Options) FrameCount() int {
+	if len(o.Frames) > 0 {
+		return len(o.Frames)
+	}
+	return SheetFrames
+}
+
+// ClipCount is the number of clips a shoot with these options makes: one
+// between each pair of consecutive frames, plus one from the last frame
+// back to the first when the film loops.
 func (o Options) ClipCount() int {
 	if o.Loop {
-		return 6
+		return o.FrameCount()
 	}
-	return 5
+	return o.FrameCount() - 1
 }
 
 // ClipFrames returns the frame numbers (1-based) clip n runs between: clip n
-// is frame n → n+1, and the loop clip 6 is frame 6 → 1.
-func ClipFrames(n int) (start, end int) {
-	if n == 6 {
-		return 6, 1
+// is frame n → n+1, and the loop clip (n = FrameCount) is the last frame
+// back to frame 1.
+func (o Options) ClipFrames(n int) (start, end int) {
+	if last := o.FrameCount(); n == last {
+		return last, 1
 	}
 	return n, n + 1
 }

@@ -70,7 +70,7 @@ func (r *replyTurn) approve() plan {
 	next := map[string]string{
 		shoot.StageHero:         "Approved. Next, the contact sheet: six camera angles around this look.",
 		shoot.StageContactSheet: "Great sheet. Cutting it into six frames now.",
-		shoot.StageFrames:       fmt.Sprintf("Lovely. Animating the frames: %d camera moves between them.", prompt.ClipCount(r.opts.Loop)),
+		shoot.StageFrames:       fmt.Sprintf("Lovely. Animating the frames: %d camera moves between them.", r.opts.ClipCount()),
 		shoot.StageClips:        fmt.Sprintf("Stitching the film now, with %s easing and hard cuts.", r.opts.Easing),
 	}
 	if r.stage == shoot.StageComplete {
@@ -103,19 +103,19 @@ func (r *replyTurn) clips() plan {
 		return plan{say: "There are no clips yet: approve the frames first and I'll animate them."}
 	}
 	if len(r.intent.Clips) == 0 {
-		return plan{say: "Remaking every clip.", steps: []step{allClips(r.act, r.opts.Loop, r.opts.VideoSeconds, r.intent.Instruction)}}
+		return plan{say: "Remaking every clip.", steps: []step{allClips(r.act, r.opts.FrameCount(), r.opts.Loop, r.opts.VideoSeconds, r.intent.Instruction)}}
 	}
 	var steps []step
 	var done []int
 	for _, n := range r.intent.Clips {
-		if n > prompt.ClipCount(r.opts.Loop) {
+		if n > r.opts.ClipCount() {
 			continue
 		}
-		steps = append(steps, clipStep(r.act, n, clipPrompt(n, r.opts.Loop, r.intent.Instruction)))
+		steps = append(steps, clipStep(r.act, n, clipPrompt(n, r.opts.FrameCount(), r.opts.Loop, r.intent.Instruction)))
 		done = append(done, n)
 	}
 	if len(done) == 0 {
-		return plan{say: "Clip 6 only exists when the film loops. Say \"loop it\" to add it."}
+		return plan{say: fmt.Sprintf("Clip %d only exists when the film loops. Say \"loop it\" to add it.", r.opts.FrameCount())}
 	}
 	msg := "Redoing " + numbered("clip", done)
 	if len(done) == 1 {
@@ -173,7 +173,8 @@ func (r *replyTurn) loop(on bool) plan {
 	if !r.hasClips() {
 		return plan{say: "The film will loop: when we animate, I'll add a sixth clip from frame 6 back to frame 1.", steps: steps}
 	}
-	steps = append(steps, clipStep(r.act, 6, prompt.Clip(6, true)))
+	last := r.opts.FrameCount()
+	steps = append(steps, clipStep(r.act, last, prompt.ClipFor(last, last, true)))
 	return plan{say: "Adding a sixth clip that pulls back from the detail to the opening portrait, so the film loops.", steps: steps}
 }
 
@@ -209,7 +210,7 @@ func (r *replyTurn) change() (plan, error) {
 		}
 		return plan{say: how + ". Applying it to all six frames.", steps: steps}, nil
 	case shoot.StageClips:
-		return plan{say: how + ". Remaking the clips.", steps: []step{allClips(r.act, r.opts.Loop, r.opts.VideoSeconds, extra)}}, nil
+		return plan{say: how + ". Remaking the clips.", steps: []step{allClips(r.act, r.opts.FrameCount(), r.opts.Loop, r.opts.VideoSeconds, extra)}}, nil
 	case shoot.StageComplete:
 		return plan{say: "The film is finished. I can re-cut it with another easing (\"use cinematic easing\"), add a loop (\"loop it\") or redo a clip (\"redo clip 2\")."}, nil
 	}

@@ -31,6 +31,9 @@ func resultLine(r pipeline.StageResult) string {
 		return "The contact sheet is ready. Say \"continue\" to cut it into six frames, or tell me what to change."
 	case shoot.StageFrames:
 		what := "The six frames are ready."
+		if n != 6 {
+			what = fmt.Sprintf("The %d frames are ready.", n)
+		}
 		if n == 1 {
 			what = "The new frame is ready."
 		}

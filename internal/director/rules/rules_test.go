@@ -213,10 +213,10 @@ func TestChunks(t *testing.T) {
 
 func TestClipPromptNote(t *testing.T) {
 	t.Parallel()
-	if got := clipPrompt(2, false, ""); got != prompt.Clip(2, false) {
+	if got := clipPrompt(2, 6, false, ""); got != prompt.Clip(2, false) {
 		t.Error("a clip prompt without a note should be the template")
 	}
-	if got := clipPrompt(2, false, "slower"); !strings.HasSuffix(got, "Extra direction: slower") {
+	if got := clipPrompt(2, 6, false, "slower"); !strings.HasSuffix(got, "Extra direction: slower") {
 		t.Errorf("note not added: %s", got)
 	}
 }

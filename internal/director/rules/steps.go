@@ -73,8 +73,8 @@ func approveStep(act pipeline.Actions, stage string) step {
 
 // clipPrompt is clip n's camera move, with the user's note added when there
 // is one.
-func clipPrompt(n int, loop bool, note string) string {
-	p := prompt.Clip(n, loop)
+func clipPrompt(n, frames int, loop bool, note string) string {
+	p := prompt.ClipFor(n, frames, loop)
 	if note = strings.TrimSpace(note); note != "" {
 		p += " Extra direction: " + note
 	}
@@ -82,10 +82,14 @@ func clipPrompt(n int, loop bool, note string) string {
 }
 
 // allClips builds the parameters that remake every clip of the film.
-func allClips(act pipeline.Actions, loop bool, seconds int, note string) step {
+func allClips(act pipeline.Actions, frames int, loop bool, seconds int, note string) step {
 	prompts := map[int]string{}
-	for n := 1; n <= prompt.ClipCount(loop); n++ {
-		prompts[n] = clipPrompt(n, loop, note)
+	count := frames - 1
+	if loop {
+		count++
+	}
+	for n := 1; n <= count; n++ {
+		prompts[n] = clipPrompt(n, frames, loop, note)
 	}
 	return allClipsStep(act, pipeline.ClipsParams{Prompts: prompts, Seconds: seconds, IncludeLoop: &loop, NegativePrompt: prompt.NegativePrompt()})
 }

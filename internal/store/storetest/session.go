@@ -52,7 +52,7 @@ func testSessionRoundTrip(t *testing.T, s store.Store) {
 	if !jsonEqual(t, got.Metadata, in.Metadata) {
 		t.Errorf("metadata = %s, want %s", got.Metadata, in.Metadata)
 	}
-	if got.Options != in.Options {
+	if !reflect.DeepEqual(got.Options, in.Options) {
 		t.Errorf("options = %+v, want %+v", got.Options, in.Options)
 	}
 	want := *in
