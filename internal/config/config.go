@@ -59,6 +59,12 @@ type Config struct {
 	JobTimeout  time.Duration
 	RescueAfter time.Duration
 
+	// DrainDelay is how long `serve` keeps answering after SIGTERM, with
+	// /readyz at 503, before it closes its listener, so a load balancer
+	// sees it leave before connections are refused (SHOOT_DRAIN_DELAY;
+	// default 0; set it above the balancer's probe interval).
+	DrainDelay time.Duration
+
 	// Auth is SHOOT_AUTH: none | token. Unset, it is none when the studio
 	// listens on loopback only and token otherwise (see Finish).
 	Auth           string

@@ -132,6 +132,7 @@ func (r *envReader) numbers(c *Config) {
 	r.duration(&c.StudioClipLatency, "SHOOT_STUDIO_CLIP_LATENCY")
 	r.duration(&c.JobTimeout, "SHOOT_JOB_TIMEOUT")
 	r.duration(&c.RescueAfter, "SHOOT_RESCUE_AFTER")
+	r.duration(&c.DrainDelay, "SHOOT_DRAIN_DELAY")
 	if v := strings.TrimSpace(r.getenv("SHOOT_MAX_COST_USD")); v != "" {
 		f, err := strconv.ParseFloat(v, 64)
 		if err != nil {

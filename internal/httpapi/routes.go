@@ -52,6 +52,9 @@ func isCleanPath(p string) bool {
 // media requests then pass the access-control gate (auth.go); unmatched API
 // paths get JSON 404 or 405 answers; other paths go to Web.
 func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
+	if s.serveProbe(w, r) {
+		return
+	}
 	served := isServedPath(r.URL.Path)
 	if served && !isCleanPath(r.URL.Path) {
 		writeError(w, http.StatusBadRequest, "Invalid path")

@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"gocloud.dev/blob"
@@ -64,6 +65,7 @@ type Server struct {
 	ops    ops // request metrics and deep health checks (metrics.go)
 
 	closing   chan struct{}
+	draining  atomic.Bool // set when shutdown begins: /readyz answers 503
 	closeOnce sync.Once
 	// decodeSlots bounds how many uploaded images are fully decoded at once,
 	// because one decode may hold ~300 MB of pixels.
@@ -196,6 +198,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
+	s.drain(context.WithoutCancel(ctx), s.cfg.DrainDelay)
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.timeout)
 	defer cancel()
 	if err := hs.Shutdown(sctx); err != nil {
