@@ -2,6 +2,7 @@ package auth_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -124,16 +125,30 @@ func TestLimiter(t *testing.T) {
 func TestLimiterMemoryBound(t *testing.T) {
 	t.Parallel()
 	c := &clock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-	l := auth.NewLimiter(60, c.now)
-	for i := range 25_000 {
-		l.Allow(string(rune('a'+i%26)) + strings.Repeat("x", i%7) + time.Duration(i).String())
-	}
-	// Still answers and still limits a hot key after the sweeps.
+	l := auth.NewLimiterSize(60, 1000, c.now)
 	for range 60 {
 		l.Allow("hot")
 	}
-	if ok, _ := l.Allow("hot"); ok {
-		t.Fatal("hot key not limited")
+	// 20,000 keys nobody saw before, the limited key still knocking
+	// between them: it is never the least recently used, so it is never
+	// forgotten, and its bucket is not reset to full.
+	allowed := 0
+	for i := range 20_000 {
+		l.Allow(fmt.Sprintf("10.%d.%d.%d", i>>16, (i>>8)&255, i&255))
+		if i%100 == 0 {
+			if ok, _ := l.Allow("hot"); ok {
+				allowed++
+			}
+		}
+	}
+	if allowed != 0 {
+		t.Fatalf("the limited key got %d requests through while other keys churned", allowed)
+	}
+	if q, _ := l.Quota("hot"); q.Remaining != 0 || q.Limit != 60 || q.Reset <= 0 {
+		t.Fatalf("quota of the limited key = %+v", q)
+	}
+	if q, _ := l.Quota("never-seen"); q.Remaining != 60 || q.Reset != 0 {
+		t.Fatalf("quota of a new key = %+v, want a full bucket", q)
 	}
 }
 

@@ -4,38 +4,46 @@ import (
 	"math"
 	"sync"
 	"time"
+
+	lru "github.com/hashicorp/golang-lru/v2"
+	"golang.org/x/time/rate"
 )
 
-// maxBuckets bounds the limiter's memory: past it, buckets that have
-// refilled completely (idle keys) are dropped, which loses nothing.
-const maxBuckets = 10_000
+// DefaultMaxKeys bounds a limiter's memory: past it, the least recently
+// used key is forgotten. A key in use is never the one dropped, so no
+// amount of new keys (addresses cycled by a client) resets the bucket of
+// one that is still being limited.
+const DefaultMaxKeys = 10_000
 
-// Limiter is a token bucket per key (a user name, or a client address for
-// failed sign-ins): it holds up to a minute's worth of requests and refills
-// evenly, so a page that fires many requests at once is fine while a client
-// that keeps going is slowed to the configured rate. It is safe for
-// concurrent use. Buckets live in this process: with several API processes
-// each enforces the rate on its own share of the traffic.
+// Limiter is a token bucket per key (a user name, or a client address):
+// it holds up to a minute's worth of requests and refills evenly, so a page
+// that fires many requests at once is fine while a client that keeps going
+// is slowed to the configured rate. The buckets are golang.org/x/time/rate
+// limiters in a bounded LRU. It is safe for concurrent use. Buckets live in
+// this process: with several API processes each enforces the rate on its
+// own share of the traffic.
 type Limiter struct {
-	perMin float64
+	perMin int
 	now    func() time.Time
 
-	mu      sync.Mutex
-	buckets map[string]*bucket
+	mu      sync.Mutex // makes get-or-create and the bucket's use one step
+	buckets *lru.Cache[string, *rate.Limiter]
 }
 
-type bucket struct {
-	tokens float64
-	at     time.Time
-}
-
-// NewLimiter returns a limiter of perMin requests a minute per key; perMin
-// <= 0 allows everything. now is the clock (nil: time.Now).
+// NewLimiter returns a limiter of perMin requests a minute per key, for up
+// to DefaultMaxKeys keys; perMin <= 0 allows everything. now is the clock
+// (nil: time.Now).
 func NewLimiter(perMin int, now func() time.Time) *Limiter {
+	return NewLimiterSize(perMin, DefaultMaxKeys, now)
+}
+
+// NewLimiterSize is NewLimiter remembering at most maxKeys keys.
+func NewLimiterSize(perMin, maxKeys int, now func() time.Time) *Limiter {
 	if now == nil {
 		now = time.Now
 	}
-	return &Limiter{perMin: float64(perMin), now: now, buckets: map[string]*bucket{}}
+	c, _ := lru.New[string, *rate.Limiter](max(maxKeys, 1)) // only a size < 1 fails
+	return &Limiter{perMin: perMin, now: now, buckets: c}
 }
 
 // Allow takes one request from key's bucket. When the bucket is empty it
@@ -47,53 +55,55 @@ func (l *Limiter) Allow(key string) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	b := l.bucket(key, now)
-	b.tokens = math.Min(l.perMin, b.tokens+now.Sub(b.at).Minutes()*l.perMin)
-	b.at = now
-	if b.tokens >= 1 {
-		b.tokens--
-		return true, 0
+	b := l.bucket(key)
+	r := b.ReserveN(now, 1)
+	if wait := r.DelayFrom(now); wait > 0 {
+		r.CancelAt(now)
+		return false, max(wait, time.Second)
 	}
-	wait := time.Duration((1 - b.tokens) / l.perMin * float64(time.Minute))
-	return false, max(wait, time.Second)
+	return true, 0
 }
 
-// Remaining returns how many requests key could make right now.
-func (l *Limiter) Remaining(key string) int {
+// Quota describes key's bucket for RateLimit-* headers.
+type Quota struct {
+	Limit     int           // requests a full bucket holds (a minute's worth)
+	Remaining int           // requests key could make right now
+	Reset     time.Duration // until the bucket is full again
+}
+
+// Quota returns key's state without taking a request; ok is false when the
+// limiter does not limit.
+func (l *Limiter) Quota(key string) (Quota, bool) {
 	if l == nil || l.perMin <= 0 {
-		return -1
+		return Quota{}, false
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	b, ok := l.buckets[key]
-	if !ok {
-		return int(l.perMin)
+	tokens := float64(l.perMin)
+	if b, ok := l.buckets.Peek(key); ok {
+		tokens = math.Max(0, b.TokensAt(l.now()))
 	}
-	return int(math.Min(l.perMin, b.tokens+l.now().Sub(b.at).Minutes()*l.perMin))
+	missing := float64(l.perMin) - tokens
+	return Quota{Limit: l.perMin, Remaining: int(tokens),
+		Reset: time.Duration(missing / float64(l.perMin) * float64(time.Minute))}, true
+}
+
+// Remaining returns how many requests key could make right now, or -1 when
+// the limiter does not limit.
+func (l *Limiter) Remaining(key string) int {
+	q, ok := l.Quota(key)
+	if !ok {
+		return -1
+	}
+	return q.Remaining
 }
 
 // bucket returns key's bucket, creating a full one. Called with mu held.
-func (l *Limiter) bucket(key string, now time.Time) *bucket {
-	if b, ok := l.buckets[key]; ok {
+func (l *Limiter) bucket(key string) *rate.Limiter {
+	if b, ok := l.buckets.Get(key); ok {
 		return b
 	}
-	if len(l.buckets) >= maxBuckets {
-		l.sweep(now)
-	}
-	b := &bucket{tokens: l.perMin, at: now}
-	l.buckets[key] = b
+	b := rate.NewLimiter(rate.Limit(float64(l.perMin)/60), l.perMin)
+	l.buckets.Add(key, b)
 	return b
-}
-
-// sweep drops buckets that have refilled to full; if every bucket is in
-// use, it drops them all rather than grow without bound.
-func (l *Limiter) sweep(now time.Time) {
-	for k, b := range l.buckets {
-		if b.tokens+now.Sub(b.at).Minutes()*l.perMin >= l.perMin {
-			delete(l.buckets, k)
-		}
-	}
-	if len(l.buckets) >= maxBuckets {
-		clear(l.buckets)
-	}
 }

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"github.com/fashionshoot/shoot/internal/auth"
 	"math"
 	"net"
 	"strconv"
@@ -28,6 +29,14 @@ func setLimitDefaults(c *Config) {
 func (r *envReader) limits(c *Config) {
 	r.integer(&c.RatePerMin, "SHOOT_RATE_PER_MIN")
 	r.integer(&c.MaxRunning, "SHOOT_MAX_RUNNING")
+	if v := strings.TrimSpace(r.getenv("SHOOT_TRUSTED_PROXIES")); v != "" {
+		p, err := auth.ParseTrustedProxies(v)
+		if err != nil {
+			r.fail(errorf("SHOOT_TRUSTED_PROXIES", "%q is not a comma list of CIDRs or addresses: %v", v, err))
+			return
+		}
+		c.TrustedProxies = p
+	}
 	if v := strings.TrimSpace(r.getenv("SHOOT_UPLOAD_BYTES_PER_DAY")); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {

@@ -68,7 +68,8 @@ func TestLimits(t *testing.T) {
 		t.Fatalf("defaults %d %d %d %v", def.RatePerMin, def.MaxRunning, def.UploadBytesPerDay, def.MonthlyBudgetUSD)
 	}
 	for name, bad := range map[string]string{"SHOOT_RATE_PER_MIN": "-1", "SHOOT_MAX_RUNNING": "x",
-		"SHOOT_UPLOAD_BYTES_PER_DAY": "1e3", "SHOOT_MONTHLY_BUDGET_USD": "-5"} {
+		"SHOOT_UPLOAD_BYTES_PER_DAY": "1e3", "SHOOT_MONTHLY_BUDGET_USD": "-5", "SHOOT_TRUSTED_PROXIES": "10.0.0.0/8,proxy.internal",
+		"SHOOT_DRAIN_DELAY": "soon"} {
 		env := map[string]string{name: bad}
 		cfg, err := FromEnv(func(k string) string { return env[k] })
 		if err == nil {

@@ -1,8 +1,11 @@
 // Package config reads the studio's configuration: environment first, flags
-// override. See ARCHITECTURE.md §3 and the README's configuration table.
+// override. See the README's configuration table.
 package config
 
-import "time"
+import (
+	"net/netip"
+	"time"
+)
 
 // Config is the whole configuration of a `shoot` process.
 type Config struct {
@@ -71,7 +74,11 @@ type Config struct {
 	InsecureNoAuth bool // --insecure-no-auth: allow none on a public address
 
 	// Per-user limits; 0 turns one off. See auth.go for the defaults.
-	RatePerMin        int     // SHOOT_RATE_PER_MIN: API requests per minute (token bucket)
+	RatePerMin int // SHOOT_RATE_PER_MIN: API requests per minute (token bucket)
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For or
+	// Forwarded header names the client (SHOOT_TRUSTED_PROXIES: CIDRs or
+	// addresses); requests from anywhere else are keyed by their peer.
+	TrustedProxies    []netip.Prefix
 	MaxRunning        int     // SHOOT_MAX_RUNNING: shoots with a stage running at once
 	UploadBytesPerDay int64   // SHOOT_UPLOAD_BYTES_PER_DAY: reference bytes stored per UTC day
 	MonthlyBudgetUSD  float64 // SHOOT_MONTHLY_BUDGET_USD: provider spending per UTC month

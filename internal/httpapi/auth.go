@@ -3,8 +3,8 @@ package httpapi
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -35,6 +35,7 @@ func (s *Server) setupAuth() error {
 	}
 	s.auth = auth.NewAuthenticator(mode, s.authStore, nil, s.logger)
 	s.rate = auth.NewLimiter(s.cfg.RatePerMin, nil)
+	s.addrRate = auth.NewLimiter(s.cfg.RatePerMin, nil)
 	s.failures = auth.NewLimiter(failedAuthPerMin, nil)
 	if mode == auth.ModeToken {
 		if list, err := s.authStore.ListTokens(context.Background()); err == nil && len(list) == 0 {
@@ -94,7 +95,7 @@ func (s *Server) gate(w http.ResponseWriter, r *http.Request, pattern string) (*
 	if err == nil {
 		r = r.WithContext(auth.WithUser(r.Context(), u))
 	}
-	if !s.originAllowed(w, r, u, err == nil) || !s.rateAllowed(w, u, err == nil) {
+	if !s.originAllowed(w, r, u, err == nil) || !s.rateAllowed(w, r, u, err == nil) {
 		return r, false
 	}
 	if pattern != "POST /api/upload" {
@@ -135,7 +136,7 @@ func (s *Server) authFailed(w http.ResponseWriter, r *http.Request, err error) {
 		s.fail(w, r, err) // the database, not the client
 		return
 	}
-	if ok, wait := s.failures.Allow(clientIP(r)); !ok {
+	if ok, wait := s.failures.Allow(clientIP(r, s.cfg.TrustedProxies)); !ok {
 		tooMany(w, wait, "Too many failed sign-ins from this address; wait a minute.")
 		return
 	}
@@ -166,13 +167,27 @@ func (s *Server) originAllowed(w http.ResponseWriter, r *http.Request, u auth.Us
 
 // rateAllowed takes one request from the user's bucket. The local user of a
 // studio without access control is not limited: it is the only user.
-func (s *Server) rateAllowed(w http.ResponseWriter, u auth.User, authed bool) bool {
-	if !authed || u.Via == auth.ViaLocal {
+func (s *Server) rateAllowed(w http.ResponseWriter, r *http.Request, u auth.User, authed bool) bool {
+	if authed && u.Via == auth.ViaLocal {
 		return true
 	}
-	if ok, wait := s.rate.Allow(u.Name); !ok {
+	// A signed-in user has a bucket, wherever they call from (colleagues
+	// behind one office address do not share one); any other caller is
+	// keyed by its address, the client a trusted proxy names rather than
+	// the proxy (SHOOT_TRUSTED_PROXIES).
+	l, key := s.addrRate, clientIP(r, s.cfg.TrustedProxies)
+	if authed {
+		l, key = s.rate, u.Name
+	}
+	if ok, wait := l.Allow(key); !ok {
 		tooMany(w, wait, "Too many requests: the limit is "+strconv.Itoa(s.cfg.RatePerMin)+" a minute.")
 		return false
+	}
+	if q, ok := l.Quota(key); ok {
+		h := w.Header()
+		h.Set("RateLimit-Limit", strconv.Itoa(q.Limit))
+		h.Set("RateLimit-Remaining", strconv.Itoa(q.Remaining))
+		h.Set("RateLimit-Reset", strconv.Itoa(int((q.Reset+time.Second-1)/time.Second)))
 	}
 	return true
 }
@@ -183,13 +198,10 @@ func tooMany(w http.ResponseWriter, wait time.Duration, message string) {
 	writeError(w, http.StatusTooManyRequests, message)
 }
 
-// clientIP is the address a request came from, without the port.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
+// clientIP is the address a request came from, without the port: its
+// peer, or the client a trusted proxy names (auth.ClientAddr).
+func clientIP(r *http.Request, trusted []netip.Prefix) string {
+	return auth.ClientAddr(r, trusted)
 }
 
 // user returns who the request acts for. Every route but the public ones

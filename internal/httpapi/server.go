@@ -78,7 +78,8 @@ type Server struct {
 	// store keeps no tokens, which New allows with SHOOT_AUTH=none alone.
 	auth      *auth.Authenticator
 	authStore store.Auth
-	rate      *auth.Limiter
+	rate      *auth.Limiter // per user
+	addrRate  *auth.Limiter // per client address
 	failures  *auth.Limiter
 	startMu   sync.Mutex
 }
