@@ -58,6 +58,10 @@ type generateRequest struct {
 // continuation when the body names an existing session of theirs),
 // returning where its stream begins. Another user's session is not found,
 // exactly like a missing one.
+// startRepeatWindow is how long after a session's creation the same
+// creating request is taken for a client's retry rather than a reply.
+const startRepeatWindow = 10 * time.Minute
+
 func (p *Pipeline) start(w http.ResponseWriter, r *http.Request) (*shoot.Session, int64, error) {
 	u, err := user(r)
 	if err != nil {
@@ -75,6 +79,10 @@ func (p *Pipeline) start(w http.ResponseWriter, r *http.Request) (*shoot.Session
 		switch {
 		case err == nil && !u.CanSee(ss.Owner):
 			return nil, 0, store.NotFound("Session")
+		case err == nil && req.Prompt == ss.Brief && time.Since(ss.CreatedAt) < startRepeatWindow:
+			// The request that created this session, sent again (a client's
+			// retry after a timeout): taking it as a reply would pay twice.
+			return nil, 0, shoot.Errorf(shoot.ECONFLICT, "session %s was just started with this same request; follow it with GET /api/sessions/%s/events", ss.ID, ss.ID)
 		case err == nil:
 			return p.continueSession(w, r, u, req.SessionID, req.Prompt)
 		case shoot.ErrorCode(err) != shoot.ENOTFOUND:

@@ -233,3 +233,24 @@ func TestDeleteStopsTheSessionsJobsFirst(t *testing.T) {
 		t.Fatalf("jobs cancelled by the delete = %v, want [1]", e.queue.cancelled)
 	}
 }
+
+// TestGenerateSentTwiceStartsOnce: a client that sends the request that
+// created a session again (a retry after its timeout) gets 409 and starts
+// nothing; the first request started one turn, the repeat none.
+func TestGenerateSentTwiceStartsOnce(t *testing.T) {
+	t.Parallel()
+	e := newPipeEnv(t, nil)
+	body := `{"prompt":"linen suit, warm concrete","sessionId":"retry-me-1"}`
+	if status, b := e.post(t, "/api/generate-stream", body); status != 200 {
+		t.Fatalf("first: %d %s", status, b)
+	}
+	works := e.queue.count()
+	for _, path := range []string{"/api/generate-stream", "/api/generate"} {
+		if status, b := e.post(t, path, body); status != 409 || !strings.Contains(b, "just started") {
+			t.Errorf("repeat on %s: %d %s, want 409", path, status, b)
+		}
+	}
+	if e.queue.count() != works {
+		t.Errorf("the repeats queued %d more works", e.queue.count()-works)
+	}
+}

@@ -2,6 +2,7 @@ package pipeline_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -82,5 +83,28 @@ func TestReplyIsInTheLog(t *testing.T) {
 	}
 	if evs[0].Type != shoot.EventStatus || m["reply"] != "make the background warmer" {
 		t.Fatalf("first event of the reply's exchange = %s %v", evs[0].Type, m)
+	}
+}
+
+// TestRepeatedReplyIsRefused: the same reply to the same checkpoint again
+// moments after the first was taken (a client retrying a request that did
+// arrive) is refused with ECONFLICT and starts nothing; the same words at
+// a new checkpoint are a new answer.
+func TestRepeatedReplyIsRefused(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, harnessOptions{})
+	sid, _ := h.start(fast, h.upload(7))
+	const chat = "regenerate frame 3" // no frames yet: the director explains; nothing is made
+	h.reply(sid, chat)
+	if _, _, err := h.eng.Continue(t.Context(), sid, chat); shoot.ErrorCode(err) != shoot.ECONFLICT || !strings.Contains(shoot.ErrorMessage(err), "received") {
+		t.Fatalf("the same words again at once = %v, want ECONFLICT", err)
+	}
+	evs := h.reply(sid, "make the light warmer")
+	if got := checkpointOf(t, evs); got != shoot.StageHero || h.calls.count(shoot.ImageHero) != 2 {
+		t.Fatalf("the change ended at %q with %d heroes", got, h.calls.count(shoot.ImageHero))
+	}
+	h.reply(sid, "make the light warmer") // a new checkpoint: a new answer
+	if n := h.calls.count(shoot.ImageHero); n != 3 {
+		t.Fatalf("the same change at a new checkpoint made %d heroes in all, want 3", n)
 	}
 }

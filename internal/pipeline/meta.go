@@ -41,6 +41,14 @@ type runMeta struct {
 	Stitch      StitchParams   `json:"stitch"`
 	// FailedWork is the work that failed permanently, for a retry.
 	FailedWork *Work `json:"failedWork,omitempty"`
+	// LastReply and LastReplyAt are the latest reply accepted, to refuse
+	// the same words again moments later (a client retrying a request that
+	// did reach us) instead of paying for them twice.
+	// LastReplyTo is the checkpoint it answered: the same words at a new
+	// checkpoint are a new answer.
+	LastReply   string    `json:"lastReply,omitempty"`
+	LastReplyAt time.Time `json:"lastReplyAt,omitempty"`
+	LastReplyTo string    `json:"lastReplyTo,omitempty"`
 	// Acted is set when a director turn requested work.
 	Acted bool `json:"acted,omitempty"`
 	// TurnStage and TurnItems are the stage and work items the director

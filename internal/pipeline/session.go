@@ -2,7 +2,9 @@ package pipeline
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/fashionshoot/shoot/internal/shoot"
@@ -10,6 +12,10 @@ import (
 
 // MaxBriefLen bounds a brief or a reply, in characters.
 const MaxBriefLen = 4000
+
+// RepeatWindow is how soon the same reply to a session is taken for a
+// client's retry of a request that already arrived, and refused (409).
+const RepeatWindow = 5 * time.Second
 
 // StartRequest asks for a new shoot.
 type StartRequest struct {
@@ -139,6 +145,10 @@ func (e *Engine) Continue(ctx context.Context, sid, text string) (*shoot.Session
 	if err != nil {
 		return nil, 0, err
 	}
+	answering := "" // the checkpoint this reply answers
+	if cp, err := e.store.LatestCheckpoint(ctx, sid); err == nil {
+		answering = fmt.Sprint(cp.ID)
+	}
 	var retry *Work
 	s, err := e.store.UpdateSession(ctx, sid, func(s *shoot.Session) error {
 		m := readMeta(s)
@@ -149,6 +159,11 @@ func (e *Engine) Continue(ctx context.Context, sid, text string) (*shoot.Session
 			// Nothing will ever finish this run: start over from its state.
 			m.Pending, m.ClipSlots, m.Jobs, m.Reserved, m.Handover = nil, nil, nil, nil, ""
 		}
+		if !interrupted && m.LastReply == text && m.LastReplyTo == answering && e.now().Sub(m.LastReplyAt) < RepeatWindow {
+			return shoot.Errorf(shoot.ECONFLICT, "this reply was received %s ago; send it again after %s if you mean it twice",
+				e.now().Sub(m.LastReplyAt).Round(time.Second), RepeatWindow)
+		}
+		m.LastReply, m.LastReplyAt, m.LastReplyTo = text, e.now(), answering
 		if s.RunState == shoot.RunFailed && m.FailedWork != nil && isRetry(text) {
 			w := *m.FailedWork
 			retry = &w
