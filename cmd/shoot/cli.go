@@ -82,6 +82,13 @@ func initCompletion(root *cobra.Command) {
 	comp.Long = "Print the script that completes shoot's commands and flags in a shell.\n" +
 		"Each shell's --help says where to load it from, e.g.\n\n" +
 		"  source <(shoot completion bash)"
+	comp.Args = cobra.ArbitraryArgs
+	comp.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return usagef("name a shell: bash, zsh, fish or powershell")
+		}
+		return unknownCommand(cmd, args[0])
+	}
 	for _, sh := range comp.Commands() {
 		sh.Short = "print the completion script for " + sh.Name()
 	}
@@ -220,6 +227,9 @@ func unknownCommand(parent *cobra.Command, name string) error {
 	msg := fmt.Sprintf("unknown command %q", name)
 	if parent.HasParent() {
 		msg = fmt.Sprintf("unknown subcommand %q", name)
+	}
+	if parent.SuggestionsMinimumDistance <= 0 {
+		parent.SuggestionsMinimumDistance = 2
 	}
 	if s := parent.SuggestionsFor(name); len(s) > 0 {
 		msg += fmt.Sprintf("; did you mean %q?", s[0])

@@ -51,7 +51,7 @@ func newStitchCmd(e *env) *cobra.Command {
 	fs.StringVar(&f.audio, "audio", "", "optional audio bed, looped, trimmed and faded to the film")
 	fs.IntVar(&f.crf, "crf", media.DefaultCRF, "x264 quality (lower is better, 1–51)")
 	fs.StringVar(&f.preset, "preset", media.DefaultPreset, "x264 preset (ultrafast … veryslow)")
-	bindJSON(fs, &f.json, "a summary of the film (instead of progress and a line of text)")
+	bindJSON(fs, &f.json, "a summary of the film, without progress,")
 	completeWords(cmd, "easing", media.Names()...)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if err := f.check(); err != nil {
