@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -125,6 +126,9 @@ func runWith(ctx context.Context, args []string, e *env) int {
 		name = cmd.CommandPath()
 	}
 	if code, ok := interrupted(ctx, cmd, err); ok {
+		if gated.midLine {
+			fmt.Fprintln(raw) // after a prompt or a bar drawn with \r
+		}
 		fmt.Fprintf(raw, "%s: %s\n", name, interruptMessage(ctx, err))
 		return code
 	}
@@ -171,15 +175,23 @@ func (h *resumeHint) Error() string { return h.hint }
 
 // gate passes writes through until ctx is done, then drops them: once the
 // user pressed Ctrl-C, the winding down (cancelled jobs, closing stores)
-// does not spill log lines over the terminal.
+// does not spill log lines over the terminal. midLine records whether the
+// last line written is unfinished (a prompt, a bar).
 type gate struct {
-	ctx context.Context
-	w   io.Writer
+	ctx     context.Context
+	w       io.Writer
+	mu      sync.Mutex
+	midLine bool
 }
 
 func (g *gate) Write(p []byte) (int, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
 	if g.ctx.Err() != nil {
 		return len(p), nil
+	}
+	if len(p) > 0 {
+		g.midLine = p[len(p)-1] != '\n'
 	}
 	return g.w.Write(p)
 }

@@ -160,6 +160,23 @@ func TestCLIInterruptRunThenResume(t *testing.T) {
 	checkLayout(t, out, 5)
 }
 
+// TestCLIResumeAtACheckpoint: a shoot left waiting at a checkpoint (here:
+// no answer on stdin) resumes by showing that checkpoint again.
+func TestCLIResumeAtACheckpoint(t *testing.T) {
+	t.Parallel()
+	data, out := t.TempDir(), filepath.Join(t.TempDir(), "shoot")
+	r := runBin(t, nil, append(fastRunArgs(out, writeRefs(t, 1)...), "--data-dir", data)...)
+	if r.code != 1 || !strings.Contains(r.stderr, "no answer on standard input") {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	sid := strings.Fields(r.stderr)[1]
+	r = runBin(t, nil, "run", "--resume", sid, "--out", out, "--data-dir", data, "--yes")
+	if r.code != 0 || !strings.Contains(r.stderr, "Resuming shoot "+sid+" (awaiting)") || !strings.Contains(r.stderr, "✔ Hero image ready") {
+		t.Fatalf("resume: exit %d\n%s", r.code, r.stderr)
+	}
+	checkLayout(t, out, 5)
+}
+
 // TestCLISIGTERMStopsServeCleanly: a server's normal end is a signal, so
 // serve exits 0 on SIGTERM, as orchestrators expect.
 func TestCLISIGTERMStopsServeCleanly(t *testing.T) {

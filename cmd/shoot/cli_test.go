@@ -109,6 +109,9 @@ func TestCLIErrorsOnceOnStderr(t *testing.T) {
 		{"help topic typo", nil, []string{"help", "easing"}, `did you mean "easings"?`},
 		{"unknown shell", nil, []string{"completion", "tcsh"}, `unknown subcommand "tcsh"`},
 		{"stray argument", nil, []string{"version", "extra"}, `unexpected argument "extra"`},
+		{"resume without its data", nil, []string{"run", "--resume", "s1", "--out", "o"}, "--data-dir"},
+		{"resume with a brief", nil, []string{"run", "--resume", "s1", "--brief", "b", "--data-dir", ".", "--out", "o"}, "--brief does not combine"},
+		{"resume of nothing", nil, []string{"run", "--out", "o", "--data-dir", ".", "--resume", "nope"}, `--resume: no shoot "nope"`},
 		{"bad variable", map[string]string{"SHOOT_WORKERS": "many"}, []string{"serve"}, "SHOOT_WORKERS"},
 		{"bad variable for migrate", map[string]string{"SHOOT_DATABASE_URL": "oracle://x"}, []string{"migrate"}, "SHOOT_DATABASE_URL"},
 	}
