@@ -119,6 +119,10 @@ func runWith(ctx context.Context, args []string, e *env) int {
 		_ = root.Help()
 		return 2
 	}
+	root.PersistentPreRun = func(cmd *cobra.Command, _ []string) {
+		// A server's shutdown after its signal is worth logging.
+		gated.setOpen(cmd.Annotations[annotationServer] == "yes")
+	}
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)
 	name := "shoot"
@@ -126,7 +130,7 @@ func runWith(ctx context.Context, args []string, e *env) int {
 		name = cmd.CommandPath()
 	}
 	if code, ok := interrupted(ctx, cmd, err); ok {
-		if gated.midLine {
+		if gated.unfinished() {
 			fmt.Fprintln(raw) // after a prompt or a bar drawn with \r
 		}
 		fmt.Fprintf(raw, "%s: %s\n", name, interruptMessage(ctx, err))
@@ -176,24 +180,39 @@ func (h *resumeHint) Error() string { return h.hint }
 // gate passes writes through until ctx is done, then drops them: once the
 // user pressed Ctrl-C, the winding down (cancelled jobs, closing stores)
 // does not spill log lines over the terminal. midLine records whether the
-// last line written is unfinished (a prompt, a bar).
+// last line written is unfinished (a prompt, a bar); open keeps the gate
+// open for good (servers log their shutdown).
 type gate struct {
 	ctx     context.Context
 	w       io.Writer
 	mu      sync.Mutex
 	midLine bool
+	open    bool
+}
+
+func (g *gate) setOpen(open bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.open = open
 }
 
 func (g *gate) Write(p []byte) (int, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if g.ctx.Err() != nil {
+	if g.ctx.Err() != nil && !g.open {
 		return len(p), nil
 	}
 	if len(p) > 0 {
 		g.midLine = p[len(p)-1] != '\n'
 	}
 	return g.w.Write(p)
+}
+
+// unfinished reports whether the last line written has no newline yet.
+func (g *gate) unfinished() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.midLine
 }
 
 // usageError is a bad command line or configuration value: exit code 2.

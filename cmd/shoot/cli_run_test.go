@@ -178,7 +178,7 @@ func TestCLIResumeAtACheckpoint(t *testing.T) {
 }
 
 // TestCLISIGTERMStopsServeCleanly: a server's normal end is a signal, so
-// serve exits 0 on SIGTERM, as orchestrators expect.
+// serve exits 0 on SIGTERM, as orchestrators expect, and logs its shutdown.
 func TestCLISIGTERMStopsServeCleanly(t *testing.T) {
 	t.Parallel()
 	c := startCrashServer(t, shootBin(t), t.TempDir(), binEnv(nil))
@@ -187,8 +187,8 @@ func TestCLISIGTERMStopsServeCleanly(t *testing.T) {
 	}
 	select {
 	case code := <-c.exited:
-		if code != 0 {
-			t.Fatalf("serve exited %d after SIGTERM:\n%s", code, c.log.String())
+		if code != 0 || !strings.Contains(c.log.String(), "shoot stopped") {
+			t.Fatalf("serve exited %d after SIGTERM, logging:\n%s", code, c.log.String())
 		}
 	case <-time.After(40 * time.Second):
 		t.Fatal("serve did not stop within 40 s")
