@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/spf13/pflag"
 	"gocloud.dev/blob"
 
 	"github.com/fashionshoot/shoot/internal/blobstore"
@@ -20,27 +21,34 @@ import (
 	"github.com/fashionshoot/shoot/internal/store/sqlite"
 )
 
-// loadConfig builds a command's configuration: the environment, then the
-// common flags (--addr, --data-dir, --database-url, --blob-url) and the
-// command's own (registered by extra, bound to the config), then derived
-// defaults and validation. Any bad value is a usageError (exit 2, one line);
-// --help returns flag.ErrHelp (exit 0) even when the environment is bad.
-func loadConfig(e *env, fs *flag.FlagSet, args []string, extra func(*config.Config)) (*config.Config, error) {
-	cfg, envErr := config.FromEnv(e.getenv)
-	cfg.RegisterFlags(fs)
-	if extra != nil {
-		extra(cfg)
+// cmdConfig is a command's configuration while its command line is being
+// read: the environment first, then the flags bound to it override.
+type cmdConfig struct {
+	cfg    *config.Config
+	envErr error
+}
+
+// bindConfig reads the environment and binds the common flags (--addr,
+// --data-dir, --database-url, --blob-url) to the result on fs. A bad
+// variable is reported by finish, so --help works with a bad environment.
+func bindConfig(e *env, fs *pflag.FlagSet) *cmdConfig {
+	cfg, err := config.FromEnv(e.getenv)
+	common := flag.NewFlagSet("", flag.ContinueOnError)
+	cfg.RegisterFlags(common)
+	fs.AddGoFlagSet(common)
+	return &cmdConfig{cfg: cfg, envErr: err}
+}
+
+// finish validates the configuration after the flags were parsed and fills
+// the derived defaults. Any bad value is a usageError (exit 2, one line).
+func (c *cmdConfig) finish() (*config.Config, error) {
+	if c.envErr != nil {
+		return nil, usagef("%v", c.envErr)
 	}
-	if err := parseFlags(fs, args); err != nil {
-		return nil, err
-	}
-	if envErr != nil {
-		return nil, usagef("%v", envErr)
-	}
-	if err := cfg.Finish(); err != nil {
+	if err := c.cfg.Finish(); err != nil {
 		return nil, usagef("%v", err)
 	}
-	return cfg, nil
+	return c.cfg, nil
 }
 
 // newLogger returns the process logger: text or JSON on w at the configured

@@ -2,32 +2,40 @@ package main
 
 import (
 	"bytes"
-	"flag"
+	"errors"
 	"strings"
 	"testing"
+
+	"github.com/spf13/pflag"
 
 	"github.com/fashionshoot/shoot/internal/config"
 )
 
-func TestLoadConfig(t *testing.T) {
+// TestBindConfig: the environment first, flags override, and a bad
+// variable is reported only once the command runs.
+func TestBindConfig(t *testing.T) {
 	t.Parallel()
-	var out bytes.Buffer
 	e := &env{getenv: func(k string) string {
-		return map[string]string{"SHOOT_ADDR": "127.0.0.1:9999", "SHOOT_WORKERS": "3"}[k]
-	}, stdout: &out, stderr: &out}
-	fs := newFlagSet(e, "test", "")
-	cfg, err := loadConfig(e, fs, []string{"--addr", ":7000", "--workers", "0"}, func(c *config.Config) {
-		fs.IntVar(&c.Workers, "workers", c.Workers, "")
-	})
+		return map[string]string{"SHOOT_ADDR": "127.0.0.1:9999", "SHOOT_WORKERS": "3", "SHOOT_DATA_DIR": "/srv/shoot"}[k]
+	}}
+	fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
+	cc := bindConfig(e, fs)
+	fs.IntVar(&cc.cfg.Workers, "workers", cc.cfg.Workers, "")
+	if err := fs.Parse([]string{"--addr", ":7000", "--workers", "0"}); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := cc.finish()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Addr != ":7000" || cfg.Workers != 0 || cfg.DatabaseURL == "" || cfg.BlobURL == "" {
+	if cfg.Addr != ":7000" || cfg.Workers != 0 || cfg.DataDir != "/srv/shoot" || cfg.DatabaseURL != "sqlite:/srv/shoot/shoot.db" {
 		t.Errorf("config = %s", cfg)
 	}
-	_, err = loadConfig(e, newFlagSet(e, "test", ""), []string{"--help"}, nil)
-	if err != flag.ErrHelp {
-		t.Errorf("--help: %v, want flag.ErrHelp", err)
+	bad := &env{getenv: func(k string) string { return map[string]string{"SHOOT_WORKERS": "many"}[k] }}
+	cc = bindConfig(bad, pflag.NewFlagSet("test", pflag.ContinueOnError))
+	var ue *usageError
+	if _, err := cc.finish(); !errors.As(err, &ue) || !strings.Contains(err.Error(), "SHOOT_WORKERS") {
+		t.Errorf("bad variable: %v, want a usage error naming SHOOT_WORKERS", err)
 	}
 }
 

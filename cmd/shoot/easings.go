@@ -1,35 +1,38 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/spf13/cobra"
+
 	"github.com/fashionshoot/shoot/internal/media"
 )
 
-// cmdEasings lists the speed curves, or draws one as an SVG.
-func cmdEasings(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "easings", "[--json] [--plot NAME|x1,y1,x2,y2]")
-	asJSON := fs.Bool("json", false, "print the catalogue as JSON")
-	plot := fs.String("plot", "", "write the named curve (or a bezier x1,y1,x2,y2) to stdout as an SVG image")
-	if err := parseFlags(fs, args); err != nil {
-		return err
+// newEasingsCmd is `shoot easings`: it lists the speed curves, or draws
+// one as an SVG.
+func newEasingsCmd(e *env) *cobra.Command {
+	var asJSON bool
+	var plot string
+	cmd := &cobra.Command{Use: "easings", Short: "list the speed curves, or plot one as SVG", Args: noArgs}
+	fs := cmd.Flags()
+	bindJSON(fs, &asJSON, "the catalogue")
+	fs.StringVar(&plot, "plot", "", "write the named curve (or a bezier x1,y1,x2,y2) to stdout as an SVG image")
+	completeWords(cmd, "plot", media.Names()...)
+	cmd.RunE = func(*cobra.Command, []string) error {
+		switch {
+		case plot != "" && asJSON:
+			return usagef("--plot and --json do not combine")
+		case plot != "":
+			return plotEasing(e, plot)
+		case asJSON:
+			return writeJSON(e.stdout, media.Catalog())
+		}
+		return listEasings(e)
 	}
-	switch {
-	case *plot != "" && *asJSON:
-		return usagef("--plot and --json do not combine")
-	case *plot != "":
-		return plotEasing(e, *plot)
-	case *asJSON:
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(media.Catalog())
-	}
-	return listEasings(e)
+	return cmd
 }
 
 // listEasings prints one curve per line: name, family, control points.

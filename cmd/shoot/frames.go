@@ -2,12 +2,13 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"flag"
 	"fmt"
 	"image"
 	"os"
 	"path/filepath"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/fashionshoot/shoot/internal/imaging"
 )
@@ -37,13 +38,32 @@ type frameReport struct {
 	H    int    `json:"h"`
 }
 
-// cmdFrames crops a contact sheet into frame-1 … frame-N, the frames stage
-// of the pipeline run by hand.
-func cmdFrames(ctx context.Context, e *env, args []string) error {
-	f, err := parseFramesFlags(e, args)
-	if err != nil {
-		return err
+// newFramesCmd is `shoot frames`: it crops a contact sheet into frame-1 …
+// frame-N, the frames stage of the pipeline run by hand.
+func newFramesCmd(e *env) *cobra.Command {
+	f := &framesFlags{}
+	cmd := &cobra.Command{Use: "frames --in SHEET --out DIR", Short: "crop a contact sheet into frames", Args: noArgs}
+	fs := cmd.Flags()
+	fs.StringVar(&f.in, "in", "", "the contact `SHEET` (png, jpeg, gif or webp)")
+	fs.StringVar(&f.out, "out", "", "folder `DIR` for frame-1 … frame-N (created if missing)")
+	fs.IntVar(&f.rows, "rows", 2, "rows of frames on the sheet")
+	fs.IntVar(&f.cols, "cols", 3, "columns of frames on the sheet")
+	fs.StringVar(&f.grid, "grid", "", `"auto" to detect 2×3, 3×2, 3×3 or 2×2 from the gutters`)
+	fs.StringVar(&f.format, "format", "png", "output format: png, jpeg or webp (webp needs ffmpeg with libwebp)")
+	bindJSON(fs, &f.json, "the grid and frame rectangles")
+	completeWords(cmd, "format", "png", "jpeg", "webp")
+	completeWords(cmd, "grid", "auto")
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if err := f.validate(fs); err != nil {
+			return err
+		}
+		return frames(cmd.Context(), e, f)
 	}
+	return cmd
+}
+
+// frames crops the sheet as f says and reports the frames.
+func frames(ctx context.Context, e *env, f *framesFlags) error {
 	img, err := readImage(f.in)
 	if err != nil {
 		return err
@@ -60,25 +80,8 @@ func cmdFrames(ctx context.Context, e *env, args []string) error {
 	return printFrames(e, f.json, rep)
 }
 
-func parseFramesFlags(e *env, args []string) (*framesFlags, error) {
-	f := &framesFlags{}
-	fs := newFlagSet(e, "frames", "--in SHEET --out DIR [--rows 2 --cols 3 | --grid auto] [--format png|jpeg|webp] [--json]")
-	fs.StringVar(&f.in, "in", "", "the contact sheet (png, jpeg, gif or webp)")
-	fs.StringVar(&f.out, "out", "", "directory for frame-1 … frame-N (created if missing)")
-	fs.IntVar(&f.rows, "rows", 2, "rows of frames on the sheet")
-	fs.IntVar(&f.cols, "cols", 3, "columns of frames on the sheet")
-	fs.StringVar(&f.grid, "grid", "", `"auto" to detect 2×3, 3×2, 3×3 or 2×2 from the gutters`)
-	fs.StringVar(&f.format, "format", "png", "output format: png, jpeg or webp (webp needs ffmpeg with libwebp)")
-	fs.BoolVar(&f.json, "json", false, "print the grid and frame rectangles as JSON")
-	if err := parseFlags(fs, args); err != nil {
-		return nil, err
-	}
-	return f, f.validate(fs)
-}
-
-func (f *framesFlags) validate(fs *flag.FlagSet) error {
-	set := map[string]bool{}
-	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+func (f *framesFlags) validate(fs *pflag.FlagSet) error {
+	set := map[string]bool{"rows": fs.Changed("rows"), "cols": fs.Changed("cols")}
 	switch {
 	case f.in == "":
 		return usagef("--in SHEET is required")
@@ -118,9 +121,7 @@ func writeFrames(ctx context.Context, f *framesFlags, img image.Image, g *imagin
 
 func printFrames(e *env, asJSON bool, rep *framesReport) error {
 	if asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		return writeJSON(e.stdout, rep)
 	}
 	for _, w := range rep.Warnings {
 		fmt.Fprintln(e.stderr, "warning:", w)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/fashionshoot/shoot/internal/events"
@@ -36,13 +35,9 @@ type progressView struct {
 	local func(string) string
 }
 
-func newProgressView(w io.Writer) *progressView {
-	tty := false
-	if f, ok := w.(*os.File); ok {
-		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-			tty = true
-		}
-	}
+// newProgressView draws on w; tty says whether w is a terminal that
+// understands cursor movement (see isTerminal).
+func newProgressView(w io.Writer, tty bool) *progressView {
 	return &progressView{w: w, tty: tty, pct: map[string]int{}}
 }
 

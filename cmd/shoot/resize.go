@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"github.com/fashionshoot/shoot/internal/imaging"
 )
 
@@ -26,38 +28,78 @@ func resizeFormat(name string) (string, bool) {
 	return "", false
 }
 
-// cmdResize centre-crops every image in a directory to one aspect ratio,
-// scaling up any that would fall under 300 px a side (Kling's minimum).
-func cmdResize(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "resize", "--in DIR --aspect 9:16 [--out DIR]")
-	in := fs.String("in", "", "directory of frames (png, jpg, jpeg, webp), processed in name order")
-	aspect := fs.String("aspect", "", "target aspect: "+strings.Join(imaging.Aspects(), ", "))
-	out := fs.String("out", "", "output directory (default: rewrite the files in place)")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if *in == "" {
-		return usagef("--in DIR is required")
-	}
-	if _, _, err := imaging.ParseAspect(*aspect); err != nil {
-		return usagef("--aspect: %s", err.Error())
-	}
-	files, err := resizeInputs(*in)
-	if err != nil {
-		return err
-	}
-	dst := *out
-	if dst == "" {
-		dst = *in
-	} else if err := os.MkdirAll(dst, 0o755); err != nil {
-		return fmt.Errorf("cannot create %s: %w", dst, err)
-	}
-	for _, name := range files {
-		if err := resizeOne(ctx, e, filepath.Join(*in, name), filepath.Join(dst, name), *aspect); err != nil {
+// resizeReport is what `shoot resize --json` prints.
+type resizeReport struct {
+	Aspect string        `json:"aspect"`
+	Files  []resizedFile `json:"files"`
+}
+
+// resizedFile is one image rewritten by resize: where, and its size before
+// and after.
+type resizedFile struct {
+	File       string `json:"file"`
+	FromWidth  int    `json:"fromWidth"`
+	FromHeight int    `json:"fromHeight"`
+	Width      int    `json:"width"`
+	Height     int    `json:"height"`
+}
+
+// newResizeCmd is `shoot resize`: it centre-crops every image in a folder
+// to one aspect ratio, scaling up any that would fall under 300 px a side
+// (Kling's minimum).
+func newResizeCmd(e *env) *cobra.Command {
+	var in, aspect, out string
+	var asJSON bool
+	cmd := &cobra.Command{Use: "resize --in DIR --aspect 9:16", Short: "centre-crop a folder of frames to an aspect ratio", Args: noArgs}
+	fs := cmd.Flags()
+	fs.StringVar(&in, "in", "", "folder `DIR` of frames (png, jpg, jpeg, webp), processed in name order")
+	fs.StringVar(&aspect, "aspect", "", "target aspect: "+strings.Join(imaging.Aspects(), ", "))
+	fs.StringVar(&out, "out", "", "output folder `DIR` (default: rewrite the files in place)")
+	bindJSON(fs, &asJSON, "every file with its size before and after")
+	completeWords(cmd, "aspect", imaging.Aspects()...)
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if in == "" {
+			return usagef("--in DIR is required")
+		}
+		if _, _, err := imaging.ParseAspect(aspect); err != nil {
+			return usagef("--aspect: %s", err.Error())
+		}
+		rep, err := resize(cmd.Context(), in, out, aspect)
+		if err != nil {
 			return err
 		}
+		if asJSON {
+			return writeJSON(e.stdout, rep)
+		}
+		for _, f := range rep.Files {
+			fmt.Fprintf(e.stdout, "%s  %d×%d → %d×%d\n", f.File, f.FromWidth, f.FromHeight, f.Width, f.Height)
+		}
+		return nil
 	}
-	return nil
+	return cmd
+}
+
+// resize crops every image of in into out (in itself when out is "").
+func resize(ctx context.Context, in, out, aspect string) (*resizeReport, error) {
+	files, err := resizeInputs(in)
+	if err != nil {
+		return nil, err
+	}
+	dst := out
+	if dst == "" {
+		dst = in
+	} else if err := os.MkdirAll(dst, 0o755); err != nil {
+		return nil, fmt.Errorf("cannot create %s: %w", dst, err)
+	}
+	rep := &resizeReport{Aspect: aspect, Files: []resizedFile{}}
+	for _, name := range files {
+		f, err := resizeOne(ctx, filepath.Join(in, name), filepath.Join(dst, name), aspect)
+		if err != nil {
+			return nil, err
+		}
+		rep.Files = append(rep.Files, f)
+	}
+	return rep, nil
 }
 
 // resizeInputs lists the image files of dir, sorted by name.
@@ -78,19 +120,18 @@ func resizeInputs(dir string) ([]string, error) {
 	return files, nil
 }
 
-func resizeOne(ctx context.Context, e *env, src, dst, aspect string) error {
+func resizeOne(ctx context.Context, src, dst, aspect string) (resizedFile, error) {
 	img, err := readImage(src)
 	if err != nil {
-		return err
+		return resizedFile{}, err
 	}
 	out := imaging.CropToAspect(img, aspect)
 	format, _ := resizeFormat(dst)
 	if err := writeImage(ctx, dst, out, format); err != nil {
-		return err
+		return resizedFile{}, err
 	}
 	b, ob := img.Bounds(), out.Bounds()
-	fmt.Fprintf(e.stdout, "%s  %d×%d → %d×%d\n", dst, b.Dx(), b.Dy(), ob.Dx(), ob.Dy())
-	return nil
+	return resizedFile{File: dst, FromWidth: b.Dx(), FromHeight: b.Dy(), Width: ob.Dx(), Height: ob.Dy()}, nil
 }
 
 // readImage decodes the image file at path.

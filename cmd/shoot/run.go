@@ -4,15 +4,16 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/fashionshoot/shoot/internal/config"
 	"github.com/fashionshoot/shoot/internal/imaging"
@@ -21,31 +22,40 @@ import (
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
 
-// stringList is a repeatable string flag.
-type stringList []string
-
-func (l *stringList) String() string     { return strings.Join(*l, ",") }
-func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
-
 // runFlags are `shoot run`'s own flags.
 type runFlags struct {
-	refs   stringList
-	frames stringList
-	brief  string
-	out    string
-	yes    bool
-	demo   bool
-	opts   shoot.Options
+	refs    []string
+	frames  []string
+	brief   string
+	out     string
+	yes     bool
+	demo    bool
+	json    bool
+	dataDir string
+	resume  string
+	opts    shoot.Options
 }
 
-func cmdRun(ctx context.Context, e *env, args []string) error {
+// runReport is what `shoot run --json` prints once the film exists.
+type runReport struct {
+	SessionID string `json:"sessionId"`
+	Out       string `json:"out"`
+	Film      string `json:"film"`
+	Manifest  string `json:"manifest"`
+}
+
+// newRunCmd is `shoot run`: a whole shoot from the terminal, asking at
+// each checkpoint (or not, with --yes). Ctrl-C stops it without cancelling
+// the shoot; --resume carries it on.
+func newRunCmd(e *env) *cobra.Command {
 	cfg, cfgErr := config.FromEnv(e.getenv)
-	fs := newFlagSet(e, "run", "--ref FILE… --brief TEXT --out DIR [--yes] [--aspect R] [--loop] [--easing NAME]")
-	var f runFlags
-	fs.Var(&f.refs, "ref", "reference image: model, outfit or accessory (repeat for several)")
-	fs.Var(&f.frames, "frame", "one of your own stills, in film order (repeat, 2 to 12): no hero or contact sheet, straight to the clips")
+	f := &runFlags{}
+	cmd := &cobra.Command{Use: "run --ref FILE… --brief TEXT --out DIR", Short: "run a whole shoot from the terminal", Args: noArgs}
+	fs := cmd.Flags()
+	fs.StringArrayVar(&f.refs, "ref", nil, "reference image `FILE`: model, outfit or accessory (repeat for several)")
+	fs.StringArrayVar(&f.frames, "frame", nil, "one of your own stills, in film order (repeat, 2 to 12): no hero or contact sheet, straight to the clips")
 	fs.StringVar(&f.brief, "brief", "", "one-line direction, e.g. \"streetwear editorial, confident energy\"")
-	fs.StringVar(&f.out, "out", "", "folder to write the shoot to (hero.png, frames/, videos/, final/, manifest.json)")
+	fs.StringVar(&f.out, "out", "", "folder `DIR` to write the shoot to (hero.png, frames/, videos/, final/, manifest.json)")
 	fs.BoolVar(&f.yes, "yes", false, "approve every checkpoint without asking")
 	fs.BoolVar(&f.demo, "demo", false, "shoot the bundled sample references (no --ref needed)")
 	fs.StringVar(&f.opts.AspectRatio, "aspect", "", "aspect ratio of the hero and contact sheet (default 3:2)")
@@ -53,29 +63,60 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	fs.BoolVar(&f.opts.Loop, "loop", false, "add a sixth clip (frame 6 → 1) so the film loops seamlessly")
 	fs.StringVar(&f.opts.Easing, "easing", "", "easing of the speed ramp (default dramaticSwoop; see shoot easings)")
 	fs.Float64Var(&f.opts.ClipDuration, "clip-duration", 0, "seconds per clip in the film (default 1.5)")
-	dataDir := fs.String("data-dir", "", "keep the session database and files here (default: a temporary folder)")
-	if err := parseFlags(fs, args); err != nil {
-		return err
+	fs.StringVar(&f.dataDir, "data-dir", "", "keep the session database and files in `DIR` (default: a temporary folder)")
+	fs.StringVar(&f.resume, "resume", "", "carry on the interrupted shoot `SESSION` (with the --data-dir it was started with)")
+	bindJSON(fs, &f.json, "the session, the film and the manifest")
+	completeWords(cmd, "aspect", shoot.ImageAspectRatios...)
+	completeWords(cmd, "resolution", shoot.Resolutions...)
+	completeWords(cmd, "easing", media.Names()...)
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if cfgErr != nil {
+			return usagef("%v", cfgErr)
+		}
+		if err := f.check(fs); err != nil {
+			return err
+		}
+		f.opts.AutoApprove = f.yes
+		return runOrResume(cmd.Context(), e, cfg, f)
 	}
-	if cfgErr != nil {
-		return usagef("%v", cfgErr)
-	}
-	if err := f.check(); err != nil {
-		return err
-	}
-	f.opts.AutoApprove = f.yes
-	cleanup, err := runDataDir(cfg, *dataDir)
+	return cmd
+}
+
+// runOrResume runs (or resumes) the shoot in its data folder. Interrupted,
+// it keeps the folder, even a temporary one, and says how to carry on.
+func runOrResume(ctx context.Context, e *env, cfg *config.Config, f *runFlags) error {
+	temp, err := runDataDir(cfg, f.dataDir)
 	if err != nil {
 		return err
 	}
-	defer cleanup()
 	if err := cfg.Finish(); err != nil {
+		removeTemp(temp, cfg.DataDir)
 		return usagef("%v", err)
 	}
-	return shootOnce(ctx, e, cfg, f)
+	var sid string
+	if f.resume != "" {
+		sid, err = resumeShoot(ctx, e, cfg, f)
+	} else {
+		sid, err = shootOnce(ctx, e, cfg, f)
+	}
+	if ctx.Err() != nil && sid != "" {
+		return &resumeHint{hint: fmt.Sprintf("carry on with: shoot run --resume %s --data-dir %s --out %s",
+			sid, shellQuote(cfg.DataDir), shellQuote(f.out))}
+	}
+	removeTemp(temp, cfg.DataDir)
+	return err
 }
 
-func (f *runFlags) check() error {
+func removeTemp(temp bool, dir string) {
+	if temp {
+		os.RemoveAll(dir)
+	}
+}
+
+func (f *runFlags) check(fs *pflag.FlagSet) error {
+	if f.resume != "" {
+		return f.checkResume(fs)
+	}
 	if f.demo {
 		if f.brief == "" {
 			f.brief = demoBrief
@@ -145,53 +186,46 @@ func (f *runFlags) checkOptions() error {
 }
 
 // runDataDir points cfg at the requested data folder, or a temporary one
-// that is removed afterwards (the film and manifest live in --out).
-func runDataDir(cfg *config.Config, dir string) (func(), error) {
+// (temp is then true: the film and manifest live in --out).
+func runDataDir(cfg *config.Config, dir string) (temp bool, err error) {
 	if dir != "" {
 		cfg.DataDir = dir
-		return func() {}, nil
+		return false, nil
 	}
 	tmp, err := os.MkdirTemp("", "shoot-run-")
 	if err != nil {
-		return nil, err
+		return false, err
 	}
 	cfg.DataDir = tmp
 	cfg.DatabaseURL, cfg.BlobURL = "", ""
-	return func() { os.RemoveAll(tmp) }, nil
+	return true, nil
 }
 
-// shootOnce runs one whole shoot on an engine of its own.
-func shootOnce(ctx context.Context, e *env, cfg *config.Config, f runFlags) error {
-	a, err := openApp(ctx, cfg, newLogger(cfg, e.stderr))
+// shootOnce runs one whole shoot on an engine of its own and returns its
+// session id (once there is one).
+func shootOnce(ctx context.Context, e *env, cfg *config.Config, f *runFlags) (string, error) {
+	r, err := openRunner(ctx, e, cfg)
 	if err != nil {
-		return err
+		return "", err
 	}
-	defer a.close()
-	eng, err := buildEngine(ctx, cfg, a.store, a.bucket, a.logger, runWorkers(cfg))
+	defer r.close(ctx)
+	refs, err := f.uploadRefs(ctx, r.app)
 	if err != nil {
-		return err
+		return "", err
 	}
-	if err := eng.queue.Start(ctx); err != nil {
-		return err
+	if f.opts.Frames, err = uploadFiles(ctx, r.app, "--frame", f.frames); err != nil {
+		return "", err
 	}
-	defer eng.queue.Stop(context.WithoutCancel(ctx))
-	refs, err := f.uploadRefs(ctx, a)
+	sess, after, err := r.eng.Start(ctx, pipeline.StartRequest{Brief: f.brief, Inputs: refs, Options: f.opts})
 	if err != nil {
-		return err
+		return "", err
 	}
-	if f.opts.Frames, err = uploadFiles(ctx, a, "--frame", f.frames); err != nil {
-		return err
-	}
-	sess, after, err := eng.Start(ctx, pipeline.StartRequest{Brief: f.brief, Inputs: refs, Options: f.opts})
-	if err != nil {
-		return err
-	}
-	img, vid, dir := eng.Providers()
+	img, vid, dir := r.eng.Providers()
 	fmt.Fprintf(e.stderr, "Shoot %s — image %s, video %s, director %s\n", sess.ID, img, vid, dir)
-	if est, err := eng.Estimate(f.opts); err == nil {
+	if est, err := r.eng.Estimate(f.opts); err == nil {
 		fmt.Fprintf(e.stderr, "Estimated cost: $%.2f (%d images, %d clips)\n", est.TotalUSD, est.Images, est.Clips)
 	}
-	return drive(ctx, e, eng, a, sess.ID, after, f)
+	return sess.ID, drive(ctx, e, r, sess.ID, after, f)
 }
 
 // runWorkers is how many jobs `shoot run` works at once: the configured
@@ -203,97 +237,74 @@ func runWorkers(cfg *config.Config) int {
 
 // drive follows the session's exchanges, asking at each checkpoint, until
 // the film exists (exit 0) or the shoot fails.
-func drive(ctx context.Context, e *env, eng *engine, a *app, sid string, after int64, f runFlags) error {
+func drive(ctx context.Context, e *env, r *runner, sid string, after int64, f *runFlags) error {
 	in := bufio.NewReader(e.stdin)
-	view := newProgressView(e.stderr)
+	view := newProgressView(e.stderr, e.tty)
 	view.local = func(msg string) string { return localPaths(msg, sid, f.out) }
 	for {
-		end, err := view.follow(ctx, eng.Events(), sid, after)
+		end, err := view.follow(ctx, r.eng.Events(), sid, after)
 		if err != nil {
 			return err
 		}
 		if end.Type == shoot.EventError {
 			return fmt.Errorf("%s", end.Message)
 		}
-		if err := export(ctx, eng, a, sid, f.out); err != nil {
+		if err := export(ctx, r.eng, r.app, sid, f.out); err != nil {
 			return err
 		}
 		if end.Stage == shoot.StageComplete {
-			fmt.Fprintf(e.stdout, "%s\n", filepath.Join(f.out, "final", "fashion-video.mp4"))
-			return nil
+			return reportFilm(e, sid, f)
 		}
-		answer, err := ask(e.stderr, in, end, f.out)
-		if err != nil {
-			return err
+		answer := "continue"
+		if !f.yes {
+			if answer, err = ask(ctx, e.stderr, in, end, f.out); err != nil {
+				return err
+			}
 		}
-		if _, after, err = eng.Continue(ctx, sid, answer); err != nil {
+		if _, after, err = r.eng.Continue(ctx, sid, answer); err != nil {
 			return err
 		}
 	}
 }
 
-// ask shows the checkpoint's artifacts and reads the user's answer.
-func ask(w io.Writer, in *bufio.Reader, end exchangeEnd, out string) (string, error) {
+// reportFilm prints where the film is: its path, or with --json a summary.
+func reportFilm(e *env, sid string, f *runFlags) error {
+	film := filepath.Join(f.out, "final", "fashion-video.mp4")
+	if f.json {
+		return writeJSON(e.stdout, runReport{SessionID: sid, Out: f.out, Film: film, Manifest: filepath.Join(f.out, "manifest.json")})
+	}
+	fmt.Fprintln(e.stdout, film)
+	return nil
+}
+
+// ask shows the checkpoint's artifacts and reads the user's answer; Ctrl-C
+// while it waits ends the wait.
+func ask(ctx context.Context, w io.Writer, in *bufio.Reader, end exchangeEnd, out string) (string, error) {
 	fmt.Fprintf(w, "\n%s\n", end.Message)
 	for _, k := range end.Artifacts {
 		fmt.Fprintf(w, "  %s\n", filepath.Join(out, seedPath(k)))
 	}
 	fmt.Fprint(w, "Press Enter to approve, or type what to change: ")
-	line, err := in.ReadString('\n')
-	if err != nil && (line == "" || !errors.Is(err, io.EOF)) {
+	type answer struct {
+		line string
+		err  error
+	}
+	got := make(chan answer, 1)
+	go func() {
+		line, err := in.ReadString('\n')
+		got <- answer{line, err}
+	}()
+	var a answer
+	select {
+	case a = <-got:
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+	if a.err != nil && (a.line == "" || !errors.Is(a.err, io.EOF)) {
 		return "", errors.New("no answer on standard input (run with --yes to approve every checkpoint)")
 	}
-	if line = strings.TrimSpace(line); line == "" {
-		line = "continue"
+	if line := strings.TrimSpace(a.line); line != "" {
+		return line, nil
 	}
-	return line, nil
-}
-
-// localPaths rewrites the storage keys of session sid that text names
-// (outputs/<sid>/final/fashion-video.v2.mp4) into the files `shoot run`
-// exports them to under out (<out>/final/fashion-video.mp4): the newest
-// version of each artifact is written without its version suffix.
-func localPaths(text, sid, out string) string {
-	prefix := regexp.QuoteMeta("outputs/" + sid + "/")
-	re := regexp.MustCompile(prefix + `([A-Za-z0-9_./-]*?)(?:\.v[0-9]+)?(\.[A-Za-z0-9]+)\b`)
-	return re.ReplaceAllStringFunc(text, func(key string) string {
-		m := re.FindStringSubmatch(key)
-		return filepath.Join(out, filepath.FromSlash(m[1]+m[2]))
-	})
-}
-
-// seedPath turns a blob key outputs/<sid>/<path> into <path>.
-func seedPath(key string) string {
-	parts := strings.SplitN(key, "/", 3)
-	if len(parts) == 3 {
-		return parts[2]
-	}
-	return key
-}
-
-// export writes the newest artifacts in the seed's layout under out, plus
-// manifest.json.
-func export(ctx context.Context, eng *engine, a *app, sid, out string) error {
-	m, err := eng.Manifest(ctx, sid)
-	if err != nil {
-		return err
-	}
-	for _, art := range m.Artifacts {
-		data, err := a.bucket.ReadAll(ctx, art.Key)
-		if err != nil {
-			return fmt.Errorf("read %s: %w", art.Key, err)
-		}
-		p := filepath.Join(out, filepath.FromSlash(art.File))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(p, data, 0o644); err != nil {
-			return err
-		}
-	}
-	raw, err := json.MarshalIndent(m, "", "  ")
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(out, "manifest.json"), append(raw, '\n'), 0o644)
+	return "continue", nil
 }

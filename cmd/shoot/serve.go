@@ -8,22 +8,38 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/fashionshoot/shoot/internal/config"
 	"github.com/fashionshoot/shoot/internal/httpapi"
 	"github.com/fashionshoot/shoot/internal/web"
 )
 
-// cmdServe runs the studio: the HTTP API on --addr until SIGINT or SIGTERM,
-// then a graceful shutdown.
-func cmdServe(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "serve", "[--addr HOST:PORT] [--data-dir DIR] [--workers N] [flags]")
-	cfg, err := loadConfig(e, fs, args, func(c *config.Config) {
-		fs.IntVar(&c.Workers, "workers", c.Workers, "jobs this process works at once; 0 serves the API only (SHOOT_WORKERS)")
-		fs.BoolVar(&c.InsecureNoAuth, "insecure-no-auth", c.InsecureNoAuth, "serve without access control even on a public address")
-	})
-	if err != nil {
-		return err
+// newServeCmd is `shoot serve`: the HTTP API on --addr until SIGINT or
+// SIGTERM, then a graceful shutdown.
+func newServeCmd(e *env) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:         "serve",
+		Short:       "run the studio: HTTP API and web UI",
+		Args:        noArgs,
+		Annotations: map[string]string{annotationServer: "yes"},
 	}
+	fs := cmd.Flags()
+	cc := bindConfig(e, fs)
+	fs.IntVar(&cc.cfg.Workers, "workers", cc.cfg.Workers, "jobs this process works at once; 0 serves the API only (SHOOT_WORKERS)")
+	fs.BoolVar(&cc.cfg.InsecureNoAuth, "insecure-no-auth", cc.cfg.InsecureNoAuth, "serve without access control even on a public address")
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		cfg, err := cc.finish()
+		if err != nil {
+			return err
+		}
+		return serve(cmd.Context(), e, cfg)
+	}
+	return cmd
+}
+
+// serve runs the studio until ctx is done.
+func serve(ctx context.Context, e *env, cfg *config.Config) error {
 	if err := checkAuthExposure(cfg); err != nil {
 		return err
 	}

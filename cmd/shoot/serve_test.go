@@ -203,8 +203,8 @@ func TestServeConfigErrors(t *testing.T) {
 		if !strings.HasPrefix(last, "shoot serve: ") || !strings.Contains(last, tc.want) {
 			t.Errorf("%v %v: last line %q should name %s", tc.env, tc.args, last, tc.want)
 		}
-		// A config error is one line; flag errors also print the usage.
-		if tc.env != nil && len(lines) != 1 {
+		// Every error is one line, flag errors too (no usage dump).
+		if len(lines) != 1 {
 			t.Errorf("%v: %d lines of error, want one:\n%s", tc.env, len(lines), stderr)
 		}
 	}

@@ -2,9 +2,10 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/spf13/cobra"
 
 	"github.com/fashionshoot/shoot/internal/media"
 	"github.com/fashionshoot/shoot/internal/shoot"
@@ -14,6 +15,9 @@ import (
 type clipList []string
 
 func (c *clipList) String() string { return strings.Join(*c, ",") }
+
+// Type names the flag's value in --help.
+func (c *clipList) Type() string { return "FILE" }
 
 func (c *clipList) Set(v string) error {
 	*c = append(*c, v)
@@ -31,59 +35,67 @@ type stitchFlags struct {
 	json          bool
 }
 
-// cmdStitch ramps clips with an easing and joins them into one film, the
-// final stage of the pipeline run by hand.
-func cmdStitch(ctx context.Context, e *env, args []string) error {
-	f, err := parseStitchFlags(e, args)
-	if err != nil {
-		return err
+// newStitchCmd is `shoot stitch`: it ramps clips with an easing and joins
+// them into one film, the final stage of the pipeline run by hand.
+func newStitchCmd(e *env) *cobra.Command {
+	f := &stitchFlags{}
+	cmd := &cobra.Command{Use: "stitch --clip A.mp4 --clip B.mp4 … --out FILE",
+		Short: "ramp clips with a speed curve and join them into one film", Args: noArgs}
+	fs := cmd.Flags()
+	fs.Var(&f.clips, "clip", "a source clip `FILE`, in playback order (repeat the flag)")
+	fs.StringVar(&f.out, "out", "", "the film `FILE` to write (MP4)")
+	fs.Float64Var(&f.clipDuration, "clip-duration", media.DefaultClipDuration, "seconds each clip lasts after the speed ramp")
+	fs.IntVar(&f.fps, "fps", media.DefaultFPS, "output frame rate")
+	fs.StringVar(&f.easing, "easing", "", "speed curve by name (default "+media.DefaultEasing+"; see shoot easings)")
+	fs.StringVar(&f.bez, "bezier", "", "custom speed curve x1,y1,x2,y2 (instead of --easing)")
+	fs.StringVar(&f.audio, "audio", "", "optional audio bed, looped, trimmed and faded to the film")
+	fs.IntVar(&f.crf, "crf", media.DefaultCRF, "x264 quality (lower is better, 1–51)")
+	fs.StringVar(&f.preset, "preset", media.DefaultPreset, "x264 preset (ultrafast … veryslow)")
+	bindJSON(fs, &f.json, "a summary of the film, without progress,")
+	completeWords(cmd, "easing", media.Names()...)
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if err := f.check(); err != nil {
+			return err
+		}
+		return stitch(cmd.Context(), e, f)
 	}
+	return cmd
+}
+
+// stitch makes the film and reports it.
+func stitch(ctx context.Context, e *env, f *stitchFlags) error {
 	opts, err := f.options()
 	if err != nil {
 		return err
 	}
 	if !f.json {
-		opts.Progress = stitchProgress(e)
+		bar := newStitchBar(e)
+		opts.Progress = bar.set
+		defer bar.done()
 	}
 	res, err := media.Stitch(ctx, opts)
 	if err != nil {
 		return err
 	}
 	if f.json {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(res)
+		return writeJSON(e.stdout, res)
 	}
 	fmt.Fprintf(e.stdout, "wrote %s: %d frames, %.2f s at %d fps, %dx%d, %d bytes\n",
 		res.Out, res.Frames, res.Duration, res.FPS, res.Width, res.Height, res.Bytes)
 	return nil
 }
 
-func parseStitchFlags(e *env, args []string) (*stitchFlags, error) {
-	f := &stitchFlags{}
-	fs := newFlagSet(e, "stitch", "--clip A.mp4 --clip B.mp4 … --out FILE [flags]")
-	fs.Var(&f.clips, "clip", "a source clip, in playback order (repeat the flag)")
-	fs.StringVar(&f.out, "out", "", "the film to write (MP4)")
-	fs.Float64Var(&f.clipDuration, "clip-duration", media.DefaultClipDuration, "seconds each clip lasts after the speed ramp")
-	fs.IntVar(&f.fps, "fps", media.DefaultFPS, "output frame rate")
-	fs.StringVar(&f.easing, "easing", "", "speed curve by name (default "+media.DefaultEasing+"; see `shoot easings`)")
-	fs.StringVar(&f.bez, "bezier", "", "custom speed curve x1,y1,x2,y2 (instead of --easing)")
-	fs.StringVar(&f.audio, "audio", "", "optional audio bed, looped, trimmed and faded to the film")
-	fs.IntVar(&f.crf, "crf", media.DefaultCRF, "x264 quality (lower is better, 1–51)")
-	fs.StringVar(&f.preset, "preset", media.DefaultPreset, "x264 preset (ultrafast … veryslow)")
-	fs.BoolVar(&f.json, "json", false, "print a JSON summary instead of progress and a line of text")
-	if err := parseFlags(fs, args); err != nil {
-		return nil, err
-	}
+// check refuses missing or conflicting flags.
+func (f *stitchFlags) check() error {
 	switch {
 	case len(f.clips) == 0:
-		return nil, usagef("at least one --clip is required")
+		return usagef("at least one --clip is required")
 	case f.out == "":
-		return nil, usagef("--out is required")
+		return usagef("--out is required")
 	case f.easing != "" && f.bez != "":
-		return nil, usagef("use --easing or --bezier, not both")
+		return usagef("use --easing or --bezier, not both")
 	}
-	return f, nil
+	return nil
 }
 
 // options turns the flags into checked stitch options; anything wrong with
@@ -122,15 +134,36 @@ func chooseEasing(name, bezier string) (media.Easing, error) {
 	return ease, nil
 }
 
-// stitchProgress prints a line to stderr every ten percent.
-func stitchProgress(e *env) func(float64) {
-	next := 10.0
-	return func(pct float64) {
-		if pct >= next {
-			fmt.Fprintf(e.stderr, "shoot stitch: %3.0f%%\n", pct)
-			for next <= pct {
-				next += 10
-			}
+// stitchBar shows the encoding's progress on stderr: a bar redrawn in
+// place on a terminal, otherwise a line every ten percent.
+type stitchBar struct {
+	e    *env
+	next float64
+	last int
+	drew bool
+}
+
+func newStitchBar(e *env) *stitchBar { return &stitchBar{e: e, next: 10, last: -1} }
+
+func (b *stitchBar) set(pct float64) {
+	if b.e.tty {
+		if p := int(pct); p != b.last {
+			b.last, b.drew = p, true
+			fmt.Fprintf(b.e.stderr, "\r\x1b[2K%s", barLine("stitch", p))
 		}
+		return
+	}
+	if pct >= b.next {
+		fmt.Fprintf(b.e.stderr, "shoot stitch: %3.0f%%\n", pct)
+		for b.next <= pct {
+			b.next += 10
+		}
+	}
+}
+
+// done ends the bar's line on a terminal.
+func (b *stitchBar) done() {
+	if b.drew {
+		fmt.Fprintln(b.e.stderr)
 	}
 }

@@ -1,9 +1,11 @@
 package main
 
 import (
-	"context"
 	"fmt"
+	"runtime"
 	"runtime/debug"
+
+	"github.com/spf13/cobra"
 )
 
 // version is the product version, set at link time with
@@ -25,11 +27,27 @@ func buildVersion() string {
 	return "0.1.0-dev"
 }
 
-func cmdVersion(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "version", "")
-	if err := parseFlags(fs, args); err != nil {
-		return err
+// versionReport is what `shoot version --json` prints.
+type versionReport struct {
+	Version string `json:"version"`
+	Go      string `json:"go"`
+}
+
+// newVersionCmd is `shoot version`; `shoot --version` prints the same line.
+func newVersionCmd(e *env) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "version",
+		Short: "print the version",
+		Args:  noArgs,
+		RunE: func(*cobra.Command, []string) error {
+			if asJSON {
+				return writeJSON(e.stdout, versionReport{Version: buildVersion(), Go: runtime.Version()})
+			}
+			fmt.Fprintln(e.stdout, "shoot", buildVersion())
+			return nil
+		},
 	}
-	fmt.Fprintln(e.stdout, "shoot", buildVersion())
-	return nil
+	bindJSON(cmd.Flags(), &asJSON, "the version")
+	return cmd
 }

@@ -3,12 +3,13 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/fashionshoot/shoot/internal/config"
 	"github.com/fashionshoot/shoot/internal/httpapi"
@@ -19,15 +20,30 @@ import (
 // the queue in the database; a job whose worker died is taken over by
 // another after SHOOT_RESCUE_AFTER. With --addr it also answers /metrics
 // and /api/health (deep) there, for Prometheus and the orchestrator.
-func cmdWorker(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "worker", "[--workers N] [--id NAME] [--addr HOST:PORT] [flags]")
-	cfg, err := loadConfig(e, fs, args, func(c *config.Config) {
-		fs.IntVar(&c.Workers, "workers", c.Workers, "jobs this process works at once (SHOOT_WORKERS)")
-		fs.StringVar(&c.WorkerID, "id", c.WorkerID, "this worker's name in the queue (SHOOT_WORKER_ID; default host-pid)")
-	})
-	if err != nil {
-		return err
+func newWorkerCmd(e *env) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:         "worker",
+		Short:       "work stage jobs only, sharing the queue with other processes",
+		Args:        noArgs,
+		Annotations: map[string]string{annotationServer: "yes"},
 	}
+	fs := cmd.Flags()
+	cc := bindConfig(e, fs)
+	fs.IntVar(&cc.cfg.Workers, "workers", cc.cfg.Workers, "jobs this process works at once (SHOOT_WORKERS)")
+	fs.StringVar(&cc.cfg.WorkerID, "id", cc.cfg.WorkerID, "this worker's name in the queue (SHOOT_WORKER_ID; default host-pid)")
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		cfg, err := cc.finish()
+		if err != nil {
+			return err
+		}
+		return runWorker(cmd.Context(), e, cfg, fs.Changed("addr"))
+	}
+	return cmd
+}
+
+// runWorker works jobs until ctx is done; with listen it also answers
+// /metrics and /api/health on --addr.
+func runWorker(ctx context.Context, e *env, cfg *config.Config, listen bool) error {
 	if cfg.Workers < 1 {
 		return usagef("--workers must be at least 1 for a worker (use `shoot serve --workers 0` for the API alone)")
 	}
@@ -37,13 +53,13 @@ func cmdWorker(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer a.close()
-	return work(ctx, a, fs, logger)
+	return work(ctx, a, listen, logger)
 }
 
 // work starts the workers and the optional ops listener, then waits for
 // the signal. Shutdown runs in order: the listener, then the workers
 // (soft stop), then (in the caller) the blob store and the database.
-func work(ctx context.Context, a *app, fs *flag.FlagSet, logger *slog.Logger) error {
+func work(ctx context.Context, a *app, listen bool, logger *slog.Logger) error {
 	if a.cfg.DatabaseDialect() == "sqlite" {
 		logger.Warn("the queue is in SQLite: run one worker process, on this machine only; use PostgreSQL for more")
 	}
@@ -55,7 +71,7 @@ func work(ctx context.Context, a *app, fs *flag.FlagSet, logger *slog.Logger) er
 		return fmt.Errorf("job queue: %w", err)
 	}
 	defer stopQueue(eng, logger)
-	if flagGiven(fs, "addr") {
+	if listen {
 		stop, err := serveOps(ctx, a, eng, logger)
 		if err != nil {
 			return err
@@ -67,15 +83,6 @@ func work(ctx context.Context, a *app, fs *flag.FlagSet, logger *slog.Logger) er
 	<-ctx.Done()
 	logger.Info("shoot worker stopping")
 	return nil
-}
-
-// flagGiven reports whether the command line set the named flag. A worker
-// listens only when asked on its own command line: SHOOT_ADDR is usually
-// the API's address, shared through a common environment.
-func flagGiven(fs *flag.FlagSet, name string) bool {
-	given := false
-	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
-	return given
 }
 
 // serveOps answers /metrics and the deep /api/health on --addr until the
