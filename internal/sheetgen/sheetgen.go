@@ -25,18 +25,18 @@ type Class string
 
 // The classes Generate knows.
 const (
-	Plain          Class = "plain"           // gutters and margins of random width and colour
-	Gutterless     Class = "gutterless"      // cells touch; sizes differ by a pixel where the division is uneven
+	Plain          Class = "plain"            // gutters and margins of random width and colour
+	Gutterless     Class = "gutterless"       // cells touch; sizes differ by a pixel where the division is uneven
 	NearGutterBand Class = "near-gutter-band" // one cell has a band close to the gutter colour along a whole edge
-	UnequalMargins Class = "unequal-margins" // very different margins on the four sides
-	Small          Class = "small"           // 1264×848, a 2K sheet at half scale
-	Labels         Class = "labels"          // frame numbers or captions in the gutters and margins
-	Rounded        Class = "rounded"         // cells with rounded corners
-	Shadow         Class = "shadow"          // drop shadows under the cells
-	FilmStrip      Class = "film-strip"      // black film with sprocket holes above and below every row
-	Keyline        Class = "keyline"         // a thin line drawn round every cell, a gap away
-	WrongGrid      Class = "wrong-grid"      // a 3×3 (or 3×2, 2×2) sheet where 2×3 is asked for
-	WorkedExample  Class = "worked-example"  // the 2528×1696 sheet with known gutters, as JPEG
+	UnequalMargins Class = "unequal-margins"  // very different margins on the four sides
+	Small          Class = "small"            // 1264×848, a 2K sheet at half scale
+	Labels         Class = "labels"           // frame numbers or captions in the gutters and margins
+	Rounded        Class = "rounded"          // cells with rounded corners
+	Shadow         Class = "shadow"           // drop shadows under the cells
+	FilmStrip      Class = "film-strip"       // black film with sprocket holes above and below every row
+	Keyline        Class = "keyline"          // a thin line drawn round every cell, a gap away
+	WrongGrid      Class = "wrong-grid"       // a 3×3 (or 3×2, 2×2) sheet where 2×3 is asked for
+	WorkedExample  Class = "worked-example"   // the 2528×1696 sheet with known gutters, as JPEG
 )
 
 // Classes lists every class, in a fixed order.
