@@ -17,12 +17,12 @@ func (d *detector) attempt(lut *[256]uint8, rows, cols int) axes {
 	a := axes{okX: okX, okY: okY, rows: rows, cols: cols}
 	if d.auto {
 		a.rows, a.cols = d.defaultSize()
-		if okX {
-			a.cols = len(vx.gutters) + 1
-		}
-		if okY {
-			a.rows = len(hy.gutters) + 1
-		}
+	}
+	if okX {
+		a.cols = len(vx.gutters) + 1
+	}
+	if okY {
+		a.rows = len(hy.gutters) + 1
 	}
 	switch {
 	case okX && okY:
@@ -38,8 +38,8 @@ func (d *detector) attempt(lut *[256]uint8, rows, cols int) axes {
 		a.bandedY = a.okY
 		a.xs = repeat(xs, a.rows)
 	default:
-		a.xs = repeat(vx.equalSpans(a.cols), a.rows)
-		a.ys = repeat(hy.equalSpans(a.rows), a.cols)
+		a.xs = repeat(d.seamSpans(vx, a.cols, true), a.rows)
+		a.ys = repeat(d.seamSpans(hy, a.rows, false), a.cols)
 	}
 	return a
 }
@@ -70,7 +70,7 @@ func (d *detector) banded(bands []span, vertical bool, lut *[256]uint8, want int
 		}
 		l, ok := d.axis(r, vertical, lut, want)
 		if !ok || (count >= 0 && len(l.gutters)+1 != count) {
-			return repeat(fallback.equalSpans(n), len(bands)), n, false
+			return repeat(d.seamSpans(fallback, n, vertical), len(bands)), n, false
 		}
 		count = len(l.gutters) + 1
 		out[i] = l.spans()
@@ -95,15 +95,23 @@ func (d *detector) assemble(a axes, e *edgeProbe) *Grid {
 	if !a.okX || !a.okY {
 		g.Method = MethodEqual
 	}
+	raw := make([]cell, 0, a.rows*a.cols)
 	for r := range a.rows {
 		for c := range a.cols {
-			cl := e.refine(cell{x: a.xs[r][c], y: a.ys[c][r]})
-			if cl.x.hi < cl.x.lo || cl.y.hi < cl.y.lo || cl.x.lo < 0 || cl.y.lo < 0 || cl.x.hi >= d.p.w || cl.y.hi >= d.p.h {
-				return d.equalGrid(a.rows, a.cols, "the gutters found gave unusable cells: the sheet was divided into equal cells")
-			}
-			g.Cells = append(g.Cells, rectOf(cl))
+			raw = append(raw, cell{x: a.xs[r][c], y: a.ys[c][r]})
 		}
 	}
+	skip := e.furnitureDepth(raw)
+	for _, rc := range raw {
+		cl, weak := e.refine(rc, skip)
+		if cl.x.hi < cl.x.lo || cl.y.hi < cl.y.lo || cl.x.lo < 0 || cl.y.lo < 0 || cl.x.hi >= d.p.w || cl.y.hi >= d.p.h {
+			return d.equalGrid(a.rows, a.cols, "the gutters found gave unusable cells: the sheet was divided into equal cells")
+		}
+		g.Cells = append(g.Cells, rectOf(cl))
+		weak += b2i(cl.x.loWeak) + b2i(cl.x.hiWeak) + b2i(cl.y.loWeak) + b2i(cl.y.hiWeak)
+		g.Confidence = append(g.Confidence, edgeConfidence(weak))
+	}
+	sizeConfidence(g)
 	return g
 }
 

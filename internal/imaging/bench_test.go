@@ -15,7 +15,7 @@ func workedExample(jpegQ int) sheetSpec {
 }
 
 // BenchmarkDetectAndCrop measures the frames stage on a 2K sheet: detection,
-// normalisation and cropping, and separately the same plus PNG encoding of
+// equalising and cropping, and separately the same plus PNG encoding of
 // the six frames. MB/s is of the sheet's RGBA pixels (17 MB).
 func BenchmarkDetectAndCrop(b *testing.B) {
 	for _, src := range []struct {
@@ -59,8 +59,7 @@ func detectAndCrop(b *testing.B, s *sheet) []image.Image {
 	if err != nil || len(g.Cells) != 6 {
 		b.Fatal(err, g)
 	}
-	g.Cells = Normalize(g.Cells)
-	return CropFrames(s.img, g)
+	return Equalize(g.Cells).Frames(s.img)
 }
 func BenchmarkLumaPlane(b *testing.B) {
 	s := makeSheet(b, workedExample(0))

@@ -3,27 +3,74 @@ package imaging
 import (
 	"image"
 	"image/draw"
+	"slices"
+
+	xdraw "golang.org/x/image/draw"
 )
 
-// Normalize gives every cell the same size: the smallest width and the
-// smallest height among them, each cell cropped about its centre. Frames of
-// one sheet then line up in a video without letterbox bars, which the
-// original added and which video models then animated.
-func Normalize(cells []image.Rectangle) []image.Rectangle {
+// Ways Equalize makes the frames of one sheet the same size.
+const (
+	SizingCrop     = "crop"     // every cell cut about its centre to the smallest, a pixel or two at most
+	SizingResample = "resample" // every whole cell scaled to the median size
+)
+
+// Sizing says how the frames of one sheet are made the same size, which
+// the clips need (a video between two keyframes of different sizes gets
+// letterbox bars that video models then animate).
+type Sizing struct {
+	// Mode is SizingCrop or SizingResample.
+	Mode string
+	// Width and Height are the common frame size.
+	Width, Height int
+	// Src is, for each cell, the part of the sheet its frame shows: the
+	// centred crop, or the whole cell when resampling.
+	Src []image.Rectangle
+}
+
+// cropBudget is the most a centred crop may take from a cell side of n
+// pixels: one pixel, or a quarter of a percent of a large cell. More than
+// that and the cells are resampled instead: a frame never loses picture to
+// a smaller neighbour.
+func cropBudget(n int) int { return max(1, n/400) }
+
+// Equalize decides, for one sheet, how its cells become frames of one size:
+// a centred crop to the smallest cell when no cell loses more than
+// cropBudget on either axis (sizes off by rounding), otherwise every whole
+// cell resampled to the median cell size.
+func Equalize(cells []image.Rectangle) *Sizing {
 	if len(cells) == 0 {
-		return nil
+		return &Sizing{Mode: SizingCrop}
 	}
-	w, h := cells[0].Dx(), cells[0].Dy()
+	minW, minH := cells[0].Dx(), cells[0].Dy()
 	for _, c := range cells[1:] {
-		w, h = min(w, c.Dx()), min(h, c.Dy())
+		minW, minH = min(minW, c.Dx()), min(minH, c.Dy())
 	}
-	out := make([]image.Rectangle, len(cells))
+	crop := true
+	for _, c := range cells {
+		if c.Dx()-minW > cropBudget(c.Dx()) || c.Dy()-minH > cropBudget(c.Dy()) {
+			crop = false
+		}
+	}
+	if !crop {
+		ws, hs := make([]int, len(cells)), make([]int, len(cells))
+		for i, c := range cells {
+			ws[i], hs[i] = c.Dx(), c.Dy()
+		}
+		return &Sizing{Mode: SizingResample, Width: medianInt(ws), Height: medianInt(hs), Src: slices.Clone(cells)}
+	}
+	s := &Sizing{Mode: SizingCrop, Width: minW, Height: minH, Src: make([]image.Rectangle, len(cells))}
 	for i, c := range cells {
-		x := c.Min.X + (c.Dx()-w)/2
-		y := c.Min.Y + (c.Dy()-h)/2
-		out[i] = image.Rect(x, y, x+w, y+h)
+		x := c.Min.X + (c.Dx()-minW)/2
+		y := c.Min.Y + (c.Dy()-minH)/2
+		s.Src[i] = image.Rect(x, y, x+minW, y+minH)
 	}
-	return out
+	return s
+}
+
+func medianInt(v []int) int {
+	v = slices.Clone(v)
+	slices.Sort(v)
+	return v[len(v)/2]
 }
 
 // subImager is implemented by every concrete image type of the standard
@@ -32,10 +79,28 @@ type subImager interface {
 	SubImage(r image.Rectangle) image.Image
 }
 
-// CropFrames returns one image per cell of g, in row-major order. The
-// frames share pixels with one RGBA copy of img (or with img itself when it
-// already is RGBA or NRGBA), so cropping costs one conversion at most; PNG
-// and JPEG encoders have fast paths for those types.
+// Frames cuts the frames out of img. Cropped frames share pixels with one
+// RGBA copy of img (or with img itself when it already is RGBA or NRGBA),
+// so cropping costs one conversion at most; resampled frames are new
+// images of Width×Height, scaled bilinearly (cells differ by a few percent
+// at most, where bilinear is as good as slower kernels).
+func (s *Sizing) Frames(img image.Image) []image.Image {
+	src := rgbaOf(img)
+	out := make([]image.Image, len(s.Src))
+	for i, r := range s.Src {
+		f := src.SubImage(r.Intersect(img.Bounds()))
+		if s.Mode == SizingResample && (r.Dx() != s.Width || r.Dy() != s.Height) {
+			dst := image.NewRGBA(image.Rect(0, 0, s.Width, s.Height))
+			xdraw.BiLinear.Scale(dst, dst.Bounds(), f, f.Bounds(), xdraw.Src, nil)
+			f = dst
+		}
+		out[i] = f
+	}
+	return out
+}
+
+// CropFrames returns one image per cell of g, in row-major order, each
+// exactly its cell (no equalising).
 func CropFrames(img image.Image, g *Grid) []image.Image {
 	if g == nil {
 		return nil

@@ -6,38 +6,72 @@ import (
 	"testing"
 )
 
-func TestNormalize(t *testing.T) {
+func TestEqualize(t *testing.T) {
 	t.Parallel()
+	big := []image.Rectangle{image.Rect(0, 0, 806, 807), image.Rect(861, 23, 1668, 832), image.Rect(10, 900, 820, 1705)}
 	for _, tc := range []struct {
 		name string
 		in   []image.Rectangle
+		mode string
+		w, h int
 		want []image.Rectangle
 	}{
-		{"empty", nil, nil},
-		{"one", []image.Rectangle{image.Rect(5, 5, 15, 25)}, []image.Rectangle{image.Rect(5, 5, 15, 25)}},
+		{"empty", nil, SizingCrop, 0, 0, nil},
+		{"one", []image.Rectangle{image.Rect(5, 5, 15, 25)}, SizingCrop, 10, 20, []image.Rectangle{image.Rect(5, 5, 15, 25)}},
 		{
-			"crops to the common minimum, centred",
-			[]image.Rectangle{image.Rect(0, 0, 806, 807), image.Rect(861, 23, 1668, 832), image.Rect(10, 900, 820, 1705)},
-			// min 806 × 805: the 807-wide cell loses its odd pixel on the
-			// right, the 809-high one 2 on top and 2 below.
-			[]image.Rectangle{image.Rect(0, 1, 806, 806), image.Rect(861, 25, 1667, 830), image.Rect(12, 900, 818, 1705)},
+			"sizes off by rounding are cropped about the centre",
+			// 806–808 wide, 805–807 high: at most 2 px (a quarter percent) go.
+			[]image.Rectangle{image.Rect(0, 0, 806, 807), image.Rect(861, 23, 1669, 828), image.Rect(10, 900, 817, 1707)},
+			SizingCrop, 806, 805,
+			[]image.Rectangle{image.Rect(0, 1, 806, 806), image.Rect(862, 23, 1668, 828), image.Rect(10, 901, 816, 1706)},
+		},
+		{
+			// A cell 5 px smaller than the others must not cut them down:
+			// every whole cell is resampled to the median size.
+			"one small cell does not shrink the rest", big, SizingResample, 807, 807, big,
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			got := Normalize(tc.in)
-			if len(got) != len(tc.want) {
-				t.Fatalf("got %v, want %v", got, tc.want)
+			got := Equalize(tc.in)
+			if got.Mode != tc.mode || got.Width != tc.w || got.Height != tc.h || len(got.Src) != len(tc.want) {
+				t.Fatalf("got %+v, want %s %d×%d %v", got, tc.mode, tc.w, tc.h, tc.want)
 			}
-			for i := range got {
-				if got[i] != tc.want[i] {
-					t.Errorf("cell %d: got %v, want %v", i, got[i], tc.want[i])
+			for i := range got.Src {
+				if got.Src[i] != tc.want[i] {
+					t.Errorf("cell %d: got %v, want %v", i, got.Src[i], tc.want[i])
 				}
-				if !got[i].In(tc.in[i]) {
-					t.Errorf("cell %d: %v is not inside %v (normalising must never pad)", i, got[i], tc.in[i])
+				if !got.Src[i].In(tc.in[i]) {
+					t.Errorf("cell %d: %v is not inside %v (equalising must never pad)", i, got.Src[i], tc.in[i])
 				}
 			}
 		})
+	}
+}
+
+// TestSizingFrames: every frame comes out at the common size, cropped ones
+// sharing the sheet's pixels and resampled ones scaled from the whole cell.
+func TestSizingFrames(t *testing.T) {
+	t.Parallel()
+	src := image.NewRGBA(image.Rect(0, 0, 60, 30))
+	for y := range 30 {
+		for x := range 60 {
+			src.SetRGBA(x, y, color.RGBA{uint8(x * 4), uint8(y * 8), 0, 255})
+		}
+	}
+	for _, cells := range [][]image.Rectangle{
+		{image.Rect(0, 0, 20, 20), image.Rect(30, 0, 51, 21)},
+		{image.Rect(0, 0, 20, 20), image.Rect(30, 0, 58, 29), image.Rect(0, 20, 18, 30)},
+	} {
+		sz := Equalize(cells)
+		for i, f := range sz.Frames(src) {
+			if f.Bounds().Dx() != sz.Width || f.Bounds().Dy() != sz.Height {
+				t.Errorf("%s frame %d: %v, want %d×%d", sz.Mode, i, f.Bounds(), sz.Width, sz.Height)
+			}
+			if sz.Mode == SizingCrop && f.Bounds() != sz.Src[i] {
+				t.Errorf("cropped frame %d: %v, want %v", i, f.Bounds(), sz.Src[i])
+			}
+		}
 	}
 }
 

@@ -104,13 +104,23 @@ func FuzzDetectGrid(f *testing.F) {
 				t.Fatalf("cell %d %v empty or outside %v", i, c, b)
 			}
 		}
-		for i, c := range Normalize(g.Cells) {
+		if len(g.Confidence) != len(g.Cells) {
+			t.Fatalf("%d confidences for %d cells", len(g.Confidence), len(g.Cells))
+		}
+		sz := Equalize(g.Cells)
+		for i, c := range sz.Src {
 			if c.Empty() || !c.In(g.Cells[i]) {
-				t.Fatalf("normalised cell %d %v outside %v", i, c, g.Cells[i])
+				t.Fatalf("equalised cell %d %v outside %v", i, c, g.Cells[i])
 			}
 		}
-		if frames := CropFrames(img, g); len(frames) != len(g.Cells) {
+		frames := sz.Frames(img)
+		if len(frames) != len(g.Cells) {
 			t.Fatalf("%d frames", len(frames))
+		}
+		for i, f := range frames {
+			if f.Bounds().Dx() != sz.Width || f.Bounds().Dy() != sz.Height {
+				t.Fatalf("frame %d is %v, want %d×%d", i, f.Bounds(), sz.Width, sz.Height)
+			}
 		}
 	})
 }

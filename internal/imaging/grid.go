@@ -36,8 +36,24 @@ type Grid struct {
 	// Cells are the frames in row-major order, in the image's coordinates.
 	// They contain picture only: no gutter, margin or transition pixels.
 	Cells []image.Rectangle
-	// Warnings explain fallbacks (equal division, assumed grid size).
+	// Warnings explain fallbacks (equal division, assumed grid size, a
+	// grid other than the one asked for).
 	Warnings []string
+	// AskedRows and AskedCols are the grid asked for (0 in auto mode).
+	// Rows and Cols differ from them when the gutters show another grid:
+	// DetectGrid reports that rather than forcing the asked grid.
+	AskedRows, AskedCols int
+	// Confidence holds, per cell, how sure detection is of it, from 0 to 1:
+	// 1 when all four edges were found on clear evidence, lower for an edge
+	// that had to be guessed (an equal division without a visible seam, an
+	// edge whose picture is the gutter's colour) or a cell much smaller
+	// than its row and column.
+	Confidence []float64
+}
+
+// Mismatch reports whether the grid found differs from the one asked for.
+func (g *Grid) Mismatch() bool {
+	return g.AskedRows != 0 && (g.Rows != g.AskedRows || g.Cols != g.AskedCols)
 }
 
 // DetectGrid finds the cells of a contact sheet. It never fails on a hard
@@ -62,6 +78,18 @@ func DetectGrid(img image.Image, opt GridOptions) (*Grid, error) {
 	}
 	d := &detector{p: lumaPlane(img), auto: opt.Auto}
 	g := d.detect(rows, cols)
+	if !opt.Auto {
+		g.AskedRows, g.AskedCols = rows, cols
+		if g.Mismatch() {
+			g.Warnings = append(g.Warnings, fmt.Sprintf("asked for a %d×%d grid but the gutters show %d×%d: used %d×%d", rows, cols, g.Rows, g.Cols, g.Rows, g.Cols))
+		}
+	}
+	if len(g.Confidence) != len(g.Cells) {
+		g.Confidence = make([]float64, len(g.Cells))
+		for i := range g.Confidence {
+			g.Confidence[i] = 1
+		}
+	}
 	for i := range g.Cells {
 		g.Cells[i] = g.Cells[i].Add(b.Min)
 	}
@@ -84,6 +112,10 @@ func (o GridOptions) size() (rows, cols int, err error) {
 type detector struct {
 	p    *plane
 	auto bool
+	// g and tol are the gutter colour and its tolerance, once known.
+	g        float64
+	tol      int
+	hasColor bool
 }
 
 // axes is what one attempt found: cell extents along x for every row and
@@ -107,6 +139,7 @@ func b2i(b bool) int {
 
 func (d *detector) detect(rows, cols int) *Grid {
 	g, tol, ok := gutterColor(sheetStats(d.p))
+	d.g, d.tol, d.hasColor = g, tol, ok
 	if !ok {
 		return d.equalGrid(rows, cols, "no gutters found: the sheet was divided into equal cells")
 	}
@@ -126,12 +159,14 @@ func (d *detector) equalGrid(rows, cols int, why string) *Grid {
 		rows, cols = d.defaultSize()
 		why += fmt.Sprintf("; assumed a %d×%d grid", rows, cols)
 	}
-	x := axisLayout{lo: 0, hi: d.p.w - 1}.equalSpans(cols)
-	y := axisLayout{lo: 0, hi: d.p.h - 1}.equalSpans(rows)
+	x := d.seamSpans(axisLayout{lo: 0, hi: d.p.w - 1}, cols, true)
+	y := d.seamSpans(axisLayout{lo: 0, hi: d.p.h - 1}, rows, false)
 	gr := &Grid{Method: MethodEqual, Rows: rows, Cols: cols, Warnings: []string{why}}
 	for r := range rows {
 		for c := range cols {
 			gr.Cells = append(gr.Cells, rectOf(cell{x: x[c], y: y[r]}))
+			weak := b2i(x[c].loWeak) + b2i(x[c].hiWeak) + b2i(y[r].loWeak) + b2i(y[r].hiWeak)
+			gr.Confidence = append(gr.Confidence, edgeConfidence(weak))
 		}
 	}
 	return gr

@@ -80,7 +80,7 @@ func TestDetectGridSynthetic(t *testing.T) {
 				t.Fatalf("grid %d×%d, want %d×%d", g.Rows, g.Cols, tc.spec.rows, tc.spec.cols)
 			}
 			checkFrames(t, s, g.Cells)
-			checkNormalized(t, s, Normalize(g.Cells))
+			checkNormalized(t, s, Equalize(g.Cells))
 		})
 	}
 }
@@ -102,26 +102,19 @@ func checkFrames(t *testing.T, s *sheet, got []image.Rectangle) {
 	}
 }
 
-// checkNormalized asserts the normalised frames share one size, still hold
-// picture only, and lose no more than the irregular cells force them to.
-func checkNormalized(t *testing.T, s *sheet, got []image.Rectangle) {
+// checkNormalized asserts the equalised frames share one size, still hold
+// picture only, and that a crop takes no more than cropBudget from a cell.
+func checkNormalized(t *testing.T, s *sheet, sz *Sizing) {
 	t.Helper()
-	minW, minH := s.cells[0].Dx(), s.cells[0].Dy()
-	for _, c := range s.cells {
-		minW, minH = min(minW, c.Dx()), min(minH, c.Dy())
-	}
-	for i, r := range got {
-		if r.Size() != got[0].Size() {
-			t.Errorf("frame %d is %v, frame 1 is %v", i+1, r.Size(), got[0].Size())
+	for i, r := range sz.Src {
+		if sz.Mode == SizingCrop && (r.Dx() != sz.Width || r.Dy() != sz.Height) {
+			t.Errorf("frame %d is %v, want %d×%d", i+1, r.Size(), sz.Width, sz.Height)
 		}
 		if x, y, bad := borderOutside(s, r); bad {
-			t.Errorf("normalised frame %d: %v has a gutter/margin pixel at (%d,%d)", i+1, r, x, y)
+			t.Errorf("equalised frame %d: %v has a gutter/margin pixel at (%d,%d)", i+1, r, x, y)
 		}
-		// The best possible normalised frame is the common minimum centred
-		// in the true cell; allow the same 3 % as for raw frames.
-		ideal := float64(minW*minH) / float64(s.cells[i].Dx()*s.cells[i].Dy())
-		if v := iou(r, s.cells[i]); v < ideal-(1-minIoU) {
-			t.Errorf("normalised frame %d: IoU %.4f, ideal %.4f", i+1, v, ideal)
+		if v := iou(r, s.cells[i]); v < minIoU {
+			t.Errorf("equalised frame %d: IoU %.4f", i+1, v)
 		}
 	}
 }

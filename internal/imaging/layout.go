@@ -18,6 +18,9 @@ func (r run) width() int { return r.end - r.start + 1 }
 type span struct {
 	lo, hi       int
 	loGut, hiGut bool
+	// loWeak and hiWeak mark a side placed without evidence (an equal cut
+	// where no seam was seen); they lower the cell's confidence.
+	loWeak, hiWeak bool
 }
 
 // axisLayout is one axis of a grid: the content bounds left after the outer
@@ -25,6 +28,7 @@ type span struct {
 type axisLayout struct {
 	lo, hi         int // content bounds, inclusive
 	gutters        []run
+	runs           []run // every inner candidate, chosen or not
 	minGutterWidth int
 }
 
@@ -82,34 +86,105 @@ func marginsOf(runs []run, size int) (axisLayout, []run) {
 }
 
 // layoutAxis picks want gutters (cells-1) from the runs of one axis, or, in
-// auto mode, 1 or 2 gutters, whichever explains the runs better.
+// auto mode, 1 or 2 gutters, whichever explains the runs better. When the
+// runs cannot make want gutters, or leave a gutter as strong as the chosen
+// ones inside a cell, the sheet has another grid: the count that explains
+// the runs is used instead, so that a 3×3 sheet is not cut as 2×3.
 func layoutAxis(runs []run, size, want int, auto bool) (axisLayout, bool) {
 	l, inner := marginsOf(runs, size)
 	if l.hi-l.lo < 1 {
 		return l, false
 	}
 	inner = strongest(inner)
-	if !auto {
-		g, _, ok := pickEven(inner, l.lo, l.hi, want)
-		l.gutters = g
-		return l.withMin(), ok
+	l.runs = inner
+	counts := []int{want}
+	if auto {
+		counts = []int{2, 1}
 	}
+	g, ok := bestCount(inner, l.lo, l.hi, counts)
+	if !auto && want > 0 && (!ok || hiddenGutter(g, inner, l.lo, l.hi)) {
+		var others []int
+		for k := 1; k < MaxGridSide; k++ {
+			if k != want {
+				others = append(others, k)
+			}
+		}
+		if g2, ok2 := bestCount(inner, l.lo, l.hi, others); ok2 && regular(g2) && !hiddenGutter(g2, inner, l.lo, l.hi) {
+			g, ok = g2, true
+		}
+	}
+	if !ok {
+		g = nil
+	}
+	l.gutters = g
+	return l.withMin(), ok
+}
+
+// bestCount tries each gutter count and keeps the layout with real (wide)
+// gutters rather than thin flat lines that happen to be evenly placed;
+// among equals, the more even split.
+func bestCount(inner []run, lo, hi int, counts []int) ([]run, bool) {
 	var best []run
-	bestScore := -1.0
-	for _, k := range []int{2, 1} {
-		g, spread, ok := pickEven(inner, l.lo, l.hi, k)
-		if !ok {
+	bestScore, found := math.Inf(-1), false
+	for _, cand := range [][]run{inner, wide(inner)} {
+		for _, k := range counts {
+			g, spread, ok := pickEven(cand, lo, hi, k)
+			if !ok {
+				continue
+			}
+			if score := float64(minWidth(g)) - spread; score > bestScore {
+				best, bestScore, found = g, score, true
+			}
+		}
+	}
+	return best, found
+}
+
+// wide keeps the runs at least half as wide as the widest: the gutters,
+// without the thin gaps beside keylines and captions, which could
+// otherwise make a slightly more even split.
+func wide(c []run) []run {
+	w := 0
+	for _, r := range c {
+		w = max(w, r.width())
+	}
+	var out []run
+	for _, r := range c {
+		if 2*r.width() >= w {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// regular reports gutters wide enough to trust and alike in width, as the
+// gutters of one drawn grid are.
+func regular(g []run) bool {
+	lo, hi := minWidth(g), 0
+	for _, r := range g {
+		hi = max(hi, r.width())
+	}
+	return lo >= 3 && hi <= 3*lo
+}
+
+// hiddenGutter reports an unused run, at least half as wide as the
+// narrowest chosen gutter, in the middle of a cell: a gutter of a grid
+// finer than the one chosen.
+func hiddenGutter(g, inner []run, lo, hi int) bool {
+	need := max(3, (minWidth(g)+1)/2)
+	cells := axisLayout{lo: lo, hi: hi, gutters: g}.spans()
+	for _, r := range inner {
+		if r.width() < need || slices.Contains(g, r) {
 			continue
 		}
-		// Prefer real gutters (wide) over thin flat lines that happen to be
-		// evenly placed; among equals, the more even split.
-		score := float64(minWidth(g)) - spread
-		if score > bestScore {
-			best, bestScore = g, score
+		for _, c := range cells {
+			n := c.hi - c.lo + 1
+			if r.start >= c.lo+n/5 && r.end <= c.hi-n/5 {
+				return true
+			}
 		}
 	}
-	l.gutters = best
-	return l.withMin(), best != nil
+	return false
 }
 
 func (l axisLayout) withMin() axisLayout {
@@ -236,17 +311,46 @@ func cellSpread(g []run, lo, hi int) float64 {
 	return worst
 }
 
-// spans turns a layout into the cells' extents along the axis.
+// spans turns a layout into the cells' extents along the axis. A cell
+// whose end holds a narrow stripe followed by another gutter run (a caption
+// or frame number in the gutter, sprockets on film, a keyline with a gap,
+// a title in the margin) starts after that run: the stripe is furniture.
 func (l axisLayout) spans() []span {
 	out := make([]span, 0, len(l.gutters)+1)
 	cur := span{lo: l.lo, loGut: true}
 	for _, g := range l.gutters {
 		cur.hi, cur.hiGut = g.start-1, true
-		out = append(out, cur)
+		out = append(out, l.absorb(cur))
 		cur = span{lo: g.end + 1, loGut: true}
 	}
 	cur.hi, cur.hiGut = l.hi, true
-	return append(out, cur)
+	return append(out, l.absorb(cur))
+}
+
+// furnitureZone is the share of a cell's extent, at either end, in which
+// a stripe between two gutter runs counts as furniture, not picture.
+const furnitureZone = 0.08
+
+// absorb moves the ends of s past unused gutter runs near them.
+func (l axisLayout) absorb(s span) span {
+	zone := int(furnitureZone * float64(s.hi-s.lo+1))
+	lo, hi := s.lo, s.hi
+	for _, r := range l.runs {
+		if r.start <= s.lo || r.end >= s.hi {
+			continue
+		}
+		if r.start-s.lo <= zone {
+			lo = max(lo, r.end+1)
+		}
+		if s.hi-r.end <= zone {
+			hi = min(hi, r.start-1)
+		}
+	}
+	if hi-lo < (s.hi-s.lo)/2 {
+		return s
+	}
+	s.lo, s.hi = lo, hi
+	return s
 }
 
 // equalSpans divides the content bounds of l into n equal cells, for sheets
