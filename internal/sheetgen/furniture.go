@@ -136,7 +136,7 @@ func fillRect(c *canvas, r image.Rectangle, col color.RGBA) {
 // above and below every row of frames.
 func drawSprockets(c *canvas, cells []image.Rectangle, rng *rand.Rand) {
 	band := c.sp.margins[1]
-	hh := band * between(rng, 45, 65) / 100
+	hh := band * between(rng, 35, 50) / 100
 	hw := between(rng, 8, 20)
 	period := hw + between(rng, hw/2, 2*hw)
 	start := rng.IntN(period)

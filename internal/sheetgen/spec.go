@@ -108,7 +108,9 @@ func base(rng *rand.Rand) spec {
 func filmSpec(sp *spec, rng *rand.Rand) {
 	sp.film = true
 	sp.gutter = pick(rng, color.RGBA{12, 10, 10, 255}, color.RGBA{22, 20, 18, 255}, color.RGBA{4, 4, 6, 255})
-	band := between(rng, 14, 32)
+	// The film keeps a clear strip between the holes and the picture, as
+	// real film does (about a millimetre of a 24 mm frame).
+	band := between(rng, 26, 44)
 	sp.margins = [4]int{between(rng, 0, 30), band, between(rng, 0, 30), band}
 	sp.gy = 2 * band
 	sp.gx = between(rng, 6, 24)
