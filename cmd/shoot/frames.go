@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"math"
 	"os"
 	"path/filepath"
 
@@ -21,21 +22,36 @@ type framesFlags struct {
 }
 
 // framesReport is what `shoot frames --json` prints. Rectangles are the
-// final (normalised) crops in the sheet's pixel coordinates.
+// parts of the sheet the frames show, in the sheet's pixel coordinates;
+// Width and Height are the frames' common size (equal to every rectangle's
+// size when Sizing is "crop", the median cell size when it is "resample").
 type framesReport struct {
-	Method   string        `json:"method"`
-	Rows     int           `json:"rows"`
-	Cols     int           `json:"cols"`
-	Frames   []frameReport `json:"frames"`
-	Warnings []string      `json:"warnings"`
+	Method string `json:"method"`
+	Rows   int    `json:"rows"`
+	Cols   int    `json:"cols"`
+	// AskedRows and AskedCols are the grid asked for, and GridMismatch says
+	// the gutters showed another one, which was used (not in auto mode).
+	AskedRows    int           `json:"askedRows,omitempty"`
+	AskedCols    int           `json:"askedCols,omitempty"`
+	GridMismatch bool          `json:"gridMismatch"`
+	Sizing       string        `json:"sizing"`
+	Width        int           `json:"width"`
+	Height       int           `json:"height"`
+	Frames       []frameReport `json:"frames"`
+	Warnings     []string      `json:"warnings"`
 }
 
+// frameReport is one frame: its file, the part of the sheet it shows, and
+// how sure detection is of that cell (0–1); Doubtful marks a confidence
+// below imaging.DoubtfulBelow, a frame worth checking or regenerating.
 type frameReport struct {
-	File string `json:"file"`
-	X    int    `json:"x"`
-	Y    int    `json:"y"`
-	W    int    `json:"w"`
-	H    int    `json:"h"`
+	File       string  `json:"file"`
+	X          int     `json:"x"`
+	Y          int     `json:"y"`
+	W          int     `json:"w"`
+	H          int     `json:"h"`
+	Confidence float64 `json:"confidence"`
+	Doubtful   bool    `json:"doubtful"`
 }
 
 // newFramesCmd is `shoot frames`: it crops a contact sheet into frame-1 …
@@ -72,7 +88,6 @@ func frames(ctx context.Context, e *env, f *framesFlags) error {
 	if err != nil {
 		return err
 	}
-	g.Cells = imaging.Normalize(g.Cells)
 	rep, err := writeFrames(ctx, f, img, g)
 	if err != nil {
 		return err
@@ -102,22 +117,30 @@ func (f *framesFlags) validate(fs *pflag.FlagSet) error {
 	return nil
 }
 
-// writeFrames crops and writes every cell of g and describes what it wrote.
+// writeFrames crops, equalises and writes every cell of g and describes
+// what it wrote.
 func writeFrames(ctx context.Context, f *framesFlags, img image.Image, g *imaging.Grid) (*framesReport, error) {
 	if err := os.MkdirAll(f.out, 0o755); err != nil {
 		return nil, fmt.Errorf("cannot create %s: %w", f.out, err)
 	}
-	rep := &framesReport{Method: g.Method, Rows: g.Rows, Cols: g.Cols, Warnings: append([]string{}, g.Warnings...)}
-	for i, fr := range imaging.CropFrames(img, g) {
+	sz := imaging.Equalize(g.Cells)
+	rep := &framesReport{Method: g.Method, Rows: g.Rows, Cols: g.Cols, AskedRows: g.AskedRows, AskedCols: g.AskedCols,
+		GridMismatch: g.Mismatch(), Sizing: sz.Mode, Width: sz.Width, Height: sz.Height,
+		Warnings: append([]string{}, g.Warnings...)}
+	for i, fr := range sz.Frames(img) {
 		name := filepath.Join(f.out, fmt.Sprintf("frame-%d%s", i+1, imaging.Ext(f.format)))
 		if err := writeImage(ctx, name, fr, f.format); err != nil {
 			return nil, err
 		}
-		c := g.Cells[i]
-		rep.Frames = append(rep.Frames, frameReport{File: name, X: c.Min.X, Y: c.Min.Y, W: c.Dx(), H: c.Dy()})
+		c, conf := sz.Src[i], g.Confidence[i]
+		rep.Frames = append(rep.Frames, frameReport{File: name, X: c.Min.X, Y: c.Min.Y, W: c.Dx(), H: c.Dy(),
+			Confidence: roundConf(conf), Doubtful: conf < imaging.DoubtfulBelow})
 	}
 	return rep, nil
 }
+
+// roundConf keeps two decimals, which is all a confidence means.
+func roundConf(v float64) float64 { return math.Round(v*100) / 100 }
 
 func printFrames(e *env, asJSON bool, rep *framesReport) error {
 	if asJSON {
@@ -126,9 +149,13 @@ func printFrames(e *env, asJSON bool, rep *framesReport) error {
 	for _, w := range rep.Warnings {
 		fmt.Fprintln(e.stderr, "warning:", w)
 	}
-	fmt.Fprintf(e.stdout, "%d×%d grid (%s)\n", rep.Rows, rep.Cols, rep.Method)
+	fmt.Fprintf(e.stdout, "%d×%d grid (%s), frames %d×%d by %s\n", rep.Rows, rep.Cols, rep.Method, rep.Width, rep.Height, rep.Sizing)
 	for _, fr := range rep.Frames {
-		fmt.Fprintf(e.stdout, "%s  %d×%d at (%d,%d)\n", fr.File, fr.W, fr.H, fr.X, fr.Y)
+		doubt := ""
+		if fr.Doubtful {
+			doubt = "  doubtful: check or regenerate"
+		}
+		fmt.Fprintf(e.stdout, "%s  %d×%d at (%d,%d)  confidence %.2f%s\n", fr.File, fr.W, fr.H, fr.X, fr.Y, fr.Confidence, doubt)
 	}
 	return nil
 }

@@ -93,8 +93,14 @@ func TestFramesCommandJSON(t *testing.T) {
 			if !strings.Contains(stdout, `"warnings": []`) {
 				t.Errorf("warnings should print as an empty list: %s", stdout)
 			}
+			if rep.Sizing != "crop" || rep.GridMismatch {
+				t.Errorf("equal cells should be cropped, grid as asked: %+v", rep)
+			}
 			for i, fr := range rep.Frames {
-				checkFrameFile(t, fr, filepath.Join(out, "frame-"+itoa(i+1)+tc.ext), cells[i], rep.Frames[0])
+				checkFrameFile(t, fr, filepath.Join(out, "frame-"+itoa(i+1)+tc.ext), cells[i], rep)
+				if fr.Confidence < imaging.DoubtfulBelow || fr.Doubtful {
+					t.Errorf("frame %d of a clean sheet: confidence %.2f, doubtful %v", i+1, fr.Confidence, fr.Doubtful)
+				}
 			}
 		})
 	}
@@ -102,14 +108,14 @@ func TestFramesCommandJSON(t *testing.T) {
 
 // checkFrameFile asserts a reported frame lies inside its true cell, keeps
 // most of it, has the common size, and that its file decodes to that size.
-func checkFrameFile(t *testing.T, fr frameReport, wantFile string, cell image.Rectangle, first frameReport) {
+func checkFrameFile(t *testing.T, fr frameReport, wantFile string, cell image.Rectangle, rep framesReport) {
 	t.Helper()
 	r := image.Rect(fr.X, fr.Y, fr.X+fr.W, fr.Y+fr.H)
 	if fr.File != wantFile || !r.In(cell) || fr.W*fr.H < cell.Dx()*cell.Dy()*95/100 {
 		t.Errorf("frame %+v: want file %s inside %v keeping ≥ 95 %%", fr, wantFile, cell)
 	}
-	if fr.W != first.W || fr.H != first.H {
-		t.Errorf("frame %+v not the common size %d×%d", fr, first.W, first.H)
+	if fr.W != rep.Width || fr.H != rep.Height {
+		t.Errorf("frame %+v not the common size %d×%d", fr, rep.Width, rep.Height)
 	}
 	f, err := os.Open(fr.File)
 	if err != nil {
@@ -117,7 +123,7 @@ func checkFrameFile(t *testing.T, fr frameReport, wantFile string, cell image.Re
 	}
 	defer f.Close()
 	img, _, err := imaging.Decode(f)
-	if err != nil || img.Bounds().Dx() != fr.W || img.Bounds().Dy() != fr.H {
+	if err != nil || img.Bounds().Dx() != rep.Width || img.Bounds().Dy() != rep.Height {
 		t.Errorf("%s: %v, size %v", fr.File, err, img)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"image"
+	"math"
 
 	"github.com/fashionshoot/shoot/internal/imaging"
 	"github.com/fashionshoot/shoot/internal/shoot"
@@ -48,14 +49,23 @@ func (e *Engine) doFrames(ctx context.Context, w Work, s *shoot.Session) error {
 	for _, warn := range grid.Warnings {
 		e.progress(ctx, s.ID, shoot.StageFrames, 0.5, warn, nil)
 	}
+	if grid.Mismatch() {
+		e.progress(ctx, s.ID, shoot.StageFrames, 0.5, fmt.Sprintf("The contact sheet shows a %d×%d grid, not the %d×%d asked for", grid.Rows, grid.Cols, grid.AskedRows, grid.AskedCols),
+			map[string]any{"gridMismatch": gridMismatch(grid)})
+	}
+	sz := imaging.Equalize(cells)
+	conf := roundConfs(grid.Confidence[:len(cells)])
 	gridJSON, _ := json.Marshal(map[string]any{"method": grid.Method, "rows": grid.Rows, "cols": grid.Cols,
-		"cells": rects(cells), "warnings": grid.Warnings, "width": img.Bounds().Dx(), "height": img.Bounds().Dy()})
-	for i, c := range cells {
+		"cells": rects(sz.Src), "warnings": grid.Warnings, "width": img.Bounds().Dx(), "height": img.Bounds().Dy(),
+		"sizing": sz.Mode, "frameWidth": sz.Width, "frameHeight": sz.Height, "confidence": conf,
+		"gridMismatch": gridMismatch(grid)})
+	frames := sz.Frames(img)
+	for i := range cells {
 		n := i + 1
 		if l.get(shoot.AssetFrame, n) != nil && l.upToDate(shoot.AssetFrame, n, inputs) {
 			continue // saved by an earlier run of this work that was cut short
 		}
-		frame := subImage(img, c)
+		frame := frames[i]
 		if s.Options.FrameAspect != "" {
 			frame = imaging.CropToAspect(frame, s.Options.FrameAspect)
 		}
@@ -83,8 +93,10 @@ func (e *Engine) doFrames(ctx context.Context, w Work, s *shoot.Session) error {
 }
 
 // detectSix finds the sheet's grid and insists on six cells, since the
-// clips run between six keyframes; an auto-detected grid of another size
-// falls back to 2×3.
+// clips run between six keyframes. A grid of another size found by the
+// gutters is not forced into 2×3: with more than six cells the first six
+// are used, with fewer the sheet cannot be used (and is reported so); only
+// an auto-detected grid of another size falls back to 2×3.
 func detectSix(img image.Image, p FramesParams) ([]image.Rectangle, *imaging.Grid, error) {
 	rows, cols := p.Rows, p.Cols
 	if rows == 0 {
@@ -96,33 +108,84 @@ func detectSix(img image.Image, p FramesParams) ([]image.Rectangle, *imaging.Gri
 	if p.Grid != "auto" && rows*cols != frameCount {
 		return nil, nil, shoot.Errorf(shoot.EINVALID, "the pipeline needs six frames: use 2×3 or 3×2, not %d×%d", rows, cols)
 	}
-	grid, err := imaging.DetectGrid(img, imaging.GridOptions{Rows: rows, Cols: cols, Auto: p.Grid == "auto"})
-	if err == nil && len(grid.Cells) != frameCount {
-		grid, err = imaging.DetectGrid(img, imaging.GridOptions{Rows: 2, Cols: 3})
-		if err == nil {
-			grid.Warnings = append(grid.Warnings, "the detected grid did not have six cells; used 2×3")
-		}
-	}
+	auto := p.Grid == "auto"
+	grid, err := imaging.DetectGrid(img, imaging.GridOptions{Rows: rows, Cols: cols, Auto: auto})
 	if err != nil {
 		return nil, nil, shoot.Wrap(err, shoot.EINVALID, "could not find the frames on the contact sheet")
 	}
-	return imaging.Normalize(grid.Cells), grid, nil
-}
-
-func subImage(img image.Image, r image.Rectangle) image.Image {
-	type sub interface {
-		SubImage(image.Rectangle) image.Image
-	}
-	if s, ok := img.(sub); ok {
-		return s.SubImage(r)
-	}
-	dst := image.NewRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
-	for y := 0; y < r.Dy(); y++ {
-		for x := 0; x < r.Dx(); x++ {
-			dst.Set(x, y, img.At(r.Min.X+x, r.Min.Y+y))
+	switch n := len(grid.Cells); {
+	case n > frameCount && !auto:
+		grid.Warnings = append(grid.Warnings, fmt.Sprintf("the sheet has %d frames: used the first six", n))
+	case n < frameCount && !auto:
+		return nil, nil, shoot.Errorf(shoot.EINVALID, "the contact sheet shows a %d×%d grid, fewer than the six frames needed: regenerate the contact sheet", grid.Rows, grid.Cols)
+	case n != frameCount:
+		grid, err = imaging.DetectGrid(img, imaging.GridOptions{Rows: 2, Cols: 3})
+		if err != nil {
+			return nil, nil, shoot.Wrap(err, shoot.EINVALID, "could not find the frames on the contact sheet")
+		}
+		grid.Warnings = append(grid.Warnings, "the detected grid did not have six cells; used 2×3")
+		if len(grid.Cells) != frameCount {
+			return nil, nil, shoot.Errorf(shoot.EINVALID, "the contact sheet shows a %d×%d grid, not six frames: regenerate the contact sheet", grid.Rows, grid.Cols)
 		}
 	}
-	return dst
+	return grid.Cells[:frameCount], grid, nil
+}
+
+// gridMismatch describes a grid found other than the one asked for, or is
+// nil.
+func gridMismatch(g *imaging.Grid) map[string]int {
+	if !g.Mismatch() {
+		return nil
+	}
+	return map[string]int{"askedRows": g.AskedRows, "askedCols": g.AskedCols, "rows": g.Rows, "cols": g.Cols}
+}
+
+func roundConfs(v []float64) []float64 {
+	out := make([]float64, len(v))
+	for i, c := range v {
+		out[i] = math.Round(c*100) / 100
+	}
+	return out
+}
+
+// frameGrid is the part of a frame's grid metadata the manifest and the
+// checkpoint read back.
+type frameGrid struct {
+	Confidence   []float64      `json:"confidence"`
+	GridMismatch map[string]int `json:"gridMismatch"`
+}
+
+// frameFacts returns the confidence of frame n (1-based) and the grid
+// mismatch recorded with it, from its asset metadata.
+func frameFacts(meta shoot.AssetMeta, n int) (*float64, map[string]int) {
+	var g frameGrid
+	if len(meta.Grid) == 0 || json.Unmarshal(meta.Grid, &g) != nil {
+		return nil, nil
+	}
+	if n < 1 || n > len(g.Confidence) {
+		return nil, g.GridMismatch
+	}
+	return &g.Confidence[n-1], g.GridMismatch
+}
+
+// frameDoubts names the frames whose confidence is below
+// imaging.DoubtfulBelow, for the frames checkpoint, or returns "".
+func (e *Engine) frameDoubts(ctx context.Context, s *shoot.Session, stage string) string {
+	if stage != shoot.StageFrames {
+		return ""
+	}
+	l, err := e.latest(ctx, s.ID)
+	if err != nil {
+		return ""
+	}
+	var msg string
+	for n := 1; n <= frameCount; n++ {
+		c, _ := frameFacts(assetMeta(l.get(shoot.AssetFrame, n)), n)
+		if c != nil && *c < imaging.DoubtfulBelow {
+			msg += fmt.Sprintf(` Frame %d looks doubtful (confidence %.2f): check it, or reply "regenerate frame %d".`, n, *c, n)
+		}
+	}
+	return msg
 }
 
 func rects(cells []image.Rectangle) []map[string]int {

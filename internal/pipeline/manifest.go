@@ -39,6 +39,11 @@ type ManifestEntry struct {
 	CostUSD    float64 `json:"costUsd"`
 	DurationMS int64   `json:"durationMs"`
 	Stale      bool    `json:"stale,omitempty"`
+	// Confidence is, for a frame, how sure the grid detection was of its
+	// cell (0–1); GridMismatch holds the grid asked for and the one the
+	// sheet showed when they differ.
+	Confidence   *float64       `json:"confidence,omitempty"`
+	GridMismatch map[string]int `json:"gridMismatch,omitempty"`
 }
 
 // Manifest returns the newest version of every generated artifact.
@@ -60,10 +65,14 @@ func (e *Engine) Manifest(ctx context.Context, sid string) (*Manifest, error) {
 			continue
 		}
 		meta := assetMeta(a)
-		m.Artifacts = append(m.Artifacts, ManifestEntry{File: shoot.SeedName(a.Type, a.Index), Key: a.Key, Type: a.Type,
+		entry := ManifestEntry{File: shoot.SeedName(a.Type, a.Index), Key: a.Key, Type: a.Type,
 			Index: a.Index, Version: a.Version, Size: a.Size, MimeType: a.MimeType, Prompt: meta.Prompt,
 			Provider: meta.Provider, Model: meta.Model, Seed: meta.Seed, CostUSD: meta.CostUSD,
-			DurationMS: meta.DurationMS, Stale: a.Stale})
+			DurationMS: meta.DurationMS, Stale: a.Stale}
+		if a.Type == shoot.AssetFrame {
+			entry.Confidence, entry.GridMismatch = frameFacts(meta, a.Index)
+		}
+		m.Artifacts = append(m.Artifacts, entry)
 	}
 	return m, nil
 }

@@ -185,7 +185,7 @@ func (e *Engine) stageDone(ctx context.Context, s *shoot.Session, stage string) 
 // returns the one an earlier, interrupted try of the same hand-over made.
 func (e *Engine) stageCheckpoint(ctx context.Context, s *shoot.Session, stage string, keys []string) (*shoot.Checkpoint, error) {
 	cp := &shoot.Checkpoint{SessionID: s.ID, Stage: stage, Status: shoot.CheckpointPending,
-		ArtifactKeys: keys, Message: checkpointMessage(stage, len(keys))}
+		ArtifactKeys: keys, Message: checkpointMessage(stage, len(keys)) + e.frameDoubts(ctx, s, stage)}
 	if stage == shoot.StageFinal {
 		cp.Stage, cp.Status = shoot.StageComplete, shoot.CheckpointApproved
 	}
