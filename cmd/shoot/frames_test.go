@@ -176,3 +176,29 @@ func TestFramesCommandErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestFramesCommandGridMismatch: a 3×3 sheet cut with the default 2×3 is
+// reported as 3×3 with the mismatch, nine whole frames, not forced.
+func TestFramesCommandGridMismatch(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	sheet, cells := writeSheet(t, dir, "sheet.png", 3, 3)
+	out := filepath.Join(dir, "frames")
+	code, stdout, stderr := runImagingCmd(t, "frames", "--in", sheet, "--out", out, "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var rep framesReport
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatalf("%v in %s", err, stdout)
+	}
+	if !rep.GridMismatch || rep.Rows != 3 || rep.Cols != 3 || rep.AskedRows != 2 || rep.AskedCols != 3 || len(rep.Frames) != 9 {
+		t.Fatalf("report %+v", rep)
+	}
+	if !strings.Contains(stdout, `"confidence"`) || !strings.Contains(stdout, `"gridMismatch": true`) {
+		t.Errorf("JSON lacks confidence or gridMismatch: %s", stdout)
+	}
+	for i, fr := range rep.Frames {
+		checkFrameFile(t, fr, filepath.Join(out, "frame-"+itoa(i+1)+".png"), cells[i], rep)
+	}
+}

@@ -178,11 +178,20 @@ func (e *Engine) frameDoubts(ctx context.Context, s *shoot.Session, stage string
 	if err != nil {
 		return ""
 	}
-	var msg string
+	confs := make([]*float64, frameCount)
 	for n := 1; n <= frameCount; n++ {
-		c, _ := frameFacts(assetMeta(l.get(shoot.AssetFrame, n)), n)
+		confs[n-1], _ = frameFacts(assetMeta(l.get(shoot.AssetFrame, n)), n)
+	}
+	return doubtNotice(confs)
+}
+
+// doubtNotice names every frame (confs[i] is frame i+1) whose confidence
+// is known and below imaging.DoubtfulBelow.
+func doubtNotice(confs []*float64) string {
+	var msg string
+	for i, c := range confs {
 		if c != nil && *c < imaging.DoubtfulBelow {
-			msg += fmt.Sprintf(` Frame %d looks doubtful (confidence %.2f): check it, or reply "regenerate frame %d".`, n, *c, n)
+			msg += fmt.Sprintf(` Frame %d looks doubtful (confidence %.2f): check it, or reply "regenerate frame %d".`, i+1, *c, i+1)
 		}
 	}
 	return msg
