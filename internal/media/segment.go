@@ -20,15 +20,32 @@ type SegmentResult struct {
 	Clip   ClipReport `json:"clip"`
 }
 
-// ClipSize probes a clip and returns the size its segment gets when no size
-// is forced: its own, rounded down to even numbers for yuv420p (the size
-// Stitch picks for a film whose clips all have this size).
-func ClipSize(ctx context.Context, path string) (int, int, error) {
+// Size is a picture size in pixels.
+type Size struct{ W, H int }
+
+// ClipSize probes a clip and returns its picture size.
+func ClipSize(ctx context.Context, path string) (Size, error) {
 	info, err := probeClip(ctx, 0, path)
 	if err != nil {
-		return 0, 0, err
+		return Size{}, err
 	}
-	return max(2, info.Width&^1), max(2, info.Height&^1), nil
+	return Size{info.Width, info.Height}, nil
+}
+
+// CommonSize is the film size Stitch picks for clips of these sizes: the
+// most common one (ties go to the larger picture), rounded down to even
+// numbers for yuv420p. Segments of one film must all be encoded at it.
+func CommonSize(sizes []Size) Size {
+	count := map[Size]int{}
+	var best Size
+	for _, s := range sizes {
+		count[s]++
+		c, b := count[s], count[best]
+		if c > b || (c == b && s.W*s.H > best.W*best.H) {
+			best = s
+		}
+	}
+	return Size{max(2, best.W&^1), max(2, best.H&^1)}
 }
 
 // EncodeSegment eases opts.Clips[0] (the only clip; opts.Easing or

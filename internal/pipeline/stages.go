@@ -244,6 +244,7 @@ func (e *Engine) doClip(ctx context.Context, w Work, s *shoot.Session) error {
 	}
 	e.taskDone(ctx, s.ID, req.Key, "clip")
 	e.progress(ctx, s.ID, shoot.StageClips, 1, fmt.Sprintf("Clip %d ready", w.N), extra)
+	e.clipLanded(ctx, w, s, art.Data)
 	return nil
 }
 
