@@ -48,6 +48,10 @@ type Options struct {
 	// MonthlyBudgetUSD is each user's provider spending per UTC month,
 	// checked before every paid call (budget.go); 0 = none.
 	MonthlyBudgetUSD float64
+
+	// ObserveRequests, if set, is told how many provider requests a shoot
+	// has made each time its film is finished (metrics).
+	ObserveRequests func(n int)
 }
 
 // Engine runs shoots. It is safe for concurrent use; all state lives in the

@@ -53,8 +53,15 @@ func (e *Engine) doFinal(ctx context.Context, w Work, s *shoot.Session) error {
 	defer f.Close()
 	meta := shoot.AssetMeta{Provider: "ffmpeg", Model: "eased-stitch", Prompt: fmt.Sprintf("%s, %.2fs per clip, %d fps", o.Easing, o.ClipDuration, o.FPS),
 		Inputs: finalInputs(l, s), Width: res.Width, Height: res.Height, DurationMS: int64(res.Duration * 1000)}
-	_, err = e.saveStream(ctx, s.ID, shoot.AssetFinal, 0, w.Version, f, "video/mp4", meta)
-	return err
+	if _, err = e.saveStream(ctx, s.ID, shoot.AssetFinal, 0, w.Version, f, "video/mp4", meta); err != nil {
+		return err
+	}
+	if e.opts.ObserveRequests != nil {
+		if fresh, err := e.store.GetSession(ctx, s.ID); err == nil {
+			e.opts.ObserveRequests(readMeta(fresh).Requests)
+		}
+	}
+	return nil
 }
 
 // cutAll leaves every clip's segment in dir, at the film's common size,
