@@ -60,7 +60,7 @@ func buildEngine(ctx context.Context, cfg *config.Config, st store.Store, bucket
 	eng := pipeline.New(pipeline.Deps{Store: st, Bucket: bucket, Events: log, Images: images, Videos: videos,
 		Director: dir, Presets: lib, Logger: logger},
 		pipeline.Options{ClipConcurrency: cfg.ClipConcurrency, MaxCostUSD: cfg.MaxCostUSD, TempDir: os.TempDir(),
-			MonthlyBudgetUSD: cfg.MonthlyBudgetUSD})
+			MonthlyBudgetUSD: cfg.MonthlyBudgetUSD, ObserveRequests: m.ObserveShootRequests})
 	q, err := newQueue(ctx, st, eng, jobs.Options{Workers: workers, Logger: logger, ID: workerID(cfg),
 		JobTimeout: cfg.JobTimeout, RescueAfter: cfg.RescueAfter, Observe: m.ObserveJob})
 	if err != nil {

@@ -262,6 +262,10 @@ func TestFakeProvidersShoot(t *testing.T) {
 	if n := p.FAL.Submissions(""); n != 2 {
 		t.Errorf("FAL submissions = %d, want hero and contact sheet", n)
 	}
+	// FAL requests are followed on the status stream, not polled.
+	if polls, streams := p.FAL.Polls(), p.FAL.StatusStreams(); polls+streams > 2*2 || streams == 0 {
+		t.Errorf("FAL status requests = %d polls + %d streams for 2 tasks, want ≤ 2 per task", polls, streams)
+	}
 	want := 2*imageUSD + 5*clipUSD
 	if got := s.totalCost(sid); !sameUSD(got, want) {
 		t.Errorf("total_cost_usd = %.4f, want %.4f", got, want)

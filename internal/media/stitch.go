@@ -232,20 +232,13 @@ func probeClip(ctx context.Context, i int, path string) (Info, error) {
 	return info, nil
 }
 
-// commonSize picks the output size: the most common clip size (ties go to
-// the larger picture), rounded down to even numbers for yuv420p. Other clips
-// are scaled to cover it and centre-cropped, so the film has no black bars.
+// commonSize picks the output size (see CommonSize). Other clips are
+// scaled to cover it and centre-cropped, so the film has no black bars.
 func commonSize(plans []clipPlan) (int, int) {
-	type size struct{ w, h int }
-	count := map[size]int{}
-	var best size
-	for _, p := range plans {
-		s := size{p.info.Width, p.info.Height}
-		count[s]++
-		c, b := count[s], count[best]
-		if c > b || (c == b && s.w*s.h > best.w*best.h) {
-			best = s
-		}
+	sizes := make([]Size, len(plans))
+	for i, p := range plans {
+		sizes[i] = Size{p.info.Width, p.info.Height}
 	}
-	return max(2, best.w&^1), max(2, best.h&^1)
+	s := CommonSize(sizes)
+	return s.W, s.H
 }

@@ -38,6 +38,7 @@ type Metrics struct {
 	calls        *prometheus.CounterVec
 	callDuration *prometheus.HistogramVec
 	costUSD      *prometheus.CounterVec
+	shootCalls   prometheus.Histogram
 }
 
 // New returns collectors registered on a fresh registry, together with the
@@ -67,9 +68,13 @@ func New() *Metrics {
 		costUSD: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "shoot_provider_cost_usd_total", Help: "Provider spend in US dollars, as priced on each finished result.",
 		}, []string{"provider", "kind"}),
+		shootCalls: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "shoot_provider_requests_per_shoot", Help: "Provider requests (submits and polls) a shoot had made when its film was finished.",
+			Buckets: []float64{5, 10, 15, 20, 30, 40, 60, 80, 120, 200, 400},
+		}),
 	}
 	m.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.httpRequests, m.httpDuration, m.jobRuns, m.jobDuration, m.calls, m.callDuration, m.costUSD)
+		m.httpRequests, m.httpDuration, m.jobRuns, m.jobDuration, m.calls, m.callDuration, m.costUSD, m.shootCalls)
 	return m
 }
 
@@ -87,6 +92,10 @@ func (m *Metrics) ObserveHTTP(method, route string, status int, d time.Duration)
 	m.httpRequests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
 	m.httpDuration.WithLabelValues(method, route).Observe(d.Seconds())
 }
+
+// ObserveShootRequests records the provider requests of a shoot whose film
+// was just finished; it matches pipeline.Options.ObserveRequests.
+func (m *Metrics) ObserveShootRequests(n int) { m.shootCalls.Observe(float64(n)) }
 
 // ObserveJob records one stage job run; it matches jobs.Options.Observe.
 func (m *Metrics) ObserveJob(kind, outcome string, d time.Duration) {

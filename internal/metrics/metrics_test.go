@@ -57,6 +57,8 @@ func TestHTTPAndJobSeries(t *testing.T) {
 	m.ObserveHTTP("POST", "/api/upload", 200, 40*time.Millisecond)
 	m.ObserveJob("clip", jobs.OutcomeSnoozed, 20*time.Second)
 	m.ObserveJob("clip", jobs.OutcomeDone, 5*time.Second)
+	m.ObserveShootRequests(17)
+	m.ObserveShootRequests(45)
 	got := scrape(t, m)
 	want := map[string]float64{
 		`shoot_http_requests_total{method="GET",route="/api/sessions/{id}",status="404"}`:          2,
@@ -67,6 +69,9 @@ func TestHTTPAndJobSeries(t *testing.T) {
 		`shoot_job_runs_total{kind="clip",outcome="snoozed"}`:                                      1,
 		`shoot_job_runs_total{kind="clip",outcome="done"}`:                                         1,
 		`shoot_job_run_duration_seconds_sum{kind="clip"}`:                                          25,
+		`shoot_provider_requests_per_shoot_count`:                                                  2,
+		`shoot_provider_requests_per_shoot_sum`:                                                    62,
+		`shoot_provider_requests_per_shoot_bucket{le="20"}`:                                        1,
 	}
 	for series, v := range want {
 		if got[series] != v {

@@ -19,6 +19,10 @@ func (e *Engine) Do(ctx context.Context, w Work, lastAttempt bool) error {
 	if w.Kind == WorkTurn {
 		return e.runTurn(ctx, w, s)
 	}
+	if w.Kind == WorkSegment {
+		e.doSegment(ctx, w, s)
+		return nil
+	}
 	err = e.doStage(ctx, w, s)
 	if _, snooze := AsSnooze(err); snooze {
 		return err

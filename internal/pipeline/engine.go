@@ -37,7 +37,7 @@ type ClipEstimator interface {
 type Options struct {
 	ClipConcurrency int           // clips in flight per session; default 5
 	MaxCostUSD      float64       // per-session budget; 0 = none
-	PollInterval    time.Duration // between provider polls; default 2 s
+	PollInterval    time.Duration // longest wait between provider polls; default 2 s
 	PollWindow      time.Duration // polling inside one job run before snoozing; default 20 s
 	StitchPreset    string        // libx264 preset of the film; "" = the media package's default
 	TempDir         string        // scratch space for the stitch; default os.TempDir()
@@ -48,6 +48,10 @@ type Options struct {
 	// MonthlyBudgetUSD is each user's provider spending per UTC month,
 	// checked before every paid call (budget.go); 0 = none.
 	MonthlyBudgetUSD float64
+
+	// ObserveRequests, if set, is told how many provider requests a shoot
+	// has made each time its film is finished (metrics).
+	ObserveRequests func(n int)
 }
 
 // Engine runs shoots. It is safe for concurrent use; all state lives in the
@@ -65,6 +69,7 @@ type Engine struct {
 	opts     Options
 	now      func() time.Time
 	pacer    *pacer
+	lat      *latencies // learned usual task durations, for polling
 }
 
 // Deps are the engine's collaborators.
@@ -101,6 +106,7 @@ func New(d Deps, opts Options) *Engine {
 	return &Engine{
 		store: d.Store, bucket: d.Bucket, events: d.Events, images: d.Images, videos: d.Videos,
 		director: d.Director, presets: d.Presets, logger: logger, opts: opts, now: time.Now, pacer: newPacer(),
+		lat: &latencies{},
 	}
 }
 

@@ -5,13 +5,16 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"github.com/fashionshoot/shoot/internal/media"
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
 
-// doFinal stitches the newest clips into the film with the session's
-// easing, clip duration and frame rate.
+// doFinal makes the film from the newest clips with the session's easing,
+// clip duration and frame rate: one eased segment per clip (most already
+// cut when their clips landed) joined without re-encoding. The film is the
+// one a one-pass stitch of the same clips makes.
 func (e *Engine) doFinal(ctx context.Context, w Work, s *shoot.Session) error {
 	l, err := e.latest(ctx, s.ID)
 	if err != nil {
@@ -21,8 +24,7 @@ func (e *Engine) doFinal(ctx context.Context, w Work, s *shoot.Session) error {
 		return nil // made by an earlier run of this work
 	}
 	o := s.Options.WithDefaults()
-	ease, err := media.Lookup(o.Easing)
-	if err != nil {
+	if _, err := media.Lookup(o.Easing); err != nil {
 		return shoot.Errorf(shoot.EINVALID, "unknown easing %q", o.Easing)
 	}
 	dir, err := os.MkdirTemp(e.opts.TempDir, "shoot-stitch-")
@@ -34,10 +36,13 @@ func (e *Engine) doFinal(ctx context.Context, w Work, s *shoot.Session) error {
 	if err != nil {
 		return err
 	}
+	segs, frames, err := e.cutAll(ctx, s, clips, dir)
+	if err != nil {
+		return err
+	}
+	e.progress(ctx, s.ID, shoot.StageFinal, 0.95, "Joining the film", nil)
 	out := filepath.Join(dir, "fashion-video.mp4")
-	res, err := media.Stitch(ctx, media.StitchOptions{Clips: clips, Out: out, ClipDuration: o.ClipDuration,
-		FPS: o.FPS, Easing: ease, Preset: e.opts.StitchPreset,
-		Progress: func(p float64) { e.progress(ctx, s.ID, shoot.StageFinal, p/100, "", nil) }})
+	res, err := media.JoinSegments(ctx, media.JoinOptions{Segments: segs, Frames: frames, Out: out, FPS: o.FPS})
 	if err != nil {
 		return shoot.Wrap(err, shoot.EINTERNAL, "the stitch failed: "+err.Error())
 	}
@@ -48,27 +53,69 @@ func (e *Engine) doFinal(ctx context.Context, w Work, s *shoot.Session) error {
 	defer f.Close()
 	meta := shoot.AssetMeta{Provider: "ffmpeg", Model: "eased-stitch", Prompt: fmt.Sprintf("%s, %.2fs per clip, %d fps", o.Easing, o.ClipDuration, o.FPS),
 		Inputs: finalInputs(l, s), Width: res.Width, Height: res.Height, DurationMS: int64(res.Duration * 1000)}
-	_, err = e.saveStream(ctx, s.ID, shoot.AssetFinal, 0, w.Version, f, "video/mp4", meta)
-	return err
+	if _, err = e.saveStream(ctx, s.ID, shoot.AssetFinal, 0, w.Version, f, "video/mp4", meta); err != nil {
+		return err
+	}
+	if e.opts.ObserveRequests != nil {
+		if fresh, err := e.store.GetSession(ctx, s.ID); err == nil {
+			e.opts.ObserveRequests(readMeta(fresh).Requests)
+		}
+	}
+	return nil
 }
 
-// fetchClips copies the newest clips 1..count to dir for ffmpeg.
-func (e *Engine) fetchClips(ctx context.Context, l slots, count int, dir string) ([]string, error) {
-	var paths []string
+// cutAll leaves every clip's segment in dir, at the film's common size,
+// and returns their paths and frame counts in playback order. Each cut is
+// one readable progress event; segments already cut cost a copy.
+func (e *Engine) cutAll(ctx context.Context, s *shoot.Session, clips []landedClip, dir string) ([]string, []int, error) {
+	p := e.cutParams(s.Options)
+	sizes := make([]media.Size, len(clips))
+	for i, c := range clips {
+		sizes[i] = c.size
+	}
+	size := media.CommonSize(sizes)
+	segs := make([]string, len(clips))
+	frames := make([]int, len(clips))
+	for i, c := range clips {
+		segs[i] = filepath.Join(dir, fmt.Sprintf("segment-%d.mp4", c.n))
+		frames[i] = media.OutputFrames(p.dur, p.fps)
+		pct := 0.9 * float64(i) / float64(len(clips))
+		if ok, _ := e.bucket.Exists(ctx, segmentKey(s.ID, c, p, size)); !ok {
+			e.progress(ctx, s.ID, shoot.StageFinal, pct, fmt.Sprintf("Cutting clip %d of %d", i+1, len(clips)), nil)
+		}
+		if _, err := e.cutSegment(ctx, s.ID, c, p, size, segs[i]); err != nil {
+			return nil, nil, err
+		}
+	}
+	return segs, frames, nil
+}
+
+// fetchClips copies the newest clips 1..count to dir for ffmpeg, probing
+// them side by side.
+func (e *Engine) fetchClips(ctx context.Context, l slots, count int, dir string) ([]landedClip, error) {
+	data := make([][]byte, count)
 	for n := 1; n <= count; n++ {
 		a := l.get(shoot.AssetClip, n)
 		if a == nil {
 			return nil, shoot.Errorf(shoot.ECONFLICT, "clip %d is missing; make the clips first", n)
 		}
-		data, err := e.readBlob(ctx, a.Key)
+		b, err := e.readBlob(ctx, a.Key)
 		if err != nil {
 			return nil, err
 		}
-		p := filepath.Join(dir, fmt.Sprintf("clip-%d.mp4", n))
-		if err := os.WriteFile(p, data, 0o600); err != nil {
-			return nil, shoot.Wrap(err, shoot.EINTERNAL, "no scratch space for the stitch")
-		}
-		paths = append(paths, p)
+		data[n-1] = b
 	}
-	return paths, nil
+	clips := make([]landedClip, count)
+	errs := make([]error, count)
+	var wg sync.WaitGroup
+	for i := range count {
+		wg.Go(func() { clips[i], errs[i] = landClip(ctx, dir, i+1, data[i]) })
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return clips, nil
 }

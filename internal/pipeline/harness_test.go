@@ -75,7 +75,7 @@ func (c clipCounter) CancelClip(ctx context.Context, h string) error {
 }
 
 type harness struct {
-	t      *testing.T
+	t      testing.TB
 	dir    string
 	store  *sqlite.DB
 	bucket *blob.Bucket
@@ -100,8 +100,12 @@ type harnessOptions struct {
 	// interruptedAfter overrides when a run without live jobs counts as
 	// interrupted (the engine's default, a minute).
 	interruptedAfter time.Duration
-	// director, when set, makes the director instead of the rules one.
+	// director, when set, makes the director instead of the rules one
+	// (tests only: it needs a *testing.T).
 	director func(t *testing.T, st store.Store, lib *prompt.Library) pipeline.Director
+	// production uses the studio's default clip size and the film's
+	// default encoder preset instead of the small, fast test settings.
+	production bool
 }
 
 // unreachable is a queue whose cancels never reach a running job.
@@ -109,7 +113,7 @@ type unreachable struct{ pipeline.Enqueuer }
 
 func (unreachable) Cancel(context.Context, []int64) error { return nil }
 
-func newHarness(t *testing.T, o harnessOptions) *harness {
+func newHarness(t testing.TB, o harnessOptions) *harness {
 	t.Helper()
 	ctx := t.Context()
 	dir := t.TempDir()
@@ -126,7 +130,11 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 		t.Fatal(err)
 	}
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	var videos pipeline.VideoGenerator = studio.NewVideos(studio.Options{Latency: o.clipLatency, MaxSide: 320})
+	maxSide, preset := 320, "ultrafast"
+	if o.production {
+		maxSide, preset = 0, ""
+	}
+	var videos pipeline.VideoGenerator = studio.NewVideos(studio.Options{Latency: o.clipLatency, MaxSide: maxSide})
 	if o.videos != nil {
 		videos = o.videos(videos)
 	}
@@ -137,12 +145,12 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 	}
 	var director pipeline.Director = rules.New(lib, media.Names())
 	if o.director != nil {
-		director = o.director(t, st, lib)
+		director = o.director(t.(*testing.T), st, lib)
 	}
 	eng := pipeline.New(pipeline.Deps{Store: engStore, Bucket: bucket, Events: events.New(st, logger, 50*time.Millisecond),
 		Images: calls, Videos: clipCounter{calls}, Director: director, Presets: lib, Logger: logger},
 		pipeline.Options{ClipConcurrency: o.clipConcurrency, PollInterval: 20 * time.Millisecond, PollWindow: cmp.Or(o.pollWindow, time.Second), InterruptedAfter: o.interruptedAfter,
-			StitchPreset: "ultrafast"})
+			StitchPreset: preset})
 	q, err := jobs.NewSQLite(ctx, st.DB(), eng, jobs.Options{Workers: 8, PollInterval: 20 * time.Millisecond, Logger: logger})
 	if err != nil {
 		t.Fatal(err)
@@ -165,7 +173,7 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 	return h
 }
 
-type testWriter struct{ t *testing.T }
+type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(string(bytes.TrimRight(p, "\n")))
@@ -227,7 +235,7 @@ func types(evs []shoot.Event) string {
 }
 
 // last returns the final event's decoded payload.
-func last(t *testing.T, evs []shoot.Event) map[string]any {
+func last(t testing.TB, evs []shoot.Event) map[string]any {
 	t.Helper()
 	if len(evs) == 0 {
 		t.Fatal("no events")
@@ -250,7 +258,7 @@ func (h *harness) reply(sid, text string) []shoot.Event {
 }
 
 // checkpointOf returns the stage of the exchange's checkpoint event, or "".
-func checkpointOf(t *testing.T, evs []shoot.Event) string {
+func checkpointOf(t testing.TB, evs []shoot.Event) string {
 	t.Helper()
 	for i := len(evs) - 1; i >= 0; i-- {
 		if evs[i].Type == shoot.EventCheckpoint {

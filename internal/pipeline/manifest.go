@@ -18,7 +18,10 @@ type Manifest struct {
 	TotalCostUSD  float64           `json:"totalCostUsd"`
 	CreatedAt     time.Time         `json:"createdAt"`
 	Providers     map[string]string `json:"providers"`
-	Artifacts     []ManifestEntry   `json:"artifacts"`
+	// ProviderRequests counts the requests (submits and polls) made to the
+	// image and video providers for this shoot.
+	ProviderRequests int             `json:"providerRequests"`
+	Artifacts        []ManifestEntry `json:"artifacts"`
 }
 
 // ManifestEntry is one artifact of the manifest. Prompt, seed, cost and
@@ -59,7 +62,7 @@ func (e *Engine) Manifest(ctx context.Context, sid string) (*Manifest, error) {
 	img, vid, dir := e.Providers()
 	m := &Manifest{SessionID: s.ID, Brief: s.Brief, Options: s.Options, Status: s.Status, PipelineStage: s.PipelineStage,
 		TotalCostUSD: s.TotalCostUSD, CreatedAt: s.CreatedAt,
-		Providers: map[string]string{"image": img, "video": vid, "director": dir}}
+		Providers: map[string]string{"image": img, "video": vid, "director": dir}, ProviderRequests: readMeta(s).Requests}
 	for _, a := range as {
 		if a.Type == shoot.AssetInput {
 			continue

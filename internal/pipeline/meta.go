@@ -61,6 +61,9 @@ type runMeta struct {
 	// Reserved holds the estimated USD of paid calls submitted but not yet
 	// in the cost ledger, by idempotency key, for the budget check.
 	Reserved map[string]float64 `json:"reserved,omitempty"`
+	// Requests counts the provider requests (submits and polls) made for
+	// the session, for the manifest.
+	Requests int `json:"providerRequests,omitempty"`
 }
 
 func readMeta(s *shoot.Session) runMeta {

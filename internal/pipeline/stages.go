@@ -174,6 +174,7 @@ func (e *Engine) doFrameEdit(ctx context.Context, w Work, s *shoot.Session) erro
 
 func (e *Engine) imageCall(ctx context.Context, w Work, req shoot.ImageRequest) providerCall {
 	c := providerCall{kind: "image", provider: e.images.Name(), key: req.Key,
+		class:  fmt.Sprintf("%s/image/%s/%s", e.images.Name(), req.Kind, req.Resolution),
 		submit: func(ctx context.Context) (string, error) { return e.images.SubmitImage(ctx, req) },
 		poll: func(ctx context.Context, h string) (shoot.TaskStatus, error) {
 			return e.images.PollImage(ctx, req, h)
@@ -221,6 +222,7 @@ func (e *Engine) doClip(ctx context.Context, w Work, s *shoot.Session) error {
 	started := e.now()
 	extra := map[string]any{"clip": w.N}
 	call := providerCall{kind: "clip", provider: e.videos.Name(), key: req.Key,
+		class:  fmt.Sprintf("%s/clip/%s/%ds", e.videos.Name(), e.videos.Model(), req.Seconds),
 		submit: func(ctx context.Context) (string, error) { return e.videos.SubmitClip(ctx, req) },
 		poll: func(ctx context.Context, h string) (shoot.TaskStatus, error) {
 			return e.videos.PollClip(ctx, req, h)
@@ -244,6 +246,7 @@ func (e *Engine) doClip(ctx context.Context, w Work, s *shoot.Session) error {
 	}
 	e.taskDone(ctx, s.ID, req.Key, "clip")
 	e.progress(ctx, s.ID, shoot.StageClips, 1, fmt.Sprintf("Clip %d ready", w.N), extra)
+	e.clipLanded(ctx, w, s, art.Data)
 	return nil
 }
 

@@ -21,6 +21,7 @@ type providerCall struct {
 	kind     string // "image" or "clip"
 	provider string
 	key      string
+	class    string // what tasks of the same usual duration share
 	estimate float64
 	submit   func(ctx context.Context) (string, error)
 	poll     func(ctx context.Context, handle string) (shoot.TaskStatus, error)
@@ -28,14 +29,18 @@ type providerCall struct {
 }
 
 // runTask submits the request once (recording the handle before polling),
-// or re-attaches to the recorded handle, then polls until done. When the
-// provider is slow it returns *Snooze so the job frees its worker and comes
-// back; the next run re-attaches. A provider task is never submitted twice.
+// or re-attaches to the recorded handle, then polls until done on the
+// adaptive schedule of poll.go. When the provider is slow it returns
+// *Snooze so the job frees its worker and comes back; the next run
+// re-attaches. A provider task is never submitted twice.
 func (e *Engine) runTask(ctx context.Context, w Work, c providerCall) (*shoot.Artifact, error) {
 	sid := w.SessionID
+	requests := 0
+	defer func() { e.countRequests(context.WithoutCancel(ctx), sid, requests) }()
 	t, err := e.store.GetProviderTask(ctx, c.key)
 	switch {
 	case shoot.ErrorCode(err) == shoot.ENOTFOUND:
+		requests++
 		if t, err = e.submitTask(ctx, sid, c); err != nil {
 			return nil, err
 		}
@@ -44,9 +49,21 @@ func (e *Engine) runTask(ctx context.Context, w Work, c providerCall) (*shoot.Ar
 	case t.State == taskFailed:
 		return nil, shoot.Errorf(shoot.EINVALID, "the provider already rejected this request; ask for a retry")
 	}
+	submitted := t.CreatedAt
+	if submitted.IsZero() || submitted.After(e.now()) {
+		submitted = e.now()
+	}
+	expected := e.lat.expected(c.class)
 	deadline := e.now().Add(e.opts.PollWindow)
-	for {
+	lastPending := submitted
+	for first := true; ; first = false {
+		if !first || expected > 0 {
+			if err := e.waitToPoll(ctx, w, e.now().Sub(submitted), expected, deadline); err != nil {
+				return nil, err
+			}
+		}
 		st, err := c.poll(ctx, t.Handle)
+		requests++
 		if err != nil {
 			if shoot.IsPermanent(err) {
 				t.State = taskFailed
@@ -61,19 +78,46 @@ func (e *Engine) runTask(ctx context.Context, w Work, c providerCall) (*shoot.Ar
 			if st.Result == nil || len(st.Result.Data) == 0 {
 				return nil, shoot.Errorf(shoot.EUNAVAILABLE, "the provider finished without a result")
 			}
+			// It finished between the last two polls: learn the midpoint.
+			e.lat.observe(c.class, lastPending.Add(e.now().Sub(lastPending)/2).Sub(submitted))
 			return st.Result, nil
 		}
-		if e.now().After(deadline) {
-			return nil, &Snooze{After: e.opts.PollInterval}
-		}
-		if err := sleep(ctx, e.opts.PollInterval); err != nil {
-			return nil, err
-		}
-		// A cancel or delete from another process cannot interrupt this
-		// run (SQLite has no way to signal it), so look between polls.
-		if e.superseded(ctx, w) {
-			return nil, errSuperseded
-		}
+		lastPending = e.now()
+	}
+}
+
+// waitToPoll sleeps until the next poll is due, or asks for a snooze when
+// that is past the job's polling window, or stops work that is no longer
+// wanted.
+func (e *Engine) waitToPoll(ctx context.Context, w Work, elapsed, expected time.Duration, deadline time.Time) error {
+	d := pollDelay(elapsed, expected, e.opts.PollInterval)
+	if e.now().Add(d).After(deadline) {
+		return &Snooze{After: d}
+	}
+	if err := sleep(ctx, d); err != nil {
+		return err
+	}
+	// A cancel or delete from another process cannot interrupt this run
+	// (SQLite has no way to signal it), so look between polls.
+	if e.superseded(ctx, w) {
+		return errSuperseded
+	}
+	return nil
+}
+
+// countRequests adds a task's provider requests to the session's count.
+func (e *Engine) countRequests(ctx context.Context, sid string, n int) {
+	if n == 0 {
+		return
+	}
+	_, err := e.store.UpdateSession(ctx, sid, func(s *shoot.Session) error {
+		m := readMeta(s)
+		m.Requests += n
+		writeMeta(s, m)
+		return nil
+	})
+	if err != nil && shoot.ErrorCode(err) != shoot.ENOTFOUND {
+		e.logger.Warn("counting provider requests failed", "session_id", sid, "err", err)
 	}
 }
 

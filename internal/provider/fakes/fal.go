@@ -30,6 +30,9 @@ type FALOptions struct {
 	// StartField and EndField name the video endpoints' frame inputs;
 	// defaults start_image_url and end_image_url.
 	StartField, EndField string
+	// StreamTick is how often a status stream re-examines its job (a
+	// job moves on one poll per tick); default 50 ms.
+	StreamTick time.Duration
 }
 
 // FAL is a running fake of FAL's queue, storage and CDN on one loopback
@@ -72,6 +75,7 @@ type falMedia struct {
 type falCounts struct {
 	submissions       map[string]int
 	uploads, polls    int
+	streams           int
 	cancels, download int
 	active, highWater int
 	authLeaks         int
@@ -198,6 +202,7 @@ func (f *FAL) routes() http.Handler {
 	mux.HandleFunc("GET /files/{token}/{name}", f.file)
 	mux.HandleFunc("GET /media/{name}", f.serveMedia)
 	mux.HandleFunc("GET /{owner}/{app}/requests/{id}/status", f.status)
+	mux.HandleFunc("GET /{owner}/{app}/requests/{id}/status/stream", f.statusStream)
 	mux.HandleFunc("GET /{owner}/{app}/requests/{id}", f.result)
 	mux.HandleFunc("PUT /{owner}/{app}/requests/{id}/cancel", f.cancel)
 	mux.HandleFunc("POST /", f.submit)

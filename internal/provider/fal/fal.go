@@ -57,6 +57,10 @@ type Options struct {
 	// RequestTimeout bounds one try of an API call (default 60 s);
 	// TransferTimeout one try of an upload or result download (default 5 min).
 	RequestTimeout, TransferTimeout time.Duration
+	// StreamWait is how long one poll follows a request's status stream
+	// before reporting it unfinished (default DefaultStreamWait); negative
+	// turns the stream off, so each poll asks the status endpoint once.
+	StreamWait time.Duration
 }
 
 // withDefaults fills the zero fields.
@@ -81,6 +85,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.TransferTimeout <= 0 {
 		o.TransferTimeout = 5 * time.Minute
+	}
+	if o.StreamWait == 0 {
+		o.StreamWait = DefaultStreamWait
 	}
 	o.Prices = DefaultPrices().merge(o.Prices)
 	return o

@@ -25,6 +25,7 @@ func heroRequest() shoot.ImageRequest {
 func TestImageQueueSequenceAndResult(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, fakes.FALOptions{Timing: fakes.Timing{QueuePolls: 1, WorkPolls: 2}})
+	e.opts.StreamWait = -1 // one status request per poll: the sequence below
 	c := fal.NewImages(e.opts)
 	ctx := context.Background()
 	req := heroRequest()

@@ -107,16 +107,20 @@ type polled struct {
 	output []byte
 }
 
-// poll checks the request once; when it has completed it also fetches the
-// output. A failed request is a permanent error with FAL's message.
+// poll follows the request's status stream until it completes or the
+// stream wait ends (or, when the stream is unavailable, asks its status
+// once); when it has completed it also fetches the output. A failed
+// request is a permanent error with FAL's message.
 func (q *queue) poll(ctx context.Context, hs string) (polled, error) {
 	h, err := parseHandle(hs)
 	if err != nil {
 		return polled{}, err
 	}
-	var st statusBody
-	if err := q.call(ctx, "status", http.MethodGet, withLogs(h.StatusURL), nil, &st); err != nil {
-		return polled{h: h}, err
+	st, streamed := q.streamStatus(ctx, h)
+	if !streamed {
+		if err := q.call(ctx, "status", http.MethodGet, withLogs(h.StatusURL), nil, &st); err != nil {
+			return polled{h: h}, err
+		}
 	}
 	p := polled{h: h, logs: q.logs.fresh(h.RequestID, st.Logs)}
 	switch st.Status {

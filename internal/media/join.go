@@ -1,0 +1,220 @@
+package media
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/fashionshoot/shoot/internal/shoot"
+)
+
+// JoinOptions configures JoinSegments.
+type JoinOptions struct {
+	// Segments are EncodeSegment outputs in playback order, all of one
+	// size and frame rate.
+	Segments []string
+	// Frames is each segment's frame count (EncodeSegment's result), used
+	// to place every segment on the film's timeline exactly.
+	Frames []int
+	// Out is the MP4 to write; it appears only once verified.
+	Out string
+	// FPS is the segments' (and the film's) frame rate.
+	FPS int
+	// Audio is the optional bed, muxed last: looped, trimmed to the film
+	// and faded exactly as Stitch does.
+	Audio string
+}
+
+// JoinResult describes the joined film.
+type JoinResult struct {
+	Out      string  `json:"out"`
+	Frames   int     `json:"frames"`
+	Duration float64 `json:"duration"`
+	FPS      int     `json:"fps"`
+	Width    int     `json:"width"`
+	Height   int     `json:"height"`
+	Bytes    int64   `json:"bytes"`
+	Audio    bool    `json:"audio"`
+}
+
+func (o JoinOptions) validate() error {
+	bad := func(format string, args ...any) error { return shoot.Errorf(shoot.EINVALID, format, args...) }
+	switch {
+	case len(o.Segments) == 0:
+		return bad("a join needs at least one segment")
+	case len(o.Frames) != len(o.Segments):
+		return bad("%d frame counts for %d segments", len(o.Frames), len(o.Segments))
+	case o.Out == "":
+		return bad("a join needs an output file")
+	case o.FPS < 1 || o.FPS > 240:
+		return bad("output fps must be between 1 and 240, got %d", o.FPS)
+	}
+	for i, n := range o.Frames {
+		if n < 1 {
+			return bad("segment %d has no frames", i+1)
+		}
+	}
+	return nil
+}
+
+// JoinSegments puts segments one after another without decoding them (the
+// H.264 packets are copied), muxes the audio bed if any, and writes a
+// faststart MP4 whose frame count, timing and pictures are those of the
+// film Stitch makes from the same clips with the same settings.
+//
+// The segments must agree on codec, size and pixel format, or the join is
+// refused rather than producing a film a player cannot show.
+func JoinSegments(ctx context.Context, o JoinOptions) (*JoinResult, error) {
+	if err := o.validate(); err != nil {
+		return nil, err
+	}
+	w, h, err := checkSegments(ctx, o.Segments)
+	if err != nil {
+		return nil, err
+	}
+	if o.Audio != "" {
+		if err := checkAudio(ctx, o.Audio); err != nil {
+			return nil, err
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(o.Out), 0o755); err != nil {
+		return nil, shoot.Wrap(err, shoot.EINTERNAL, "cannot create the output directory")
+	}
+	total := 0
+	for _, n := range o.Frames {
+		total += n
+	}
+	tmp, err := tempPath(o.Out)
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(tmp)
+	list, err := writeConcatList(o, tmp)
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(list)
+	if _, err := runTool(ctx, ffmpegBin, joinArgs(o, list, tmp, total)...); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, shoot.Wrap(err, shoot.EINTERNAL, "joining the segments failed")
+	}
+	size, err := verifyJoined(ctx, tmp, total)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Rename(tmp, o.Out); err != nil {
+		return nil, shoot.Wrap(err, shoot.EINTERNAL, "cannot move the film into place")
+	}
+	return &JoinResult{Out: o.Out, Frames: total, Duration: float64(total) / float64(o.FPS), FPS: o.FPS,
+		Width: w, Height: h, Bytes: size, Audio: o.Audio != ""}, nil
+}
+
+// checkSegments probes every segment and insists they can share one
+// H.264 stream: same codec, size and pixel format.
+func checkSegments(ctx context.Context, segs []string) (int, int, error) {
+	var first Info
+	for i, p := range segs {
+		info, err := probeClip(ctx, i, p)
+		if err != nil {
+			return 0, 0, err
+		}
+		if info.Codec != "h264" || info.PixFmt != "yuv420p" {
+			return 0, 0, shoot.Errorf(shoot.EINVALID, "segment %d is %s/%s, not h264/yuv420p", i+1, info.Codec, info.PixFmt)
+		}
+		if i == 0 {
+			first = info
+			continue
+		}
+		if info.Width != first.Width || info.Height != first.Height || info.Profile != first.Profile {
+			return 0, 0, shoot.Errorf(shoot.EINVALID, "segment %d is %dx%d %s, segment 1 is %dx%d %s", i+1,
+				info.Width, info.Height, info.Profile, first.Width, first.Height, first.Profile)
+		}
+	}
+	return first.Width, first.Height, nil
+}
+
+// writeConcatList writes the concat demuxer's script next to tmp. Each
+// entry states its duration (frames / fps), so segment k starts exactly
+// where the frames before it end, as in a one-pass film.
+func writeConcatList(o JoinOptions, tmp string) (string, error) {
+	var b strings.Builder
+	b.WriteString("ffconcat version 1.0\n")
+	for i, p := range o.Segments {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return "", shoot.Wrap(err, shoot.EINTERNAL, "cannot name a segment")
+		}
+		fmt.Fprintf(&b, "file %s\nduration %s\n", concatQuote("file:"+abs),
+			strconv.FormatFloat(float64(o.Frames[i])/float64(o.FPS), 'f', -1, 64))
+	}
+	list := tmp + ".ffconcat"
+	if err := os.WriteFile(list, []byte(b.String()), 0o600); err != nil {
+		return "", shoot.Wrap(err, shoot.EINTERNAL, "cannot write the segment list")
+	}
+	return list, nil
+}
+
+// concatQuote quotes a path for a concat script: inside single quotes
+// everything is literal, and a single quote is closed, escaped and reopened.
+func concatQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// joinArgs copies the video packets of the list into out, adding the bed.
+// The list may name only local files, and only by the "file:" protocol.
+func joinArgs(o JoinOptions, list, out string, total int) []string {
+	args := []string{"-nostdin", "-hide_banner", "-v", "error", "-y",
+		"-f", "concat", "-safe", "0", "-protocol_whitelist", "file", "-i", "file:" + list}
+	var audioOut []string
+	if o.Audio != "" {
+		var audioIn []string
+		audioIn, audioOut = audioArgs(o.Audio, float64(total)/float64(o.FPS))
+		args = append(args, audioIn...)
+	}
+	args = append(args, "-map", "0:v:0")
+	args = append(args, audioOut...)
+	return append(args, "-c:v", "copy", "-movflags", "+faststart", "-f", "mp4", "file:"+out)
+}
+
+// verifyJoined checks the joined file like a stitched one; the packets were
+// copied from verified segments, so counting them counts the frames.
+func verifyJoined(ctx context.Context, path string, total int) (int64, error) {
+	fail := func(err error, msg string) (int64, error) {
+		if ctx.Err() != nil {
+			return 0, ctx.Err()
+		}
+		return 0, shoot.Wrap(err, shoot.EINTERNAL, msg)
+	}
+	st, err := os.Stat(path)
+	if err != nil || st.Size() == 0 {
+		return fail(err, "the join wrote no file")
+	}
+	if err := checkFaststart(path); err != nil {
+		return fail(err, "the film is not a faststart MP4")
+	}
+	n, err := countPackets(ctx, path)
+	if err != nil || n != total {
+		return fail(err, fmt.Sprintf("the film has %d frames, expected %d", n, total))
+	}
+	return st.Size(), nil
+}
+
+// countPackets counts the first video stream's packets without decoding.
+func countPackets(ctx context.Context, path string) (int, error) {
+	args := append([]string{"-v", "error", "-select_streams", "v:0", "-count_packets",
+		"-show_entries", "stream=nb_read_packets", "-of", "default=noprint_wrappers=1:nokey=1"}, localInput(path)...)
+	out, err := runTool(ctx, ffprobeBin, args...)
+	if err != nil {
+		return 0, err
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(string(out)))
+	if err != nil {
+		return 0, fmt.Errorf("ffprobe counted no packets in %s (%q)", path, strings.TrimSpace(string(out)))
+	}
+	return n, nil
+}

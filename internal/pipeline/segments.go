@@ -1,0 +1,188 @@
+package pipeline
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"gocloud.dev/blob"
+
+	"github.com/fashionshoot/shoot/internal/media"
+	"github.com/fashionshoot/shoot/internal/shoot"
+)
+
+// The film is made of one eased segment per clip, joined without
+// re-encoding. A segment is cut as soon as its clip lands and kept in the
+// bucket next to the session's outputs, keyed by everything its pictures
+// depend on: the clip's content, the easing, the clip duration, the frame
+// rate, the size and the encoder settings. A new film after one changed
+// clip therefore cuts only that clip again.
+
+// WorkSegment cuts the segment of clip N (version Version) ahead of the
+// film, while the user looks at the clips. It is best effort: the film
+// cuts whatever segment is missing.
+const WorkSegment = "segment"
+
+// cutParams are what a segment's pictures depend on besides its clip.
+type cutParams struct {
+	easing string
+	dur    float64
+	fps    int
+	preset string
+}
+
+func (e *Engine) cutParams(o shoot.Options) cutParams {
+	o = o.WithDefaults()
+	preset := e.opts.StitchPreset
+	if preset == "" {
+		preset = media.DefaultPreset
+	}
+	return cutParams{easing: o.Easing, dur: o.ClipDuration, fps: o.FPS, preset: preset}
+}
+
+// landedClip is a clip copied to scratch space for ffmpeg.
+type landedClip struct {
+	n    int
+	path string
+	hash string // sha256 of the clip's bytes
+	size media.Size
+}
+
+// segmentKey is the bucket key of a clip's segment at p and size.
+func segmentKey(sid string, c landedClip, p cutParams, size media.Size) string {
+	return fmt.Sprintf("outputs/%s/segments/%s.mp4", sid,
+		digest(c.hash, p.easing, fmt.Sprint(p.dur, p.fps, size.W, size.H, p.preset, media.DefaultCRF)))
+}
+
+// landClip writes clip data to dir and probes its size.
+func landClip(ctx context.Context, dir string, n int, data []byte) (landedClip, error) {
+	sum := sha256.Sum256(data)
+	c := landedClip{n: n, path: filepath.Join(dir, fmt.Sprintf("clip-%d.mp4", n)), hash: hex.EncodeToString(sum[:])}
+	if err := os.WriteFile(c.path, data, 0o600); err != nil {
+		return c, shoot.Wrap(err, shoot.EINTERNAL, "no scratch space for the film")
+	}
+	size, err := media.ClipSize(ctx, c.path)
+	if err != nil {
+		return c, shoot.Wrap(err, shoot.EINVALID, fmt.Sprintf("clip %d: %v", c.n, err))
+	}
+	c.size = size
+	return c, nil
+}
+
+// cutSegment leaves the segment of c at dst: copied from the bucket when an
+// earlier cut made it, else encoded and kept. It reports whether it had to
+// encode.
+func (e *Engine) cutSegment(ctx context.Context, sid string, c landedClip, p cutParams, size media.Size, dst string) (bool, error) {
+	key := segmentKey(sid, c, p, size)
+	if ok, err := e.bucket.Exists(ctx, key); err == nil && ok {
+		if err := e.download(ctx, key, dst); err == nil {
+			return false, nil
+		}
+	}
+	ease, err := media.Lookup(p.easing)
+	if err != nil {
+		return false, shoot.Errorf(shoot.EINVALID, "unknown easing %q", p.easing)
+	}
+	_, err = media.EncodeSegment(ctx, media.StitchOptions{Clips: []string{c.path}, Out: dst, ClipDuration: p.dur,
+		FPS: p.fps, Easing: ease, Preset: p.preset, Width: size.W, Height: size.H})
+	if err != nil {
+		return true, shoot.Wrap(err, shoot.EINTERNAL, fmt.Sprintf("cutting clip %d failed: %v", c.n, err))
+	}
+	if err := e.upload(ctx, dst, key); err != nil {
+		e.logger.Warn("keeping a segment failed", "session_id", sid, "clip", c.n, "err", err)
+	}
+	return true, nil
+}
+
+// prepareSegment cuts the segment of clip n, just landed, at the session's
+// current film settings and the clip's own size, so the film only has to
+// join it. Failures are logged: the film cuts what is missing itself.
+func (e *Engine) prepareSegment(ctx context.Context, s *shoot.Session, n int, data []byte) {
+	dir, err := os.MkdirTemp(e.opts.TempDir, "shoot-segment-")
+	if err != nil {
+		e.logger.Warn("no scratch space for a segment", "session_id", s.ID, "err", err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	c, err := landClip(ctx, dir, n, data)
+	if err == nil {
+		size := media.CommonSize([]media.Size{c.size})
+		_, err = e.cutSegment(ctx, s.ID, c, e.cutParams(s.Options), size, filepath.Join(dir, "segment.mp4"))
+	}
+	if err != nil && ctx.Err() == nil {
+		e.logger.Warn("cutting a segment ahead of the film failed", "session_id", s.ID, "clip", n, "err", err)
+	}
+}
+
+// clipLanded starts the film's work on a clip that was just stored: with
+// auto-approve the film follows at once, so the segment is cut right here;
+// otherwise a segment job cuts it while the user looks at the clips.
+func (e *Engine) clipLanded(ctx context.Context, w Work, s *shoot.Session, data []byte) {
+	if s.Options.AutoApprove {
+		e.prepareSegment(ctx, s, w.N, data)
+		return
+	}
+	sw := Work{Kind: WorkSegment, SessionID: w.SessionID, Gen: w.Gen, N: w.N, Version: w.Version}
+	if err := e.enqueue(ctx, w.SessionID, sw); err != nil {
+		e.logger.Warn("queueing a segment failed", "session_id", w.SessionID, "clip", w.N, "err", err)
+	}
+}
+
+// doSegment is the segment job: it cuts the segment of the clip version it
+// was queued for, unless that clip has been replaced since.
+func (e *Engine) doSegment(ctx context.Context, w Work, s *shoot.Session) {
+	l, err := e.latest(ctx, s.ID)
+	if err != nil {
+		return
+	}
+	a := l.get(shoot.AssetClip, w.N)
+	if a == nil || a.Version != w.Version {
+		return
+	}
+	data, err := e.readBlob(ctx, a.Key)
+	if err != nil {
+		e.logger.Warn("reading a clip for its segment failed", "session_id", s.ID, "clip", w.N, "err", err)
+		return
+	}
+	e.prepareSegment(ctx, s, w.N, data)
+}
+
+// download copies a bucket object to a local file.
+func (e *Engine) download(ctx context.Context, key, dst string) error {
+	r, err := e.bucket.NewReader(ctx, key, nil)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	f, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, r); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// upload copies a local file to a bucket object.
+func (e *Engine) upload(ctx context.Context, src, key string) error {
+	f, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	w, err := e.bucket.NewWriter(ctx, key, &blob.WriterOptions{ContentType: "video/mp4"})
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(w, f); err != nil {
+		_ = w.Close()
+		return err
+	}
+	return w.Close()
+}

@@ -1,0 +1,92 @@
+package fal_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/fashionshoot/shoot/internal/provider/fakes"
+	"github.com/fashionshoot/shoot/internal/provider/fal"
+)
+
+// A poll follows the request's status stream: one stream and no status
+// polls take a request from the queue to its result, with every log line
+// forwarded once; a request that outlasts the stream wait is reported
+// unfinished and picked up by the next poll's stream.
+func TestPollFollowsTheStatusStream(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name        string
+		timing      fakes.Timing
+		wait        time.Duration
+		wantPolls   int // PollImage calls until done
+		wantStreams int
+	}{
+		{"finishes inside one stream", fakes.Timing{QueuePolls: 1, WorkPolls: 3}, 5 * time.Second, 1, 1},
+		{"outlasts the stream wait", fakes.Timing{WorkTime: 700 * time.Millisecond}, 300 * time.Millisecond, 3, 3},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, fakes.FALOptions{Timing: tc.timing, StreamTick: 20 * time.Millisecond})
+			e.opts.StreamWait = tc.wait
+			c := fal.NewImages(e.opts)
+			ctx := context.Background()
+			req := heroRequest()
+			h, err := c.SubmitImage(ctx, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var logs []string
+			polls := 0
+			for done := false; !done; {
+				st, err := c.PollImage(ctx, req, h)
+				if err != nil {
+					t.Fatal(err)
+				}
+				polls++
+				logs = append(logs, st.Logs...)
+				done = st.Done
+				if done && (st.Result == nil || len(st.Result.Data) == 0) {
+					t.Fatal("done without a result")
+				}
+				if polls > 10 {
+					t.Fatal("never done")
+				}
+			}
+			if polls != tc.wantPolls || e.fake.StatusStreams() != tc.wantStreams || e.fake.Polls() != 0 {
+				t.Errorf("%d polls, %d streams, %d status requests; want %d, %d, 0",
+					polls, e.fake.StatusStreams(), e.fake.Polls(), tc.wantPolls, tc.wantStreams)
+			}
+			seen := slices.Clone(logs)
+			slices.Sort(seen)
+			if len(slices.Compact(seen)) != len(logs) {
+				t.Errorf("log lines repeated: %q", logs)
+			}
+		})
+	}
+}
+
+// Without a stream (the service refuses it), a poll asks the status
+// endpoint once, as before.
+func TestPollWithoutStreamAsksStatus(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, fakes.FALOptions{Timing: fakes.Timing{WorkPolls: 1}})
+	e.opts.StreamWait = -1
+	c := fal.NewImages(e.opts)
+	ctx := context.Background()
+	req := heroRequest()
+	h, err := c.SubmitImage(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, err := c.PollImage(ctx, req, h); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if e.fake.StatusStreams() != 0 || e.fake.Polls() != 2 {
+		t.Errorf("%d streams, %d status requests; want 0 and 2", e.fake.StatusStreams(), e.fake.Polls())
+	}
+}
