@@ -6,6 +6,7 @@ import (
 	"image"
 	_ "image/png"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -192,3 +193,19 @@ func (b *webBrowser) reply(text string) {
 
 // since is a short duration for logs.
 func since(t0 time.Time) string { return time.Since(t0).Round(100 * time.Millisecond).String() }
+
+// TestWebAxeRequiredInCI runs the accessibility-checked browser tests in a
+// child process as CI would on a machine without axe-core: they must fail
+// and say so, never skip.
+func TestWebAxeRequiredInCI(t *testing.T) {
+	t.Parallel()
+	webChromium(t) // without chromium the children fail on that first
+	for _, test := range []string{"TestWebCheckpoints", "TestWebNewShootAndStop"} {
+		cmd := exec.Command(os.Args[0], "-test.run", "^"+test+"$", "-test.count=1", "-test.v")
+		cmd.Env = append(os.Environ(), "CI=true", "SHOOT_AXE_JS="+filepath.Join(t.TempDir(), "none.js"))
+		out, err := cmd.CombinedOutput()
+		if err == nil || !strings.Contains(string(out), "axe-core is not installed") || strings.Contains(string(out), "--- SKIP") {
+			t.Errorf("%s with CI set and no axe-core: err %v, output:\n%s", test, err, out)
+		}
+	}
+}
