@@ -196,7 +196,7 @@ func newWebBrowser(t *testing.T, chrome, base string) *webBrowser {
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelTab := chromedp.NewContext(actx)
-	ctx, cancelTime := context.WithTimeout(ctx, 25*time.Minute)
+	ctx, cancelTime := context.WithTimeout(ctx, 40*time.Minute)
 	t.Cleanup(func() { cancelTime(); cancelTab(); cancelAlloc() })
 	b := &webBrowser{t: t, ctx: ctx, base: base, shots: webShotDir(t)}
 	msgs := chromedp.Console(ctx)

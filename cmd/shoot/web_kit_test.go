@@ -34,7 +34,7 @@ func newSizedBrowser(t *testing.T, chrome, base string, sz webSize) *webBrowser 
 	t.Helper()
 	b := newWebBrowser(t, chrome, base)
 	// A whole shoot at 2K shares this machine with other tests.
-	b.patience = 6 * time.Minute
+	b.patience = 10 * time.Minute
 	if sz.mobile {
 		b.do(chromedp.EmulateViewport(sz.width, sz.height, chromedp.EmulateMobile))
 	} else {
