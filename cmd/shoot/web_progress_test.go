@@ -21,7 +21,6 @@ func TestWebClipProgressAndETA(t *testing.T) {
 	chrome := webChromium(t)
 	studio := startStudio(t, map[string]string{"SHOOT_STUDIO_CLIP_LATENCY": "10s"})
 	b := newSizedBrowser(t, chrome, studio.Base, webSizes[0])
-	b.patience = 3 * time.Minute
 	look := map[string]string{"aspect": "3:2", "resolution": "1K", "fps": "24", "auto-approve": "on"}
 
 	for shoot := 1; shoot <= 2; shoot++ {
