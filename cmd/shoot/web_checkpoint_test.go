@@ -68,7 +68,7 @@ func TestWebCheckpoints(t *testing.T) {
 			b.waitCheckpoint(studio, sid, "clips")
 			b.checkpoint(axe, "clips")
 
-			b.wait("the finished film", `document.querySelector('.decision[data-mode="done"]') !== null && document.querySelector(".plate-film .figure-meta")?.dataset.size`)
+			b.wait("the finished film", `document.querySelector('.decision[data-mode="done"]') !== null && Boolean(document.querySelector(".plate-film .figure-meta")?.dataset.size)`)
 			b.checkFilmSize(studio)
 			b.checkClosingMessage(sid)
 			b.axe(axe, "finished session")
