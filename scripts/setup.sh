@@ -17,7 +17,24 @@ TOOLS=(
 	"ffprobe:ffmpeg"
 	# The web studio's end-to-end test drives Debian's chromium headless.
 	"chromium:chromium"
+	# npm fetches axe-core, the accessibility checker the browser tests run.
+	"npm:npm"
 )
+
+# AXE_VERSION is the axe-core release the browser tests inject into the
+# page; it is installed from npm into .cache/axe (never at test time).
+AXE_VERSION=4.10.3
+root=$(cd "$(dirname "$0")/.." && pwd)
+
+install_axe() {
+	local dir="$root/.cache/axe"
+	if grep -qs "\"version\": \"$AXE_VERSION\"" "$dir/node_modules/axe-core/package.json"; then
+		return 0
+	fi
+	log "installing axe-core $AXE_VERSION into $dir"
+	mkdir -p "$dir"
+	npm install --no-audit --no-fund --no-save --silent --prefix "$dir" "axe-core@$AXE_VERSION" >&2
+}
 
 if ! command -v go >/dev/null; then
 	log "Go is missing: install Go $(sed -n 's/^go //p' "$(dirname "$0")/../go.mod") or newer from https://go.dev/dl/ and put it on PATH"
@@ -34,6 +51,7 @@ for entry in "${TOOLS[@]}"; do
 done
 
 if [[ ${#missing[@]} -eq 0 ]]; then
+	install_axe
 	exit 0
 fi
 
@@ -47,3 +65,4 @@ log "installing ${missing[*]} with apt-get"
 export DEBIAN_FRONTEND=noninteractive
 apt-get install -y --no-install-recommends "${missing[@]}" >&2 ||
 	{ apt-get update >&2 && apt-get install -y --no-install-recommends "${missing[@]}" >&2; }
+install_axe

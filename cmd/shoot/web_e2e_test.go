@@ -175,6 +175,8 @@ type webBrowser struct {
 	base  string
 	shots string
 	n     int
+	// patience bounds each wait (90 s when zero).
+	patience time.Duration
 
 	mu         sync.Mutex
 	exceptions []string
@@ -194,7 +196,7 @@ func newWebBrowser(t *testing.T, chrome, base string) *webBrowser {
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelTab := chromedp.NewContext(actx)
-	ctx, cancelTime := context.WithTimeout(ctx, 3*time.Minute)
+	ctx, cancelTime := context.WithTimeout(ctx, 40*time.Minute)
 	t.Cleanup(func() { cancelTime(); cancelTab(); cancelAlloc() })
 	b := &webBrowser{t: t, ctx: ctx, base: base, shots: webShotDir(t)}
 	msgs := chromedp.Console(ctx)
@@ -259,7 +261,11 @@ func webEval[T any](b *webBrowser, expr string) T {
 // the page navigating (a reload, signing out) starts again on the new page.
 func (b *webBrowser) wait(what, predicate string) {
 	b.t.Helper()
-	deadline := time.Now().Add(90 * time.Second)
+	patience := b.patience
+	if patience == 0 {
+		patience = 90 * time.Second
+	}
+	deadline := time.Now().Add(patience)
 	for {
 		_, err := chromedp.Run(b.ctx, chromedp.Poll[bool](predicate,
 			chromedp.WithPollingTimeout(time.Until(deadline)), chromedp.WithPollingInterval(50*time.Millisecond)))

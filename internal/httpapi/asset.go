@@ -20,6 +20,10 @@ type assetItem struct {
 	Index     int       `json:"index"`
 	Version   int       `json:"version"`
 	Stale     bool      `json:"stale"`
+	// Width and Height are the artifact's real size in pixels (0 when
+	// the stored file does not say).
+	Width  int `json:"width"`
+	Height int `json:"height"`
 	// Metadata is how the artifact was made (prompt, provider, model,
 	// seed, cost) and, for frames, the contact-sheet grid they were cut
 	// from, which the studio draws over the sheet.
@@ -74,7 +78,8 @@ func (s *Server) listAssets(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, a := range assets {
 		if dst := g.group(a.Type); dst != nil {
-			*dst = append(*dst, assetItem{
+			w, h := s.pixelSize(r.Context(), a.Key, a.MimeType, a.Metadata)
+			*dst = append(*dst, assetItem{Width: w, Height: h,
 				FileName: a.FileName, URL: "/" + a.Key, Size: a.Size, MimeType: a.MimeType,
 				CreatedAt: a.CreatedAt, Index: a.Index, Version: a.Version, Stale: a.Stale,
 				Metadata: a.Metadata,

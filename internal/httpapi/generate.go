@@ -43,6 +43,7 @@ func RegisterPipeline(s *Server, eng *pipeline.Engine) *Pipeline {
 	} {
 		s.Handle(rt.Pattern, rt.Handler)
 	}
+	registerETA(s, eng)
 	return p
 }
 

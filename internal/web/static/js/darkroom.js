@@ -4,6 +4,8 @@
 
 import { h, icon } from "./dom.js";
 import { STAGES } from "./state.js";
+import { duration } from "./clock.js";
+import { money } from "./format.js";
 
 export class Darkroom {
   // stop() cancels the running stage (POST …/cancel).
@@ -13,20 +15,42 @@ export class Darkroom {
     this.el = h("div", { class: "darkroom" });
   }
 
-  update(state, assets, session) {
+  // update draws the plate of the running stage; now is the stage clock's
+  // figures (clock.js), or null before the first answer.
+  update(state, assets, session, now) {
     const running = state.running ? STAGES.find((st) => state.stages[st.id].status === "running") : null;
     const key = running ? `${running.id}:${running.id === "clips" ? state.clipCount : ""}` : "";
     if (key !== this.key) {
       this.key = key;
       this.el.replaceChildren(running ? this.build(running, state, assets, session) : "");
     }
-    if (running) this.fill(running.id, state);
+    if (running) {
+      this.fill(running.id, state);
+      this.time(running.id, now);
+    }
+  }
+
+  // time shows elapsed, time left and the running cost against the
+  // estimate; the figures are also data attributes for tools and tests.
+  time(id, now) {
+    const plate = this.el.firstElementChild;
+    if (!now || now.stage !== id) {
+      this.timing.textContent = "Timing…";
+      return;
+    }
+    plate.dataset.elapsed = now.elapsed.toFixed(1);
+    plate.dataset.expected = now.expected === null ? "" : now.expected.toFixed(1);
+    const parts = [`${duration(now.elapsed)} elapsed`,
+      now.expected === null ? "first time on this studio: no estimate yet" : `${now.left} (usually ${duration(now.expected)})`,
+      `cost ${money(now.cost)}${now.estimate !== null && now.estimate !== undefined ? ` of ${money(now.estimate)} estimated` : ""}`];
+    this.timing.textContent = parts.join(" · ");
   }
 
   build(stage, state, assets, session) {
     this.bars = [];
     this.pct = h("span", { class: "develop-pct" });
     this.msg = h("p", { class: "develop-msg" });
+    this.timing = h("p", { class: "develop-time" }, "Timing…");
     let body;
     if (stage.id === "clips") body = this.clipTiles(state.clipCount, assets.frames || []);
     else if (stage.id === "frames") body = h("div", { class: "tiles tiles-frames" }, [1, 2, 3, 4, 5, 6].map(() => h("div", { class: "tile tile-ghost" })));
@@ -34,10 +58,10 @@ export class Darkroom {
     return h("section", { class: "plate plate-developing", "aria-label": `Developing the ${stage.label.toLowerCase()}` },
       h("header", { class: "plate-head" },
         h("span", { class: "plate-no develop-dot", "aria-hidden": "true" }),
-        h("h2", { class: "plate-title" }, `Developing · ${stage.label}`),
+        h("h2", { class: "plate-title", tabindex: "-1" }, `Developing · ${stage.label}`),
         this.pct,
         h("button", { type: "button", class: "btn btn-quiet btn-small", onclick: (e) => this.onStop(e.currentTarget) }, icon("stop"), "Stop")),
-      body, this.msg);
+      this.timing, body, this.msg);
   }
 
   async onStop(button) {

@@ -4,6 +4,7 @@
 
 import { h, icon } from "./dom.js";
 import { stageLabel } from "./format.js";
+import { canCompare, reviewArt, reviewKey } from "./review.js";
 
 const CHECKPOINT_TITLES = {
   hero: "The hero is ready",
@@ -26,17 +27,54 @@ export class Decision {
     this.actions = actions;
     this.mode = "";
     this.busy = false;
-    this.el = h("section", { class: "decision", "aria-label": "Next step", "aria-live": "polite" });
+    this.compare = false;
+    this.artKey = "";
+    this.el = h("section", { class: "decision", "aria-labelledby": "decision-title" });
   }
 
-  update(state, session) {
+  // update redraws the card when the mode changes; a new checkpoint is
+  // scrolled into view with focus on its heading, so the next Tab reaches
+  // "Approve & continue". It returns true when the mode changed.
+  update(state, session, assets) {
     const mode = modeOf(state, session);
-    if (mode !== this.mode) {
+    const changed = mode !== this.mode;
+    if (changed) {
       this.mode = mode;
+      this.compare = false;
+      this.artKey = "";
       this.el.dataset.mode = mode.split(":")[0];
       this.el.replaceChildren(...this.build(mode, state));
     }
     if (mode === "running") this.progress(state);
+    if (mode.startsWith("awaiting:")) this.drawArt(mode.split(":")[1], assets);
+    if (changed && mode.startsWith("awaiting:")) this.present();
+    return changed;
+  }
+
+  // present brings the checkpoint on screen and focuses its heading.
+  present() {
+    const title = this.el.querySelector("#decision-title");
+    const bar = document.querySelector(".topbar")?.getBoundingClientRect().bottom || 0;
+    window.scrollTo({ top: Math.max(0, this.el.getBoundingClientRect().top + window.scrollY - bar - 8) });
+    title?.focus({ preventScroll: true });
+  }
+
+  // drawArt fills the review area with the checkpoint's artifacts once
+  // they are loaded, and again when they change.
+  drawArt(stage, assets) {
+    const key = `${reviewKey(stage, assets)}:${this.compare}`;
+    if (!this.art || key === this.artKey) return;
+    this.artKey = key;
+    this.art.replaceChildren(...reviewArt(stage, assets, this.compare));
+    const can = canCompare(stage, assets);
+    this.compareBtn.hidden = !can;
+    this.compareBtn.setAttribute("aria-pressed", String(this.compare && can));
+    this.lastAssets = assets;
+  }
+
+  toggleCompare(stage) {
+    this.compare = !this.compare;
+    this.drawArt(stage, this.lastAssets);
   }
 
   build(mode, state) {
@@ -44,28 +82,38 @@ export class Decision {
     // While a stage develops, the developing plate below says so and
     // holds the Stop button; this card would only repeat it.
     this.el.hidden = kind === "loading" || kind === "developing";
+    this.art = null;
     switch (kind) {
       case "loading":
       case "developing":
         return [];
       case "running":
-        this.runText = h("p", { class: "decision-title" });
+        this.runText = h("h2", { id: "decision-title", class: "decision-title", tabindex: "-1" });
         this.runMsg = h("p", { class: "decision-text" });
         return [h("div", { class: "decision-head" }, h("span", { class: "pulse", "aria-hidden": "true" }), this.runText),
           this.runMsg,
           h("div", { class: "decision-actions" },
             h("button", { type: "button", class: "btn btn-quiet", onclick: (e) => this.run(e.currentTarget, () => this.actions.cancel()) }, icon("stop"), "Stop"))];
       case "awaiting":
-        return [h("p", { class: "decision-kicker" }, "Checkpoint · your call"),
-          h("h2", { class: "decision-title" }, CHECKPOINT_TITLES[stage] || `${stageLabel(stage)} ready`),
-          h("p", { class: "decision-text" }, state.checkpoint?.message || ""),
+        this.art = h("div", { class: "review-art", dataset: { stage } });
+        this.compareBtn = h("button", { type: "button", class: "btn btn-quiet", hidden: true, "aria-pressed": "false",
+          onclick: () => this.toggleCompare(stage) }, "Compare with the previous version");
+        // The heading and the approve button come first in the document
+        // (one Tab from the focused heading); the grid places the art.
+        return [h("div", { class: "review-call" },
+          h("p", { class: "decision-kicker" }, "Checkpoint · your call"),
+          h("h2", { id: "decision-title", class: "decision-title", tabindex: "-1" }, CHECKPOINT_TITLES[stage] || `${stageLabel(stage)} ready`),
           h("div", { class: "decision-actions" },
             h("button", { type: "button", class: "btn btn-primary", dataset: { action: "approve" },
-              onclick: (e) => this.run(e.currentTarget, () => this.actions.send("continue")) }, "Approve & continue", icon("arrow"))),
-          this.changes("Request changes", CHANGE_HINTS[stage] || "Describe what to change…", "Send changes")];
+              onclick: (e) => this.run(e.currentTarget, () => this.actions.send("continue")) }, "Approve & continue", icon("arrow")),
+            this.compareBtn)),
+        this.art,
+        h("div", { class: "review-more" },
+          h("p", { class: "decision-text" }, state.checkpoint?.message || ""),
+          this.changes("Request changes", CHANGE_HINTS[stage] || "Describe what to change…", "Send changes"))];
       case "error":
         return [h("p", { class: "decision-kicker" }, "Something went wrong"),
-          h("h2", { class: "decision-title" }, state.error?.stage ? `The ${stageLabel(state.error.stage).toLowerCase()} stage stopped` : "The director stopped"),
+          h("h2", { id: "decision-title", class: "decision-title", tabindex: "-1" }, state.error?.stage ? `The ${stageLabel(state.error.stage).toLowerCase()} stage stopped` : "The director stopped"),
           h("p", { class: "decision-text" }, state.error?.message || ""),
           h("div", { class: "decision-actions" },
             h("button", { type: "button", class: "btn btn-primary", dataset: { action: "retry" },
@@ -73,14 +121,14 @@ export class Decision {
           this.changes("Or tell the director what to do instead", "Describe a change…", "Send")];
       case "done":
         return [h("p", { class: "decision-kicker" }, "Finished"),
-          h("h2", { class: "decision-title" }, "The film is ready"),
+          h("h2", { id: "decision-title", class: "decision-title", tabindex: "-1" }, "The film is ready"),
           h("p", { class: "decision-text" }, "Watch it below, download everything, or ask for a re-cut."),
           h("div", { class: "decision-actions" },
             h("a", { class: "btn btn-primary", href: this.actions.zipHref, download: "" }, icon("download"), "Download everything (.zip)")),
           this.changes("Ask for a re-cut", CHANGE_HINTS.complete, "Send")];
       default:
         return [h("p", { class: "decision-kicker" }, kind === "stopped" ? "Stopped" : "Paused"),
-          h("h2", { class: "decision-title" }, "Pick up where you left off"),
+          h("h2", { id: "decision-title", class: "decision-title", tabindex: "-1" }, "Pick up where you left off"),
           h("p", { class: "decision-text" }, "Everything made so far is kept. Continue, or describe what to change."),
           h("div", { class: "decision-actions" },
             h("button", { type: "button", class: "btn btn-primary", onclick: (e) => this.run(e.currentTarget, () => this.actions.send("continue")) }, "Continue", icon("arrow"))),
@@ -111,7 +159,11 @@ export class Decision {
     if (this.busy) return false;
     this.busy = true;
     const controls = [...this.el.querySelectorAll("button, textarea")];
+    // Disabling the focused control would drop focus to the page body:
+    // it moves to the card's heading first and stays in the card.
+    const focused = this.el.contains(document.activeElement);
     controls.forEach((c) => { c.disabled = true; });
+    if (focused) this.el.querySelector("#decision-title")?.focus({ preventScroll: true });
     button?.setAttribute("aria-busy", "true");
     try {
       await fn();
@@ -137,6 +189,6 @@ function modeOf(state, session) {
   if (state.error) return "error";
   if (state.awaiting && state.checkpoint) return `awaiting:${state.checkpoint.stage}`;
   if (state.done || session?.run_state === "done") return "done";
-  if (session?.run_state === "cancelled") return "stopped";
+  if (state.stopped || session?.run_state === "cancelled") return "stopped";
   return "idle";
 }

@@ -12,6 +12,16 @@ export class Thread {
     this.activity = h("p", { class: "activity", hidden: true }, h("span", { class: "dots", "aria-hidden": "true" }, h("i"), h("i"), h("i")), h("span", { class: "activity-text" }));
     this.scroller = h("div", { class: "thread-scroll", tabindex: "0", "aria-label": "Conversation" }, this.list, this.activity);
     this.el = h("div", { class: "director-body" }, this.scroller, this.live);
+    // The panel follows the newest message unless the reader scrolled up
+    // to read something older; late layout (pictures loading, the brief
+    // arriving) keeps it pinned too.
+    this.pinned = true;
+    this.scroller.addEventListener("scroll", () => { this.pinned = this.nearBottom(); }, { passive: true });
+    new ResizeObserver(() => this.pin()).observe(this.list);
+  }
+
+  pin() {
+    if (this.pinned) this.scroller.scrollTop = this.scroller.scrollHeight;
   }
 
   // setBrief shows the shoot's brief and references as the first message.
@@ -24,10 +34,10 @@ export class Thread {
     this.briefNode?.remove();
     this.briefNode = node;
     this.list.prepend(node);
+    this.pin();
   }
 
   update(state) {
-    const stick = this.nearBottom();
     state.items.forEach((it, i) => {
       const r = this.rendered[i];
       if (r && r.rev === it.rev) return;
@@ -35,12 +45,12 @@ export class Thread {
       if (r) r.node.replaceWith(node);
       else this.list.append(node);
       this.rendered[i] = { rev: it.rev, node };
-      if (it.kind === "assistant" && it.done) this.live.textContent = it.text;
+      if (it.kind === "assistant" && it.done) this.live.textContent = it.text.replace(STORED_PATH, (_, _sid, p) => pathLabel(p));
     });
     const stage = Object.values(state.stages).find((s) => s.status === "running");
     this.activity.hidden = !state.running;
     this.activity.querySelector(".activity-text").textContent = (stage && stage.message) || state.activity || "The director is thinking…";
-    if (stick) this.scroller.scrollTop = this.scroller.scrollHeight;
+    this.pin();
   }
 
   nearBottom() {
@@ -93,18 +103,44 @@ export function markdown(text) {
   });
 }
 
+// STORED_PATH finds a storage path of an artifact in a director's text
+// (outputs/<session>/final/fashion-video.mp4, with or without a folder or
+// URL in front): the reader gets a link to the file instead.
+const STORED_PATH = /[^\s"'()<>`]*?outputs\/([A-Za-z0-9_-]+)\/((?:[\w.-]+\/)*[\w-]+(?:\.v\d+)?\.(?:mp4|png|jpe?g|webp|gif))/g;
+
+function linkPaths(text) {
+  const out = [];
+  let last = 0;
+  for (const m of text.matchAll(STORED_PATH)) {
+    if (m.index > last) out.push(text.slice(last, m.index));
+    out.push(h("a", { href: `/outputs/${m[1]}/${m[2]}`, class: "msg-link", target: "_blank", rel: "noopener" }, pathLabel(m[2])));
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) out.push(text.slice(last));
+  return out;
+}
+
+function pathLabel(p) {
+  if (p.startsWith("final/")) return "the film";
+  const n = p.match(/(frame|video)-(\d+)/);
+  if (n) return `${n[1] === "video" ? "clip" : "frame"} ${n[2]}`;
+  return p.startsWith("hero") ? "the hero" : p.startsWith("contact-sheet") ? "the contact sheet" : p.split("/").pop();
+}
+
 function inline(text) {
   const out = [];
   const re = /(\*\*[^*]+\*\*|`[^`]+`|\*[^*\s][^*]*\*)/g;
   let last = 0;
   for (const m of text.matchAll(re)) {
-    if (m.index > last) out.push(text.slice(last, m.index));
+    if (m.index > last) out.push(...linkPaths(text.slice(last, m.index)));
     const t = m[0];
-    if (t.startsWith("**")) out.push(h("strong", {}, t.slice(2, -2)));
-    else if (t.startsWith("`")) out.push(h("code", {}, t.slice(1, -1)));
-    else out.push(h("em", {}, t.slice(1, -1)));
+    if (t.startsWith("**")) out.push(h("strong", {}, linkPaths(t.slice(2, -2))));
+    else if (t.startsWith("`")) {
+      const inner = linkPaths(t.slice(1, -1));
+      out.push(inner.length === 1 && typeof inner[0] !== "string" ? inner[0] : h("code", {}, inner));
+    } else out.push(h("em", {}, linkPaths(t.slice(1, -1))));
     last = m.index + t.length;
   }
-  if (last < text.length) out.push(text.slice(last));
+  if (last < text.length) out.push(...linkPaths(text.slice(last)));
   return out;
 }

@@ -66,7 +66,7 @@ export class Gallery {
       const start = frames.find((f) => f.index === from);
       return tileRatio(h("figure", { class: "tile tile-clip", dataset: { index: a.index, stale: String(a.stale) } },
         video,
-        h("figcaption", { class: "tile-cap" }, h("span", { class: "tile-no" }, String(a.index)), `Frame ${from} → ${to}`, badges(a)),
+        h("figcaption", { class: "tile-cap" }, h("span", { class: "tile-no" }, String(a.index)), `Frame ${from} → ${to}`, sizeChip(a), badges(a)),
         h("button", { type: "button", class: "tile-action", dataset: { tileAction: "redo" }, "aria-label": `Redo clip ${a.index}`,
           onclick: () => this.actions.redo(a.index) }, icon("redo"), "Redo")), start);
     });
@@ -80,7 +80,7 @@ export class Gallery {
     const tiles = list.map((a, i) => tileRatio(h("figure", { class: "tile tile-frame", dataset: { index: a.index, stale: String(a.stale) } },
       h("button", { type: "button", class: "tile-open", "aria-label": `View frame ${a.index} large`, onclick: () => this.actions.lightbox(items, i) },
         h("img", { class: "tile-media", src: a.url, alt: `Frame ${a.index}`, loading: "lazy", decoding: "async" })),
-      h("figcaption", { class: "tile-cap" }, h("span", { class: "tile-no" }, String(a.index)), badges(a)),
+      h("figcaption", { class: "tile-cap" }, h("span", { class: "tile-no" }, String(a.index)), sizeChip(a), badges(a)),
       h("button", { type: "button", class: "tile-action", dataset: { tileAction: "regenerate" }, "aria-label": `Regenerate frame ${a.index}`,
         onclick: () => this.actions.regenerate(a.index) }, icon("redo"), "Regenerate")), a));
     return plate("03", "Frames", "Cut from the contact sheet along the detected grid", "plate-frames",
@@ -121,6 +121,11 @@ function plate(no, title, note, cls, ...body) {
     body);
 }
 
+function sizeChip(a) {
+  const [w, hgt] = pixels(a);
+  return w ? h("span", { class: "tile-size", dataset: { size: `${w}x${hgt}` } }, `${w} × ${hgt}`) : null;
+}
+
 function badges(a) {
   return [a.version > 1 ? h("span", { class: "chip" }, `v${a.version}`) : null,
     a.stale ? h("span", { class: "chip chip-warn", title: "Made from an older input; it will be redone" }, "stale") : null];
@@ -136,15 +141,23 @@ function shaped(img, o) {
 // tileRatio sets a tile's shape from the picture's recorded size, so a
 // 9:16 frame is not cropped into a square.
 function tileRatio(el, a) {
-  const m = meta(a?.metadata);
-  if (m.width > 0 && m.height > 0) el.style.setProperty("--tile-ar", `${m.width} / ${m.height}`);
+  const [w, hgt] = pixels(a);
+  if (w > 0 && hgt > 0) el.style.setProperty("--tile-ar", `${w} / ${hgt}`);
   return el;
 }
 
+// pixels is an artifact's real size: what the assets API read from the
+// stored file, else what was recorded when it was made.
+function pixels(a) {
+  const m = meta(a?.metadata);
+  return a?.width > 0 ? [a.width, a.height] : [m.width || 0, m.height || 0];
+}
+
 function versionNote(a) {
-  const m = meta(a.metadata);
-  const size = m.width && m.height ? `${m.width} × ${m.height}` : "";
-  return h("span", { class: "figure-meta" }, [a.version > 1 ? `Version ${a.version}` : "Version 1", size].filter(Boolean).join(" · "));
+  const [w, hgt] = pixels(a);
+  const size = w && hgt ? `${w} × ${hgt} px` : "";
+  return h("span", { class: "figure-meta", dataset: { size: w ? `${w}x${hgt}` : "" } },
+    [a.version > 1 ? `Version ${a.version}` : "Version 1", size].filter(Boolean).join(" · "));
 }
 
 // madeWith is the artifact's provenance: prompt, provider, model, seed, cost.

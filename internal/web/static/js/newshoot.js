@@ -8,11 +8,15 @@ import { money } from "./format.js";
 import { readEvents, Relay } from "./sse.js";
 import { UploadTray } from "./uploads.js";
 import { easingPlot } from "./easing.js";
+import { confirmDialog } from "./dialogs.js";
 
 const ASPECTS = ["21:9", "16:9", "3:2", "4:3", "5:4", "1:1", "4:5", "3:4", "2:3", "9:16"];
 const DEFAULTS = { aspectRatio: "3:2", resolution: "2K", fps: "60", clipDuration: 1.5, easing: "dramaticSwoop", loop: false, autoApprove: false, pose: "", background: "" };
 const MAX_BRIEF = 4000;
 const REMEMBER = "shoot:options";
+// DRAFT keeps the brief and the uploaded references across reloads until
+// the shoot starts.
+const DRAFT = "shoot:draft";
 
 export class NewShootView {
   constructor(app) {
@@ -35,6 +39,7 @@ export class NewShootView {
         h("p", { class: "lede" }, "Bring the person and the pieces, write the brief, then direct each stage as it develops — hero, contact sheet, frames, clips, film.")),
       this.form));
     this.restore();
+    this.restoreDraft();
     this.loadPresets();
     this.loadEasings();
     this.loadEstimate();
@@ -51,7 +56,7 @@ export class NewShootView {
     this.brief = h("textarea", {
       id: "brief", name: "brief", rows: "6", maxlength: String(MAX_BRIEF), required: true, "aria-describedby": "brief-help brief-count",
       placeholder: "A rain-slicked street at dusk, the coat catching the flash — confident, cinematic, a little dangerous.",
-      oninput: () => this.refresh(),
+      oninput: () => { if (this.brief.value.trim()) this.error.textContent = ""; this.refresh(); },
       onkeydown: (e) => { if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) { e.preventDefault(); this.start(); } },
     });
     this.count = h("span", { id: "brief-count", class: "counter", "aria-live": "off" });
@@ -141,6 +146,22 @@ export class NewShootView {
     this.auto.input.checked = Boolean(this.saved.autoApprove);
   }
 
+  restoreDraft() {
+    let d = {};
+    try { d = JSON.parse(localStorage.getItem(DRAFT) || "{}"); } catch { d = {}; }
+    if (typeof d.brief === "string") this.brief.value = d.brief.slice(0, MAX_BRIEF);
+    this.restoring = true;
+    this.tray.restore(Array.isArray(d.refs) ? d.refs : []);
+    this.restoring = false;
+  }
+
+  saveDraft() {
+    if (!this.brief || this.restoring || this.starting) return;
+    try {
+      localStorage.setItem(DRAFT, JSON.stringify({ brief: this.brief.value, refs: this.tray.saved() }));
+    } catch { /* storage full or off: the draft is only a convenience */ }
+  }
+
   options() {
     const f = this.form.elements;
     return {
@@ -157,6 +178,7 @@ export class NewShootView {
   }
 
   refresh() {
+    this.saveDraft();
     const n = this.brief?.value.length || 0;
     if (this.count) this.count.textContent = `${n.toLocaleString()} / ${MAX_BRIEF.toLocaleString()}`;
     if (!this.submit) return;
@@ -195,12 +217,14 @@ export class NewShootView {
       this.brief.focus();
       return;
     }
+    const inputImages = this.tray.urls();
+    if (!inputImages.length && !(await this.confirmNoReferences())) return;
     const options = this.options();
     localStorage.setItem(REMEMBER, JSON.stringify(options));
     this.starting = true;
     this.refresh();
     try {
-      await this.open({ prompt, inputImages: this.tray.urls(), options });
+      await this.open({ prompt, inputImages, options });
     } catch (err) {
       this.error.textContent = err.message;
       this.starting = false;
@@ -219,6 +243,7 @@ export class NewShootView {
       relay.push(ev);
       if (!opened && ev.data?.type === "session_init") {
         opened = true;
+        try { localStorage.removeItem(DRAFT); } catch { /* nothing to forget */ }
         this.app.handoff = { sessionId: ev.data.sessionId, relay };
         this.app.go(`#/session/${ev.data.sessionId}`);
       }
@@ -228,7 +253,18 @@ export class NewShootView {
     if (!opened) throw new Error("The server ended the exchange before the session started.");
   }
 
+  // confirmNoReferences warns that without references the director
+  // invents the person and the clothes.
+  confirmNoReferences() {
+    return confirmDialog({
+      title: "Start without references?",
+      body: "With no pictures of the model or the outfit, the director invents both. Add references first for your look.",
+      confirm: "Start anyway",
+    });
+  }
+
   destroy() {
+    this.starting = true; // no draft writes from a view being torn down
     clearTimeout(this.estimateTimer);
     this.tray.destroy();
   }

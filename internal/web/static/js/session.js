@@ -13,6 +13,8 @@ import { Decision } from "./decision.js";
 import { Gallery } from "./gallery.js";
 import { Darkroom } from "./darkroom.js";
 import { Lightbox, confirmDialog } from "./dialogs.js";
+import { StageClock } from "./clock.js";
+import { announcement } from "./announce.js";
 
 const REFRESH_EVENTS = new Set(["checkpoint", "complete", "error"]);
 
@@ -40,6 +42,10 @@ export class SessionView {
       lightbox: (items, i) => this.lightbox.open(items, i),
     });
     this.darkroom = new Darkroom(() => this.cancel());
+    this.clock = new StageClock(this.api, this.sid, () => this.schedule());
+    // Stage changes are announced here, politely, once each.
+    this.announcer = h("p", { class: "visually-hidden", role: "status", "aria-live": "polite", id: "stage-announcer" });
+    this.said = "";
     this.head = this.header();
     this.root = h("article", { class: "session", "aria-labelledby": "session-title" },
       this.head,
@@ -48,8 +54,17 @@ export class SessionView {
         h("div", { class: "session-main" }, this.decision.el, this.darkroom.el, this.gallery.el),
         h("aside", { class: "director", "aria-labelledby": "director-title" },
           h("h2", { id: "director-title", class: "director-title" }, "Director"),
-          this.thread.el)));
+          this.thread.el)),
+      this.announcer);
     append(host, this.root);
+    // Focus that falls out of the decision card or the developing plate
+    // (a control disabled or removed under it) is put back by render.
+    this.root.addEventListener("focusout", (e) => {
+      if (!e.relatedTarget && (this.decision.el.contains(e.target) || this.darkroom.el.contains(e.target))) {
+        this.refocus = true;
+        this.schedule();
+      }
+    });
     this.refresh();
     this.connect();
   }
@@ -117,29 +132,58 @@ export class SessionView {
     const st = this.state;
     // The newest event shown, for people debugging a stream (and tests).
     this.root.dataset.lastSeq = String(st.lastSeq);
-    this.timeline.update(st);
+    this.clock.follow(st.running);
+    const now = this.clock.now();
+    const hadFocus = this.refocus || this.decision.el.contains(document.activeElement) || this.darkroom.el.contains(document.activeElement);
+    this.refocus = false;
+    this.timeline.update(st, now);
     this.thread.update(st);
-    this.decision.update(st, this.session);
-    this.darkroom.update(st, this.assets, this.session);
+    this.decision.update(st, this.session, this.assets);
+    this.darkroom.update(st, this.assets, this.session, now);
     this.gallery.setEnabled(!st.running && !this.sending && st.lastSeq > 0);
-    this.renderFacts();
+    this.renderFacts(now);
+    if (hadFocus) this.keepFocus();
+    this.announce();
   }
 
-  renderFacts() {
+  // keepFocus: when the control that had focus went away with the card
+  // it was on (approving replaces the checkpoint with the developing
+  // plate), focus goes to the heading of what replaced it, never to the
+  // page body.
+  keepFocus() {
+    const a = document.activeElement;
+    if (a && a !== document.body && a.isConnected && !a.closest("[hidden]")) return;
+    const target = [this.darkroom.el.querySelector(".plate-title"), this.decision.el.hidden ? null : this.decision.el.querySelector("#decision-title"), this.title]
+      .find((el) => el && el.isConnected);
+    target?.focus({ preventScroll: true });
+  }
+
+  announce() {
+    const text = announcement(this.state, this.session);
+    if (text && text !== this.said) {
+      this.said = text;
+      this.announcer.textContent = text;
+    }
+  }
+
+  renderFacts(now) {
     const s = this.session;
     if (!s) return;
     const label = this.state.running ? runLabel("running") : runLabel(this.runState(), s.status);
     this.badge.className = `badge badge-${label.tone}`;
     this.badge.textContent = label.text;
-    const cost = this.state.stats?.totalCostUsd ?? s.total_cost_usd;
-    const rows = [["Cost", money(cost)], ["Turns", String(this.state.stats?.totalTurns ?? s.total_turns)],
+    const cost = now?.cost ?? this.state.stats?.totalCostUsd ?? s.total_cost_usd;
+    const estimate = now?.estimate ?? this.clock.data?.estimateUsd;
+    const spent = estimate === null || estimate === undefined ? money(cost) : `${money(cost)} of ${money(estimate)} est.`;
+    const rows = [["Cost", spent], ["Turns", String(this.state.stats?.totalTurns ?? s.total_turns)],
       ["Started", ago(s.created_at)], ["Look", [s.options?.aspectRatio || "3:2", s.options?.resolution || "2K"].join(" · ")]];
-    this.facts.replaceChildren(...rows.map(([k, v]) => h("div", {}, h("dt", {}, k), h("dd", { title: k === "Started" ? dateTime(s.created_at) : null }, v))));
+    this.facts.replaceChildren(...rows.map(([k, v]) => h("div", {}, h("dt", {}, k), h("dd", { title: k === "Started" ? dateTime(s.created_at) : null, dataset: { fact: k.toLowerCase() } }, v))));
   }
 
   runState() {
     const st = this.state;
     if (st.error) return "failed";
+    if (st.stopped) return "cancelled";
     if (st.awaiting) return "awaiting";
     if (st.done) return "done";
     return this.session?.run_state;
@@ -165,6 +209,7 @@ export class SessionView {
       document.title = `${this.session.brief || "Session"} — shoot`;
       this.thread.setBrief(this.session.brief, this.assets.inputs || []);
       this.gallery.render(this.assets, this.session);
+      if (!this.clock.data) this.clock.poll();
       this.render();
     } catch (err) {
       if (this.closed) return;
@@ -199,7 +244,7 @@ export class SessionView {
     try {
       await this.api.post(`/api/sessions/${encodeURIComponent(this.sid)}/cancel`, {});
       toast("Stopped. Everything made so far is kept.");
-      this.state.running = false;
+      this.state.stop();
       this.state.version++;
       this.refreshSoon();
       this.schedule();
@@ -238,6 +283,7 @@ export class SessionView {
     this.relay?.abort();
     for (const c of this.exchanges) c.abort();
     cancelAnimationFrame(this.frame);
+    this.clock?.destroy();
     clearTimeout(this.refreshTimer);
     this.lightbox?.destroy();
   }

@@ -8,6 +8,7 @@ import { confirmDialog } from "./dialogs.js";
 export class SessionsView {
   constructor(app) {
     this.app = app;
+    this.heroes = new HeroLoader(app.api);
   }
 
   mount(host) {
@@ -49,8 +50,8 @@ export class SessionsView {
     const label = runLabel(s.run_state, s.status);
     const href = `#/session/${s.id}`;
     const title = s.brief || "Untitled shoot";
-    const thumb = h("img", { class: "card-img", alt: "", loading: "lazy", decoding: "async", src: `/outputs/${s.id}/hero.png` });
-    thumb.addEventListener("error", () => thumb.replaceWith(h("span", { class: "card-img card-img-empty", "aria-hidden": "true" }, icon("film"))));
+    const thumb = h("span", { class: "card-img card-img-empty", "aria-hidden": "true" }, icon("film"));
+    this.heroes.add(s.id, thumb);
     const li = h("li", { class: "session-card", dataset: { id: s.id } },
       h("a", { class: "card-link", href }, h("span", { class: "card-media" }, thumb),
         h("span", { class: "card-body" },
@@ -83,5 +84,46 @@ export class SessionsView {
     }
   }
 
-  destroy() {}
+  destroy() {
+    this.heroes.stop();
+  }
+}
+
+// HeroLoader puts each card's newest hero (the version last made, which is
+// the one approved or being judged) in place of its placeholder, asking
+// the assets API for a few cards at a time.
+class HeroLoader {
+  constructor(api) {
+    this.api = api;
+    this.queue = [];
+    this.active = 0;
+    this.stopped = false;
+  }
+
+  add(id, placeholder) {
+    this.queue.push({ id, placeholder });
+    this.pump();
+  }
+
+  pump() {
+    while (!this.stopped && this.active < 4 && this.queue.length) {
+      const job = this.queue.shift();
+      this.active++;
+      this.load(job).finally(() => { this.active--; this.pump(); });
+    }
+  }
+
+  async load({ id, placeholder }) {
+    try {
+      const res = await this.api.get(`/api/sessions/${encodeURIComponent(id)}/assets`);
+      const hero = res.assets?.hero?.[0];
+      if (!hero || this.stopped || !placeholder.isConnected) return;
+      const img = h("img", { class: "card-img", alt: "", decoding: "async", src: hero.url, dataset: { version: String(hero.version) } });
+      placeholder.replaceWith(img);
+    } catch { /* the placeholder stays */ }
+  }
+
+  stop() {
+    this.stopped = true;
+  }
 }

@@ -31,6 +31,7 @@ export class SessionState {
     this.awaiting = false;
     this.done = false;
     this.error = null;
+    this.stopped = false;
     this.stats = null;
     this.activity = "";
     this.replies = replies;
@@ -86,6 +87,7 @@ export class SessionState {
     this.awaiting = false;
     this.done = false;
     this.error = null;
+    this.stopped = false;
     this.activity = d.message || "";
     if (STAGE_IDS.includes(d.stage)) this.startStage(d.stage);
   }
@@ -175,6 +177,7 @@ export class SessionState {
     this.stats = d.sessionStats || this.stats;
     this.activity = "";
     if (d.stage === "complete" || this.stats?.pipelineStage === "complete") this.done = true;
+    if (d.cancelled || this.stats?.runState === "cancelled") this.stop();
     for (const it of this.items) {
       if (it.kind === "tool" && it.state === "running") { it.state = "done"; it.rev++; }
     }
@@ -187,6 +190,17 @@ export class SessionState {
     this.error = { message: d.message || "Something went wrong.", stage: d.stage || "", retryable: d.retryable !== false };
     if (this.stages[d.stage]) this.stages[d.stage].status = "error";
     this.add({ kind: "error", text: this.error.message });
+  }
+
+  // stop marks the session stopped by the user: a stage that was running
+  // is stopped, not failed and not still developing.
+  stop() {
+    this.running = false;
+    this.stopped = true;
+    this.activity = "";
+    for (const st of Object.values(this.stages)) {
+      if (st.status === "running") st.status = "stopped";
+    }
   }
 
   closeBubble() {

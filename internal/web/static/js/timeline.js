@@ -4,7 +4,7 @@
 import { h } from "./dom.js";
 import { STAGES } from "./state.js";
 
-const STATE_TEXT = { idle: "Waiting", running: "Developing", done: "Done", stale: "Needs redoing", error: "Failed" };
+const STATE_TEXT = { idle: "Waiting", running: "Developing", done: "Done", stale: "Needs redoing", error: "Failed", stopped: "Stopped" };
 
 export class Timeline {
   constructor() {
@@ -24,7 +24,9 @@ export class Timeline {
       }));
   }
 
-  update(state) {
+  // update draws every step; clock is the running stage's timing from
+  // /api/sessions/{id}/eta ({stage, left}), or null.
+  update(state, clock) {
     for (const st of STAGES) {
       const s = state.stages[st.id];
       const v = this.steps.get(st.id);
@@ -32,7 +34,8 @@ export class Timeline {
       v.li.dataset.status = s.status;
       if (s.status === "running") v.li.setAttribute("aria-current", "step");
       else v.li.removeAttribute("aria-current");
-      v.state.textContent = s.status === "running" ? `${STATE_TEXT.running} · ${pct}%` : STATE_TEXT[s.status];
+      const eta = s.status === "running" && clock?.stage === st.id ? clock.left : "";
+      v.state.textContent = s.status === "running" ? [`${STATE_TEXT.running} · ${pct}%`, eta].filter(Boolean).join(" · ") : STATE_TEXT[s.status];
       v.bar.style.setProperty("--p", `${pct}%`);
       v.bar.setAttribute("aria-valuenow", String(pct));
       if (v.clips) this.clipBars(v.clips, state);

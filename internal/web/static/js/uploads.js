@@ -5,6 +5,9 @@
 import { h, icon } from "./dom.js";
 
 const MAX_FILES = 10;
+// MAX_BYTES is the server's limit per file; a larger file is refused here,
+// before a single byte is sent.
+const MAX_BYTES = 10 * 1024 * 1024;
 const PARALLEL = 3;
 
 export class UploadTray {
@@ -51,9 +54,13 @@ export class UploadTray {
       files = files.slice(0, Math.max(room, 0));
     }
     for (const file of files) {
-      const item = { id: this.nextId++, file, status: "uploading", url: "", error: "", preview: URL.createObjectURL(file) };
+      const item = { id: this.nextId++, name: file.name, file, status: "uploading", url: "", error: "", preview: URL.createObjectURL(file) };
+      if (file.size > MAX_BYTES) {
+        Object.assign(item, { status: "error", error: `${(file.size / 1048576).toFixed(1)} MB is over the 10 MB limit; not uploaded.` });
+      } else {
+        this.queue.push(item);
+      }
       this.items.push(item);
-      this.queue.push(item);
     }
     this.pump();
     this.render();
@@ -79,10 +86,33 @@ export class UploadTray {
     if (this.items.includes(item)) this.render();
   }
 
+  // restore shows references uploaded before a reload: they are on the
+  // server already, so their stored URL is both preview and reference.
+  restore(saved) {
+    for (const r of saved || []) {
+      if (this.items.length >= MAX_FILES || !r?.url || typeof r.url !== "string" || !r.url.startsWith("/uploads/")) continue;
+      this.items.push({ id: this.nextId++, name: String(r.name || "reference"), file: null, status: "ok", url: r.url, error: "", preview: r.url });
+    }
+    this.render();
+  }
+
+  // saved lists the uploaded references, for the draft.
+  saved() {
+    return this.items.filter((it) => it.status === "ok").map((it) => ({ name: it.name, url: it.url }));
+  }
+
+  // clear forgets every reference (after a shoot started with them).
+  clear() {
+    this.destroy();
+    this.items = [];
+    this.queue = [];
+    this.render();
+  }
+
   remove(item) {
     this.items = this.items.filter((it) => it !== item);
     this.queue = this.queue.filter((it) => it !== item);
-    URL.revokeObjectURL(item.preview);
+    if (item.file) URL.revokeObjectURL(item.preview);
     this.render();
     this.input.focus();
   }
@@ -99,15 +129,15 @@ export class UploadTray {
     img.addEventListener("error", () => img.classList.add("is-broken"));
     return h("li", { class: "ref", dataset: { status: it.status } },
       img,
-      h("span", { class: "ref-name", title: it.file.name }, it.file.name),
+      h("span", { class: "ref-name", title: it.name }, it.name),
       h("span", { class: "ref-state", role: it.status === "error" ? "alert" : null }, state),
-      h("button", { type: "button", class: "ref-remove", "aria-label": `Remove ${it.file.name}`, onclick: () => this.remove(it) }, icon("close")));
+      h("button", { type: "button", class: "ref-remove", "aria-label": `Remove ${it.name}`, onclick: () => this.remove(it) }, icon("close")));
   }
 
   urls() { return this.items.filter((it) => it.status === "ok").map((it) => it.url); }
   busy() { return this.items.some((it) => it.status === "uploading"); }
 
   destroy() {
-    for (const it of this.items) URL.revokeObjectURL(it.preview);
+    for (const it of this.items) if (it.file) URL.revokeObjectURL(it.preview);
   }
 }
