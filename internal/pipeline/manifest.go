@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/fashionshoot/shoot/internal/shoot"
@@ -39,6 +40,11 @@ type ManifestEntry struct {
 	CostUSD    float64 `json:"costUsd"`
 	DurationMS int64   `json:"durationMs"`
 	Stale      bool    `json:"stale,omitempty"`
+	// Width and Height are the artifact's pixel size, where known.
+	Width  int `json:"width,omitempty"`
+	Height int `json:"height,omitempty"`
+	// Details are the provider's own facts (the studio's previz layout).
+	Details json.RawMessage `json:"details,omitempty"`
 }
 
 // Manifest returns the newest version of every generated artifact.
@@ -63,7 +69,7 @@ func (e *Engine) Manifest(ctx context.Context, sid string) (*Manifest, error) {
 		m.Artifacts = append(m.Artifacts, ManifestEntry{File: shoot.SeedName(a.Type, a.Index), Key: a.Key, Type: a.Type,
 			Index: a.Index, Version: a.Version, Size: a.Size, MimeType: a.MimeType, Prompt: meta.Prompt,
 			Provider: meta.Provider, Model: meta.Model, Seed: meta.Seed, CostUSD: meta.CostUSD,
-			DurationMS: meta.DurationMS, Stale: a.Stale})
+			DurationMS: meta.DurationMS, Stale: a.Stale, Width: meta.Width, Height: meta.Height, Details: meta.Details})
 	}
 	return m, nil
 }
