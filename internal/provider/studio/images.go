@@ -27,6 +27,7 @@ const maxHeroReferences = 4
 type Images struct {
 	opts      Options
 	cancelled cancellations
+	jobs      jobs
 }
 
 // NewImages returns an image generator with the given options.
@@ -78,7 +79,13 @@ func (im *Images) PollImage(ctx context.Context, req shoot.ImageRequest, handleS
 	if err := checkImageRequest(req); err != nil {
 		return shoot.TaskStatus{}, err
 	}
-	return im.render(ctx, req)
+	st, frac, done, err := im.jobs.poll(ctx, handleStr, im.opts.PollWait, func(ctx context.Context, report func(float64)) (shoot.TaskStatus, error) {
+		return im.render(ctx, req, report)
+	})
+	if !done {
+		st.Progress = overall(im.opts, frac)
+	}
+	return st, err
 }
 
 // CancelImage forgets a job: later polls of its handle fail with
@@ -88,6 +95,7 @@ func (im *Images) CancelImage(ctx context.Context, handleStr string) error {
 		return err
 	}
 	im.cancelled.add(handleStr)
+	im.jobs.stop(handleStr)
 	return nil
 }
 
@@ -123,7 +131,8 @@ type drawing struct {
 // render makes the picture of a request and wraps it as an artifact whose
 // details tell the manifest its real pixel size and, for a previz, how each
 // reference was used.
-func (im *Images) render(ctx context.Context, req shoot.ImageRequest) (shoot.TaskStatus, error) {
+func (im *Images) render(ctx context.Context, req shoot.ImageRequest, report func(float64)) (shoot.TaskStatus, error) {
+	report(0.1)
 	d, err := im.draw(ctx, req)
 	if err != nil {
 		return shoot.TaskStatus{}, err
@@ -131,6 +140,7 @@ func (im *Images) render(ctx context.Context, req shoot.ImageRequest) (shoot.Tas
 	if err := ctx.Err(); err != nil {
 		return shoot.TaskStatus{}, shoot.Wrap(err, shoot.EUNAVAILABLE, "image rendering was cancelled")
 	}
+	report(0.8)
 	var buf bytes.Buffer
 	enc := png.Encoder{CompressionLevel: png.BestSpeed}
 	if err := enc.Encode(&buf, d.img); err != nil {

@@ -31,7 +31,7 @@ func (c *fakeClock) advance(d time.Duration) {
 func TestImageLatency(t *testing.T) {
 	t.Parallel()
 	clock := &fakeClock{now: time.Unix(1_700_000_000, 0)}
-	im := NewImages(Options{Latency: 10 * time.Second, Now: clock.Now})
+	im := NewImages(Options{Latency: 10 * time.Second, Now: clock.Now, PollWait: time.Minute})
 	req := shoot.ImageRequest{Kind: shoot.ImageHero, Resolution: "1K", Seed: 1}
 	ctx := context.Background()
 	h, err := im.SubmitImage(ctx, req)
@@ -44,7 +44,7 @@ func TestImageLatency(t *testing.T) {
 	for _, step := range []struct {
 		advance  time.Duration
 		progress float64
-	}{{0, 0}, {4 * time.Second, 0.4}, {5 * time.Second, 0.9}} {
+	}{{0, 0}, {4 * time.Second, 0.2}, {5 * time.Second, 0.45}} { // the wait is the first half
 		clock.advance(step.advance)
 		st, err := im.PollImage(ctx, req, h)
 		if err != nil || st.Done || st.Result != nil || st.Progress < step.progress-1e-9 || st.Progress > step.progress+1e-9 {
@@ -61,7 +61,7 @@ func TestImageLatency(t *testing.T) {
 func TestClipLatency(t *testing.T) {
 	t.Parallel()
 	clock := &fakeClock{now: time.Unix(1_700_000_000, 0)}
-	v := NewVideos(Options{Latency: time.Minute, Now: clock.Now, MaxSide: 96})
+	v := NewVideos(Options{Latency: time.Minute, Now: clock.Now, MaxSide: 96, PollWait: time.Minute})
 	ref := shoot.Reference{Data: pngOf(t, busyPhoto(96, 64))}
 	req := shoot.ClipRequest{Start: ref, End: ref}
 	ctx := context.Background()
@@ -70,7 +70,7 @@ func TestClipLatency(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock.advance(30 * time.Second)
-	if st, err := v.PollClip(ctx, req, h); err != nil || st.Done || st.Progress != 0.5 {
+	if st, err := v.PollClip(ctx, req, h); err != nil || st.Done || st.Progress != 0.25 { // half the wait, a quarter of the job
 		t.Fatalf("half way: %+v, %v", st, err)
 	}
 	clock.advance(30 * time.Second)

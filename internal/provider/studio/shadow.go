@@ -55,7 +55,6 @@ func splitShadows(img *image.RGBA, bg surface, dist []float32, cand []bool) []fl
 			}
 		}
 	}
-	cutSharpEdges(ratio, dist, w, h)
 	out := make([]float32, w*h)
 	seen := make([]bool, w*h)
 	var comp, stack []int
@@ -84,39 +83,6 @@ func splitShadows(img *image.RGBA, bg surface, dist []float32, cand []bool) []fl
 		}
 	}
 	return out
-}
-
-// cutSharpEdges takes out of the shadow candidates every pixel on a sharp
-// edge — where the distance steps much faster than across its 5×5
-// neighbourhood on average — so a garment darker than the backdrop is not
-// joined to its own shadow through the line where they meet.
-func cutSharpEdges(ratio, dist []float32, w, h int) {
-	cut := make([]bool, w*h)
-	for y := 1; y < h-1; y++ {
-		for x := 1; x < w-1; x++ {
-			i := y*w + x
-			if ratio[i] == 0 {
-				continue
-			}
-			gx, gy := (dist[i+1]-dist[i-1])/2, (dist[i+w]-dist[i-w])/2
-			g := float32(math.Hypot(float64(gx), float64(gy)))
-			if g < 1 {
-				continue
-			}
-			lo, hi := dist[i], dist[i]
-			for yy := max(0, y-2); yy <= min(h-1, y+2); yy++ {
-				for xx := max(0, x-2); xx <= min(w-1, x+2); xx++ {
-					lo, hi = min(lo, dist[yy*w+xx]), max(hi, dist[yy*w+xx])
-				}
-			}
-			cut[i] = 4*g > 1.6*(hi-lo)
-		}
-	}
-	for i, c := range cut {
-		if c {
-			ratio[i] = 0
-		}
-	}
 }
 
 // softEdged reports whether a region fades into the backdrop: along its

@@ -107,8 +107,8 @@ func buildStage(seed int64, prompt, background string, refs []*image.RGBA, W, H 
 	}
 	st.head = headBox(an, st.subject, ms.box)
 	var rest []cutout
-	for i, ref := range refs[1:min(len(refs), maxHeroReferences)] {
-		rest = append(rest, cutReference(ref, i+2)...)
+	for i := 1; i < min(len(refs), maxHeroReferences); i++ {
+		rest = append(rest, cutReference(refs[i], i+1)...)
 	}
 	st.placeAll(rest, an, ms.box, r)
 	st.paintSet(r, model, ms, cx)
