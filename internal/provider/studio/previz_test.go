@@ -197,3 +197,47 @@ func TestClipSeams(t *testing.T) {
 		}
 	}
 }
+
+// TestPresetsChangeThePreviz checks that the background preset changes the
+// set (its colour where the model is not) and the pose preset's words move
+// and size the model.
+func TestPresetsChangeThePreviz(t *testing.T) {
+	t.Parallel()
+	refs := demoRefs(t)
+	presets := []string{StudioGrey, StudioWhite, StudioBlack, Industrial, WarmDaylight, ColorGel, OutdoorUrban}
+	means := make([][3]float64, len(presets))
+	for i, p := range presets {
+		img, _ := heroStage(shoot.ImageRequest{Seed: 2, Prompt: "editorial", Background: p}, refs, 632, 424, 2)
+		s := measure(img, image.Rect(0, 0, 120, 424)) // the left edge: set only
+		means[i] = s.mean
+	}
+	for i := range presets {
+		for j := i + 1; j < len(presets); j++ {
+			d := math.Abs(means[i][0]-means[j][0]) + math.Abs(means[i][1]-means[j][1]) + math.Abs(means[i][2]-means[j][2])
+			if d < 12 {
+				t.Errorf("%s and %s backdrops look alike: mean colours %v and %v", presets[i], presets[j], means[i], means[j])
+			}
+		}
+	}
+	poses := map[string]string{
+		"standing": "Standing tall with the weight shifted onto one leg",
+		"seated":   "Seated on the floor or a low plinth",
+		"leaning":  "Leaning a shoulder against a wall with the body loose",
+		"walking":  "Walking toward the camera caught mid-stride",
+	}
+	boxes := map[string]rectF{}
+	for name, prompt := range poses {
+		st := buildStage(2, prompt, StudioGrey, refs[:1], 632, 424)
+		if st.notes.Pose != name {
+			t.Errorf("prompt %q read as pose %q", prompt, st.notes.Pose)
+		}
+		boxes[name] = st.subject
+	}
+	mid := func(r rectF) float64 { return (r.x0 + r.x1) / 2 }
+	if d := math.Abs(mid(boxes["leaning"]) - mid(boxes["standing"])); d < 0.08*632 {
+		t.Errorf("leaning moves the model only %.0f px from standing", d)
+	}
+	if boxes["seated"].h() > 0.85*boxes["standing"].h() {
+		t.Errorf("seated model %.0f px tall, standing %.0f: the pose does not show", boxes["seated"].h(), boxes["standing"].h())
+	}
+}

@@ -185,6 +185,10 @@ func coverage(img *image.RGBA, bg surface, subject []bool) []float32 {
 	}
 	fg := &grid{w: w, h: h, c: 4, pix: slices.Clone(inner.pix)}
 	fg.blur(2)
+	// Thin parts (strands, straps) have no fully covered pixels of their
+	// own; they take the subject colour from further around.
+	wide := &grid{w: w, h: h, c: 4, pix: slices.Clone(inner.pix)}
+	wide.blur(max(6, max(w, h)/60))
 	alpha := make([]float32, w*h)
 	for y := range h {
 		for x := range w {
@@ -196,7 +200,11 @@ func coverage(img *image.RGBA, bg surface, subject []bool) []float32 {
 			if !subject[i] && !nearMask(subject, i, w, h) {
 				continue
 			}
-			alpha[i] = edgeAlpha(img.Pix[img.PixOffset(x, y):], fg.pix[4*i:4*i+4], bg.at(float64(x)+0.5, float64(y)+0.5), subject[i])
+			f := fg.pix[4*i : 4*i+4]
+			if f[3] < 0.02 {
+				f = wide.pix[4*i : 4*i+4]
+			}
+			alpha[i] = edgeAlpha(img.Pix[img.PixOffset(x, y):], f, bg.at(float64(x)+0.5, float64(y)+0.5), subject[i])
 		}
 	}
 	return alpha
