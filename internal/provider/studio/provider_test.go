@@ -178,3 +178,40 @@ func TestImageRequestErrors(t *testing.T) {
 		t.Errorf("poll with a cancelled context: %v", err)
 	}
 }
+
+// TestProgressMovesAtEveryPoll polls a 10 s clip every two (fake) seconds
+// through a 10 s latency, then until it is done: each poll reports more
+// progress than the one before, and the last is done.
+func TestProgressMovesAtEveryPoll(t *testing.T) {
+	t.Parallel()
+	clock := &fakeClock{now: time.Unix(1_700_000_000, 0)}
+	v := NewVideos(Options{Latency: 10 * time.Second, Now: clock.Now, MaxSide: 96, PollWait: time.Millisecond})
+	ref := shoot.Reference{Data: pngOf(t, busyPhoto(96, 64))}
+	req := shoot.ClipRequest{Start: ref, End: ref, Seconds: 10}
+	ctx := context.Background()
+	h, err := v.SubmitClip(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := -1.0
+	for polls := 0; ; polls++ {
+		st, err := v.PollClip(ctx, req, h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Done {
+			if st.Result == nil || polls < 5 {
+				t.Fatalf("done after %d polls: %+v", polls, st)
+			}
+			return
+		}
+		if st.Progress < last || st.Progress == last && clock.Now().Sub(time.Unix(1_700_000_000, 0)) < 10*time.Second {
+			t.Fatalf("poll %d: progress %.3f after %.3f", polls, st.Progress, last)
+		}
+		last = st.Progress
+		clock.advance(2 * time.Second)
+		if polls > 10000 {
+			t.Fatal("never done")
+		}
+	}
+}
