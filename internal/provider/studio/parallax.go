@@ -21,12 +21,13 @@ type layerPlan struct {
 // times as far as the set's.
 func (m move) layerPlan(i, n int, w, h float64) layerPlan {
 	t := float64(i) / float64(max(n-1, 1))
+	sBg, eBg, mix := m.framePlan(i, n, w, h)
 	ps := ease(t / m.fadeTo)
 	pe := 1 - ease((t-m.fadeIn)/(1-m.fadeIn))
 	return layerPlan{
-		sBg: cameraAt(w, h, m.zoomS, m.dirX, m.dirY, ps), sFg: cameraAt(w, h, m.zoomS*parallax, m.dirX, m.dirY, ps),
-		eBg: cameraAt(w, h, m.zoomE, -m.dirX, -m.dirY, pe), eFg: cameraAt(w, h, m.zoomE*parallax, -m.dirX, -m.dirY, pe),
-		mix: ease((t - m.fadeIn) / (m.fadeTo - m.fadeIn)),
+		sBg: sBg, sFg: cameraAt(w, h, m.zoomS*parallax, m.dirX, m.dirY, ps),
+		eBg: eBg, eFg: cameraAt(w, h, m.zoomE*parallax, -m.dirX, -m.dirY, pe),
+		mix: mix,
 	}
 }
 

@@ -5,14 +5,6 @@ import (
 	"math"
 )
 
-// subject is the figure layer of a hero: a premultiplied RGBA picture with
-// transparent surroundings, and where it goes on the canvas.
-type subject struct {
-	layer  *image.RGBA
-	at     image.Point // top-left corner on the canvas
-	cutout bool        // a figure cut from its background (it stands on the floor)
-}
-
 // figureBox returns the canvas rectangle for a figure of aspect w/h, as tall
 // as the frame comfortably allows, centred at cx and standing at footY.
 func figureBox(w, h float64, W, H int, cx, footY, maxH float64) image.Rectangle {
@@ -52,23 +44,3 @@ func applyAlpha(layer *image.RGBA, workers int, alpha func(x, y int) float32) {
 	})
 }
 
-// composite draws a subject layer over the canvas.
-func composite(dst *image.RGBA, s subject, workers int) {
-	b := s.layer.Bounds().Add(s.at).Intersect(dst.Bounds())
-	parallelRows(b.Dy(), workers, func(r0, r1 int) {
-		for y := b.Min.Y + r0; y < b.Min.Y+r1; y++ {
-			si := s.layer.PixOffset(b.Min.X-s.at.X, y-s.at.Y)
-			di := dst.PixOffset(b.Min.X, y)
-			for range b.Dx() {
-				src := s.layer.Pix[si : si+4 : si+4]
-				d := dst.Pix[di : di+4 : di+4]
-				keep := 255 - uint32(src[3])
-				for k := range 3 {
-					d[k] = uint8(uint32(src[k]) + (uint32(d[k])*keep+127)/255)
-				}
-				si += 4
-				di += 4
-			}
-		}
-	})
-}

@@ -25,9 +25,6 @@ type job struct {
 	status   shoot.TaskStatus
 	err      error
 	cancel   context.CancelFunc
-	// orphaned is set when the render ended because the poll that started
-	// it ended; a later poll starts it again.
-	orphaned bool
 }
 
 // jobs runs renders in the background, one per handle, so that polls can
@@ -42,10 +39,6 @@ type jobs struct {
 // progress. Finished jobs are forgotten once their result is returned.
 func (js *jobs) poll(ctx context.Context, handle string, wait time.Duration, fn renderFunc) (shoot.TaskStatus, float64, bool, error) {
 	j := js.start(ctx, handle, fn)
-	if isDone(j) && j.orphaned && ctx.Err() == nil {
-		js.forget(handle, j)
-		j = js.start(ctx, handle, fn)
-	}
 	timer := time.NewTimer(wait)
 	defer timer.Stop()
 	select {
@@ -54,13 +47,6 @@ func (js *jobs) poll(ctx context.Context, handle string, wait time.Duration, fn 
 		return j.status, 1, true, j.err
 	case <-timer.C:
 	case <-ctx.Done():
-		// A render this poll started stops with it; let it wind down (and
-		// its ffmpeg be killed) before answering.
-		select {
-		case <-j.done:
-			js.forget(handle, j)
-		case <-time.After(5 * time.Second):
-		}
 		return shoot.TaskStatus{}, 0, false, shoot.Wrap(ctx.Err(), shoot.EUNAVAILABLE, "the studio job's poll was cancelled")
 	}
 	return shoot.TaskStatus{}, math.Float64frombits(j.progress.Load()), false, nil
@@ -75,28 +61,18 @@ func (js *jobs) start(ctx context.Context, handle string, fn renderFunc) *job {
 	if js.run == nil {
 		js.run = make(map[string]*job)
 	}
-	// The render outlives this poll's wait but not its context: a pipeline
-	// polls one task with one context, and a worker that stops takes its
-	// renders (and their ffmpeg) down with it.
-	rctx, cancel := context.WithCancel(ctx)
+	// The render outlives the poll that started it (a pipeline may poll
+	// each time with a new context, from another run of the work); only
+	// cancelling the job stops it, and its ffmpeg with it.
+	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	j := &job{done: make(chan struct{}), cancel: cancel}
 	js.run[handle] = j
 	go func() {
 		defer close(j.done)
 		defer cancel()
 		j.status, j.err = fn(rctx, func(f float64) { j.progress.Store(math.Float64bits(clamp64(f, 0, 1))) })
-		j.orphaned = j.err != nil && ctx.Err() != nil
 	}()
 	return j
-}
-
-func isDone(j *job) bool {
-	select {
-	case <-j.done:
-		return true
-	default:
-		return false
-	}
 }
 
 // forget drops a finished job if it is still the handle's.
