@@ -206,4 +206,3 @@ func ellipse(cx, cy, rx, ry float64) func(x, y float64) float64 {
 func union(a, b func(x, y float64) float64) func(x, y float64) float64 {
 	return func(x, y float64) float64 { return math.Min(a(x, y), b(x, y)) }
 }
-

@@ -134,7 +134,6 @@ func (s *frameSampler) rgb(x, row0, row1 int, fy int32) (r, g, b int32) {
 	return mixc(0), mixc(1), mixc(2)
 }
 
-
 // blend mixes two fixed-point values with weight k/256 of the second,
 // exactly returning a at k = 0 and b at k = 256.
 func blend(a, b, k int32) int32 {

@@ -43,4 +43,3 @@ func applyAlpha(layer *image.RGBA, workers int, alpha func(x, y int) float32) {
 		}
 	})
 }
-
