@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/fashionshoot/shoot/internal/shoot"
@@ -47,6 +48,11 @@ type ManifestEntry struct {
 	// sheet showed when they differ.
 	Confidence   *float64       `json:"confidence,omitempty"`
 	GridMismatch map[string]int `json:"gridMismatch,omitempty"`
+	// Width and Height are the artifact's pixel size, where known.
+	Width  int `json:"width,omitempty"`
+	Height int `json:"height,omitempty"`
+	// Details are the provider's own facts (the studio's previz layout).
+	Details json.RawMessage `json:"details,omitempty"`
 }
 
 // Manifest returns the newest version of every generated artifact.
@@ -71,7 +77,7 @@ func (e *Engine) Manifest(ctx context.Context, sid string) (*Manifest, error) {
 		entry := ManifestEntry{File: shoot.SeedName(a.Type, a.Index), Key: a.Key, Type: a.Type,
 			Index: a.Index, Version: a.Version, Size: a.Size, MimeType: a.MimeType, Prompt: meta.Prompt,
 			Provider: meta.Provider, Model: meta.Model, Seed: meta.Seed, CostUSD: meta.CostUSD,
-			DurationMS: meta.DurationMS, Stale: a.Stale}
+			DurationMS: meta.DurationMS, Stale: a.Stale, Width: meta.Width, Height: meta.Height, Details: meta.Details}
 		if a.Type == shoot.AssetFrame {
 			entry.Confidence, entry.GridMismatch = frameFacts(meta, a.Index)
 		}

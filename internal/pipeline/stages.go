@@ -1,8 +1,12 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image"
+	_ "image/jpeg" // providers answer PNG or JPEG
+	_ "image/png"
 
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
@@ -24,7 +28,10 @@ func (e *Engine) imageWork(ctx context.Context, w Work, typ string, index int, r
 		return nil, err
 	}
 	meta := shoot.AssetMeta{Prompt: req.Prompt, Provider: art.Provider, Model: art.Model, Seed: art.Seed,
-		CostUSD: art.CostUSD, DurationMS: e.now().Sub(started).Milliseconds(), Inputs: inputs}
+		CostUSD: art.CostUSD, DurationMS: e.now().Sub(started).Milliseconds(), Inputs: inputs, Details: art.Details}
+	if cfg, _, err := image.DecodeConfig(bytes.NewReader(art.Data)); err == nil {
+		meta.Width, meta.Height = cfg.Width, cfg.Height
+	}
 	a, err := e.saveAsset(ctx, w.SessionID, typ, index, w.Version, art.Data, mimeOr(art.ContentType, "image/png"), meta)
 	if err != nil {
 		return nil, err

@@ -52,6 +52,9 @@ type AssetMeta struct {
 	Inputs []string `json:"inputs,omitempty"`
 	// Grid holds the detected crop rectangles for a contact sheet.
 	Grid json.RawMessage `json:"grid,omitempty"`
+	// Details are the provider's own facts about the artifact (for the
+	// offline studio: how each reference was used in the previz).
+	Details json.RawMessage `json:"details,omitempty"`
 }
 
 // AssetKey returns the blob key of an artifact in the seed's layout under

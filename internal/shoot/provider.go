@@ -1,5 +1,7 @@
 package shoot
 
+import "encoding/json"
+
 // Image request kinds.
 const (
 	ImageHero         = "hero"
@@ -60,4 +62,8 @@ type Artifact struct {
 	Units   float64
 	Unit    string
 	CostUSD float64
+	// Details are provider facts worth keeping with the asset, as a JSON
+	// object (the offline studio's real pixel size and how it used each
+	// reference); nil when the provider has none.
+	Details json.RawMessage
 }

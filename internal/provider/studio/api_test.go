@@ -3,6 +3,7 @@ package studio_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/fashionshoot/shoot/internal/pipeline"
 	"github.com/fashionshoot/shoot/internal/provider/studio"
@@ -17,8 +18,8 @@ var (
 
 func TestThroughThePipelinePorts(t *testing.T) {
 	t.Parallel()
-	var images pipeline.ImageGenerator = studio.NewImages(studio.Options{})
-	var videos pipeline.VideoGenerator = studio.NewVideos(studio.Options{MaxSide: 120})
+	var images pipeline.ImageGenerator = studio.NewImages(studio.Options{PollWait: time.Minute})
+	var videos pipeline.VideoGenerator = studio.NewVideos(studio.Options{MaxSide: 120, PollWait: time.Minute})
 	if images.Name() != "studio" || videos.Name() != "studio" || videos.Model() != "studio-motion-v1" {
 		t.Errorf("names: %s %s %s", images.Name(), videos.Name(), videos.Model())
 	}

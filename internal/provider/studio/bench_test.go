@@ -19,7 +19,7 @@ func cpuTime(b *testing.B) time.Duration {
 }
 
 func benchImage(b *testing.B, req shoot.ImageRequest) {
-	im := NewImages(Options{})
+	im := NewImages(Options{PollWait: time.Hour}) // one poll renders
 	ctx := context.Background()
 	b.ReportAllocs()
 	cpu0 := cpuTime(b)
@@ -43,6 +43,17 @@ func BenchmarkHero2K(b *testing.B) {
 		Background: StudioGrey, References: []shoot.Reference{{Data: ref}}})
 }
 
+// BenchmarkDemoHero2K renders the demo's previz hero: both bundled
+// references keyed, the sunglasses and bag placed, at 2528×1696.
+func BenchmarkDemoHero2K(b *testing.B) {
+	var refs []shoot.Reference
+	for _, img := range demoRefs(b) {
+		refs = append(refs, shoot.Reference{Data: pngOf(b, img)})
+	}
+	benchImage(b, shoot.ImageRequest{Kind: shoot.ImageHero, AspectRatio: "3:2", Resolution: "2K", Seed: 1,
+		Background: WarmDaylight, References: refs})
+}
+
 // BenchmarkHeroFigure2K renders a 2528×1696 hero with no reference (the
 // drawn figure).
 func BenchmarkHeroFigure2K(b *testing.B) {
@@ -64,6 +75,7 @@ func BenchmarkClip5s(b *testing.B) {
 	e := renderHero(shoot.ImageRequest{Seed: 2, Background: ColorGel}, nil, 1264, 848, o.Workers)
 	W, H := evenFit(1264, 848, o.MaxSide)
 	job := clipJob{start: fitTo(a, W, H), end: fitTo(e, W, H), move: planMove("arc", newRand(1, "", "m")), frames: 5 * ClipFPS}
+	job.la, job.lb = layersOf(job.start), layersOf(job.end)
 	var ffmpeg time.Duration
 	cpu0 := cpuTime(b)
 	for b.Loop() {

@@ -21,8 +21,13 @@ import (
 // output size, the camera move and the frame count.
 type clipJob struct {
 	start, end *image.RGBA
-	move       move
-	frames     int
+	// la and lb are the frames split into subject and set for parallax; a
+	// frame that could not be split has an empty subject layer.
+	la, lb layers
+	move   move
+	frames int
+	// report receives the fraction of frames written.
+	report func(float64)
 }
 
 // clipStats reports the cost of a render, for logs and benchmarks.
@@ -102,10 +107,19 @@ func writeFrames(ctx context.Context, w io.Writer, job clipJob, workers int) err
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		s, e, mix := job.move.framePlan(i, job.frames, float64(fw), float64(fh))
-		drawFrame(buf, job.start, job.end, s, e, mix, workers)
+		switch i {
+		case 0: // the clip starts on its start frame, pixel for pixel
+			packRGB(buf, job.start)
+		case job.frames - 1: // and ends on its end frame
+			packRGB(buf, job.end)
+		default:
+			drawLayeredFrame(buf, job.la, job.lb, job.move.layerPlan(i, job.frames, float64(fw), float64(fh)), workers)
+		}
 		if _, err := w.Write(buf); err != nil {
 			return err
+		}
+		if job.report != nil {
+			job.report(float64(i+1) / float64(job.frames))
 		}
 	}
 	return nil

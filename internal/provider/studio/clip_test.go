@@ -33,13 +33,7 @@ func makeClip(t *testing.T, v *Videos, req shoot.ClipRequest) []byte {
 	if err != nil {
 		t.Fatalf("submit: %v", err)
 	}
-	st, err := v.PollClip(ctx, req, h)
-	if err != nil {
-		t.Fatalf("poll: %v", err)
-	}
-	if !st.Done || st.Result == nil {
-		t.Fatalf("not done: %+v", st)
-	}
+	st := pollClip(t, v, req, h)
 	a := st.Result
 	if a.ContentType != "video/mp4" || a.Provider != "studio" || a.Model != ModelMotion || a.Unit != "second" || a.CostUSD != 0 {
 		t.Errorf("artifact fields: %+v", *a)
@@ -48,6 +42,23 @@ func makeClip(t *testing.T, v *Videos, req shoot.ClipRequest) []byte {
 		t.Errorf("units %v for a %d s clip", a.Units, clipSeconds(req))
 	}
 	return a.Data
+}
+
+// pollClip polls a clip until it is done, as the pipeline would.
+func pollClip(t *testing.T, v *Videos, req shoot.ClipRequest, h string) shoot.TaskStatus {
+	t.Helper()
+	for {
+		st, err := v.PollClip(context.Background(), req, h)
+		if err != nil {
+			t.Fatalf("poll: %v", err)
+		}
+		if st.Done {
+			if st.Result == nil {
+				t.Fatalf("done without a result: %+v", st)
+			}
+			return st
+		}
+	}
 }
 
 type probe struct {
@@ -257,7 +268,7 @@ func TestClipFFmpegFailures(t *testing.T) {
 		"tiny output": {stub(t, `cat >/dev/null; for a; do out=$a; done; printf x > "$out"`), "only 1 bytes"},
 		"missing":     {filepath.Join(t.TempDir(), "no-such-ffmpeg"), "could not start ffmpeg"},
 	} {
-		v := NewVideos(Options{FFmpeg: c.ffmpeg, MaxSide: 64})
+		v := NewVideos(Options{FFmpeg: c.ffmpeg, MaxSide: 64, PollWait: time.Minute})
 		h, err := v.SubmitClip(context.Background(), req)
 		if err != nil {
 			t.Fatal(err)
@@ -277,26 +288,35 @@ func TestClipCancelKillsFFmpeg(t *testing.T) {
 	ffmpeg := stub(t, "echo $$ > "+marker+".tmp && mv "+marker+".tmp "+marker+" && exec sleep 60")
 	ref := shoot.Reference{Data: pngOf(t, busyPhoto(640, 480))}
 	req := shoot.ClipRequest{Start: ref, End: ref}
-	v := NewVideos(Options{FFmpeg: ffmpeg})
+	v := NewVideos(Options{FFmpeg: ffmpeg, PollWait: time.Millisecond})
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	h, err := v.SubmitClip(ctx, req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan error, 1)
-	go func() {
-		_, err := v.PollClip(ctx, req, h)
-		done <- err
-	}()
-	pid := waitForPID(t, marker)
-	cancel()
-	err = <-done
-	if !errors.Is(err, context.Canceled) || shoot.ErrorCode(err) != shoot.EUNAVAILABLE {
-		t.Errorf("got %v, want a cancellation", err)
+	if st, err := v.PollClip(ctx, req, h); err != nil || st.Done {
+		t.Fatalf("first poll: %+v, %v; want the render running", st, err)
 	}
-	if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
-		t.Errorf("ffmpeg (pid %d) is still running after cancel: %v", pid, err)
+	pid := waitForPID(t, marker)
+	// A poll whose context ends answers with the cancellation; the render
+	// goes on, because the next poll may come with a new context.
+	cancel()
+	if _, err := v.PollClip(ctx, req, h); !errors.Is(err, context.Canceled) || shoot.ErrorCode(err) != shoot.EUNAVAILABLE {
+		t.Errorf("poll with an ended context: got %v, want a cancellation", err)
+	}
+	if err := syscall.Kill(pid, 0); err != nil {
+		t.Fatalf("ffmpeg (pid %d) stopped with the poll's context: %v", pid, err)
+	}
+	// Cancelling the job kills ffmpeg.
+	if err := v.CancelClip(context.Background(), h); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for syscall.Kill(pid, 0) == nil {
+		if time.Now().After(deadline) {
+			t.Fatalf("ffmpeg (pid %d) is still running after cancel", pid)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 

@@ -206,9 +206,3 @@ func ellipse(cx, cy, rx, ry float64) func(x, y float64) float64 {
 func union(a, b func(x, y float64) float64) func(x, y float64) float64 {
 	return func(x, y float64) float64 { return math.Min(a(x, y), b(x, y)) }
 }
-
-// figureSubject draws the figure when a hero has no reference to work from.
-func figureSubject(W, H int, cx float64, r *rand.Rand, workers int) subject {
-	box := figureBox(0.42, 1, W, H, cx, 0.95, 0.86)
-	return subject{layer: drawFigure(figureParts(r), box.Dx(), box.Dy(), workers), at: box.Min, cutout: true}
-}

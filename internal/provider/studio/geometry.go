@@ -23,27 +23,26 @@ var baseSizes = map[string][2]int{
 	"9:16": {768, 1376},
 }
 
-// outputSize returns the pixel size of an image request, and whether the
-// requested resolution was reduced: 4K is drawn at 2K, because a procedural
-// composite gains nothing from 16 megapixels and would cost four times the
-// time and memory.
-func outputSize(aspect, resolution string) (w, h int, capped bool, err error) {
+// outputSize returns the pixel size of an image request: the hosted
+// model's size for the aspect ratio at 1K, doubled at 2K and quadrupled at
+// 4K, so a studio picture is as large as the resolution option says.
+func outputSize(aspect, resolution string) (w, h int, err error) {
 	if aspect == "" {
 		aspect = shoot.DefaultAspectRatio
 	}
 	base, ok := baseSizes[aspect]
 	if !ok {
-		return 0, 0, false, shoot.Errorf(shoot.EINVALID, "aspect ratio %q is not supported; use one of %v", aspect, shoot.ImageAspectRatios)
+		return 0, 0, shoot.Errorf(shoot.EINVALID, "aspect ratio %q is not supported; use one of %v", aspect, shoot.ImageAspectRatios)
 	}
 	switch resolution {
 	case "1K":
-		return base[0], base[1], false, nil
+		return base[0], base[1], nil
 	case "", "2K":
-		return base[0] * 2, base[1] * 2, false, nil
+		return base[0] * 2, base[1] * 2, nil
 	case "4K":
-		return base[0] * 2, base[1] * 2, true, nil
+		return base[0] * 4, base[1] * 4, nil
 	}
-	return 0, 0, false, shoot.Errorf(shoot.EINVALID, "resolution %q is not supported; use one of %v", resolution, shoot.Resolutions)
+	return 0, 0, shoot.Errorf(shoot.EINVALID, "resolution %q is not supported; use one of %v", resolution, shoot.Resolutions)
 }
 
 // evenFit scales w×h so its long side is at most maxSide and both sides are

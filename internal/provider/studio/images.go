@@ -3,6 +3,7 @@ package studio
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"image"
 	"image/png"
@@ -26,6 +27,7 @@ const maxHeroReferences = 4
 type Images struct {
 	opts      Options
 	cancelled cancellations
+	jobs      jobs
 }
 
 // NewImages returns an image generator with the given options.
@@ -77,7 +79,13 @@ func (im *Images) PollImage(ctx context.Context, req shoot.ImageRequest, handleS
 	if err := checkImageRequest(req); err != nil {
 		return shoot.TaskStatus{}, err
 	}
-	return im.render(ctx, req)
+	st, frac, done, err := im.jobs.poll(ctx, handleStr, im.opts.PollWait, func(ctx context.Context, report func(float64)) (shoot.TaskStatus, error) {
+		return im.render(ctx, req, report)
+	})
+	if !done {
+		st.Progress = overall(im.opts, frac)
+	}
+	return st, err
 }
 
 // CancelImage forgets a job: later polls of its handle fail with
@@ -87,6 +95,7 @@ func (im *Images) CancelImage(ctx context.Context, handleStr string) error {
 		return err
 	}
 	im.cancelled.add(handleStr)
+	im.jobs.stop(handleStr)
 	return nil
 }
 
@@ -100,7 +109,7 @@ func checkImageRequest(req shoot.ImageRequest) error {
 	}
 	switch req.Kind {
 	case shoot.ImageHero, shoot.ImageContactSheet:
-		_, _, _, err := outputSize(req.AspectRatio, req.Resolution)
+		_, _, err := outputSize(req.AspectRatio, req.Resolution)
 		return err
 	case shoot.ImageFrameEdit:
 		if len(req.References) == 0 {
@@ -111,30 +120,57 @@ func checkImageRequest(req shoot.ImageRequest) error {
 	return shoot.Errorf(shoot.EINVALID, "image kind %q is not one of %s, %s, %s", req.Kind, shoot.ImageHero, shoot.ImageContactSheet, shoot.ImageFrameEdit)
 }
 
-// render makes the picture of a request and wraps it as an artifact.
-func (im *Images) render(ctx context.Context, req shoot.ImageRequest) (shoot.TaskStatus, error) {
-	img, logs, err := im.draw(ctx, req)
+// drawing is a rendered picture and what the studio says about it.
+type drawing struct {
+	img    *image.RGBA
+	logs   []string
+	notes  *previzNotes // how the references were used (hero and sheet)
+	recipe string       // the stage recipe a hero carries for its sheet
+}
+
+// render makes the picture of a request and wraps it as an artifact whose
+// details tell the manifest its real pixel size and, for a previz, how each
+// reference was used.
+func (im *Images) render(ctx context.Context, req shoot.ImageRequest, report func(float64)) (shoot.TaskStatus, error) {
+	report(0.1)
+	d, err := im.draw(ctx, req)
 	if err != nil {
 		return shoot.TaskStatus{}, err
 	}
 	if err := ctx.Err(); err != nil {
 		return shoot.TaskStatus{}, shoot.Wrap(err, shoot.EUNAVAILABLE, "image rendering was cancelled")
 	}
+	report(0.8)
 	var buf bytes.Buffer
 	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	if err := enc.Encode(&buf, img); err != nil {
+	if err := enc.Encode(&buf, d.img); err != nil {
 		return shoot.TaskStatus{}, shoot.Wrap(err, shoot.EINTERNAL, "could not encode the studio image")
 	}
-	art := &shoot.Artifact{Data: buf.Bytes(), ContentType: "image/png", Provider: ProviderName,
-		Model: im.Model(req), Seed: req.Seed, Units: 1, Unit: "image"}
-	return shoot.TaskStatus{Done: true, Progress: 1, Logs: logs, Result: art}, nil
+	data := buf.Bytes()
+	if d.recipe != "" {
+		data = withText(data, stageKeyword, d.recipe)
+	}
+	details, _ := json.Marshal(imageDetails{Width: d.img.Bounds().Dx(), Height: d.img.Bounds().Dy(), Previz: d.notes})
+	art := &shoot.Artifact{Data: data, ContentType: "image/png", Provider: ProviderName,
+		Model: im.Model(req), Seed: req.Seed, Units: 1, Unit: "image", Details: details}
+	return shoot.TaskStatus{Done: true, Progress: 1, Logs: d.logs, Result: art}, nil
+}
+
+// imageDetails are the artifact details of a studio image.
+type imageDetails struct {
+	Width  int          `json:"width"`
+	Height int          `json:"height"`
+	Previz *previzNotes `json:"previz,omitempty"`
 }
 
 // usedReferences is how many references a kind looks at; the rest are
 // ignored (a hosted model would read them, the studio cannot).
 func usedReferences(kind string) int {
-	if kind == shoot.ImageHero {
+	switch kind {
+	case shoot.ImageHero:
 		return maxHeroReferences
+	case shoot.ImageContactSheet: // the hero, then the references it was made from
+		return 1 + maxHeroReferences
 	}
 	return 1
 }
@@ -147,32 +183,48 @@ func referenceName(i int, ref shoot.Reference) string {
 }
 
 // draw dispatches on the request kind.
-func (im *Images) draw(ctx context.Context, req shoot.ImageRequest) (*image.RGBA, []string, error) {
-	refs, err := decodeReferences(req.References[:min(len(req.References), usedReferences(req.Kind))])
+func (im *Images) draw(ctx context.Context, req shoot.ImageRequest) (drawing, error) {
+	used := req.References[:min(len(req.References), usedReferences(req.Kind))]
+	refs, err := decodeReferences(used)
 	if err != nil {
-		return nil, nil, err
+		return drawing{}, err
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, nil, shoot.Wrap(err, shoot.EUNAVAILABLE, "image rendering was cancelled")
+		return drawing{}, shoot.Wrap(err, shoot.EUNAVAILABLE, "image rendering was cancelled")
 	}
 	if req.Kind == shoot.ImageFrameEdit {
 		img := renderEdit(req, refs[0], im.opts.Workers)
-		return img, []string{fmt.Sprintf("studio: edited frame %d×%d", img.Bounds().Dx(), img.Bounds().Dy())}, nil
+		return drawing{img: img, logs: []string{fmt.Sprintf("studio: edited frame %d×%d", img.Bounds().Dx(), img.Bounds().Dy())}}, nil
 	}
-	W, H, capped, err := outputSize(req.AspectRatio, req.Resolution)
+	W, H, err := outputSize(req.AspectRatio, req.Resolution)
 	if err != nil {
-		return nil, nil, err
-	}
-	var logs []string
-	if capped {
-		logs = append(logs, fmt.Sprintf("studio: 4K is drawn at 2K (%d×%d)", W, H))
+		return drawing{}, err
 	}
 	if req.Kind == shoot.ImageContactSheet {
-		img := renderSheet(req, refs, W, H, im.opts.Workers)
-		return img, append(logs, fmt.Sprintf("studio: contact sheet %d×%d, 2×3 cells", W, H)), nil
+		st := sheetStage(req, used, refs, W, H)
+		img := renderSheet(req, st, W, H, im.opts.Workers)
+		return drawing{img: img, notes: &st.notes,
+			logs: []string{fmt.Sprintf("studio: contact sheet %d×%d, 2×3 cells aimed at the subject", W, H)}}, nil
 	}
-	img := renderHero(req, refs, W, H, im.opts.Workers)
-	return img, append(logs, fmt.Sprintf("studio: hero %d×%d on %s", W, H, backdropPreset(req.Background))), nil
+	rec := stageRecipe{Seed: req.Seed, Prompt: req.Prompt, Background: req.Background}
+	img, st := heroStage(req, refs, W, H, im.opts.Workers)
+	return drawing{img: img, notes: &st.notes, recipe: rec.String(),
+		logs: []string{fmt.Sprintf("studio: hero %d×%d on %s; %s", W, H, st.preset, st.notes)}}, nil
+}
+
+// sheetStage rebuilds the hero's stage from the recipe the hero carries and
+// the references after it; a hero without one (made elsewhere) becomes a
+// stage of its own picture. Without any hero the stage is drawn afresh.
+func sheetStage(req shoot.ImageRequest, used []shoot.Reference, refs []*image.RGBA, W, H int) *stage {
+	if len(refs) == 0 {
+		return buildStage(req.Seed, req.Prompt, req.Background, nil, W, H)
+	}
+	hero := refs[0]
+	var rec stageRecipe
+	if text, ok := textOf(used[0].Data, stageKeyword); ok && json.Unmarshal([]byte(text), &rec) == nil {
+		return buildStage(rec.Seed, rec.Prompt, rec.Background, refs[1:], hero.Bounds().Dx(), hero.Bounds().Dy())
+	}
+	return stageFromPicture(hero)
 }
 
 func decodeReferences(refs []shoot.Reference) ([]*image.RGBA, error) {

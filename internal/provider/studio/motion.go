@@ -134,33 +134,6 @@ func (s *frameSampler) rgb(x, row0, row1 int, fy int32) (r, g, b int32) {
 	return mixc(0), mixc(1), mixc(2)
 }
 
-// drawFrame renders one frame as packed RGB into out (len w·h·3): the start
-// frame through camera s dissolved with the end frame through camera e.
-func drawFrame(out []byte, start, end *image.RGBA, s, e camera, mix float64, workers int) {
-	w, h := start.Bounds().Dx(), start.Bounds().Dy()
-	ss, es := newFrameSampler(start, s), newFrameSampler(end, e)
-	k := int32(math.Round(mix * 256))
-	parallelRows(h, workers, func(y0, y1 int) {
-		for y := y0; y < y1; y++ {
-			srow0, srow1 := int(ss.y.i0[y])*start.Stride, int(ss.y.i1[y])*start.Stride
-			erow0, erow1 := int(es.y.i0[y])*end.Stride, int(es.y.i1[y])*end.Stride
-			j := y * w * 3
-			for x := range w {
-				var r, g, b int32
-				if k < 256 {
-					r, g, b = ss.rgb(x, srow0, srow1, ss.y.f[y])
-				}
-				if k > 0 {
-					er, eg, eb := es.rgb(x, erow0, erow1, es.y.f[y])
-					r, g, b = blend(r, er, k), blend(g, eg, k), blend(b, eb, k)
-				}
-				out[j], out[j+1], out[j+2] = fixedByte(r), fixedByte(g), fixedByte(b)
-				j += 3
-			}
-		}
-	})
-}
-
 // blend mixes two fixed-point values with weight k/256 of the second,
 // exactly returning a at k = 0 and b at k = 256.
 func blend(a, b, k int32) int32 {

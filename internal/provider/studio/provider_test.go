@@ -31,7 +31,7 @@ func (c *fakeClock) advance(d time.Duration) {
 func TestImageLatency(t *testing.T) {
 	t.Parallel()
 	clock := &fakeClock{now: time.Unix(1_700_000_000, 0)}
-	im := NewImages(Options{Latency: 10 * time.Second, Now: clock.Now})
+	im := NewImages(Options{Latency: 10 * time.Second, Now: clock.Now, PollWait: time.Minute})
 	req := shoot.ImageRequest{Kind: shoot.ImageHero, Resolution: "1K", Seed: 1}
 	ctx := context.Background()
 	h, err := im.SubmitImage(ctx, req)
@@ -44,7 +44,7 @@ func TestImageLatency(t *testing.T) {
 	for _, step := range []struct {
 		advance  time.Duration
 		progress float64
-	}{{0, 0}, {4 * time.Second, 0.4}, {5 * time.Second, 0.9}} {
+	}{{0, 0}, {4 * time.Second, 0.2}, {5 * time.Second, 0.45}} { // the wait is the first half
 		clock.advance(step.advance)
 		st, err := im.PollImage(ctx, req, h)
 		if err != nil || st.Done || st.Result != nil || st.Progress < step.progress-1e-9 || st.Progress > step.progress+1e-9 {
@@ -61,7 +61,7 @@ func TestImageLatency(t *testing.T) {
 func TestClipLatency(t *testing.T) {
 	t.Parallel()
 	clock := &fakeClock{now: time.Unix(1_700_000_000, 0)}
-	v := NewVideos(Options{Latency: time.Minute, Now: clock.Now, MaxSide: 96})
+	v := NewVideos(Options{Latency: time.Minute, Now: clock.Now, MaxSide: 96, PollWait: time.Minute})
 	ref := shoot.Reference{Data: pngOf(t, busyPhoto(96, 64))}
 	req := shoot.ClipRequest{Start: ref, End: ref}
 	ctx := context.Background()
@@ -70,7 +70,7 @@ func TestClipLatency(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock.advance(30 * time.Second)
-	if st, err := v.PollClip(ctx, req, h); err != nil || st.Done || st.Progress != 0.5 {
+	if st, err := v.PollClip(ctx, req, h); err != nil || st.Done || st.Progress != 0.25 { // half the wait, a quarter of the job
 		t.Fatalf("half way: %+v, %v", st, err)
 	}
 	clock.advance(30 * time.Second)
@@ -176,5 +176,42 @@ func TestImageRequestErrors(t *testing.T) {
 	h, _ := im.SubmitImage(context.Background(), req)
 	if _, err := im.PollImage(ctx, req, h); shoot.ErrorCode(err) != shoot.EUNAVAILABLE {
 		t.Errorf("poll with a cancelled context: %v", err)
+	}
+}
+
+// TestProgressMovesAtEveryPoll polls a 10 s clip every two (fake) seconds
+// through a 10 s latency, then until it is done: each poll reports more
+// progress than the one before, and the last is done.
+func TestProgressMovesAtEveryPoll(t *testing.T) {
+	t.Parallel()
+	clock := &fakeClock{now: time.Unix(1_700_000_000, 0)}
+	v := NewVideos(Options{Latency: 10 * time.Second, Now: clock.Now, MaxSide: 96, PollWait: time.Millisecond})
+	ref := shoot.Reference{Data: pngOf(t, busyPhoto(96, 64))}
+	req := shoot.ClipRequest{Start: ref, End: ref, Seconds: 10}
+	ctx := context.Background()
+	h, err := v.SubmitClip(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := -1.0
+	for polls := 0; ; polls++ {
+		st, err := v.PollClip(ctx, req, h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Done {
+			if st.Result == nil || polls < 5 {
+				t.Fatalf("done after %d polls: %+v", polls, st)
+			}
+			return
+		}
+		if st.Progress < last || st.Progress == last && clock.Now().Sub(time.Unix(1_700_000_000, 0)) < 10*time.Second {
+			t.Fatalf("poll %d: progress %.3f after %.3f", polls, st.Progress, last)
+		}
+		last = st.Progress
+		clock.advance(2 * time.Second)
+		if polls > 10000 {
+			t.Fatal("never done")
+		}
 	}
 }

@@ -9,9 +9,11 @@
 // the clock.
 //
 // Both generators follow the pipeline's submit/poll contract. Submit only
-// stamps a handle; Poll does the work. Options.Latency makes Poll report
-// "not done yet" for a while, so benchmarks and tests can give the studio the
-// pacing of a remote service.
+// stamps a handle; the first poll after the latency starts the render in the
+// background, and every poll reports its progress until a poll returns the
+// result. Options.Latency makes polls report "not done yet" for a while
+// (the first half of the progress), so benchmarks and tests can give the
+// studio the pacing of a remote service.
 package studio
 
 import (
@@ -52,6 +54,9 @@ type Options struct {
 	// Workers is how many goroutines render one image; 0 means GOMAXPROCS.
 	// Output bytes do not depend on it.
 	Workers int
+	// PollWait is how long a poll waits for a running render before it
+	// answers with the render's progress; 0 means DefaultPollWait.
+	PollWait time.Duration
 }
 
 func (o Options) withDefaults() Options {
@@ -66,6 +71,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Workers <= 0 {
 		o.Workers = runtime.GOMAXPROCS(0)
+	}
+	if o.PollWait <= 0 {
+		o.PollWait = DefaultPollWait
 	}
 	return o
 }
@@ -105,7 +113,8 @@ func pending(o Options, h handle) (shoot.TaskStatus, bool) {
 	if elapsed >= o.Latency {
 		return shoot.TaskStatus{}, false
 	}
-	progress := max(float64(elapsed)/float64(o.Latency), 0)
+	// The wait is the first half of the job; the render is the second.
+	progress := max(float64(elapsed)/float64(o.Latency), 0) / 2
 	return shoot.TaskStatus{Progress: progress}, true
 }
 

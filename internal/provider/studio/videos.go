@@ -20,6 +20,7 @@ const ClipFPS = 24
 type Videos struct {
 	opts      Options
 	cancelled cancellations
+	jobs      jobs
 }
 
 // NewVideos returns a clip generator with the given options.
@@ -62,7 +63,13 @@ func (v *Videos) PollClip(ctx context.Context, req shoot.ClipRequest, handleStr 
 	if err := checkClipRequest(req); err != nil {
 		return shoot.TaskStatus{}, err
 	}
-	return v.render(ctx, req)
+	st, frac, done, err := v.jobs.poll(ctx, handleStr, v.opts.PollWait, func(ctx context.Context, report func(float64)) (shoot.TaskStatus, error) {
+		return v.render(ctx, req, report)
+	})
+	if !done {
+		st.Progress = overall(v.opts, frac)
+	}
+	return st, err
 }
 
 // CancelClip forgets a job: later polls of its handle fail with ECONFLICT.
@@ -73,6 +80,7 @@ func (v *Videos) CancelClip(ctx context.Context, handleStr string) error {
 		return err
 	}
 	v.cancelled.add(handleStr)
+	v.jobs.stop(handleStr)
 	return nil
 }
 
@@ -97,7 +105,7 @@ func checkClipRequest(req shoot.ClipRequest) error {
 }
 
 // render decodes the frames, plans the camera move and encodes the clip.
-func (v *Videos) render(ctx context.Context, req shoot.ClipRequest) (shoot.TaskStatus, error) {
+func (v *Videos) render(ctx context.Context, req shoot.ClipRequest, report func(float64)) (shoot.TaskStatus, error) {
 	start, err := decodeReference(req.Start, "the clip's start frame")
 	if err != nil {
 		return shoot.TaskStatus{}, err
@@ -113,14 +121,16 @@ func (v *Videos) render(ctx context.Context, req shoot.ClipRequest) (shoot.TaskS
 		move:   planMove(req.Prompt, newRand(req.Seed, req.Prompt, "motion")),
 		frames: sec * ClipFPS,
 	}
+	job.la, job.lb = layersOf(job.start), layersOf(job.end)
+	job.report = report
 	data, stats, err := renderClip(ctx, v.opts, job)
 	if err != nil {
 		return shoot.TaskStatus{}, err
 	}
 	art := &shoot.Artifact{Data: data, ContentType: "video/mp4", Provider: ProviderName, Model: ModelMotion,
 		Seed: req.Seed, Units: float64(sec), Unit: "second"}
-	logs := []string{fmt.Sprintf("studio: %s clip %d×%d, %d frames at %d fps (ffmpeg cpu %d ms)",
-		job.move.name, W, H, job.frames, ClipFPS, stats.ffmpegCPU.Milliseconds())}
+	logs := []string{fmt.Sprintf("studio: %s clip %d×%d, %d frames at %d fps, %s (ffmpeg cpu %d ms)",
+		job.move.name, W, H, job.frames, ClipFPS, layering(job), stats.ffmpegCPU.Milliseconds())}
 	return shoot.TaskStatus{Done: true, Progress: 1, Logs: logs, Result: art}, nil
 }
 
@@ -133,4 +143,24 @@ func fitTo(img *image.RGBA, w, h int) *image.RGBA {
 		return img
 	}
 	return scaled(img, coverRect(b.Dx(), b.Dy(), float64(w), float64(h)), w, h)
+}
+
+// layersOf splits a frame for parallax, or gives it an empty subject layer
+// so it moves as one.
+func layersOf(img *image.RGBA) layers {
+	if l, ok := splitLayers(img); ok {
+		return l
+	}
+	return layers{fg: image.NewRGBA(img.Bounds()), bg: img}
+}
+
+// layering describes in a log line how the clip's frames were layered.
+func layering(job clipJob) string {
+	n := 0
+	for _, l := range []layers{job.la, job.lb} {
+		if l.bg != job.start && l.bg != job.end {
+			n++
+		}
+	}
+	return fmt.Sprintf("%d of 2 frames split into subject and set", n)
 }
