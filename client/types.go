@@ -19,6 +19,9 @@ type Options struct {
 	Pose         string  `json:"pose,omitempty"`
 	Background   string  `json:"background,omitempty"`
 	FPS          int     `json:"fps,omitempty"`
+	// Frames are your own stills (upload references, 2–12, in film order):
+	// the shoot then starts at the frames checkpoint.
+	Frames []string `json:"frames,omitempty"`
 }
 
 // GenerateRequest starts a shoot (components.schemas.GenerateRequest).

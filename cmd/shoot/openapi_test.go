@@ -16,7 +16,8 @@ import (
 )
 
 // servedRoutes builds the studio exactly as `shoot serve` does and returns
-// its router's table as "GET /api/media/{key}" lines (a trailing "..."
+// its router's table, plus the probes answered before routing, as
+// "GET /api/media/{key}" lines (a trailing "..."
 // wildcard is written as a plain parameter, as OpenAPI paths are).
 func servedRoutes(t *testing.T) []string {
 	t.Helper()
@@ -47,6 +48,9 @@ func servedRoutes(t *testing.T) []string {
 	var out []string
 	for _, rt := range srv.Routes() {
 		out = append(out, strings.ReplaceAll(rt.Pattern, "...}", "}"))
+	}
+	for _, p := range httpapi.ProbePaths() {
+		out = append(out, "GET "+p)
 	}
 	sort.Strings(out)
 	return out

@@ -3,6 +3,7 @@ package httpapi
 import (
 	_ "embed"
 	"net/http"
+	"sort"
 )
 
 // openAPIDocument is the OpenAPI 3.1 description of every route this
@@ -25,4 +26,15 @@ func (s *Server) openapi(w http.ResponseWriter, r *http.Request) error {
 	h.Set("X-Content-Type-Options", "nosniff")
 	_, err := w.Write(openAPIDocument)
 	return err
+}
+
+// ProbePaths returns the probe paths the server answers before routing
+// (they are not in Routes), sorted.
+func ProbePaths() []string {
+	var out []string
+	for p := range probePaths {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
 }
