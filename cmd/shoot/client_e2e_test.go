@@ -147,3 +147,34 @@ func TestRunServerShootsOnRemoteStudio(t *testing.T) {
 		t.Errorf("a bad --server: exit %d, %q", code, stderr)
 	}
 }
+
+// TestRunServerWithOwnFrames runs `shoot run --server URL --frame …`: the
+// stills are uploaded in order and the remote studio makes the film from
+// them.
+func TestRunServerWithOwnFrames(t *testing.T) {
+	t.Parallel()
+	studio := startStudio(t, nil)
+	dir, out := t.TempDir(), t.TempDir()
+	args := []string{"run", "--server", studio.Base, "--yes", "--out", out}
+	for i := 1; i <= 3; i++ {
+		p := filepath.Join(dir, "still-"+string(rune('0'+i))+".png")
+		if err := os.WriteFile(p, refPNG(10+i), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		args = append(args, "--frame", p)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	code, _, stderr := runShoot(ctx, nil, args...)
+	if code != 0 {
+		t.Fatalf("shoot run --server --frame: exit %d\n%s", code, stderr)
+	}
+	for _, p := range []string{"frames/frame-3.png", "videos/video-2.mp4", "final/fashion-video.mp4"} {
+		if fi, err := os.Stat(filepath.Join(out, p)); err != nil || fi.Size() == 0 {
+			t.Errorf("%s: %v", p, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "videos", "video-3.mp4")); err == nil {
+		t.Error("three frames without --loop made a third clip")
+	}
+}

@@ -31,8 +31,12 @@ func runRemote(ctx context.Context, e *env, server string, f runFlags) error {
 	if err != nil {
 		return err
 	}
+	frames, err := uploadPaths(ctx, c, "--frame", f.frames)
+	if err != nil {
+		return err
+	}
 	opts := client.Options{AspectRatio: f.opts.AspectRatio, Resolution: f.opts.Resolution, Loop: f.opts.Loop,
-		Easing: f.opts.Easing, ClipDuration: f.opts.ClipDuration, AutoApprove: f.yes}
+		Easing: f.opts.Easing, ClipDuration: f.opts.ClipDuration, AutoApprove: f.yes, Frames: frames}
 	if est, err := c.Estimate(ctx, opts); err == nil {
 		fmt.Fprintf(e.stderr, "Estimated cost: $%.2f (%d images, %d clips)\n", est.TotalUSD, est.Images, est.Clips)
 	}
@@ -91,19 +95,45 @@ func remoteRefs(ctx context.Context, c *client.Client, f runFlags) ([]string, er
 		}
 		files = append(files, client.File{Name: filepath.Base(p), Data: data})
 	}
-	up, err := c.Upload(ctx, files...)
-	if err != nil {
-		return nil, err
+	return upload(ctx, c, "--ref", files)
+}
+
+// uploadPaths uploads the files at paths (the flag's values) in order.
+func uploadPaths(ctx context.Context, c *client.Client, flag string, paths []string) ([]string, error) {
+	files := make([]client.File, 0, len(paths))
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: %w", flag, p, err)
+		}
+		files = append(files, client.File{Name: filepath.Base(p), Data: data})
 	}
-	if len(up.Errors) > 0 {
-		return nil, fmt.Errorf("--ref %s: %s", up.Errors[0].OriginalName, up.Errors[0].Error)
-	}
-	refs := make([]string, 0, len(up.Files))
-	for _, u := range up.Files {
-		refs = append(refs, u.URL)
+	return upload(ctx, c, flag, files)
+}
+
+// upload stores files on the studio and returns their references, in
+// order; any refused file stops the run, naming it.
+func upload(ctx context.Context, c *client.Client, flag string, files []client.File) ([]string, error) {
+	var refs []string
+	for len(files) > 0 {
+		batch := files[:min(len(files), uploadBatch)]
+		files = files[len(batch):]
+		up, err := c.Upload(ctx, batch...)
+		if err != nil {
+			return nil, err
+		}
+		if len(up.Errors) > 0 {
+			return nil, fmt.Errorf("%s %s: %s", flag, up.Errors[0].OriginalName, up.Errors[0].Error)
+		}
+		for _, u := range up.Files {
+			refs = append(refs, u.URL)
+		}
 	}
 	return refs, nil
 }
+
+// uploadBatch is how many files one upload request may carry.
+const uploadBatch = 10
 
 // followRemote renders one exchange's events and returns how it ended and
 // the session it belongs to.
