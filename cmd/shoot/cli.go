@@ -59,7 +59,7 @@ func newRoot(e *env, args []string) *cobra.Command {
 	}
 	add(groupStudio, newServeCmd(e), newRunCmd(e), newWorkerCmd(e))
 	add(groupTools, newFramesCmd(e), newResizeCmd(e), newStitchCmd(e), newEasingsCmd(e))
-	add(groupAdmin, newMigrateCmd(e), newTokenCmd(e), newVersionCmd(e))
+	add(groupAdmin, newMigrateCmd(e), newTokenCmd(e), newOpenAPICmd(e), newVersionCmd(e))
 	root.SetHelpCommand(newHelpCmd(root))
 	root.SetHelpCommandGroupID(groupAdmin)
 	root.SetCompletionCommandGroupID(groupAdmin)

@@ -66,10 +66,14 @@ func newRunCmd(e *env) *cobra.Command {
 	fs.StringVar(&f.dataDir, "data-dir", "", "keep the session database and files in `DIR` (default: a temporary folder)")
 	fs.StringVar(&f.resume, "resume", "", "carry on the interrupted shoot `SESSION` (with the --data-dir it was started with)")
 	bindJSON(fs, &f.json, "the session, the film and the manifest")
+	server := fs.String("server", "", "run the shoot on the studio at this `URL` instead of here (token from SHOOT_TOKEN)")
 	completeWords(cmd, "aspect", shoot.ImageAspectRatios...)
 	completeWords(cmd, "resolution", shoot.Resolutions...)
 	completeWords(cmd, "easing", media.Names()...)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if *server != "" {
+			return runRemoteChecked(cmd.Context(), e, *server, f, fs)
+		}
 		if cfgErr != nil {
 			return usagef("%v", cfgErr)
 		}

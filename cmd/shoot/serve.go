@@ -12,7 +12,6 @@ import (
 
 	"github.com/fashionshoot/shoot/internal/config"
 	"github.com/fashionshoot/shoot/internal/httpapi"
-	"github.com/fashionshoot/shoot/internal/web"
 )
 
 // newServeCmd is `shoot serve`: the HTTP API on --addr until SIGINT or
@@ -57,10 +56,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config) error {
 	if err != nil {
 		return err
 	}
-	httpapi.RegisterPipeline(srv, eng.Engine)
-	httpapi.RegisterExport(srv, eng.Engine)
-	srv.Web = web.Handler()
-	addOps(srv, eng)
+	mountStudio(srv, eng)
 	if err := eng.queue.Start(ctx); err != nil {
 		return fmt.Errorf("job queue: %w", err)
 	}

@@ -64,7 +64,7 @@ type Server struct {
 func (s *Server) ServeKey(w http.ResponseWriter, r *http.Request, key string) error {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
-		writeStatus(w, http.StatusMethodNotAllowed, "Method not allowed")
+		writeStatus(w, http.StatusMethodNotAllowed, "method_not_allowed", "Method not allowed")
 		return nil
 	}
 	key, err := ValidateKey(key)
@@ -81,7 +81,7 @@ func (s *Server) ServeKey(w http.ResponseWriter, r *http.Request, key string) er
 		writeNotModified(w, v, key)
 		return nil
 	case preconditionFailed:
-		writeStatus(w, http.StatusPreconditionFailed, "Precondition failed")
+		writeStatus(w, http.StatusPreconditionFailed, "precondition_failed", "Precondition failed")
 		return nil
 	}
 	if s.Redirect && r.Method == http.MethodGet && s.redirect(w, r, key) {
@@ -100,7 +100,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, key string, attr
 	}
 	if outcome == rangeUnsatisfiable {
 		w.Header().Set("Content-Range", fmt.Sprintf("bytes */%d", attrs.Size))
-		writeStatus(w, http.StatusRequestedRangeNotSatisfiable, "Range not satisfiable")
+		writeStatus(w, http.StatusRequestedRangeNotSatisfiable, "range_not_satisfiable", "Range not satisfiable")
 		return nil
 	}
 	// Open the body before writing any header, so a store failure (or an
@@ -181,9 +181,10 @@ func writeNotModified(w http.ResponseWriter, v validators, key string) {
 }
 
 // writeStatus sends an error status with the API's JSON error body, for the
-// statuses that have no shoot error code.
-func writeStatus(w http.ResponseWriter, status int, message string) {
-	body, _ := json.Marshal(errorBody{Error: message})
+// statuses that have no shoot error code; code is the answer's stable
+// machine word.
+func writeStatus(w http.ResponseWriter, status int, code, message string) {
+	body, _ := json.Marshal(errorBody{Error: message, Code: code})
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("Content-Length", strconv.Itoa(len(body)))
@@ -192,10 +193,12 @@ func writeStatus(w http.ResponseWriter, status int, message string) {
 	_, _ = w.Write(body)
 }
 
-// errorBody is the API's JSON error shape: {"success": false, "error": "…"}.
+// errorBody is the API's JSON error shape: {"success": false, "error": "…",
+// "code": "…"}.
 type errorBody struct {
 	Success bool   `json:"success"`
 	Error   string `json:"error"`
+	Code    string `json:"code"`
 }
 
 // storeError turns a bucket error into a client-safe *shoot.Error.

@@ -56,13 +56,14 @@ func (s *Server) authRoutes() []Route {
 }
 
 // isPublic reports whether a route answers without credentials: health
-// checks (load balancers carry no token) and signing in and out.
+// checks (load balancers carry no token), signing in and out, and the
+// API's OpenAPI document.
 func isPublic(pattern string) bool {
 	_, p, _ := strings.Cut(pattern, " ")
 	switch {
 	case p == "/api/health" || strings.HasPrefix(p, "/api/health/"):
 		return true
-	case p == "/api/auth/login" || p == "/api/auth/logout":
+	case p == "/api/auth/login" || p == "/api/auth/logout" || p == "/api/openapi.json":
 		return true
 	}
 	return false

@@ -30,10 +30,36 @@ func ErrorStatus(err error) int {
 	return http.StatusInternalServerError
 }
 
-// errorBody is the JSON shape of every error: {"success": false, "error": …}.
+// errorBody is the JSON shape of every error: {"success": false, "error":
+// …, "code": …}. Code is a stable machine word (the shoot error codes, and
+// those of statusCode for answers that have none); the message may change.
 type errorBody struct {
 	Success bool   `json:"success"`
 	Error   string `json:"error"`
+	Code    string `json:"code"`
+}
+
+// Codes of the error answers that carry no shoot error.
+const (
+	CodeForbidden        = "forbidden"
+	CodeMethodNotAllowed = "method_not_allowed"
+)
+
+// statusCode is the machine code of an error answer written with an
+// explicit status.
+func statusCode(status int) string {
+	for code, st := range statusOf {
+		if st == status {
+			return code
+		}
+	}
+	switch status {
+	case http.StatusForbidden:
+		return CodeForbidden
+	case http.StatusMethodNotAllowed:
+		return CodeMethodNotAllowed
+	}
+	return shoot.EINTERNAL
 }
 
 // adapt turns a HandlerFunc into an http.Handler: a returned error becomes
@@ -56,7 +82,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.logError(r, status, err, started)
 	}
 	if !started {
-		writeJSON(w, status, errorBody{Error: shoot.ErrorMessage(err)})
+		writeJSON(w, status, errorBody{Error: shoot.ErrorMessage(err), Code: shoot.ErrorCode(err)})
 	}
 }
 
@@ -78,5 +104,5 @@ func (s *Server) logError(r *http.Request, status int, err error, started bool) 
 // writeError writes a JSON error with an explicit status, for answers that
 // have no error code (405).
 func writeError(w http.ResponseWriter, status int, message string) {
-	writeJSON(w, status, errorBody{Error: message})
+	writeJSON(w, status, errorBody{Error: message, Code: statusCode(status)})
 }

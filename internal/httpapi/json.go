@@ -18,7 +18,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	body, err := json.Marshal(v)
 	if err != nil {
 		status = http.StatusInternalServerError
-		body = []byte(`{"success":false,"error":"Internal error."}`)
+		body = []byte(`{"success":false,"error":"Internal error.","code":"internal"}`)
 	}
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")

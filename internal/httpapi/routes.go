@@ -12,6 +12,7 @@ import (
 func (s *Server) builtinRoutes() []Route {
 	return []Route{
 		{"GET /api/health", s.health},
+		{"GET /api/openapi.json", s.openapi},
 		{"POST /api/upload", s.upload},
 		{"GET /api/sessions", s.listSessions},
 		{"GET /api/sessions/{id}", s.getSession},

@@ -34,6 +34,7 @@ const (
 type uploadResponse struct {
 	Success bool           `json:"success"`
 	Error   string         `json:"error,omitempty"`
+	Code    string         `json:"code,omitempty"`
 	Count   int            `json:"count"`
 	Files   []uploadedFile `json:"files"`
 	Errors  []uploadError  `json:"errors"`
@@ -105,7 +106,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) error {
 	resp.Success = resp.Count > 0
 	status := http.StatusOK
 	if !resp.Success {
-		resp.Error = "All uploads failed"
+		resp.Error, resp.Code = "All uploads failed", shoot.EINVALID
 		status = http.StatusBadRequest
 	}
 	writeJSON(w, status, resp)

@@ -1,0 +1,164 @@
+package client
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Options are a shoot's parameters; zero fields take the studio's defaults
+// (components.schemas.Options).
+type Options struct {
+	AspectRatio  string  `json:"aspectRatio,omitempty"`
+	FrameAspect  string  `json:"frameAspect,omitempty"`
+	Resolution   string  `json:"resolution,omitempty"`
+	Loop         bool    `json:"loop,omitempty"`
+	Easing       string  `json:"easing,omitempty"`
+	ClipDuration float64 `json:"clipDuration,omitempty"`
+	VideoSeconds int     `json:"videoSeconds,omitempty"`
+	AutoApprove  bool    `json:"autoApprove,omitempty"`
+	Pose         string  `json:"pose,omitempty"`
+	Background   string  `json:"background,omitempty"`
+	FPS          int     `json:"fps,omitempty"`
+	// Frames are your own stills (upload references, 2–12, in film order):
+	// the shoot then starts at the frames checkpoint.
+	Frames []string `json:"frames,omitempty"`
+}
+
+// GenerateRequest starts a shoot (components.schemas.GenerateRequest).
+type GenerateRequest struct {
+	Prompt      string   `json:"prompt"`
+	SessionID   string   `json:"sessionId,omitempty"`
+	InputImages []string `json:"inputImages,omitempty"`
+	Options     Options  `json:"options"`
+}
+
+// Health is GET /api/health (components.schemas.Health).
+type Health struct {
+	Status      string `json:"status"`
+	Agent       string `json:"agent"`
+	Timestamp   string `json:"timestamp"`
+	Environment string `json:"environment"`
+	Version     string `json:"version"`
+	Database    string `json:"database"`
+	Providers   struct {
+		Image    string `json:"image"`
+		Video    string `json:"video"`
+		Director string `json:"director"`
+	} `json:"providers"`
+	Config struct {
+		HasAnthropicKey bool `json:"hasAnthropicKey"`
+		HasFalKey       bool `json:"hasFalKey"`
+		HasKlingKeys    bool `json:"hasKlingKeys"`
+	} `json:"config"`
+}
+
+// UploadedFile is one stored reference (components.schemas.UploadedFile).
+type UploadedFile struct {
+	OriginalName string `json:"originalName"`
+	Filename     string `json:"filename"`
+	R2Key        string `json:"r2Key"`
+	Size         int64  `json:"size"`
+	MimeType     string `json:"mimetype"`
+	URL          string `json:"url"`
+}
+
+// UploadResult is the answer of POST /api/upload
+// (components.schemas.UploadResult).
+type UploadResult struct {
+	Success bool           `json:"success"`
+	Error   string         `json:"error"`
+	Code    string         `json:"code"`
+	Count   int            `json:"count"`
+	Files   []UploadedFile `json:"files"`
+	Errors  []struct {
+		OriginalName string `json:"originalName"`
+		Error        string `json:"error"`
+	} `json:"errors"`
+}
+
+// SessionSummary is one row of GET /api/sessions
+// (components.schemas.SessionSummary).
+type SessionSummary struct {
+	ID            string    `json:"id"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
+	Status        string    `json:"status"`
+	PipelineStage string    `json:"pipeline_stage"`
+	TotalCostUSD  float64   `json:"total_cost_usd"`
+	TotalTurns    int       `json:"total_turns"`
+	RunState      string    `json:"run_state"`
+	Brief         string    `json:"brief"`
+}
+
+// Session is the whole session row (components.schemas.Session).
+type Session struct {
+	ID            string          `json:"id"`
+	CreatedAt     time.Time       `json:"created_at"`
+	UpdatedAt     time.Time       `json:"updated_at"`
+	Status        string          `json:"status"`
+	PipelineStage string          `json:"pipeline_stage"`
+	SDKSessionID  string          `json:"sdk_session_id"`
+	TotalCostUSD  float64         `json:"total_cost_usd"`
+	TotalTurns    int             `json:"total_turns"`
+	ErrorMessage  *string         `json:"error_message"`
+	Metadata      json.RawMessage `json:"metadata"`
+	RunState      string          `json:"run_state"`
+	Brief         string          `json:"brief"`
+	Options       Options         `json:"options"`
+}
+
+// Checkpoint is a stage's checkpoint (components.schemas.Checkpoint).
+type Checkpoint struct {
+	ID           int64      `json:"id"`
+	Stage        string     `json:"stage"`
+	Status       string     `json:"status"`
+	ArtifactKeys []string   `json:"artifact_keys"`
+	Message      string     `json:"message"`
+	UserResponse *string    `json:"user_response"`
+	CreatedAt    time.Time  `json:"created_at"`
+	ResolvedAt   *time.Time `json:"resolved_at"`
+}
+
+// Pipeline is where a session is (the pipeline of
+// components.schemas.PipelineStatus).
+type Pipeline struct {
+	Stage      string      `json:"stage"`
+	Status     string      `json:"status"`
+	RunState   string      `json:"run_state"`
+	Checkpoint *Checkpoint `json:"checkpoint"`
+}
+
+// Asset is the latest version of one artifact (components.schemas.Asset).
+type Asset struct {
+	FileName  string          `json:"fileName"`
+	URL       string          `json:"url"`
+	Size      int64           `json:"size"`
+	MimeType  string          `json:"mimeType"`
+	CreatedAt time.Time       `json:"createdAt"`
+	Index     int             `json:"index"`
+	Version   int             `json:"version"`
+	Stale     bool            `json:"stale"`
+	Metadata  json.RawMessage `json:"metadata"`
+}
+
+// Assets are a session's artifacts by kind (components.schemas.Assets).
+type Assets struct {
+	Inputs       []Asset `json:"inputs"`
+	Hero         []Asset `json:"hero"`
+	ContactSheet []Asset `json:"contactSheet"`
+	Frames       []Asset `json:"frames"`
+	Videos       []Asset `json:"videos"`
+	Final        []Asset `json:"final"`
+}
+
+// Estimate is the price of a shoot (components.schemas.Estimate).
+type Estimate struct {
+	ImageProvider string  `json:"imageProvider"`
+	VideoProvider string  `json:"videoProvider"`
+	Images        int     `json:"images"`
+	Clips         int     `json:"clips"`
+	ImageUSD      float64 `json:"imageUsd"`
+	ClipUSD       float64 `json:"clipUsd"`
+	TotalUSD      float64 `json:"totalUsd"`
+	Note          string  `json:"note"`
+}

@@ -1,0 +1,180 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pb33f/libopenapi"
+	liberrors "github.com/pb33f/libopenapi-validator/errors"
+	"github.com/pb33f/libopenapi-validator/schema_validation"
+	"github.com/pb33f/libopenapi/datamodel/high/base"
+
+	"github.com/fashionshoot/shoot/client"
+	"github.com/fashionshoot/shoot/internal/httpapi"
+)
+
+// eventSchema is the document's Event schema, to validate every event a
+// real stream carries.
+func eventSchema(t *testing.T) *base.Schema {
+	t.Helper()
+	doc, err := libopenapi.NewDocument(httpapi.OpenAPI())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := doc.BuildV3Model()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := m.Model.Components.Schemas.GetOrZero("Event")
+	if s == nil {
+		t.Fatal("no Event schema in the document")
+	}
+	return s.Schema()
+}
+
+// reasons joins the schema failures of a validation.
+func reasons(errs []*liberrors.ValidationError) string {
+	var b strings.Builder
+	for _, e := range errs {
+		b.WriteString(e.Reason)
+		for _, s := range e.SchemaValidationErrors {
+			b.WriteString("; " + s.KeywordLocation + ": " + s.Reason)
+		}
+	}
+	return b.String()
+}
+
+// TestClientRunsOfflineShoot drives a whole offline shoot on `shoot serve`
+// with the client package: upload, start, answer the four checkpoints,
+// fetch the film. Every event of every stream must validate against the
+// document's Event schema.
+func TestClientRunsOfflineShoot(t *testing.T) {
+	t.Parallel()
+	studio := startStudio(t, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	c := client.New(studio.Base)
+	schema := eventSchema(t)
+	sv := schema_validation.NewSchemaValidator()
+	up, err := c.Upload(ctx, client.File{Name: "model.png", Data: refPNG(1)}, client.File{Name: "coat.png", Data: refPNG(2)})
+	if err != nil || len(up.Files) != 2 {
+		t.Fatalf("upload: %+v, %v", up, err)
+	}
+	st, err := c.Generate(ctx, client.GenerateRequest{Prompt: "camel coat editorial", InputImages: []string{up.Files[0].URL, up.Files[1].URL}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sid string
+	var stages []string
+	for round := 0; ; round++ {
+		var last client.Event
+		for ev, err := range st.Events() {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ok, errs := sv.ValidateSchemaBytes(schema, ev.Data); !ok {
+				t.Errorf("event %d (%s) does not match the Event schema: %s\n%s", ev.ID, ev.Type, reasons(errs), ev.Data)
+			}
+			if ev.Type == client.EventCheckpoint {
+				stages = append(stages, ev.Stage)
+			}
+			if ev.SessionID != "" {
+				sid = ev.SessionID
+			}
+			last = ev
+		}
+		if last.Type != client.EventComplete {
+			t.Fatalf("round %d ended with %s: %s", round, last.Type, last.Data)
+		}
+		if last.Stage == "complete" {
+			break
+		}
+		if round == 4 {
+			t.Fatalf("still not done after 4 answers; stages %v", stages)
+		}
+		if st, err = c.Continue(ctx, sid, "continue"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if want := "hero contact-sheet frames clips complete"; strings.Join(stages, " ") != want {
+		t.Errorf("checkpoints %v, want %s", stages, want)
+	}
+	assets, err := c.Assets(ctx, sid)
+	if err != nil || len(assets.Final) != 1 || len(assets.Frames) != 6 || len(assets.Videos) != 5 {
+		t.Fatalf("assets: %+v, %v", assets, err)
+	}
+	var film bytes.Buffer
+	if err := c.Download(ctx, assets.Final[0].URL, &film); err != nil {
+		t.Fatal(err)
+	}
+	if film.Len() < 1000 || !bytes.Contains(film.Bytes()[:64], []byte("ftyp")) {
+		t.Errorf("the film is %d bytes and not an MP4", film.Len())
+	}
+	if _, err := c.Session(ctx, "session_0_missing"); err == nil {
+		t.Error("an unknown session was found")
+	} else if e, ok := err.(*client.Error); !ok || e.Status != 404 || e.Code != "not_found" {
+		t.Errorf("unknown session: %#v", err)
+	}
+}
+
+// TestRunServerShootsOnRemoteStudio runs `shoot run --server URL --demo
+// --yes` against `shoot serve` and checks the folder it writes.
+func TestRunServerShootsOnRemoteStudio(t *testing.T) {
+	t.Parallel()
+	studio := startStudio(t, nil)
+	out := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	code, stdout, stderr := runShoot(ctx, nil, "run", "--server", studio.Base, "--demo", "--yes", "--out", out)
+	if code != 0 {
+		t.Fatalf("shoot run --server: exit %d\n%s", code, stderr)
+	}
+	film := filepath.Join(out, "final", "fashion-video.mp4")
+	if strings.TrimSpace(stdout) != film {
+		t.Errorf("stdout %q, want %q", stdout, film)
+	}
+	for _, p := range []string{"hero.png", "contact-sheet.png", "frames/frame-6.png", "videos/video-5.mp4", "final/fashion-video.mp4", "manifest.json"} {
+		if fi, err := os.Stat(filepath.Join(out, p)); err != nil || fi.Size() == 0 {
+			t.Errorf("%s: %v", p, err)
+		}
+	}
+	if code, _, stderr := runShoot(ctx, nil, "run", "--server", "ftp://x", "--demo", "--yes", "--out", out); code != 2 || !strings.Contains(stderr, "--server") {
+		t.Errorf("a bad --server: exit %d, %q", code, stderr)
+	}
+}
+
+// TestRunServerWithOwnFrames runs `shoot run --server URL --frame …`: the
+// stills are uploaded in order and the remote studio makes the film from
+// them.
+func TestRunServerWithOwnFrames(t *testing.T) {
+	t.Parallel()
+	studio := startStudio(t, nil)
+	dir, out := t.TempDir(), t.TempDir()
+	args := []string{"run", "--server", studio.Base, "--yes", "--out", out}
+	for i := 1; i <= 3; i++ {
+		p := filepath.Join(dir, "still-"+string(rune('0'+i))+".png")
+		if err := os.WriteFile(p, refPNG(10+i), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		args = append(args, "--frame", p)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	code, _, stderr := runShoot(ctx, nil, args...)
+	if code != 0 {
+		t.Fatalf("shoot run --server --frame: exit %d\n%s", code, stderr)
+	}
+	for _, p := range []string{"frames/frame-3.png", "videos/video-2.mp4", "final/fashion-video.mp4"} {
+		if fi, err := os.Stat(filepath.Join(out, p)); err != nil || fi.Size() == 0 {
+			t.Errorf("%s: %v", p, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "videos", "video-3.mp4")); err == nil {
+		t.Error("three frames without --loop made a third clip")
+	}
+}
