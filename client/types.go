@@ -138,6 +138,8 @@ type Asset struct {
 	Index     int             `json:"index"`
 	Version   int             `json:"version"`
 	Stale     bool            `json:"stale"`
+	Width     int             `json:"width"`
+	Height    int             `json:"height"`
 	Metadata  json.RawMessage `json:"metadata"`
 }
 

@@ -165,3 +165,14 @@ type Emitter interface {
 	// ToolResult emits system/tool_result with the tool's name and summary.
 	ToolResult(name string, summary string, isError bool)
 }
+
+// Local is implemented by a provider whose polls cost nothing, such as the
+// offline studio. It is polled at the fixed PollInterval, so the progress
+// it reports keeps moving for the user, instead of on the learned schedule
+// that spares a remote service requests.
+type Local interface{ Local() bool }
+
+func isLocal(p any) bool {
+	l, ok := p.(Local)
+	return ok && l.Local()
+}

@@ -4,16 +4,22 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
-// Progress pacing: a stage reports at most one progress event per
-// progressEvery, and one item (a clip, the film) only when its percent has
-// moved by progressStep points since its last event, so a viewer sees
-// steady movement without the log filling with near-identical events. A
-// finished item (100 %) and a new provider log line always go through.
+// Progress pacing: an item (a clip, the film) reports at most one event
+// per progressEvery, and only when its percent has moved by progressStep
+// points or it has new words; a stage reports about stageRate events a
+// second, with a burst of stageBurst so that clips polled at the same
+// moment all get through. A finished item (100 %) always goes through. A
+// viewer sees steady movement without the log filling with near-identical
+// events.
 const (
 	progressEvery = 250 * time.Millisecond
 	progressStep  = 5
+	stageRate     = 4
+	stageBurst    = 8
 	// progressKeep bounds the pacer's memory: entries idle this long are
 	// forgotten.
 	progressKeep = 10 * time.Minute
@@ -23,9 +29,14 @@ const (
 // across workers the bound holds per process, which is what a viewer needs.
 type pacer struct {
 	mu     sync.Mutex
-	stages map[string]time.Time // session|stage → last event
-	items  map[string]pacedItem // session|stage|item → last event
+	stages map[string]*pacedStage // session|stage
+	items  map[string]pacedItem   // session|stage|item → last event
 	swept  time.Time
+}
+
+type pacedStage struct {
+	bucket *rate.Limiter
+	at     time.Time
 }
 
 type pacedItem struct {
@@ -34,7 +45,7 @@ type pacedItem struct {
 }
 
 func newPacer() *pacer {
-	return &pacer{stages: map[string]time.Time{}, items: map[string]pacedItem{}}
+	return &pacer{stages: map[string]*pacedStage{}, items: map[string]pacedItem{}}
 }
 
 // allow reports whether an update of item (within stage of session sid)
@@ -45,18 +56,25 @@ func (p *pacer) allow(now time.Time, sid, stage, item string, percent int, newMe
 	p.sweep(now)
 	sk := sid + "|" + stage
 	ik := sk + "|" + item
+	st := p.stages[sk]
+	if st == nil {
+		st = &pacedStage{bucket: rate.NewLimiter(stageRate, stageBurst)}
+		p.stages[sk] = st
+	}
+	st.at = now
 	last, seen := p.items[ik]
 	switch {
 	case percent >= 100:
 		delete(p.items, ik)
-		p.stages[sk] = now
+		st.bucket.AllowN(now, 1) // counted, but never refused
 		return true
+	case seen && now.Sub(last.at) < progressEvery:
+		return false
 	case seen && !newMessage && percent-last.percent < progressStep:
 		return false
-	case now.Sub(p.stages[sk]) < progressEvery:
+	case !st.bucket.AllowN(now, 1):
 		return false
 	}
-	p.stages[sk] = now
 	p.items[ik] = pacedItem{percent: percent, at: now}
 	return true
 }
@@ -72,8 +90,8 @@ func (p *pacer) sweep(now time.Time) {
 			delete(p.items, k)
 		}
 	}
-	for k, at := range p.stages {
-		if now.Sub(at) > progressKeep {
+	for k, st := range p.stages {
+		if now.Sub(st.at) > progressKeep {
 			delete(p.stages, k)
 		}
 	}

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"strconv"
 	"testing"
 	"time"
 )
@@ -40,7 +41,7 @@ func TestPacer(t *testing.T) {
 	}{
 		{"a burst of every percent", dense, 2, 6, true},
 		{"one percent a second", slow, 20, 21, true},
-		{"five clips side by side", clips, 25, 41, true},
+		{"five clips side by side", clips, 40, 53, true},
 		{"messages inside the pacing window", []update{{0, "", 10, true}, {100 * time.Millisecond, "", 10, true}, {300 * time.Millisecond, "", 10, true}}, 2, 2, false},
 	}
 	for _, c := range cases {
@@ -60,8 +61,9 @@ func TestPacer(t *testing.T) {
 				t.Error("the 100 % update was dropped")
 			}
 			dur := c.updates[len(c.updates)-1].after
-			if perSecond := float64(n-1) / dur.Seconds(); dur > 0 && perSecond > 4.01+1/dur.Seconds()*5 {
-				t.Errorf("%.1f events a second, want about 4 at most", perSecond)
+			// the bucket's rate and burst, plus the finished items' events
+			if limit := stageRate*dur.Seconds() + stageBurst + 5; float64(n) > limit {
+				t.Errorf("%d events in %v, want at most %.0f (about 4 a second)", n, dur, limit)
 			}
 		})
 	}
@@ -74,8 +76,18 @@ func TestPacerKeepsSessionsAndStagesApart(t *testing.T) {
 	if !p.allow(t0, "a", "clips", "clip1", 10, false) || !p.allow(t0, "b", "clips", "clip1", 10, false) || !p.allow(t0, "a", "final", "", 10, false) {
 		t.Fatal("updates of other sessions or stages were held back by one another")
 	}
-	if p.allow(t0.Add(time.Millisecond), "a", "clips", "clip2", 10, false) {
-		t.Fatal("a second update of the same stage within the window passed")
+	if p.allow(t0.Add(time.Millisecond), "a", "clips", "clip1", 20, false) {
+		t.Fatal("a second update of the same clip within the window passed")
+	}
+	// Clips polled at the same moment all get through, up to the burst.
+	passed := 0
+	for c := 2; c <= 20; c++ {
+		if p.allow(t0.Add(2*time.Millisecond), "a", "clips", "clip"+strconv.Itoa(c), 10, false) {
+			passed++
+		}
+	}
+	if passed != stageBurst-1 {
+		t.Fatalf("%d of 19 simultaneous clips passed, want the burst (%d) less the first", passed, stageBurst-1)
 	}
 	p.allow(t0.Add(2*progressKeep), "a", "clips", "clip1", 100, false)
 	p.allow(t0.Add(3*progressKeep), "z", "hero", "", 1, false)

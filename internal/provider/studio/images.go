@@ -36,6 +36,9 @@ func NewImages(opts Options) *Images { return &Images{opts: opts.withDefaults()}
 // Name returns "studio".
 func (im *Images) Name() string { return ProviderName }
 
+// Local reports that polls cost nothing: the studio renders on this machine.
+func (im *Images) Local() bool { return true }
+
 // Model returns the model id for the request's kind.
 func (im *Images) Model(req shoot.ImageRequest) string {
 	switch req.Kind {

@@ -29,6 +29,9 @@ func NewVideos(opts Options) *Videos { return &Videos{opts: opts.withDefaults()}
 // Name returns "studio".
 func (v *Videos) Name() string { return ProviderName }
 
+// Local reports that polls cost nothing: the studio renders on this machine.
+func (v *Videos) Local() bool { return true }
+
 // Model returns "studio-motion-v1".
 func (v *Videos) Model() string { return ModelMotion }
 
