@@ -18,8 +18,11 @@ import (
 const (
 	progressEvery = 250 * time.Millisecond
 	progressStep  = 5
-	stageRate     = 4
-	stageBurst    = 8
+	// progressHeartbeat: a named item (a clip, a frame) whose percent moved
+	// at all is shown at least this often, however small the move.
+	progressHeartbeat = 1500 * time.Millisecond
+	stageRate         = 4
+	stageBurst        = 8
 	// progressKeep bounds the pacer's memory: entries idle this long are
 	// forgotten.
 	progressKeep = 10 * time.Minute
@@ -70,7 +73,9 @@ func (p *pacer) allow(now time.Time, sid, stage, item string, percent int, newMe
 		return true
 	case seen && now.Sub(last.at) < progressEvery:
 		return false
-	case seen && !newMessage && percent-last.percent < progressStep:
+	case seen && !newMessage && percent-last.percent < progressStep && !(item != "" && percent > last.percent && now.Sub(last.at) >= progressHeartbeat):
+		// Small moves wait for a bigger one; a clip or frame that keeps
+		// moving slowly still shows it every progressHeartbeat.
 		return false
 	case !st.bucket.AllowN(now, 1):
 		return false
