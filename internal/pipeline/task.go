@@ -17,6 +17,9 @@ const (
 
 // providerCall abstracts one image or clip request so the submit/poll/
 // re-attach logic is written once.
+// localPollInterval is the pace of polling a Local provider.
+const localPollInterval = time.Second
+
 type providerCall struct {
 	kind     string // "image" or "clip"
 	provider string
@@ -54,15 +57,17 @@ func (e *Engine) runTask(ctx context.Context, w Work, c providerCall) (*shoot.Ar
 	if submitted.IsZero() || submitted.After(e.now()) {
 		submitted = e.now()
 	}
-	expected := e.lat.expected(c.class)
+	expected, ceiling := e.lat.expected(c.class), e.opts.PollInterval
 	if c.local {
-		expected = 0 // the fixed pace: progress at every PollInterval
+		// Polls cost nothing: a steady pace, so the progress the user
+		// watches moves at least every second.
+		expected, ceiling = 0, min(ceiling, localPollInterval)
 	}
 	deadline := e.now().Add(e.opts.PollWindow)
 	lastPending := submitted
 	for first := true; ; first = false {
 		if !first || expected > 0 {
-			if err := e.waitToPoll(ctx, w, e.now().Sub(submitted), expected, deadline); err != nil {
+			if err := e.waitToPoll(ctx, w, e.now().Sub(submitted), expected, ceiling, deadline); err != nil {
 				return nil, err
 			}
 		}
@@ -93,8 +98,8 @@ func (e *Engine) runTask(ctx context.Context, w Work, c providerCall) (*shoot.Ar
 // waitToPoll sleeps until the next poll is due, or asks for a snooze when
 // that is past the job's polling window, or stops work that is no longer
 // wanted.
-func (e *Engine) waitToPoll(ctx context.Context, w Work, elapsed, expected time.Duration, deadline time.Time) error {
-	d := pollDelay(elapsed, expected, e.opts.PollInterval)
+func (e *Engine) waitToPoll(ctx context.Context, w Work, elapsed, expected, ceiling time.Duration, deadline time.Time) error {
+	d := pollDelay(elapsed, expected, ceiling)
 	if e.now().Add(d).After(deadline) {
 		return &Snooze{After: d}
 	}
