@@ -179,18 +179,10 @@ func finishFilm(ctx context.Context, o StitchOptions, tmp string, written, total
 // verifyFilm checks what the encoder wrote: a non-empty faststart MP4 of
 // H.264 yuv420p holding exactly total frames when decoded.
 func verifyFilm(ctx context.Context, path string, total int) (int64, error) {
-	fail := func(err error, msg string) (int64, error) {
-		if ctx.Err() != nil {
-			return 0, ctx.Err()
-		}
-		return 0, shoot.Wrap(err, shoot.EINTERNAL, msg)
-	}
-	st, err := os.Stat(path)
-	if err != nil || st.Size() == 0 {
-		return fail(err, "the encoder wrote no file")
-	}
-	if err := checkFaststart(path); err != nil {
-		return fail(err, "the film is not a faststart MP4")
+	fail := verifyFailure(ctx)
+	size, err := checkWritten(ctx, path, "the encoder wrote no file")
+	if err != nil {
+		return 0, err
 	}
 	info, err := Probe(ctx, path)
 	if err != nil || info.Codec != "h264" || info.PixFmt != "yuv420p" {
@@ -200,7 +192,7 @@ func verifyFilm(ctx context.Context, path string, total int) (int64, error) {
 	if err != nil || n != total {
 		return fail(err, fmt.Sprintf("the film has %d frames, expected %d", n, total))
 	}
-	return st.Size(), nil
+	return size, nil
 }
 
 // tempPath reserves a hidden file next to out for the encoder to write.

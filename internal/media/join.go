@@ -184,22 +184,38 @@ func joinArgs(o JoinOptions, list, out string, total int) []string {
 // verifyJoined checks the joined file like a stitched one; the packets were
 // copied from verified segments, so counting them counts the frames.
 func verifyJoined(ctx context.Context, path string, total int) (int64, error) {
-	fail := func(err error, msg string) (int64, error) {
+	size, err := checkWritten(ctx, path, "the join wrote no file")
+	if err != nil {
+		return 0, err
+	}
+	n, err := countPackets(ctx, path)
+	if err != nil || n != total {
+		return verifyFailure(ctx)(err, fmt.Sprintf("the film has %d frames, expected %d", n, total))
+	}
+	return size, nil
+}
+
+// verifyFailure reports a failed check of a written film: the context's
+// error when the work was cancelled, else EINTERNAL with msg.
+func verifyFailure(ctx context.Context) func(err error, msg string) (int64, error) {
+	return func(err error, msg string) (int64, error) {
 		if ctx.Err() != nil {
 			return 0, ctx.Err()
 		}
 		return 0, shoot.Wrap(err, shoot.EINTERNAL, msg)
 	}
+}
+
+// checkWritten checks that path is a non-empty faststart MP4 and returns
+// its size; empty names the failure of writing nothing.
+func checkWritten(ctx context.Context, path, empty string) (int64, error) {
+	fail := verifyFailure(ctx)
 	st, err := os.Stat(path)
 	if err != nil || st.Size() == 0 {
-		return fail(err, "the join wrote no file")
+		return fail(err, empty)
 	}
 	if err := checkFaststart(path); err != nil {
 		return fail(err, "the film is not a faststart MP4")
-	}
-	n, err := countPackets(ctx, path)
-	if err != nil || n != total {
-		return fail(err, fmt.Sprintf("the film has %d frames, expected %d", n, total))
 	}
 	return st.Size(), nil
 }
