@@ -10,7 +10,8 @@ import (
 
 // estimate answers GET /api/estimate with the price of a shoot whose
 // options are given as query parameters (aspectRatio, resolution, loop,
-// videoSeconds, easing, clipDuration).
+// videoSeconds, easing, clipDuration, and frames: how many of one's own
+// frames the film is made from, which skips the hero and the sheet).
 func (p *Pipeline) estimate(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	o := shoot.Options{AspectRatio: q.Get("aspectRatio"), Resolution: q.Get("resolution"), Easing: q.Get("easing")}
@@ -29,6 +30,14 @@ func (p *Pipeline) estimate(w http.ResponseWriter, r *http.Request) error {
 		if o.ClipDuration, err = strconv.ParseFloat(v, 64); err != nil {
 			return shoot.Errorf(shoot.EINVALID, "clipDuration must be a number of seconds")
 		}
+	}
+	if v := q.Get("frames"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < shoot.MinOwnFrames || n > shoot.MaxOwnFrames {
+			return shoot.Errorf(shoot.EINVALID, "frames must be a number from %d to %d", shoot.MinOwnFrames, shoot.MaxOwnFrames)
+		}
+		// Only the count matters to the price; the references are not read.
+		o.Frames = make([]string, n)
 	}
 	est, err := p.eng.Estimate(o)
 	if err != nil {

@@ -127,3 +127,33 @@ func TestAssetPixelSizes(t *testing.T) {
 		}
 	}
 }
+
+// TestEstimateOwnFrames: a film from one's own frames is priced without
+// the hero and the sheet, one clip per pair (one more with loop); a frame
+// count outside 2–12 is refused.
+func TestEstimateOwnFrames(t *testing.T) {
+	t.Parallel()
+	e := newPipeEnv(t, nil)
+	for _, tc := range []struct {
+		query        string
+		images, clip float64
+	}{
+		{"", 2, 5},
+		{"?frames=6", 0, 5},
+		{"?frames=2", 0, 1},
+		{"?frames=4&loop=true", 0, 4},
+		{"?frames=12", 0, 11},
+	} {
+		m := e.getJSON(t, "/api/estimate"+tc.query, http.StatusOK)
+		est := m["estimate"].(map[string]any)
+		if est["images"] != tc.images || est["clips"] != tc.clip {
+			t.Errorf("estimate%s: %v images, %v clips; want %v and %v", tc.query, est["images"], est["clips"], tc.images, tc.clip)
+		}
+	}
+	for _, q := range []string{"frames=1", "frames=13", "frames=six", "frames=-2"} {
+		m := e.getJSON(t, "/api/estimate?"+q, http.StatusBadRequest)
+		if msg, _ := m["error"].(string); msg == "" {
+			t.Errorf("estimate?%s: no error message in %v", q, m)
+		}
+	}
+}

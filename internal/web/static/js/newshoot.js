@@ -13,6 +13,16 @@ import { confirmDialog } from "./dialogs.js";
 const ASPECTS = ["21:9", "16:9", "3:2", "4:3", "5:4", "1:1", "4:5", "3:4", "2:3", "9:16"];
 const DEFAULTS = { aspectRatio: "3:2", resolution: "2K", fps: "60", clipDuration: 1.5, easing: "dramaticSwoop", loop: false, autoApprove: false, pose: "", background: "" };
 const MAX_BRIEF = 4000;
+// FRAME_SHAPES are the ratios one's own frames can be cut to; "" keeps the
+// shape nearest the frames as they are.
+const FRAME_SHAPES = ["", "16:9", "3:2", "4:3", "1:1", "3:4", "2:3", "9:16"];
+const MIN_FRAMES = 2;
+const MAX_FRAMES = 12;
+// FRAMES_TRAY is the tray of "I have my frames": stills in film order.
+const FRAMES_TRAY = {
+  id: "frame-input", max: MAX_FRAMES, label: "Your frames, in film order", noun: "frames", ordered: true,
+  title: "Drop your frames here", sub: ` — ${MIN_FRAMES} to ${MAX_FRAMES} stills, in the order of the film (move them after).`,
+};
 const REMEMBER = "shoot:options";
 // DRAFT keeps the brief and the uploaded references across reloads until
 // the shoot starts.
@@ -22,6 +32,8 @@ export class NewShootView {
   constructor(app) {
     this.app = app;
     this.tray = new UploadTray(app.api, () => this.refresh());
+    this.framesTray = new UploadTray(app.api, () => this.refresh(), FRAMES_TRAY);
+    this.mode = "refs";
     this.easings = [];
     this.estimateSeq = 0;
     this.estimateTimer = null;
@@ -46,10 +58,37 @@ export class NewShootView {
     this.refresh();
   }
 
+  // referencesCard holds the two ways in: references for the director to
+  // shoot from, or one's own frames (straight to clips and the film).
   referencesCard() {
+    this.sourceTitle = h("span", {}, "References");
+    this.refsPanel = h("div", { class: "source-panel" }, this.tray.build());
+    this.framesPanel = h("div", { class: "source-panel", hidden: true },
+      h("p", { class: "hint" }, "Already shot it? Your stills become the frames: no hero, no contact sheet, just a camera move between each pair and the film."),
+      this.framesTray.build());
+    const choice = (value, label) => h("label", { class: "segment" },
+      h("input", { type: "radio", name: "source", value, class: "visually-hidden", checked: value === "refs", onchange: () => this.setMode(value) }),
+      h("span", {}, label));
     return h("fieldset", { class: "card" },
-      h("legend", { class: "card-title" }, h("span", { class: "step-num" }, "1"), "References"),
-      this.tray.build());
+      h("legend", { class: "card-title" }, h("span", { class: "step-num" }, "1"), this.sourceTitle),
+      h("div", { class: "segments source-switch", role: "radiogroup", "aria-label": "Start from" },
+        choice("refs", "From references"), choice("frames", "I have my frames")),
+      this.refsPanel, this.framesPanel);
+  }
+
+  // setMode shows the references or the frames side of the form.
+  setMode(mode) {
+    this.mode = mode === "frames" ? "frames" : "refs";
+    const frames = this.mode === "frames";
+    setRadio(this.form?.elements.source, this.mode);
+    this.sourceTitle.textContent = frames ? "Your frames" : "References";
+    this.refsPanel.hidden = frames;
+    this.framesPanel.hidden = !frames;
+    for (const el of this.generationOnly || []) el.hidden = frames;
+    if (this.frameShape) this.frameShape.hidden = !frames;
+    this.error.textContent = "";
+    this.queueEstimate();
+    this.refresh();
   }
 
   briefCard() {
@@ -78,15 +117,21 @@ export class NewShootView {
     this.durationOut = h("output", { id: "clip-duration-out", for: "clip-duration", class: "range-out" });
     this.loop = switchField("loop", "Loop the film", "Adds a sixth clip from the last frame back to the first.", this.onInput());
     this.auto = switchField("auto-approve", "Auto-approve", "Run straight through every checkpoint.", () => {});
+    this.frameShape = radioGroup("frame-shape", "Frame shape", FRAME_SHAPES, null, this.onInput(), (v) => v || "As shot");
+    this.frameShape.hidden = true;
     this.estimate = h("p", { class: "estimate", role: "status", "aria-live": "polite" });
     this.error = h("p", { class: "form-error", role: "alert" });
     this.submit = h("button", { type: "submit", class: "btn btn-primary btn-wide" }, "Start the shoot", icon("arrow"));
+    const aspect = radioGroup("aspect", "Aspect ratio", ASPECTS, (v) => aspectSwatch(v), this.onInput());
+    const resolution = radioGroup("resolution", "Resolution", ["1K", "2K", "4K"], null, this.onInput());
+    // These only shape generated pictures: one's own frames have their own.
+    this.generationOnly = [this.pose.el, this.background.el, aspect, resolution];
     return h("aside", { class: "card compose-side", "aria-labelledby": "direction-title" },
       h("h2", { id: "direction-title", class: "card-title" }, h("span", { class: "step-num" }, "3"), "Direction"),
       this.pose.el, this.background.el,
-      radioGroup("aspect", "Aspect ratio", ASPECTS, (v) => aspectSwatch(v), this.onInput()),
+      aspect, this.frameShape,
       h("div", { class: "pair" },
-        radioGroup("resolution", "Resolution", ["1K", "2K", "4K"], null, this.onInput()),
+        resolution,
         radioGroup("fps", "Frame rate", ["24", "30", "60"], null, this.onInput())),
       h("div", { class: "field" },
         h("div", { class: "field-row" }, h("label", { for: "clip-duration", class: "label" }, "Seconds per clip in the film"), this.durationOut),
@@ -140,6 +185,7 @@ export class NewShootView {
     setRadio(f.aspect, this.saved.aspectRatio);
     setRadio(f.resolution, this.saved.resolution);
     setRadio(f.fps, String(this.saved.fps));
+    setRadio(f["frame-shape"], this.saved.frameAspect || "");
     this.duration.value = String(this.saved.clipDuration);
     this.durationOut.textContent = `${Number(this.duration.value).toFixed(1)} s`;
     this.loop.input.checked = Boolean(this.saved.loop);
@@ -152,18 +198,31 @@ export class NewShootView {
     if (typeof d.brief === "string") this.brief.value = d.brief.slice(0, MAX_BRIEF);
     this.restoring = true;
     this.tray.restore(Array.isArray(d.refs) ? d.refs : []);
+    this.framesTray.restore(Array.isArray(d.frames) ? d.frames : []);
     this.restoring = false;
+    this.setMode(d.mode);
   }
 
   saveDraft() {
     if (!this.brief || this.restoring || this.starting) return;
     try {
-      localStorage.setItem(DRAFT, JSON.stringify({ brief: this.brief.value, refs: this.tray.saved() }));
+      localStorage.setItem(DRAFT, JSON.stringify({ brief: this.brief.value, refs: this.tray.saved(), frames: this.framesTray.saved(), mode: this.mode }));
     } catch { /* storage full or off: the draft is only a convenience */ }
   }
 
   options() {
     const f = this.form.elements;
+    if (this.mode === "frames") {
+      return {
+        frames: this.framesTray.urls(),
+        frameAspect: f["frame-shape"].value || "",
+        fps: Number(f.fps.value || DEFAULTS.fps),
+        clipDuration: Number(this.duration.value),
+        easing: this.easingSelect.value || DEFAULTS.easing,
+        loop: this.loop.input.checked,
+        autoApprove: this.auto.input.checked,
+      };
+    }
     return {
       aspectRatio: f.aspect.value || DEFAULTS.aspectRatio,
       resolution: f.resolution.value || DEFAULTS.resolution,
@@ -182,10 +241,14 @@ export class NewShootView {
     const n = this.brief?.value.length || 0;
     if (this.count) this.count.textContent = `${n.toLocaleString()} / ${MAX_BRIEF.toLocaleString()}`;
     if (!this.submit) return;
-    const busy = this.tray.busy();
+    const busy = this.activeTray().busy();
     this.submit.disabled = this.starting || busy;
-    this.submit.replaceChildren(this.starting ? "Starting…" : busy ? "Uploading references…" : "Start the shoot", icon("arrow"));
+    const idle = this.mode === "frames" ? "Make the film" : "Start the shoot";
+    this.submit.replaceChildren(this.starting ? "Starting…" : busy ? `Uploading ${this.mode === "frames" ? "frames" : "references"}…` : idle, icon("arrow"));
+    if (this.mode === "frames") this.queueEstimate(); // the price follows the number of frames
   }
+
+  activeTray() { return this.mode === "frames" ? this.framesTray : this.tray; }
 
   queueEstimate() {
     clearTimeout(this.estimateTimer);
@@ -194,11 +257,16 @@ export class NewShootView {
 
   async loadEstimate() {
     const o = this.options();
-    const q = new URLSearchParams({ aspectRatio: o.aspectRatio, resolution: o.resolution, loop: String(o.loop), clipDuration: String(o.clipDuration), easing: o.easing });
+    const q = new URLSearchParams({ loop: String(o.loop), clipDuration: String(o.clipDuration), easing: o.easing });
+    if (o.frames) q.set("frames", String(Math.min(MAX_FRAMES, Math.max(MIN_FRAMES, o.frames.length))));
+    else { q.set("aspectRatio", o.aspectRatio); q.set("resolution", o.resolution); }
+    const key = q.toString();
+    if (key === this.estimateKey) return; // the same price as shown
     const seq = ++this.estimateSeq;
     try {
       const { estimate: e } = await this.app.api.get(`/api/estimate?${q}`);
       if (seq !== this.estimateSeq) return;
+      this.estimateKey = key;
       this.estimate.replaceChildren(
         h("span", { class: "estimate-label" }, "Estimated cost"),
         h("strong", { class: "estimate-value" }, money(e.totalUsd)),
@@ -212,15 +280,25 @@ export class NewShootView {
     if (this.starting || this.tray.busy()) return;
     this.error.textContent = "";
     const prompt = this.brief.value.trim();
-    if (!prompt) {
+    // One's own frames need no brief: it only colours the camera moves.
+    if (!prompt && this.mode !== "frames") {
       this.error.textContent = "Write a brief first: a sentence about the mood is enough.";
       this.brief.focus();
       return;
     }
-    const inputImages = this.tray.urls();
-    if (!inputImages.length && !(await this.confirmNoReferences())) return;
+    const frames = this.mode === "frames";
+    const inputImages = frames ? [] : this.tray.urls();
+    if (frames) {
+      const n = this.framesTray.urls().length;
+      if (n < MIN_FRAMES || n > MAX_FRAMES) {
+        this.error.textContent = `Add ${MIN_FRAMES} to ${MAX_FRAMES} frames; ${n === 1 ? "1 is" : `${n} are`} ready.`;
+        this.framesTray.input.focus();
+        return;
+      }
+    } else if (!inputImages.length && !(await this.confirmNoReferences())) return;
     const options = this.options();
-    localStorage.setItem(REMEMBER, JSON.stringify(options));
+    const { frames: _, ...remembered } = options;
+    localStorage.setItem(REMEMBER, JSON.stringify({ ...this.saved, ...remembered }));
     this.starting = true;
     this.refresh();
     try {
@@ -267,6 +345,7 @@ export class NewShootView {
     this.starting = true; // no draft writes from a view being torn down
     clearTimeout(this.estimateTimer);
     this.tray.destroy();
+    this.framesTray.destroy();
   }
 }
 
@@ -316,13 +395,14 @@ function selectField(id, label, onChange) {
 }
 
 // radioGroup is a fieldset of radio buttons drawn as a segmented control.
-function radioGroup(name, legend, values, decorate, onChange) {
+// label names a value on screen (the value itself by default).
+function radioGroup(name, legend, values, decorate, onChange, label = (v) => v) {
   return h("fieldset", { class: "field segmented", "data-name": name },
     h("legend", { class: "label" }, legend),
     h("div", { class: "segments" }, values.map((v) => h("label", { class: "segment" },
       h("input", { type: "radio", name, value: v, class: "visually-hidden", onchange: onChange }),
       decorate ? decorate(v) : null,
-      h("span", {}, v)))));
+      h("span", {}, label(v))))));
 }
 
 function aspectSwatch(ratio) {

@@ -176,7 +176,7 @@ export class SessionView {
     const estimate = now?.estimate ?? this.clock.data?.estimateUsd;
     const spent = estimate === null || estimate === undefined ? money(cost) : `${money(cost)} of ${money(estimate)} est.`;
     const rows = [["Cost", spent], ["Turns", String(this.state.stats?.totalTurns ?? s.total_turns)],
-      ["Started", ago(s.created_at)], ["Look", [s.options?.aspectRatio || "3:2", s.options?.resolution || "2K"].join(" · ")]];
+      ["Started", ago(s.created_at)], ["Look", s.options?.frames?.length ? `${s.options.frames.length} frames of your own` : [s.options?.aspectRatio || "3:2", s.options?.resolution || "2K"].join(" · ")]];
     this.facts.replaceChildren(...rows.map(([k, v]) => h("div", {}, h("dt", {}, k), h("dd", { title: k === "Started" ? dateTime(s.created_at) : null, dataset: { fact: k.toLowerCase() } }, v))));
   }
 
@@ -204,7 +204,9 @@ export class SessionView {
       if (this.closed) return;
       this.session = s.session;
       this.assets = a.assets || {};
-      this.state.clipCount = Math.max(this.state.clipCount, this.session.options?.loop ? 6 : 5);
+      const own = this.session.options?.frames?.length || 0;
+      if (own) this.state.ownFrames(own, this.session.options.loop);
+      else this.state.clipCount = Math.max(this.state.clipCount, this.session.options?.loop ? 6 : 5);
       this.title.textContent = this.session.brief ? `“${this.session.brief}”` : "Untitled shoot";
       document.title = `${this.session.brief || "Session"} — shoot`;
       this.thread.setBrief(this.session.brief, this.assets.inputs || []);

@@ -144,6 +144,14 @@ export class SessionState {
     }
   }
 
+  // ownFrames marks a shoot from the user's own n frames: it makes no hero
+  // and no contact sheet, and one clip per pair of frames (one more back
+  // to the first with loop).
+  ownFrames(n, loop) {
+    for (const id of ["hero", "contact-sheet"]) Object.assign(this.stages[id], { status: "skipped", percent: 0 });
+    this.clipCount = Math.max(1, n - 1 + (loop ? 1 : 0));
+  }
+
   // startStage marks a stage running; finished later stages now depend on
   // work being redone, so they are shown as stale.
   startStage(id, reset = true) {

@@ -4,7 +4,7 @@
 import { h } from "./dom.js";
 import { STAGES } from "./state.js";
 
-const STATE_TEXT = { idle: "Waiting", running: "Developing", done: "Done", stale: "Needs redoing", error: "Failed", stopped: "Stopped" };
+const STATE_TEXT = { idle: "Waiting", running: "Developing", done: "Done", stale: "Needs redoing", error: "Failed", stopped: "Stopped", skipped: "Skipped: your frames" };
 
 export class Timeline {
   constructor() {
