@@ -91,7 +91,7 @@ func ffmpegArgs(w, h int, out string) []string {
 		"-f", "rawvideo", "-pix_fmt", "rgb24", "-s", strconv.Itoa(w) + "x" + strconv.Itoa(h),
 		"-framerate", strconv.Itoa(ClipFPS), "-i", "pipe:0",
 		"-an", "-vf", "scale=out_color_matrix=bt709:out_range=tv:flags=bicubic+accurate_rnd+full_chroma_int,format=yuv420p",
-		"-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-profile:v", "high",
+		"-c:v", "libx264", "-preset", "superfast", "-crf", "18", "-profile:v", "high",
 		"-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv",
 		"-movflags", "+faststart", "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:v", "+bitexact",
 		out,

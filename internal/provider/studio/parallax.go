@@ -36,13 +36,20 @@ func (m move) layerPlan(i, n int, w, h float64) layerPlan {
 type layeredSampler struct{ bg, fg frameSampler }
 
 // rgb returns the composite at output pixel (x, y) in 0..255·65536 fixed point.
+// Where the subject layer is transparent (most of a frame) only the set is
+// sampled.
 func (s *layeredSampler) rgb(x, y int) (r, g, b int32) {
 	br, bgc, bb := s.bg.rgb(x, int(s.bg.y.i0[y])*s.bg.img.Stride, int(s.bg.y.i1[y])*s.bg.img.Stride, s.bg.y.f[y])
 	f0, f1 := int(s.fg.y.i0[y])*s.fg.img.Stride, int(s.fg.y.i1[y])*s.fg.img.Stride
-	fr, fg, fb := s.fg.rgb(x, f0, f1, s.fg.y.f[y])
 	fa := s.fg.alpha(x, f0, f1, s.fg.y.f[y])
-	keep := int64(255<<16) - int64(fa) // 255·65536 is full coverage
-	over := func(f, b int32) int32 { return f + int32(int64(b)*keep/(255<<16)) }
+	if fa == 0 {
+		return br, bgc, bb
+	}
+	fr, fg, fb := s.fg.rgb(x, f0, f1, s.fg.y.f[y])
+	// The set shows through by keep/(255·65536); keep/255 is that share in
+	// 1/65536ths, one division a pixel instead of one a channel.
+	keep := ((255 << 16) - fa) / 255
+	over := func(f, b int32) int32 { return f + int32((int64(b)*int64(keep)+1<<15)>>16) }
 	return over(fr, br), over(fg, bgc), over(fb, bb)
 }
 
