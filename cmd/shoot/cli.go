@@ -57,7 +57,7 @@ func newRoot(e *env, args []string) *cobra.Command {
 			root.AddCommand(c)
 		}
 	}
-	add(groupStudio, newServeCmd(e), newRunCmd(e), newWorkerCmd(e))
+	add(groupStudio, newServeCmd(e), newRunCmd(e), newWorkerCmd(e), newMCPCmd(e))
 	add(groupTools, newFramesCmd(e), newResizeCmd(e), newStitchCmd(e), newEasingsCmd(e))
 	add(groupAdmin, newMigrateCmd(e), newTokenCmd(e), newOpenAPICmd(e), newVersionCmd(e))
 	root.SetHelpCommand(newHelpCmd(root))

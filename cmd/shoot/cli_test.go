@@ -16,6 +16,7 @@ var helpCases = []struct {
 }{
 	{"shoot", []string{"--help"}},
 	{"serve", []string{"serve", "--help"}},
+	{"mcp", []string{"mcp", "--help"}},
 	{"run", []string{"run", "--help"}},
 	{"worker", []string{"worker", "--help"}},
 	{"frames", []string{"frames", "--help"}},
