@@ -39,7 +39,7 @@ type QALimits struct {
 // QA returns the quality-check thresholds.
 func QA() QALimits {
 	return QALimits{ColourDeltaE: 12, RetryDeltaE: 15, SubjectShare: 0.04, StripStep: 9,
-		StripCover: 0.85, StripDepth: 0.2, DuplicateBits: 8, DuplicateDeltaE: 2.5}
+		StripCover: 0.85, StripDepth: 0.2, DuplicateBits: 8, DuplicateDeltaE: 3.5}
 }
 
 //go:embed text/qa.txt
