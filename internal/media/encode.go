@@ -118,7 +118,7 @@ func (p *progress) update(done int) {
 // encodeFilm runs the encoder, feeds it every clip, verifies the result and
 // only then moves it to o.Out, so a failed stitch never leaves a broken file
 // where the finished one belongs.
-func encodeFilm(ctx context.Context, o StitchOptions, plans []clipPlan) (*StitchResult, error) {
+func encodeFilm(ctx context.Context, o StitchOptions, plans []clipPlan, verify verifier) (*StitchResult, error) {
 	total := len(plans) * len(plans[0].indices)
 	tmp, err := tempPath(o.Out)
 	if err != nil {
@@ -143,7 +143,7 @@ func encodeFilm(ctx context.Context, o StitchOptions, plans []clipPlan) (*Stitch
 	if err := enc.finish(ctx); err != nil {
 		return nil, err
 	}
-	return finishFilm(ctx, o, tmp, enc.written, total, reports)
+	return finishFilm(ctx, o, tmp, enc.written, total, reports, verify)
 }
 
 // feedClips decodes the clips in order into emit.
@@ -161,11 +161,11 @@ func feedClips(ctx context.Context, o StitchOptions, plans []clipPlan, emit func
 }
 
 // finishFilm verifies the encoded file and moves it into place.
-func finishFilm(ctx context.Context, o StitchOptions, tmp string, written, total int, reports []ClipReport) (*StitchResult, error) {
+func finishFilm(ctx context.Context, o StitchOptions, tmp string, written, total int, reports []ClipReport, verify verifier) (*StitchResult, error) {
 	if written != total {
 		return nil, shoot.Errorf(shoot.EINTERNAL, "wrote %d frames to the encoder, expected %d", written, total)
 	}
-	size, err := verifyFilm(ctx, tmp, total)
+	size, err := verify(ctx, tmp, total)
 	if err != nil {
 		return nil, err
 	}
@@ -175,6 +175,9 @@ func finishFilm(ctx context.Context, o StitchOptions, tmp string, written, total
 	return &StitchResult{Out: o.Out, Frames: total, Duration: float64(total) / float64(o.FPS), FPS: o.FPS,
 		Width: o.Width, Height: o.Height, Bytes: size, Audio: o.Audio != "", Clips: reports}, nil
 }
+
+// verifier checks a written film of total frames and returns its size.
+type verifier func(ctx context.Context, path string, total int) (int64, error)
 
 // verifyFilm checks what the encoder wrote: a non-empty faststart MP4 of
 // H.264 yuv420p holding exactly total frames when decoded.
@@ -191,6 +194,28 @@ func verifyFilm(ctx context.Context, path string, total int) (int64, error) {
 	n, err := CountFrames(ctx, path)
 	if err != nil || n != total {
 		return fail(err, fmt.Sprintf("the film has %d frames, expected %d", n, total))
+	}
+	return size, nil
+}
+
+// verifySegment is the check of one segment, which sits on the path from
+// a landed clip to the film: a non-empty faststart MP4 whose first stream
+// is H.264 yuv420p with exactly total packets, read by one ffprobe that
+// decodes nothing. The encoder was handed exactly total frames and libx264
+// writes one packet per frame, so the packets are the frames; the film
+// joined from the segments is counted again.
+func verifySegment(ctx context.Context, path string, total int) (int64, error) {
+	fail := verifyFailure(ctx)
+	size, err := checkWritten(ctx, path, "the encoder wrote no segment")
+	if err != nil {
+		return 0, err
+	}
+	s, err := countStream(ctx, path)
+	if err != nil || s.codec != "h264" || s.pixFmt != "yuv420p" {
+		return fail(err, fmt.Sprintf("the segment is %s/%s, not h264/yuv420p", s.codec, s.pixFmt))
+	}
+	if s.packets != total {
+		return fail(nil, fmt.Sprintf("the segment has %d frames, expected %d", s.packets, total))
 	}
 	return size, nil
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
@@ -117,10 +118,17 @@ func JoinSegments(ctx context.Context, o JoinOptions) (*JoinResult, error) {
 // checkSegments probes every segment and insists they can share one
 // H.264 stream: same codec, size and pixel format.
 func checkSegments(ctx context.Context, segs []string) (int, int, error) {
-	var first Info
+	infos := make([]Info, len(segs))
+	errs := make([]error, len(segs))
+	var wg sync.WaitGroup
 	for i, p := range segs {
-		info, err := probeClip(ctx, i, p)
-		if err != nil {
+		// Side by side: each probe mostly waits on process start-up.
+		wg.Go(func() { infos[i], errs[i] = probeClip(ctx, i, p) })
+	}
+	wg.Wait()
+	var first Info
+	for i, info := range infos {
+		if err := errs[i]; err != nil {
 			return 0, 0, err
 		}
 		if info.Codec != "h264" || info.PixFmt != "yuv420p" {
@@ -222,15 +230,42 @@ func checkWritten(ctx context.Context, path, empty string) (int64, error) {
 
 // countPackets counts the first video stream's packets without decoding.
 func countPackets(ctx context.Context, path string) (int, error) {
+	s, err := countStream(ctx, path)
+	return s.packets, err
+}
+
+// streamCount is the first video stream's codec, pixel format and packet
+// count.
+type streamCount struct {
+	codec, pixFmt string
+	packets       int
+}
+
+// countStream reads the first video stream's codec and pixel format and
+// counts its packets, in one ffprobe run that decodes nothing.
+func countStream(ctx context.Context, path string) (streamCount, error) {
 	args := append([]string{"-v", "error", "-select_streams", "v:0", "-count_packets",
-		"-show_entries", "stream=nb_read_packets", "-of", "default=noprint_wrappers=1:nokey=1"}, localInput(path)...)
+		"-show_entries", "stream=codec_name,pix_fmt,nb_read_packets", "-of", "default=noprint_wrappers=1"}, localInput(path)...)
 	out, err := runTool(ctx, ffprobeBin, args...)
 	if err != nil {
-		return 0, err
+		return streamCount{}, err
 	}
-	n, err := strconv.Atoi(strings.TrimSpace(string(out)))
-	if err != nil {
-		return 0, fmt.Errorf("ffprobe counted no packets in %s (%q)", path, strings.TrimSpace(string(out)))
+	var s streamCount
+	found := false
+	for _, line := range strings.Split(string(out), "\n") {
+		k, v, _ := strings.Cut(strings.TrimSpace(line), "=")
+		switch k {
+		case "codec_name":
+			s.codec = v
+		case "pix_fmt":
+			s.pixFmt = v
+		case "nb_read_packets":
+			s.packets, err = strconv.Atoi(v)
+			found = err == nil
+		}
 	}
-	return n, nil
+	if !found {
+		return s, fmt.Errorf("ffprobe counted no packets in %s (%q)", path, strings.TrimSpace(string(out)))
+	}
+	return s, nil
 }

@@ -79,7 +79,7 @@ func EncodeSegment(ctx context.Context, opts StitchOptions) (*SegmentResult, err
 	if err := os.MkdirAll(filepath.Dir(opts.Out), 0o755); err != nil {
 		return nil, shoot.Wrap(err, shoot.EINTERNAL, "cannot create the output directory")
 	}
-	res, err := encodeFilm(ctx, opts, plans)
+	res, err := encodeFilm(ctx, opts, plans, verifySegment)
 	if err != nil {
 		return nil, err
 	}

@@ -186,7 +186,7 @@ func Stitch(ctx context.Context, opts StitchOptions) (*StitchResult, error) {
 	if err := os.MkdirAll(filepath.Dir(opts.Out), 0o755); err != nil {
 		return nil, shoot.Wrap(err, shoot.EINTERNAL, "cannot create the output directory")
 	}
-	return encodeFilm(ctx, opts, plans)
+	return encodeFilm(ctx, opts, plans, verifyFilm)
 }
 
 // planClips probes every clip and computes its frame mapping.

@@ -69,7 +69,9 @@ type Engine struct {
 	opts     Options
 	now      func() time.Time
 	pacer    *pacer
-	lat      *latencies // learned usual task durations, for polling
+	lat      *latencies    // learned usual task durations, for polling
+	facts    *clipFacts    // hash and size of landed clips, for the film
+	cutting  chan struct{} // held while a segment is encoded
 }
 
 // Deps are the engine's collaborators.
@@ -106,7 +108,7 @@ func New(d Deps, opts Options) *Engine {
 	return &Engine{
 		store: d.Store, bucket: d.Bucket, events: d.Events, images: d.Images, videos: d.Videos,
 		director: d.Director, presets: d.Presets, logger: logger, opts: opts, now: time.Now, pacer: newPacer(),
-		lat: &latencies{},
+		lat: &latencies{}, facts: &clipFacts{}, cutting: make(chan struct{}, 1),
 	}
 }
 

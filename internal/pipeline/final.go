@@ -90,14 +90,21 @@ func (e *Engine) cutAll(ctx context.Context, s *shoot.Session, clips []landedCli
 	return segs, frames, nil
 }
 
-// fetchClips copies the newest clips 1..count to dir for ffmpeg, probing
-// them side by side.
+// fetchClips returns the newest clips 1..count. A clip this engine landed
+// is known by its hash and size alone (cutSegment copies it out only if
+// its segment must be cut); the others are copied to dir for ffmpeg and
+// probed side by side.
 func (e *Engine) fetchClips(ctx context.Context, l slots, count int, dir string) ([]landedClip, error) {
+	clips := make([]landedClip, count)
 	data := make([][]byte, count)
 	for n := 1; n <= count; n++ {
 		a := l.get(shoot.AssetClip, n)
 		if a == nil {
 			return nil, shoot.Errorf(shoot.ECONFLICT, "clip %d is missing; make the clips first", n)
+		}
+		if f, ok := e.facts.get(a.Key); ok {
+			clips[n-1] = landedClip{n: n, key: a.Key, hash: f.hash, size: f.size}
+			continue
 		}
 		b, err := e.readBlob(ctx, a.Key)
 		if err != nil {
@@ -105,11 +112,17 @@ func (e *Engine) fetchClips(ctx context.Context, l slots, count int, dir string)
 		}
 		data[n-1] = b
 	}
-	clips := make([]landedClip, count)
 	errs := make([]error, count)
 	var wg sync.WaitGroup
 	for i := range count {
-		wg.Go(func() { clips[i], errs[i] = landClip(ctx, dir, i+1, data[i]) })
+		if data[i] == nil {
+			continue
+		}
+		key := clips[i].key
+		if a := l.get(shoot.AssetClip, i+1); a != nil {
+			key = a.Key
+		}
+		wg.Go(func() { clips[i], errs[i] = e.landClip(ctx, dir, i+1, key, data[i]) })
 	}
 	wg.Wait()
 	for _, err := range errs {

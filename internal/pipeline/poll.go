@@ -1,8 +1,12 @@
 package pipeline
 
 import (
+	"context"
 	"sync"
 	"time"
+
+	"github.com/fashionshoot/shoot/internal/shoot"
+	"github.com/fashionshoot/shoot/internal/store"
 )
 
 // Adaptive polling. A provider task is polled on a schedule built around
@@ -16,14 +20,68 @@ import (
 //   - past it: the step grows with the overrun, up to PollInterval, so a
 //     slow task is never polled less often than the fixed poller would.
 
-// latencies is the learned usual duration of each task class.
+// latencies is the learned usual duration of each task class. The store
+// keeps it across restarts and shares it between processes; this is its
+// copy in memory, read from the store once per class.
 type latencies struct {
-	mu   sync.Mutex
-	mean map[string]time.Duration
+	mu     sync.Mutex
+	mean   map[string]time.Duration
+	loaded map[string]bool
+}
+
+// learnedLatency is the usual duration of class: from memory, else from
+// the store (once per class; a store error counts as "nothing learned").
+func (e *Engine) learnedLatency(ctx context.Context, class string) time.Duration {
+	if d, known := e.lat.lookup(class); known {
+		return d
+	}
+	d, err := e.store.ProviderLatency(ctx, class)
+	if err != nil && shoot.ErrorCode(err) != shoot.ENOTFOUND {
+		e.logger.Warn("reading a provider latency failed", "class", class, "err", err)
+		return 0
+	}
+	e.lat.load(class, d)
+	return e.lat.expected(class)
+}
+
+// learnLatency folds one finished task's duration into its class, in
+// memory and in the store.
+func (e *Engine) learnLatency(ctx context.Context, class string, d time.Duration) {
+	if d <= 0 || class == "" {
+		return
+	}
+	e.lat.observe(class, d)
+	if err := e.store.ObserveLatency(ctx, class, d); err != nil {
+		e.logger.Warn("storing a provider latency failed", "class", class, "err", err)
+	}
+}
+
+// lookup returns the class's mean and whether the store was read for it.
+func (l *latencies) lookup(class string) (time.Duration, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.mean[class], l.loaded[class]
+}
+
+// load sets the class's mean as read from the store (0: none), unless an
+// observation got there first.
+func (l *latencies) load(class string, d time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.loaded == nil {
+		l.loaded = map[string]bool{}
+		if l.mean == nil {
+			l.mean = map[string]time.Duration{}
+		}
+	}
+	l.loaded[class] = true
+	if _, ok := l.mean[class]; !ok && d > 0 {
+		l.mean[class] = d
+	}
 }
 
 // learnWeight is the weight of the newest observation in the running mean.
-const learnWeight = 0.3
+const learnWeight = store.LatencyWeight
 
 // expected returns the usual duration of class, 0 when nothing is known.
 func (l *latencies) expected(class string) time.Duration {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"gocloud.dev/blob"
 
@@ -44,12 +45,48 @@ func (e *Engine) cutParams(o shoot.Options) cutParams {
 	return cutParams{easing: o.Easing, dur: o.ClipDuration, fps: o.FPS, preset: preset}
 }
 
-// landedClip is a clip copied to scratch space for ffmpeg.
+// landedClip is a clip the film uses: its content hash and size, and its
+// copy in scratch space for ffmpeg once one is needed (path "" until then).
 type landedClip struct {
 	n    int
+	key  string // the clip asset's bucket key
 	path string
 	hash string // sha256 of the clip's bytes
 	size media.Size
+}
+
+// clipFact is what the film needs to know of a stored clip without
+// reading it: its content hash and picture size.
+type clipFact struct {
+	hash string
+	size media.Size
+}
+
+// clipFacts remembers the facts of clips this engine has landed, by asset
+// key (a key names one version's bytes for good), so the film can find
+// their segments without reading and probing every clip again.
+type clipFacts struct {
+	mu sync.Mutex
+	m  map[string]clipFact
+}
+
+// maxClipFacts bounds clipFacts; past it the oldest half is dropped.
+const maxClipFacts = 1024
+
+func (f *clipFacts) get(key string) (clipFact, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c, ok := f.m[key]
+	return c, ok
+}
+
+func (f *clipFacts) put(key string, c clipFact) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.m == nil || len(f.m) >= maxClipFacts {
+		f.m = map[string]clipFact{}
+	}
+	f.m[key] = c
 }
 
 // segmentKey is the bucket key of a clip's segment at p and size.
@@ -58,19 +95,36 @@ func segmentKey(sid string, c landedClip, p cutParams, size media.Size) string {
 		digest(c.hash, p.easing, fmt.Sprint(p.dur, p.fps, size.W, size.H, p.preset, media.DefaultCRF)))
 }
 
-// landClip writes clip data to dir and probes its size.
-func landClip(ctx context.Context, dir string, n int, data []byte) (landedClip, error) {
+// landClip writes clip data (stored under key) to dir and learns its hash
+// and size, probing only a clip this engine has not seen.
+func (e *Engine) landClip(ctx context.Context, dir string, n int, key string, data []byte) (landedClip, error) {
 	sum := sha256.Sum256(data)
-	c := landedClip{n: n, path: filepath.Join(dir, fmt.Sprintf("clip-%d.mp4", n)), hash: hex.EncodeToString(sum[:])}
-	if err := os.WriteFile(c.path, data, 0o600); err != nil {
-		return c, shoot.Wrap(err, shoot.EINTERNAL, "no scratch space for the film")
+	c := landedClip{n: n, key: key, hash: hex.EncodeToString(sum[:])}
+	if err := c.write(dir, data); err != nil {
+		return c, err
+	}
+	if f, ok := e.facts.get(key); ok && f.hash == c.hash {
+		c.size = f.size
+		return c, nil
 	}
 	size, err := media.ClipSize(ctx, c.path)
 	if err != nil {
 		return c, shoot.Wrap(err, shoot.EINVALID, fmt.Sprintf("clip %d: %v", c.n, err))
 	}
 	c.size = size
+	if key != "" {
+		e.facts.put(key, clipFact{hash: c.hash, size: size})
+	}
 	return c, nil
+}
+
+// write copies the clip's bytes to dir for ffmpeg.
+func (c *landedClip) write(dir string, data []byte) error {
+	c.path = filepath.Join(dir, fmt.Sprintf("clip-%d.mp4", c.n))
+	if err := os.WriteFile(c.path, data, 0o600); err != nil {
+		return shoot.Wrap(err, shoot.EINTERNAL, "no scratch space for the film")
+	}
+	return nil
 }
 
 // cutSegment leaves the segment of c at dst: copied from the bucket when an
@@ -87,6 +141,24 @@ func (e *Engine) cutSegment(ctx context.Context, sid string, c landedClip, p cut
 	if err != nil {
 		return false, shoot.Errorf(shoot.EINVALID, "unknown easing %q", p.easing)
 	}
+	if c.path == "" {
+		data, err := e.readBlob(ctx, c.key)
+		if err != nil {
+			return false, err
+		}
+		if err := c.write(filepath.Dir(dst), data); err != nil {
+			return false, err
+		}
+	}
+	// One cut at a time: libx264 already keeps every core busy, and cuts
+	// side by side would make the newest clip's segment, the one the film
+	// waits for, share the machine with older ones.
+	select {
+	case e.cutting <- struct{}{}:
+		defer func() { <-e.cutting }()
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
 	_, err = media.EncodeSegment(ctx, media.StitchOptions{Clips: []string{c.path}, Out: dst, ClipDuration: p.dur,
 		FPS: p.fps, Easing: ease, Preset: p.preset, Width: size.W, Height: size.H})
 	if err != nil {
@@ -101,14 +173,14 @@ func (e *Engine) cutSegment(ctx context.Context, sid string, c landedClip, p cut
 // prepareSegment cuts the segment of clip n, just landed, at the session's
 // current film settings and the clip's own size, so the film only has to
 // join it. Failures are logged: the film cuts what is missing itself.
-func (e *Engine) prepareSegment(ctx context.Context, s *shoot.Session, n int, data []byte) {
+func (e *Engine) prepareSegment(ctx context.Context, s *shoot.Session, n int, key string, data []byte) {
 	dir, err := os.MkdirTemp(e.opts.TempDir, "shoot-segment-")
 	if err != nil {
 		e.logger.Warn("no scratch space for a segment", "session_id", s.ID, "err", err)
 		return
 	}
 	defer os.RemoveAll(dir)
-	c, err := landClip(ctx, dir, n, data)
+	c, err := e.landClip(ctx, dir, n, key, data)
 	if err == nil {
 		size := media.CommonSize([]media.Size{c.size})
 		_, err = e.cutSegment(ctx, s.ID, c, e.cutParams(s.Options), size, filepath.Join(dir, "segment.mp4"))
@@ -121,9 +193,9 @@ func (e *Engine) prepareSegment(ctx context.Context, s *shoot.Session, n int, da
 // clipLanded starts the film's work on a clip that was just stored: with
 // auto-approve the film follows at once, so the segment is cut right here;
 // otherwise a segment job cuts it while the user looks at the clips.
-func (e *Engine) clipLanded(ctx context.Context, w Work, s *shoot.Session, data []byte) {
+func (e *Engine) clipLanded(ctx context.Context, w Work, s *shoot.Session, key string, data []byte) {
 	if s.Options.AutoApprove {
-		e.prepareSegment(ctx, s, w.N, data)
+		e.prepareSegment(ctx, s, w.N, key, data)
 		return
 	}
 	sw := Work{Kind: WorkSegment, SessionID: w.SessionID, Gen: w.Gen, N: w.N, Version: w.Version}
@@ -148,7 +220,7 @@ func (e *Engine) doSegment(ctx context.Context, w Work, s *shoot.Session) {
 		e.logger.Warn("reading a clip for its segment failed", "session_id", s.ID, "clip", w.N, "err", err)
 		return
 	}
-	e.prepareSegment(ctx, s, w.N, data)
+	e.prepareSegment(ctx, s, w.N, a.Key, data)
 }
 
 // download copies a bucket object to a local file.

@@ -247,7 +247,8 @@ func (e *Engine) doClip(ctx context.Context, w Work, s *shoot.Session) error {
 	}
 	meta := shoot.AssetMeta{Prompt: req.Prompt, Provider: art.Provider, Model: art.Model, Seed: art.Seed,
 		CostUSD: art.CostUSD, DurationMS: e.now().Sub(started).Milliseconds(), Inputs: e.clipInputs(l, m, s, w.N)}
-	if _, err := e.saveAsset(ctx, s.ID, shoot.AssetClip, w.N, w.Version, art.Data, mimeOr(art.ContentType, "video/mp4"), meta); err != nil {
+	clip, err := e.saveAsset(ctx, s.ID, shoot.AssetClip, w.N, w.Version, art.Data, mimeOr(art.ContentType, "video/mp4"), meta)
+	if err != nil {
 		return err
 	}
 	if err := e.recordCost(ctx, s.ID, req.Key, art); err != nil {
@@ -255,7 +256,7 @@ func (e *Engine) doClip(ctx context.Context, w Work, s *shoot.Session) error {
 	}
 	e.taskDone(ctx, s.ID, req.Key, "clip")
 	e.progress(ctx, s.ID, shoot.StageClips, 1, fmt.Sprintf("Clip %d ready", w.N), extra)
-	e.clipLanded(ctx, w, s, art.Data)
+	e.clipLanded(ctx, w, s, clip.Key, art.Data)
 	return nil
 }
 

@@ -57,7 +57,7 @@ func (e *Engine) runTask(ctx context.Context, w Work, c providerCall) (*shoot.Ar
 	if submitted.IsZero() || submitted.After(e.now()) {
 		submitted = e.now()
 	}
-	expected, ceiling := e.lat.expected(c.class), e.opts.PollInterval
+	expected, ceiling := e.learnedLatency(ctx, c.class), e.opts.PollInterval
 	if c.local {
 		// Polls cost nothing: a steady pace, so the progress the user
 		// watches moves at least every second.
@@ -88,7 +88,7 @@ func (e *Engine) runTask(ctx context.Context, w Work, c providerCall) (*shoot.Ar
 				return nil, shoot.Errorf(shoot.EUNAVAILABLE, "the provider finished without a result")
 			}
 			// It finished between the last two polls: learn the midpoint.
-			e.lat.observe(c.class, lastPending.Add(e.now().Sub(lastPending)/2).Sub(submitted))
+			e.learnLatency(ctx, c.class, lastPending.Add(e.now().Sub(lastPending)/2).Sub(submitted))
 			return st.Result, nil
 		}
 		lastPending = e.now()

@@ -270,3 +270,18 @@ func checkJSON(what string, raw json.RawMessage) error {
 }
 
 func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
+
+// LatencyWeight is the weight of the newest observation in a provider
+// latency's running mean.
+const LatencyWeight = 0.3
+
+// CheckLatency checks a provider latency observation.
+func CheckLatency(class string, d time.Duration) error {
+	switch {
+	case class == "" || len(class) > 512:
+		return shoot.Errorf(shoot.EINVALID, "a latency class must be 1 to 512 characters")
+	case d <= 0 || d > 24*time.Hour:
+		return shoot.Errorf(shoot.EINVALID, "a provider latency must be between 0 and 24 h, got %s", d)
+	}
+	return nil
+}

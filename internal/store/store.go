@@ -69,6 +69,15 @@ type Store interface {
 	PutProviderTask(ctx context.Context, t *shoot.ProviderTask) error
 	GetProviderTask(ctx context.Context, key string) (*shoot.ProviderTask, error)
 
+	// Provider latency: the usual duration of a class of provider tasks.
+	// ObserveLatency folds one finished task's duration into the class's
+	// running mean (the newest observation weighs LatencyWeight) in one
+	// statement, so concurrent observers never lose one; the first
+	// observation is the mean. ProviderLatency returns the mean, or
+	// ENOTFOUND when nothing was observed.
+	ObserveLatency(ctx context.Context, class string, d time.Duration) error
+	ProviderLatency(ctx context.Context, class string) (time.Duration, error)
+
 	// Cost ledger. AddCost records c and adds c.USD to the session's
 	// total_cost_usd in one transaction. A second entry with the same
 	// non-empty (SessionID, Ref) is ignored, so a retried job never pays twice.

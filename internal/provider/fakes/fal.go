@@ -53,6 +53,7 @@ type FAL struct {
 	media   map[string]falMedia   // by file name
 	inputs  []Submission
 	n       falCounts
+	signer  falSigner
 }
 
 // Submission is one accepted submission: where it went and its JSON body.
@@ -107,6 +108,7 @@ func NewFAL(opts FALOptions) *FAL {
 		media:   map[string]falMedia{},
 		n:       falCounts{submissions: map[string]int{}},
 	}
+	f.signer.rotate()
 	f.srv = httptest.NewServer(f.routes())
 	f.URL = f.srv.URL
 	return f
@@ -201,6 +203,7 @@ func (f *FAL) routes() http.Handler {
 	mux.HandleFunc("PUT /upload/{token}", f.upload)
 	mux.HandleFunc("GET /files/{token}/{name}", f.file)
 	mux.HandleFunc("GET /media/{name}", f.serveMedia)
+	mux.HandleFunc("GET /.well-known/jwks.json", f.serveJWKS)
 	mux.HandleFunc("GET /{owner}/{app}/requests/{id}/status", f.status)
 	mux.HandleFunc("GET /{owner}/{app}/requests/{id}/status/stream", f.statusStream)
 	mux.HandleFunc("GET /{owner}/{app}/requests/{id}", f.result)

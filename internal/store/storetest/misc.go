@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -230,5 +231,53 @@ func testCosts(t *testing.T, s store.Store) {
 	must(t, err)
 	if fmt.Sprintf("%.6f", got.TotalCostUSD) != "0.520000" {
 		t.Errorf("rejected entries changed the total: %v", got.TotalCostUSD)
+	}
+}
+
+var latencyTests = []test{{"ProviderLatency", testProviderLatency}}
+
+// testProviderLatency: the first observation is the mean, later ones move
+// it by LatencyWeight, classes are apart, concurrent observers do not
+// fail, and bad observations are refused.
+func testProviderLatency(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	class := "fal/clip/" + newID() + "/5s"
+	_, err := s.ProviderLatency(ctx, class)
+	wantCode(t, err, shoot.ENOTFOUND)
+	must(t, s.ObserveLatency(ctx, class, 4*time.Second))
+	got, err := s.ProviderLatency(ctx, class)
+	must(t, err)
+	if got != 4*time.Second {
+		t.Errorf("after one observation the mean is %v, want 4s", got)
+	}
+	must(t, s.ObserveLatency(ctx, class, 14*time.Second))
+	got, err = s.ProviderLatency(ctx, class)
+	must(t, err)
+	want := time.Duration(float64(4*time.Second)*(1-store.LatencyWeight) + float64(14*time.Second)*store.LatencyWeight)
+	if d := got - want; d > time.Millisecond || d < -time.Millisecond {
+		t.Errorf("after two observations the mean is %v, want %v", got, want)
+	}
+	other := class + "-other"
+	_, err = s.ProviderLatency(ctx, other)
+	wantCode(t, err, shoot.ENOTFOUND)
+	// Concurrent observations of one duration leave that duration.
+	same := class + "-same"
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() { errs <- s.ObserveLatency(ctx, same, 2*time.Second) }()
+	}
+	for range 8 {
+		must(t, <-errs)
+	}
+	got, err = s.ProviderLatency(ctx, same)
+	must(t, err)
+	if d := got - 2*time.Second; d > time.Millisecond || d < -time.Millisecond {
+		t.Errorf("concurrent observations of 2s give %v", got)
+	}
+	for _, tc := range []struct {
+		class string
+		d     time.Duration
+	}{{"", time.Second}, {class, 0}, {class, -time.Second}, {class, 25 * time.Hour}, {strings.Repeat("x", 513), time.Second}} {
+		wantCode(t, s.ObserveLatency(ctx, tc.class, tc.d), shoot.EINVALID)
 	}
 }
