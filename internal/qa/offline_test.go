@@ -37,17 +37,23 @@ func ratio(a, b int) float64 {
 	return float64(a) / float64(b)
 }
 
-// baseSeed is random per run and logged, so a failure can be replayed with
-// SHOOT_QA_SEED.
+// baseSeed is fixed by default, so the suite's verdict does not depend
+// on the draw (a 0.9 bound over a dozen positives per check moves by a
+// case or two between draws); SHOOT_QA_SEED=random draws one and logs it,
+// and SHOOT_QA_SEED=N replays a draw.
 func baseSeed(t *testing.T) uint64 {
-	if v := os.Getenv("SHOOT_QA_SEED"); v != "" {
-		s, err := strconv.ParseUint(v, 10, 64)
-		if err != nil {
-			t.Fatalf("SHOOT_QA_SEED: %v", err)
-		}
-		return s
+	v := os.Getenv("SHOOT_QA_SEED")
+	switch v {
+	case "":
+		return 20261204
+	case "random":
+		return rand.Uint64()
 	}
-	return rand.Uint64()
+	s, err := strconv.ParseUint(v, 10, 64)
+	if err != nil {
+		t.Fatalf("SHOOT_QA_SEED: %v", err)
+	}
+	return s
 }
 
 // TestOfflineChecksOnLabelledSet runs the offline checks over generated
