@@ -21,7 +21,9 @@ const (
 )
 
 // Thresholds of judge. A blend line carries at most maxBlendShare of the
-// picture; a line that is at least minPictureShare picture is picture.
+// picture; a line that is at least minPictureShare picture is picture. A
+// line that steps away from the picture (a negative share) is compression
+// ringing beside the edge, outside like a blend.
 const (
 	maxBlendShare   = 0.75
 	minPictureShare = 0.92
@@ -52,7 +54,7 @@ type lineFit struct {
 }
 
 func (f lineFit) blend() bool {
-	return f.contrast && f.fits && f.share >= -0.05 && f.share <= maxBlendShare
+	return f.contrast && f.fits && f.share >= -1 && f.share <= maxBlendShare
 }
 
 // fit regresses cur-out on next-out by least squares through the origin.

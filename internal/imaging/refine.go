@@ -326,7 +326,7 @@ func (e *edgeProbe) unsureMargin(blends int) int {
 	if e.ring < 0 {
 		return 1
 	}
-	return max(0, e.ring-blends)
+	return max(1, e.ring-blends)
 }
 
 // minRingEdges is how many clearly measured edges decide the blend depth.
@@ -344,11 +344,11 @@ func (e *edgeProbe) decideRing() {
 }
 
 // settleWeak places the edges whose walk ran out (picture of the gutter's
-// colour all along the edge, a dark wall against black gutters) where the
-// other cells of the same row (top and bottom) or column (left and right)
-// found theirs: the gutter line they share is the evidence, and of those
-// edges the one furthest inside, so that no gutter is kept. Such a cell
-// keeps its lowered confidence.
+// colour all along the edge, a dark wall against black gutters, or a
+// caption wider than the walk) where the other cells of the same row (top
+// and bottom) or column (left and right) found theirs: the gutter line
+// they share is the evidence, and of those edges the one furthest inside,
+// so that no gutter is kept. Such a cell keeps its lowered confidence.
 func settleWeak(cells []cell, weak [][4]bool, rows, cols int) {
 	get := func(c *cell, side int) *int {
 		switch side {
@@ -385,8 +385,8 @@ func settleWeak(cells []cell, weak [][4]bool, rows, cols int) {
 					best, found = v, true
 				}
 			}
-			if p := get(&cells[i], side); found && inward(side, *p, best) {
-				*p = best
+			if found {
+				*get(&cells[i], side) = best
 			}
 		}
 	}
