@@ -1,15 +1,15 @@
 package imaging
 
-import "slices"
-
 // Edge refinement. The gutters found on whole-sheet lines give each cell a
 // first estimate; refine walks each edge that borders a gutter or margin
 // inwards, line by line, over the cell's own extent, and stops at the first
 // line that is picture. It removes what the global search cannot see:
 // gutter pixels of a cell drawn a few pixels off the common grid, JPEG
 // ringing next to the gutter and the anti-aliased blend between gutter and
-// picture. One more line is then given up as a safety margin, because a
-// blend that is 90 % picture cannot be told from picture.
+// picture (see blend.go). The edge is kept at the first line when it is
+// measured to be picture; a line that may still be a faint blend is given
+// up, with as many lines as the sheet's blends are deep where they could
+// be measured.
 
 // maxTrim caps the lines refine may remove from one edge, so that a cell
 // whose picture really is gutter-coloured at the edge loses little. It
@@ -314,80 +314,4 @@ func absDiff(a, b float64) float64 {
 		return a - b
 	}
 	return b - a
-}
-
-// unsureMargin is how many lines an edge gives up at a line that may be
-// picture or a faint blend, after blends lines of measured blend. While
-// the sheet's blend depth is unknown, one line, for safety. Once it is
-// known from the edges where the picture began clearly (one drawing,
-// one anti-aliasing), the lines of blend still missing, and none on a
-// sheet drawn without blends.
-func (e *edgeProbe) unsureMargin(blends int) int {
-	if e.ring < 0 {
-		return 1
-	}
-	return max(1, e.ring-blends)
-}
-
-// minRingEdges is how many clearly measured edges decide the blend depth.
-const minRingEdges = 4
-
-// decideRing sets the sheet's blend depth from the measured edges: the
-// depth that nine in ten of them reach, when enough were measured.
-func (e *edgeProbe) decideRing() {
-	if len(e.rings) < minRingEdges {
-		return
-	}
-	r := slices.Clone(e.rings)
-	slices.Sort(r)
-	e.ring = r[(len(r)*9)/10]
-}
-
-// settleWeak places the edges whose walk ran out (picture of the gutter's
-// colour all along the edge, a dark wall against black gutters, or a
-// caption wider than the walk) where the other cells of the same row (top
-// and bottom) or column (left and right) found theirs: the gutter line
-// they share is the evidence, and of those edges the one furthest inside,
-// so that no gutter is kept. Such a cell keeps its lowered confidence.
-func settleWeak(cells []cell, weak [][4]bool, rows, cols int) {
-	get := func(c *cell, side int) *int {
-		switch side {
-		case sideLeft:
-			return &c.x.lo
-		case sideRight:
-			return &c.x.hi
-		case sideTop:
-			return &c.y.lo
-		}
-		return &c.y.hi
-	}
-	inward := func(side, a, b int) bool { // a lies further inside than b
-		if side == sideLeft || side == sideTop {
-			return a > b
-		}
-		return a < b
-	}
-	for i := range cells {
-		for side := range 4 {
-			if !weak[i][side] {
-				continue
-			}
-			best, found := 0, false
-			for j := range cells {
-				same := i/cols == j/cols
-				if side == sideLeft || side == sideRight {
-					same = i%cols == j%cols
-				}
-				if j == i || !same || weak[j][side] {
-					continue
-				}
-				if v := *get(&cells[j], side); !found || inward(side, v, best) {
-					best, found = v, true
-				}
-			}
-			if found {
-				*get(&cells[i], side) = best
-			}
-		}
-	}
 }
