@@ -101,15 +101,29 @@ func (d *detector) assemble(a axes, e *edgeProbe) *Grid {
 			raw = append(raw, cell{x: a.xs[r][c], y: a.ys[c][r]})
 		}
 	}
-	skip := e.furnitureDepth(raw)
-	for _, rc := range raw {
-		cl, weak := e.refine(rc, skip)
+	skip := e.furnitureDepth(raw, a.rows, a.cols)
+	// A first pass measures the sheet's blend depth on the edges where it
+	// shows; the cells are then refined knowing it.
+	for i, rc := range raw {
+		e.refine(rc, skip[i])
+	}
+	e.decideRing()
+	cells := make([]cell, len(raw))
+	weak := make([][4]bool, len(raw))
+	for i, rc := range raw {
+		cells[i], weak[i] = e.refine(rc, skip[i])
+	}
+	settleWeak(cells, weak, a.rows, a.cols)
+	for i, cl := range cells {
 		if cl.x.hi < cl.x.lo || cl.y.hi < cl.y.lo || cl.x.lo < 0 || cl.y.lo < 0 || cl.x.hi >= d.p.w || cl.y.hi >= d.p.h {
 			return d.equalGrid(a.rows, a.cols, "the gutters found gave unusable cells: the sheet was divided into equal cells")
 		}
 		g.Cells = append(g.Cells, rectOf(cl))
-		weak += b2i(cl.x.loWeak) + b2i(cl.x.hiWeak) + b2i(cl.y.loWeak) + b2i(cl.y.hiWeak)
-		g.Confidence = append(g.Confidence, edgeConfidence(weak))
+		n := b2i(cl.x.loWeak) + b2i(cl.x.hiWeak) + b2i(cl.y.loWeak) + b2i(cl.y.hiWeak)
+		for _, w := range weak[i] {
+			n += b2i(w)
+		}
+		g.Confidence = append(g.Confidence, edgeConfidence(n))
 	}
 	sizeConfidence(g)
 	return g

@@ -4,6 +4,8 @@ import (
 	"image"
 	"io"
 	"testing"
+
+	xdraw "golang.org/x/image/draw"
 )
 
 // workedExample is the 2528×1696 sheet of ORIGINAL.md §4.3.
@@ -67,4 +69,31 @@ func BenchmarkLumaPlane(b *testing.B) {
 	for b.Loop() {
 		lumaPlane(s.img)
 	}
+}
+
+// BenchmarkResampleFrames measures making the worked example's six frames
+// one size by resampling every cell (the path taken when cells differ by
+// more than a centred crop may take), against x/image's BiLinear scaler.
+func BenchmarkResampleFrames(b *testing.B) {
+	s := makeSheet(b, workedExample(0))
+	g, err := DetectGrid(s.img, GridOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	sz := &Sizing{Mode: SizingResample, Width: 820, Height: 820, Src: g.Cells}
+	b.Run("fast", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			sz.Frames(s.img)
+		}
+	})
+	b.Run("x-image-bilinear", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, r := range sz.Src {
+				dst := image.NewRGBA(image.Rect(0, 0, sz.Width, sz.Height))
+				xdraw.BiLinear.Scale(dst, dst.Bounds(), s.img, r, xdraw.Src, nil)
+			}
+		}
+	})
 }

@@ -4,13 +4,12 @@ import (
 	"image"
 	"image/draw"
 	"slices"
-
-	xdraw "golang.org/x/image/draw"
+	"sync"
 )
 
 // Ways Equalize makes the frames of one sheet the same size.
 const (
-	SizingCrop     = "crop"     // every cell cut about its centre to the smallest, a pixel or two at most
+	SizingCrop     = "crop"     // every cell cut about its centre to the smallest, a few pixels at most
 	SizingResample = "resample" // every whole cell scaled to the median size
 )
 
@@ -28,10 +27,10 @@ type Sizing struct {
 }
 
 // cropBudget is the most a centred crop may take from a cell side of n
-// pixels: one pixel, or a quarter of a percent of a large cell. More than
-// that and the cells are resampled instead: a frame never loses picture to
-// a smaller neighbour.
-func cropBudget(n int) int { return max(1, n/400) }
+// pixels: half a percent, at least two pixels and at most four. More than
+// that and the cells are resampled instead: a frame never loses more than
+// a sliver of picture to a smaller neighbour.
+func cropBudget(n int) int { return min(4, max(2, n/200)) }
 
 // Equalize decides, for one sheet, how its cells become frames of one size:
 // a centred crop to the smallest cell when no cell loses more than
@@ -83,19 +82,24 @@ type subImager interface {
 // RGBA copy of img (or with img itself when it already is RGBA or NRGBA),
 // so cropping costs one conversion at most; resampled frames are new
 // images of Width×Height, scaled bilinearly (cells differ by a few percent
-// at most, where bilinear is as good as slower kernels).
+// at most, where bilinear is as good as slower kernels), in parallel.
 func (s *Sizing) Frames(img image.Image) []image.Image {
 	src := rgbaOf(img)
 	out := make([]image.Image, len(s.Src))
+	var wg sync.WaitGroup
 	for i, r := range s.Src {
-		f := src.SubImage(r.Intersect(img.Bounds()))
-		if s.Mode == SizingResample && (r.Dx() != s.Width || r.Dy() != s.Height) {
-			dst := image.NewRGBA(image.Rect(0, 0, s.Width, s.Height))
-			xdraw.BiLinear.Scale(dst, dst.Bounds(), f, f.Bounds(), xdraw.Src, nil)
-			f = dst
+		r = r.Intersect(img.Bounds())
+		if s.Mode != SizingResample || (r.Dx() == s.Width && r.Dy() == s.Height) {
+			out[i] = src.SubImage(r)
+			continue
 		}
-		out[i] = f
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i] = resampleBilinear(src.(image.Image), r, s.Width, s.Height)
+		}()
 	}
+	wg.Wait()
 	return out
 }
 

@@ -8,7 +8,7 @@ import (
 
 func TestEqualize(t *testing.T) {
 	t.Parallel()
-	big := []image.Rectangle{image.Rect(0, 0, 806, 807), image.Rect(861, 23, 1668, 832), image.Rect(10, 900, 820, 1705)}
+	big := []image.Rectangle{image.Rect(0, 0, 806, 807), image.Rect(861, 23, 1668, 832), image.Rect(10, 900, 816, 1700)}
 	for _, tc := range []struct {
 		name string
 		in   []image.Rectangle
@@ -20,15 +20,30 @@ func TestEqualize(t *testing.T) {
 		{"one", []image.Rectangle{image.Rect(5, 5, 15, 25)}, SizingCrop, 10, 20, []image.Rectangle{image.Rect(5, 5, 15, 25)}},
 		{
 			"sizes off by rounding are cropped about the centre",
-			// 806–808 wide, 805–807 high: at most 2 px (a quarter percent) go.
+			// 806–808 wide, 805–807 high: at most 2 px go.
 			[]image.Rectangle{image.Rect(0, 0, 806, 807), image.Rect(861, 23, 1669, 828), image.Rect(10, 900, 817, 1707)},
 			SizingCrop, 806, 805,
 			[]image.Rectangle{image.Rect(0, 1, 806, 806), image.Rect(862, 23, 1668, 828), image.Rect(10, 901, 816, 1706)},
 		},
 		{
-			// A cell 5 px smaller than the others must not cut them down:
+			// The worked example's rows, 815 and 818 high: 3 px of an
+			// 818 px side is within half a percent, so a centred crop.
+			"three pixels of a large cell are cropped",
+			[]image.Rectangle{image.Rect(9, 19, 825, 834), image.Rect(9, 862, 825, 1680)},
+			SizingCrop, 816, 815,
+			[]image.Rectangle{image.Rect(9, 19, 825, 834), image.Rect(9, 863, 825, 1678)},
+		},
+		{
+			// A cell 7 px smaller than the others must not cut them down:
 			// every whole cell is resampled to the median size.
-			"one small cell does not shrink the rest", big, SizingResample, 807, 807, big,
+			"one small cell does not shrink the rest", big, SizingResample, 806, 807, big,
+		},
+		{
+			// On a small cell even 3 px is more than half a percent.
+			"small cells are resampled sooner",
+			[]image.Rectangle{image.Rect(0, 0, 254, 254), image.Rect(300, 0, 554, 251)},
+			SizingResample, 254, 254,
+			[]image.Rectangle{image.Rect(0, 0, 254, 254), image.Rect(300, 0, 554, 251)},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

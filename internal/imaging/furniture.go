@@ -11,31 +11,72 @@ package imaging
 // maxFurniture caps the lines skipped as furniture on one side.
 const maxFurniture = 16
 
-// furnitureDepth returns, for each side, how many lines inwards from the
-// cells' edges are flat in nearly every cell that borders a gutter there.
-func (e *edgeProbe) furnitureDepth(cells []cell) [4]int {
-	var out [4]int
+// furnitureDepth returns, for each cell and side, how many lines inwards
+// from the cell's edge are furniture: flat lines (one level along the
+// edge), at the same depth and level in nearly every cell bordering a
+// gutter there. Sides at the sheet's margins and sides between two cells
+// are judged apart: the margin may carry furniture the gutters do not,
+// and the layout may have left it out there already.
+func (e *edgeProbe) furnitureDepth(cells []cell, rows, cols int) [][4]int {
+	out := make([][4]int, len(cells))
 	for side := range 4 {
-		for k := range maxFurniture {
-			var levels []int
-			judged := 0
-			for _, c := range cells {
-				l, ok := e.sideLine(c, side, k)
-				if !ok {
-					continue
-				}
-				judged++
-				if lv, flat := e.flat(l); flat {
-					levels = append(levels, lv)
+		for _, outer := range []bool{false, true} {
+			var group []int
+			for i := range cells {
+				if outerSide(i/cols, i%cols, rows, cols, side) == outer {
+					group = append(group, i)
 				}
 			}
-			if judged < 2 || !e.alike(levels, judged-max(1, judged/5)) {
-				break
-			}
-			out[side] = k + 1
+			e.sideDepth(cells, group, side, out)
 		}
 	}
 	return out
+}
+
+// outerSide reports whether side of the cell at (r, c) faces the sheet's
+// edge.
+func outerSide(r, c, rows, cols, side int) bool {
+	switch side {
+	case sideLeft:
+		return c == 0
+	case sideRight:
+		return c == cols-1
+	case sideTop:
+		return r == 0
+	}
+	return r == rows-1
+}
+
+// sideDepth sets out[i][side] for the cells in group: how many lines
+// inwards from their edges are flat, at one level, in nearly all of them.
+func (e *edgeProbe) sideDepth(cells []cell, group []int, side int, out [][4]int) {
+	depth := 0
+	for k := range maxFurniture {
+		var levels []int
+		judged := 0
+		for _, i := range group {
+			l, ok := e.sideLine(cells[i], side, k)
+			if !ok {
+				continue
+			}
+			judged++
+			if lv, flat := e.flat(l); flat {
+				levels = append(levels, lv)
+			}
+		}
+		if judged < 2 || !e.alike(levels, judged-judged/5) {
+			break
+		}
+		depth = k + 1
+	}
+	if depth == maxFurniture {
+		// Furniture is narrow; flat lines that go on are picture drawn
+		// alike in every cell (a studio floor, a white backdrop).
+		depth = 0
+	}
+	for _, i := range group {
+		out[i][side] = depth
+	}
 }
 
 // alike reports whether need of the levels lie within the gutter tolerance

@@ -82,11 +82,16 @@ func TestFramesAgainstGeneratedTruth(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/%d", c, seed), func(t *testing.T) {
 				t.Parallel()
 				s := sheetgen.Generate(c, seed)
-				ious := checkGenerated(t, s)
-				stats[c].add(ious, t.Failed())
-				if t.Failed() {
-					t.Logf("sheet: %s", s.Describe)
-				}
+				var ious []float64
+				// Deferred, so that a sheet stopped by t.Fatal (a wrong grid
+				// found) still counts as failed.
+				defer func() {
+					stats[c].add(ious, t.Failed())
+					if t.Failed() {
+						t.Logf("sheet: %s", s.Describe)
+					}
+				}()
+				ious = checkGenerated(t, s)
 			})
 		}
 	}

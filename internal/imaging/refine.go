@@ -6,8 +6,10 @@ package imaging
 // line that is picture. It removes what the global search cannot see:
 // gutter pixels of a cell drawn a few pixels off the common grid, JPEG
 // ringing next to the gutter and the anti-aliased blend between gutter and
-// picture. One more line is then given up as a safety margin, because a
-// blend that is 90 % picture cannot be told from picture.
+// picture (see blend.go). The edge is kept at the first line when it is
+// measured to be picture; a line that may still be a faint blend is given
+// up, with as many lines as the sheet's blends are deep where they could
+// be measured.
 
 // maxTrim caps the lines refine may remove from one edge, so that a cell
 // whose picture really is gutter-coloured at the edge loses little. It
@@ -21,7 +23,12 @@ type edgeProbe struct {
 	g             float64
 	d             int // a step towards g larger than this is a blend
 	strict, loose *[256]uint8
-	a, b, c       []uint8 // reusable line buffers
+	a, b, c, n, o []uint8 // reusable line buffers
+	// rings collects, for every edge whose picture began clearly, how many
+	// blend lines lay before it; ring is the sheet's blend depth decided
+	// from them (-1 while unknown).
+	rings []int
+	ring  int
 }
 
 func newEdgeProbe(p *plane, g float64, tol int) *edgeProbe {
@@ -32,6 +39,9 @@ func newEdgeProbe(p *plane, g float64, tol int) *edgeProbe {
 		a:      make([]uint8, max(p.w, p.h)),
 		b:      make([]uint8, max(p.w, p.h)),
 		c:      make([]uint8, max(p.w, p.h)),
+		n:      make([]uint8, max(p.w, p.h)),
+		o:      make([]uint8, max(p.w, p.h)),
+		ring:   -1,
 	}
 }
 
@@ -52,13 +62,11 @@ const (
 // refine trims the four edges of c, first skipping skip[side] lines of
 // frame furniture on each side that borders a gutter. weak reports the
 // sides whose walk found no picture within maxTrim lines.
-func (e *edgeProbe) refine(c cell, skip [4]int) (cell, int) {
-	weak := 0
+func (e *edgeProbe) refine(c cell, skip [4]int) (cell, [4]bool) {
+	var weak [4]bool
 	walk := func(vertical bool, pos, dir, a, b, size, side int) int {
 		p, ok := e.trim(vertical, pos, dir, a, b, size, skip[side])
-		if !ok {
-			weak++
-		}
+		weak[side] = !ok
 		return p
 	}
 	ya, yb := middle(c.y.lo, c.y.hi)
@@ -112,24 +120,97 @@ func (e *edgeProbe) trim(vertical bool, pos, dir, a, b, size, skip int) (int, bo
 		pos, skip = p, 0
 	}
 	skip = min(skip, size/8)
+	// beyond is the line outside the furniture skipped, if any: what a
+	// picture drawn inside a keyline or border blends into.
+	var beyond []uint8
+	if o := pos - dir; skip > 0 && o >= 0 && o < e.extent(vertical) {
+		beyond = append(e.o[:0], e.line(e.a, vertical, o, a, b)...)
+	}
 	pos += skip * dir
 	var outside []uint8
 	if o := pos - dir; o >= 0 && o < e.extent(vertical) {
 		outside = append(e.c[:0], e.line(e.a, vertical, o, a, b)...)
 	}
+	if skip == 0 {
+		// What lies outside a keyline is what the picture blends into.
+		pos += e.keyline(vertical, pos, dir, a, b, level) * dir
+	}
+	// Past furniture (a shadow's flat plateau), a line flat at the level of
+	// the furniture line outside it is more of the same furniture.
+	furnLevel, furn := 0, false
+	if skip > 0 && outside != nil {
+		furnLevel, furn = e.flat(outside)
+	}
 	steps, blends := min(maxTrim, size/4), 0
 	for range steps {
 		cur := e.line(e.a, vertical, pos, a, b)
-		if !e.gutterish(cur, level) {
-			ref := e.line(e.b, vertical, pos+refDepth*dir, a, b)
-			if blends == maxBlend || (!e.blend(cur, ref, outside) && !e.blend(cur, ref, nil)) {
-				return pos + dir, true
+		if furn {
+			if lv, flat := e.flat(cur); flat && absInt(lv-furnLevel) <= 2 && e.same(cur, outside) {
+				pos += dir
+				continue
 			}
-			blends++
+			furn = false
+		}
+		if !e.gutterish(cur, level) {
+			n1 := e.line(e.b, vertical, pos+dir, a, b)
+			n2 := e.line(e.n, vertical, pos+2*dir, a, b)
+			kind := e.judge(cur, n1, n2, outside)
+			if kind != lineBlend && beyond != nil && e.judge(cur, n1, n2, beyond) == lineBlend {
+				kind = lineBlend
+			}
+			switch kind {
+			case lineBlend:
+				if blends < maxBlend {
+					blends++
+					pos += dir
+					continue
+				}
+			case linePicture:
+				e.rings = append(e.rings, blends)
+				return pos, true
+			}
+			return pos + e.unsureMargin(blends)*dir, true
 		}
 		pos += dir
 	}
 	return pos + dir, false
+}
+
+// maxKeyline is the widest line drawn round a cell that keyline skips.
+const maxKeyline = 3
+
+// keyline returns the width of a thin line drawn along the edge at pos,
+// or 0: up to maxKeyline lines, each flat (one level along the whole
+// edge) at one level that is not the gutter's, and then a line that is
+// not flat at that level. A picture flat along a whole edge stays flat
+// for more lines than that.
+func (e *edgeProbe) keyline(vertical bool, pos, dir, a, b int, level float64) int {
+	first, ok := e.flat(e.line(e.a, vertical, pos, a, b))
+	if !ok || absDiff(float64(first), level) <= float64(e.d) {
+		return 0
+	}
+	for w := 1; w <= maxKeyline; w++ {
+		q := pos + w*dir
+		if q < 0 || q >= e.extent(vertical) {
+			return 0
+		}
+		if lv, flat := e.flat(e.line(e.a, vertical, q, a, b)); !flat || absInt(lv-first) > e.d {
+			return w
+		}
+	}
+	return 0
+}
+
+// same reports two lines that match pixel by pixel, nine in ten within
+// the gutter tolerance, with means within levelTol.
+func (e *edgeProbe) same(l, m []uint8) bool {
+	near := 0
+	for i, v := range l {
+		if absInt(int(v)-int(m[i])) <= e.d {
+			near++
+		}
+	}
+	return near*10 >= len(l)*9 && absDiff(mean(l), mean(m)) <= levelTol
 }
 
 // maxBlend is the most lines of blend between gutter and picture: an
@@ -144,13 +225,18 @@ const maxBlend = 3
 // from the picture. It returns pos when there is none.
 func (e *edgeProbe) absorbStripe(vertical bool, pos, dir, a, b, size int, level float64) int {
 	zone := int(furnitureZone * float64(size))
-	best := pos
+	best, ink := pos, false
 	for k := range zone {
 		cur := e.line(e.a, vertical, pos+k*dir, a, b)
 		if e.gutterish(cur, level) {
-			best = pos + k*dir
+			// Only a gutter line past ink ends a stripe: gutter-coloured
+			// lines alone are the walk's to judge.
+			if ink {
+				best = pos + k*dir
+			}
 			continue
 		}
+		ink = true
 		var s int
 		for _, v := range cur {
 			s += int(e.strict[v])
@@ -222,40 +308,6 @@ func (e *edgeProbe) gutterish(l []uint8, level float64) bool {
 // beside it: averaged over hundreds of pixels, noise and compression move
 // it by a level or two at most.
 const levelTol = 4
-
-// refDepth is how far inside an edge line the picture it is compared with
-// lies: beyond the widest anti-aliased band we expect (three pixels).
-const refDepth = 4
-
-// blend reports a line that mixes what lies outside the edge (gutter or
-// furniture, the line out) with picture: where the picture refDepth lines
-// further in differs clearly from out, this line lies between the two,
-// pixel by pixel, and is, on the whole, markedly closer to out. A resampled edge pixel that is w parts picture sits at w of
-// the picture's distance from what surrounds it.
-func (e *edgeProbe) blend(l, ref, out []uint8) bool {
-	var contrast, between int
-	var dl, dr float64
-	for i, v := range l {
-		o := e.g
-		if out != nil {
-			o = float64(out[i])
-		}
-		r := absDiff(float64(ref[i]), o)
-		if r <= float64(3*e.d) {
-			continue
-		}
-		contrast++
-		dl += absDiff(float64(v), o)
-		dr += r
-		lo, hi := min(o, float64(ref[i]))-float64(e.d), max(o, float64(ref[i]))+float64(e.d)
-		if fv := float64(v); fv >= lo && fv <= hi {
-			between++
-		}
-	}
-	// Texture can make a picture line closer to the gutter than the line
-	// refDepth further in, but not pixel by pixel between the two.
-	return contrast*20 >= len(l) && dl < 0.8*dr && between*10 >= contrast*9
-}
 
 func absDiff(a, b float64) float64 {
 	if a > b {

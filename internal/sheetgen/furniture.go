@@ -58,28 +58,29 @@ func contrast(rng *rand.Rand, g color.RGBA) color.RGBA {
 }
 
 // drawLabels writes text-like captions or frame numbers in the space below
-// (or above) cells, a few pixels clear of the picture, and sometimes a
+// (or above) cells, a few pixels clear of every picture, and sometimes a
 // title in the top margin.
 func drawLabels(c *canvas, cells []image.Rectangle, rng *rand.Rand) {
 	ink := contrast(rng, c.sp.gutter)
 	below := rng.IntN(3) != 0
-	for _, r := range cells {
-		space := c.sp.gy
-		if r.Max.Y+space > c.sp.h || (r.Max.Y+c.sp.gy > c.sp.h-c.sp.margins[3]) {
-			space = c.sp.margins[3]
+	for i, r := range cells {
+		// The free space is measured to the picture actually drawn next in
+		// the column (or the sheet's edge): gutters move and cells wander.
+		top, space := r.Max.Y, c.sp.h-r.Max.Y
+		if n := i + c.sp.cols; n < len(cells) {
+			space = cells[n].Min.Y - r.Max.Y
 		}
-		top := r.Max.Y
 		if !below {
-			space = c.sp.gy
-			if r.Min.Y-space < 0 || r.Min.Y <= c.sp.margins[1]+2 {
-				space = c.sp.margins[1]
+			space = r.Min.Y
+			if p := i - c.sp.cols; p >= 0 {
+				space = r.Min.Y - cells[p].Max.Y
 			}
 			top = r.Min.Y - space
 		}
-		th := between(rng, 8, min(18, space-8))
-		if space < th+8 {
+		if space < 16 {
 			continue
 		}
+		th := between(rng, 8, min(18, space-8))
 		y := top + between(rng, 3, space-th-3)
 		w := int(float64(r.Dx()) * (0.1 + 0.5*rng.Float64()))
 		x := r.Min.X + between(rng, 0, r.Dx()-w)
