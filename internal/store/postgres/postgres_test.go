@@ -99,3 +99,12 @@ func TestAuthConformance(t *testing.T) {
 		return db
 	})
 }
+
+func TestIdempotencyConformance(t *testing.T) {
+	t.Parallel()
+	baseURL(t)
+	storetest.RunIdempotency(t, func(t *testing.T) store.Store {
+		db, _ := openTemp(t)
+		return db
+	})
+}

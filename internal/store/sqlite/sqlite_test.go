@@ -30,3 +30,8 @@ func TestAuthConformance(t *testing.T) {
 	t.Parallel()
 	storetest.RunAuth(t, func(t *testing.T) store.Store { return openTemp(t) })
 }
+
+func TestIdempotencyConformance(t *testing.T) {
+	t.Parallel()
+	storetest.RunIdempotency(t, func(t *testing.T) store.Store { return openTemp(t) })
+}
