@@ -31,12 +31,15 @@ func RegisterPipeline(s *Server, eng *pipeline.Engine) *Pipeline {
 		_, err := eng.Cancel(ctx, sid)
 		return err
 	}
+	stream := idemRoute{limit: maxJSONBody, replaySession: p.replayStream}
+	blocking := idemRoute{limit: maxJSONBody, replaySession: p.replayBlocking}
+	answer := idemRoute{limit: maxJSONBody}
 	for _, rt := range []Route{
-		{"POST /api/generate-stream", p.generateStream},
-		{"POST /api/generate", p.generateBlocking},
-		{"POST /api/sessions/{id}/continue-stream", p.continueStream},
+		{"POST /api/generate-stream", s.idempotent(stream, p.generateStream)},
+		{"POST /api/generate", s.idempotent(blocking, p.generateBlocking)},
+		{"POST /api/sessions/{id}/continue-stream", s.idempotent(stream, p.continueStream)},
 		{"GET /api/sessions/{id}/events", p.events},
-		{"POST /api/sessions/{id}/cancel", p.cancel},
+		{"POST /api/sessions/{id}/cancel", s.idempotent(answer, p.cancel)},
 		{"GET /api/estimate", p.estimate},
 		{"GET /api/presets", p.presets},
 		{"GET /api/easings", p.easings},
@@ -129,6 +132,7 @@ func (p *Pipeline) generateStream(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	markSession(r.Context(), s.ID, after)
 	streamEvents(r.Context(), w, p.eng.Events(), s.ID, after, p.streamOptions(true))
 	return nil
 }
@@ -152,6 +156,7 @@ func (p *Pipeline) continueStream(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	markSession(r.Context(), sid, after)
 	streamEvents(r.Context(), w, p.eng.Events(), sid, after, p.streamOptions(true))
 	return nil
 }
@@ -163,10 +168,18 @@ func (p *Pipeline) generateBlocking(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
+	markSession(r.Context(), s.ID, after)
+	return p.blockingAnswer(w, r, s.ID, after)
+}
+
+// blockingAnswer follows the session's events after `after` to the end of
+// the exchange and answers with them as one JSON document. The answer
+// depends on the event log alone, so a replay composes the same one.
+func (p *Pipeline) blockingAnswer(w http.ResponseWriter, r *http.Request, sid string, after int64) error {
 	var text strings.Builder
 	var last, checkpoint map[string]any
 	var evs []json.RawMessage
-	_ = p.eng.Events().Subscribe(r.Context(), s.ID, after, func(ev shoot.Event) bool {
+	_ = p.eng.Events().Subscribe(r.Context(), sid, after, func(ev shoot.Event) bool {
 		var m map[string]any
 		_ = json.Unmarshal(ev.Data, &m)
 		switch ev.Type {
@@ -188,7 +201,7 @@ func (p *Pipeline) generateBlocking(w http.ResponseWriter, r *http.Request) erro
 		return nil
 	}
 	ok := last != nil && last["type"] == shoot.EventComplete
-	resp := map[string]any{"success": ok, "sessionId": s.ID, "response": strings.TrimSpace(text.String()),
+	resp := map[string]any{"success": ok, "sessionId": sid, "response": strings.TrimSpace(text.String()),
 		"checkpoint": checkpoint, "events": evs}
 	if ok {
 		resp["sessionStats"] = last["sessionStats"]
@@ -197,6 +210,25 @@ func (p *Pipeline) generateBlocking(w http.ResponseWriter, r *http.Request) erro
 		resp["error"] = last["message"]
 	}
 	return writeJSONStatus(w, http.StatusOK, resp)
+}
+
+// replayStream answers a repeated stream request: the same events, read
+// again from the session's log, ending where the first stream ended.
+func (p *Pipeline) replayStream(w http.ResponseWriter, r *http.Request, k *store.IdemKey) error {
+	if _, err := p.srv.store.GetSession(r.Context(), k.SessionID); err != nil {
+		return err
+	}
+	streamEvents(r.Context(), w, p.eng.Events(), k.SessionID, k.AfterSeq, p.streamOptions(true))
+	return nil
+}
+
+// replayBlocking answers a repeated POST /api/generate whose first answer
+// never went out whole (its client left): composed again from the log.
+func (p *Pipeline) replayBlocking(w http.ResponseWriter, r *http.Request, k *store.IdemKey) error {
+	if _, err := p.srv.store.GetSession(r.Context(), k.SessionID); err != nil {
+		return err
+	}
+	return p.blockingAnswer(w, r, k.SessionID, k.AfterSeq)
 }
 
 func (p *Pipeline) events(w http.ResponseWriter, r *http.Request) error {

@@ -140,6 +140,11 @@ func (w *responseWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter 
 
 // responseStarted reports whether a status line has been written to w.
 func responseStarted(w http.ResponseWriter) bool {
-	rw, ok := w.(*responseWriter)
-	return ok && rw.status != 0
+	switch rw := w.(type) {
+	case *responseWriter:
+		return rw.status != 0
+	case *idemWriter:
+		return rw.status != 0
+	}
+	return false
 }

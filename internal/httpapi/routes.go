@@ -13,7 +13,7 @@ func (s *Server) builtinRoutes() []Route {
 	return []Route{
 		{"GET /api/health", s.health},
 		{"GET /api/openapi.json", s.openapi},
-		{"POST /api/upload", s.upload},
+		{"POST /api/upload", s.idempotent(idemRoute{limit: maxUploadBody, digest: multipartDigest}, s.upload)},
 		{"GET /api/sessions", s.listSessions},
 		{"GET /api/sessions/{id}", s.getSession},
 		{"DELETE /api/sessions/{id}", s.deleteSession},

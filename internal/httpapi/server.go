@@ -82,6 +82,8 @@ type Server struct {
 	addrRate  *auth.Limiter // per client address
 	failures  *auth.Limiter
 	startMu   sync.Mutex
+
+	idemSwept atomic.Int64 // when expired idempotency keys were last swept (UnixNano)
 }
 
 // HandlerFunc is the signature of every API handler. A returned error is
