@@ -80,6 +80,9 @@ func (c *Client) newRequest(ctx context.Context, method, path string, body any) 
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
+	if method == http.MethodPost {
+		req.Header.Set(IdempotencyKeyHeader, idempotencyKey(ctx))
+	}
 	return req, nil
 }
 
