@@ -34,6 +34,7 @@ export class Api {
   async json(method, path, body, init = {}) {
     const headers = { Accept: "application/json" };
     if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (method === "POST") headers["Idempotency-Key"] = idempotencyKey();
     const res = await this.fetch(path, {
       method, headers, body: body === undefined ? undefined : JSON.stringify(body), ...init,
     });
@@ -49,7 +50,9 @@ export class Api {
   async upload(file) {
     const form = new FormData();
     form.append("images", file, file.name);
-    const res = await this.fetch("/api/upload", { method: "POST", body: form, headers: { Accept: "application/json" } });
+    const res = await this.fetch("/api/upload", {
+      method: "POST", body: form, headers: { Accept: "application/json", "Idempotency-Key": idempotencyKey() },
+    });
     const body = await res.json().catch(() => null);
     if (body && Array.isArray(body.errors)) return body;
     throw new ApiError(res.status, body && body.error, body);
@@ -60,11 +63,31 @@ export class Api {
   async stream(path, body, signal) {
     const res = await this.fetch(path, {
       method: "POST", signal, body: JSON.stringify(body),
-      headers: { "Content-Type": "application/json", Accept: "text/event-stream" },
+      headers: {
+        "Content-Type": "application/json", Accept: "text/event-stream", "Idempotency-Key": idempotencyKey(),
+      },
     });
     if (!res.ok) await decode(res);
     return res;
   }
+}
+
+// idempotencyKey draws the key of one user action: every POST that starts
+// work or stores data carries it, and the retry after a sign-in (fetch
+// above) sends the same headers, so the studio runs the action once.
+export function idempotencyKey() {
+  let id;
+  if (globalThis.crypto && typeof crypto.randomUUID === "function") {
+    id = crypto.randomUUID();
+  } else {
+    const b = new Uint8Array(16);
+    crypto.getRandomValues(b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+    id = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  }
+  return `"${id}"`;
 }
 
 async function decode(res) {
