@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"regexp"
 	"runtime/debug"
+	"strings"
 	"time"
 )
 
@@ -71,12 +72,19 @@ func (s *Server) withRecovery(next http.Handler) http.Handler {
 	})
 }
 
-// withAccessLog logs one debug line per request.
+// withAccessLog logs one line per request at info level: method, route
+// pattern, status, bytes, duration, request id and trace id. Probes
+// (/livez, /readyz, /healthz), which orchestrators send every few seconds,
+// are logged at debug level only.
 func (s *Server) withAccessLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		next.ServeHTTP(w, r)
-		if !s.logger.Enabled(r.Context(), slog.LevelDebug) {
+		level := slog.LevelInfo
+		if probePaths[r.URL.Path] {
+			level = slog.LevelDebug
+		}
+		if !s.logger.Enabled(r.Context(), level) {
 			return
 		}
 		rw, _ := w.(*responseWriter)
@@ -84,12 +92,37 @@ func (s *Server) withAccessLog(next http.Handler) http.Handler {
 		if rw != nil {
 			status, size = rw.status, rw.size
 		}
-		s.logger.LogAttrs(r.Context(), slog.LevelDebug, "http request",
+		s.logger.LogAttrs(r.Context(), level, "http request",
 			slog.String("request_id", RequestID(r.Context())),
-			slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.String("trace_id", traceID(r)),
+			slog.String("method", r.Method), slog.String("route", s.routeOf(r)),
+			slog.String("path", r.URL.Path),
 			slog.Int("status", status), slog.Int64("bytes", size),
 			slog.Duration("duration", time.Since(start)))
 	})
+}
+
+// routeOf is the pattern of the route r matched ("GET /api/sessions/{id}"),
+// or "" for the web studio and unmatched paths: a bounded label, unlike the
+// path.
+func (s *Server) routeOf(r *http.Request) string {
+	if r.Pattern != "" {
+		return r.Pattern
+	}
+	_, pattern := s.mux.Handler(r)
+	return pattern
+}
+
+// traceparentRe is a W3C trace-context traceparent header.
+var traceparentRe = regexp.MustCompile(`^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$`)
+
+// traceID is the trace id of the request's W3C traceparent header, or "".
+func traceID(r *http.Request) string {
+	m := traceparentRe.FindStringSubmatch(strings.TrimSpace(r.Header.Get("traceparent")))
+	if m == nil || m[1] == strings.Repeat("0", 32) {
+		return ""
+	}
+	return m[1]
 }
 
 // responseWriter remembers the status and size of a response. It keeps the
