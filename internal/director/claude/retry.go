@@ -5,12 +5,12 @@ import (
 	"errors"
 	"math/rand/v2"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/anthropics/anthropic-sdk-go/v2"
 
+	"github.com/fashionshoot/shoot/internal/retry"
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
 
@@ -79,18 +79,14 @@ func (d *Director) classify(ctx context.Context, err error, attempt int) (time.D
 	return 0, false
 }
 
-// retryAfter reads the server's wish, in milliseconds or seconds.
+// retryAfter reads the server's wish with the studio's one parser
+// (retry-after-ms, or Retry-After in seconds or as a date).
 func retryAfter(res *http.Response) (time.Duration, bool) {
 	if res == nil {
 		return 0, false
 	}
-	if ms, err := strconv.ParseFloat(res.Header.Get("retry-after-ms"), 64); err == nil && ms >= 0 {
-		return time.Duration(ms * float64(time.Millisecond)), true
-	}
-	if s, err := strconv.ParseFloat(res.Header.Get("retry-after"), 64); err == nil && s >= 0 {
-		return time.Duration(s * float64(time.Second)), true
-	}
-	return 0, false
+	d := retry.After(res.Header, time.Now())
+	return d, d > 0
 }
 
 // permanent maps an error no retry can fix to a *shoot.Error with a message
