@@ -32,7 +32,8 @@ func seedPath(key string) string {
 	return key
 }
 
-// export writes the newest artifacts in the seed's layout under out, plus
+// export writes the newest artifacts under out in the studio's folder
+// layout (hero/, contact-sheet/, frames/, videos/, final/), plus
 // manifest.json.
 func export(ctx context.Context, eng *engine, a *app, sid, out string) error {
 	m, err := eng.Manifest(ctx, sid)

@@ -255,7 +255,7 @@ func shootEnded(e sseEvent) bool {
 
 // TestHTTPChangeAtEachCheckpoint asks for a change at every checkpoint,
 // races three answers to one checkpoint, and answers once through
-// generate-stream with the session id, as the seed's web client does.
+// generate-stream with the session id, as a browser client does.
 func TestHTTPChangeAtEachCheckpoint(t *testing.T) {
 	t.Parallel()
 	s := startStudio(t, nil)

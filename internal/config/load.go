@@ -277,7 +277,7 @@ func (c *Config) Finish() error {
 }
 
 // chooseProviders picks the real providers when their credentials are
-// present and the offline ones otherwise (ARCHITECTURE.md §3).
+// present and the offline ones otherwise.
 func (c *Config) chooseProviders() {
 	if c.ImageProvider == "" {
 		c.ImageProvider = pick(c.FALKey != "", "fal", "studio")

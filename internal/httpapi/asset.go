@@ -9,7 +9,7 @@ import (
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
 
-// assetItem is one artifact in the assets answer (seed §9.8) plus its slot
+// assetItem is one artifact in the assets answer plus its slot
 // number, version and staleness.
 type assetItem struct {
 	FileName  string    `json:"fileName"`
@@ -30,7 +30,7 @@ type assetItem struct {
 	Metadata json.RawMessage `json:"metadata,omitempty"`
 }
 
-// assetGroups are the groups of the assets answer, keyed like the seed's
+// assetGroups are the groups of the assets answer, keyed like the documented
 // example; every group is present, empty or not.
 type assetGroups struct {
 	Inputs       []assetItem `json:"inputs"`

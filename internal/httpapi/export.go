@@ -22,7 +22,7 @@ type exporter struct {
 }
 
 // RegisterExport adds GET /api/sessions/{id}/export.zip: the newest version
-// of every artifact in the seed's layout, the reference images under
+// of every artifact in the studio's layout, the reference images under
 // references/, and manifest.json describing how each artifact was made.
 func RegisterExport(s *Server, eng *pipeline.Engine) {
 	x := &exporter{srv: s, eng: eng}

@@ -8,7 +8,7 @@ import (
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
 
-// healthResponse is the seed's health shape (§9.1) plus the version and
+// healthResponse is the documented health shape plus the version and
 // the active providers. It holds no secret: only whether keys are set.
 type healthResponse struct {
 	Status      string          `json:"status"`

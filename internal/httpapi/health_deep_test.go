@@ -85,7 +85,7 @@ func TestDeepHealthDatabaseAndBlobDown(t *testing.T) {
 	if checks["database"]["error"] != "Database unavailable." || checks["blob"]["error"] != "Blob store cannot write." {
 		t.Errorf("checks %v", checks)
 	}
-	// The shallow check is unchanged: it still answers in the seed's shape.
+	// The shallow check is unchanged: it still answers in its documented shape.
 	for _, path := range []string{"/api/health", "/api/health?deep=0"} {
 		shallow := e.getJSON(t, "GET", path, http.StatusServiceUnavailable)
 		if _, deep := shallow["checks"]; deep {

@@ -6,7 +6,7 @@ import (
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
 
-// The media routes (seed §9.9) differ only in how the path names the key;
+// The media routes differ only in how the path names the key;
 // blobserve validates the key and streams the object with ranges and
 // validators.
 

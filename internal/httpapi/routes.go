@@ -7,7 +7,7 @@ import (
 )
 
 // builtinRoutes is the routes table of the API this package implements
-// (seed §4.1 and §9). Generation and event streams are added with Handle by
+// (see docs/architecture.md). Generation and event streams are added with Handle by
 // their own files. A GET pattern also answers HEAD.
 func (s *Server) builtinRoutes() []Route {
 	return []Route{

@@ -1,4 +1,4 @@
-// Package httpapi is the studio's HTTP API: the seed's routes and JSON
+// Package httpapi is the studio's HTTP API: the documented routes and JSON
 // shapes, media streaming, CORS, and the plumbing every handler shares (one
 // routes table, one error adapter, request ids, panic recovery, graceful
 // shutdown).

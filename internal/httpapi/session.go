@@ -12,7 +12,7 @@ import (
 	"github.com/fashionshoot/shoot/internal/store"
 )
 
-// sessionSummary is one row of the session list (seed §9.5) plus what the
+// sessionSummary is one row of the session list plus what the
 // studio adds: the run state and the brief.
 type sessionSummary struct {
 	ID            string    `json:"id"`
@@ -103,7 +103,7 @@ func (s *Server) session(r *http.Request) (*shoot.Session, error) {
 	return ss, nil
 }
 
-// getSession answers GET /api/sessions/{id} with the whole row (§9.6).
+// getSession answers GET /api/sessions/{id} with the whole row.
 func (s *Server) getSession(w http.ResponseWriter, r *http.Request) error {
 	ss, err := s.session(r)
 	if err != nil {
@@ -117,7 +117,7 @@ func (s *Server) getSession(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// pipelineCheckpoint is the latest checkpoint as §9.7 shows it.
+// pipelineCheckpoint is the latest checkpoint as the pipeline answer shows it.
 type pipelineCheckpoint struct {
 	ID           int64      `json:"id"`
 	Stage        string     `json:"stage"`

@@ -18,7 +18,7 @@ import (
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
 
-// Upload limits (seed §4.3).
+// Upload limits.
 const (
 	MaxUploadFiles     = 10
 	MaxUploadFileBytes = 10 << 20
@@ -29,7 +29,7 @@ const (
 	maxOriginalName = 255
 )
 
-// uploadResponse is the seed's upload answer (§9.2). Error is set only when
+// uploadResponse is the documented upload answer. Error is set only when
 // every file failed.
 type uploadResponse struct {
 	Success bool           `json:"success"`

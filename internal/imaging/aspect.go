@@ -11,7 +11,7 @@ import (
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
 
-// Kling's limits for a start or end frame (ORIGINAL.md §3.2); FAL's hosted
+// Kling's limits for a start or end frame; FAL's hosted
 // Kling has the same.
 const (
 	KlingMinSide   = 300

@@ -8,7 +8,7 @@ import (
 	xdraw "golang.org/x/image/draw"
 )
 
-// workedExample is the 2528×1696 sheet of ORIGINAL.md §4.3.
+// workedExample is the 2528×1696 sheet of the worked example: 2×3 cells of 816–817 × 815–818 px, white gutters.
 func workedExample(jpegQ int) sheetSpec {
 	return sheetSpec{
 		rows: 2, cols: 3, gutter: 31, gutterY: 28, margins: [4]int{9, 19, 8, 16},

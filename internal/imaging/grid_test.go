@@ -152,7 +152,7 @@ func iou(a, b image.Rectangle) float64 {
 	return float64(ia) / float64(u)
 }
 
-// TestDetectGridWorkedExample is the 2528×1696 sheet of ORIGINAL.md §4.3:
+// TestDetectGridWorkedExample is the 2528×1696 worked-example sheet:
 // margins x 0–8 and 2520–2527, gutters x 825–855 and 1672–1702, y 834–861.
 // The original cropped 806–807 × 807–809 frames; ours must hold no gutter
 // and keep at least as much picture.

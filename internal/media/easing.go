@@ -86,7 +86,7 @@ type bezierPreset struct {
 	pts  [4]float64
 }
 
-// bezierPresets are the CSS-style named curves of ORIGINAL.md §5.2.
+// bezierPresets are the CSS-style named curves the studio documents.
 func bezierPresets() []bezierPreset {
 	return []bezierPreset{
 		{"ease", [4]float64{0.25, 0.1, 0.25, 1}},

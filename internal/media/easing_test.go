@@ -9,7 +9,7 @@ import (
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
 
-// The test vectors of ORIGINAL.md §5.1: a 5.041667 s, 24 fps source mapped to
+// Worked test vectors: a 5.041667 s, 24 fps source mapped to
 // 1.5 s at 60 fps.
 func TestSourceTimesSpecVectors(t *testing.T) {
 	t.Parallel()
@@ -86,7 +86,7 @@ func TestSourceIndex(t *testing.T) {
 	}
 }
 
-// specNames are the names listed in the §5.2 table. (Its prose says "41";
+// specNames are the easing names the studio documents. (Its prose says "41";
 // the table itself lists these 45 and the catalogue implements all of them.)
 var specNames = []string{
 	"linear",

@@ -29,7 +29,7 @@ type encoderGone struct{ err error }
 func (e *encoderGone) Error() string { return "writing to the encoder: " + e.err.Error() }
 
 // encodeArgs reads raw yuv420p at the output rate from stdin and writes
-// browser-safe H.264 (High, yuv420p, moov first; ORIGINAL.md §5.4).
+// browser-safe H.264 (High, yuv420p, moov first).
 func encodeArgs(o StitchOptions, out string, total int) []string {
 	fps := strconv.Itoa(o.FPS)
 	args := []string{"-hide_banner", "-v", "error", "-y",

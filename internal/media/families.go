@@ -3,7 +3,7 @@ package media
 import "math"
 
 // The base families follow the easings.net definitions quoted in
-// ORIGINAL.md §5.2. Each is a plain function so the hybrids can reuse them.
+// the documented easing table. Each is a plain function so the hybrids can reuse them.
 
 func linear(t float64) float64 { return t }
 

@@ -10,7 +10,7 @@ import (
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
 
-// Stitch defaults (ORIGINAL.md §5.1, §13 item 7).
+// Stitch defaults: 1.5 s a clip at 60 fps, x264 CRF 18 at preset slow.
 const (
 	DefaultClipDuration = 1.5
 	DefaultFPS          = 60
@@ -151,7 +151,7 @@ func (o StitchOptions) easingFor(i int) Easing {
 }
 
 // Stitch ramps each clip with its easing (the speed-curve mapping of
-// ORIGINAL.md §5.1: output frame i of N = floor(ClipDuration × FPS) shows the
+// The mapping: output frame i of N = floor(ClipDuration × FPS) shows the
 // first source frame at or after clamp(ease(i/(N−1)) × duration, 0,
 // duration − 1/srcFPS)) and joins the clips with hard cuts into one H.264
 // High / yuv420p / +faststart MP4.

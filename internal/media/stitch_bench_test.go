@@ -24,7 +24,7 @@ func cpuSeconds() float64 {
 
 // BenchmarkStitch is benchmark (b) of issue 3: five 5 s 720p 24 fps clips
 // become a 7.5 s 60 fps film (1.5 s per clip), once with Stitch and once
-// with the original's method (ORIGINAL.md §5.1 steps 4–5: one ffmpeg per
+// with the two-step method (one ffmpeg per
 // output frame seeking with -ss and writing a PNG, then one encode of the
 // PNG sequence), with the same x264 settings (preset slow, CRF 18). Run it
 // alone, it is slow:

@@ -210,7 +210,7 @@ func checkpointMessage(stage string, n int) string {
 	return "Your fashion film is ready."
 }
 
-// checkpointEvent is the seed's checkpoint event: top-level stage, artifact
+// checkpointEvent is the checkpoint event of the SSE protocol: top-level stage, artifact
 // or artifacts, message, sessionId and awaitingInput, plus the nested form
 // the original Worker sent.
 func checkpointEvent(sid string, cp *shoot.Checkpoint, awaiting bool) map[string]any {

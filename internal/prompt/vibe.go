@@ -14,7 +14,7 @@ type vibe struct {
 	background string
 }
 
-// vibes is the keyword table of ORIGINAL.md §6.1, with a few close synonyms
+// vibes is the brief-keyword table, with a few close synonyms
 // added. urban-lean is deliberately absent: the original mapping never picks
 // it, it is there for the user to ask for by name.
 func vibes() []vibe {

@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// Asset types: the seed's CHECK values.
+// Asset types: the values the database's CHECK constraint allows.
 const (
 	AssetInput        = "input"
 	AssetHero         = "hero"
@@ -57,8 +57,8 @@ type AssetMeta struct {
 	Details json.RawMessage `json:"details,omitempty"`
 }
 
-// AssetKey returns the blob key of an artifact in the seed's layout under
-// outputs/<sessionId>/. Version 1 has the seed's plain name; later versions
+// AssetKey returns the blob key of an artifact in the studio's layout under
+// outputs/<sessionId>/. Version 1 has the plain name; later versions
 // insert ".v<N>" before the extension, so no stored file is ever overwritten.
 func AssetKey(sessionID, assetType string, index, version int) string {
 	var name string

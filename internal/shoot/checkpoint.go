@@ -2,7 +2,7 @@ package shoot
 
 import "time"
 
-// Checkpoint status values: the seed's CHECK values.
+// Checkpoint status values: the values the database's CHECK constraint allows.
 const (
 	CheckpointPending  = "pending"
 	CheckpointApproved = "approved"

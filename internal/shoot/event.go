@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Event types: exactly the seed's SSE protocol (§10.1).
+// Event types: exactly the studio's SSE protocol (docs/architecture.md).
 const (
 	EventSessionInit      = "session_init"
 	EventStatus           = "status"

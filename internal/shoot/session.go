@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// Session status values: the seed's CHECK values.
+// Session status values: the values the database's CHECK constraint allows.
 const (
 	StatusActive    = "active"
 	StatusCompleted = "completed"
@@ -56,7 +56,7 @@ var sessionIDRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$`)
 // characters of letters, digits, '_' and '-', starting with a letter or digit.
 func ValidSessionID(id string) bool { return sessionIDRe.MatchString(id) }
 
-// NewSessionID returns a fresh id in the seed's form session_<epochms>_<rand>.
+// NewSessionID returns a fresh id of the form session_<epochms>_<rand>.
 func NewSessionID(now time.Time) string {
 	return fmt.Sprintf("session_%d_%s", now.UnixMilli(), RandomToken(8))
 }

@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// Background presets (ORIGINAL.md §6.1).
+// Background presets: the backdrops a brief or the user can choose.
 const (
 	StudioGrey   = "studio-grey"
 	StudioWhite  = "studio-white"

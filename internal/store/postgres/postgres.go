@@ -131,7 +131,7 @@ func isConnectError(err error) bool {
 	return errors.As(err, &ce)
 }
 
-// nullString stores "" as NULL, for the seed's nullable text columns.
+// nullString stores "" as NULL, for the schema's nullable text columns.
 func nullString(s string) any {
 	if s == "" {
 		return nil

@@ -82,7 +82,7 @@ func TestMigrateIsIdempotent(t *testing.T) {
 	}
 }
 
-// TestSchema checks the seed's tables keep their columns and that no table
+// TestSchema checks the original tables keep their columns and that no table
 // of ours takes a name from River's namespace.
 func TestSchema(t *testing.T) {
 	t.Parallel()

@@ -214,7 +214,7 @@ func (s *sqlTime) parse(text string) error {
 
 func scanTime(t *time.Time) *sqlTime { return &sqlTime{t: t} }
 
-// nullString stores "" as NULL, for the seed's nullable text columns.
+// nullString stores "" as NULL, for the schema's nullable text columns.
 func nullString(s string) any {
 	if s == "" {
 		return nil

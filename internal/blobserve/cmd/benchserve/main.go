@@ -30,7 +30,7 @@ import (
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
 
-// objectKey is where the benchmark object lives: a clip key of the seed's
+// objectKey is where the benchmark object lives: a clip key of the studio's
 // layout, so it gets the same headers a real clip would.
 const objectKey = "outputs/bench/videos/video-1.mp4"
 
