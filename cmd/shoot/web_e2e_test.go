@@ -435,7 +435,7 @@ func (b *webBrowser) checkConsole() {
 }
 
 // webCheckExport downloads the zip the page links to and checks it holds the
-// seed's layout, the references and a manifest naming how each artifact
+// studio's folder layout, the references and a manifest naming how each artifact
 // was made — and that frame 3 is its regenerated version.
 func webCheckExport(t *testing.T, s *liveStudio, sid, href string) {
 	t.Helper()

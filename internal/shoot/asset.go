@@ -84,7 +84,7 @@ func AssetKey(sessionID, assetType string, index, version int) string {
 }
 
 // SeedName returns the artifact's path relative to the session folder in the
-// seed's layout, without any version suffix (e.g. "frames/frame-3.png").
+// studio's layout, without any version suffix (e.g. "frames/frame-3.png").
 func SeedName(assetType string, index int) string {
 	return strings.TrimPrefix(AssetKey("x", assetType, index, 1), "outputs/x/")
 }

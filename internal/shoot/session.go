@@ -16,7 +16,7 @@ const (
 	StatusExpired   = "expired"
 )
 
-// Run states say what the engine is doing for a session right now. The seed's
+// Run states say what the engine is doing for a session right now. The original
 // status column cannot say "waiting for the user" or "cancelled", so this is
 // a column of our own.
 const (

@@ -232,7 +232,7 @@ func TestOpenErrors(t *testing.T) {
 }
 
 // TestSeedTimeForm: a row written with SQLite's CURRENT_TIMESTAMP (the
-// seed's default) still reads back as UTC.
+// schema's default) still reads back as UTC.
 func TestSeedTimeForm(t *testing.T) {
 	t.Parallel()
 	db := openTemp(t)
