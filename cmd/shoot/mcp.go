@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -59,24 +58,11 @@ func newMCPCmd(e *env) *cobra.Command {
 func mcpEmbedded(ctx context.Context, e *env, cfg *config.Config) error {
 	cfg.Auth = auth.ModeNone
 	logger := newLogger(cfg, e.stderr)
-	a, err := openApp(ctx, cfg, logger)
+	srv, stop, err := openStudio(ctx, cfg, logger)
 	if err != nil {
 		return err
 	}
-	defer a.close()
-	srv, err := newServer(a)
-	if err != nil {
-		return err
-	}
-	eng, err := buildEngine(ctx, cfg, a.store, a.bucket, logger, cfg.Workers)
-	if err != nil {
-		return err
-	}
-	mountStudio(srv, eng)
-	if err := eng.queue.Start(ctx); err != nil {
-		return fmt.Errorf("job queue: %w", err)
-	}
-	defer stopQueue(eng, logger)
+	defer stop()
 	defer srv.EndStreams()
 	c := client.New("http://localhost", client.WithHTTPClient(&http.Client{Transport: mcpserver.InProcess(srv.Handler(), nil)}))
 	return serveMCP(ctx, e, mcpserver.Options{

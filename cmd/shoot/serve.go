@@ -43,26 +43,13 @@ func serve(ctx context.Context, e *env, cfg *config.Config) error {
 		return err
 	}
 	logger := newLogger(cfg, e.stderr)
-	a, err := openApp(ctx, cfg, logger)
-	if err != nil {
-		return err
-	}
-	defer a.close()
-	srv, err := newServer(a)
-	if err != nil {
-		return err
-	}
-	eng, err := buildEngine(ctx, cfg, a.store, a.bucket, logger, cfg.Workers)
-	if err != nil {
-		return err
-	}
-	mountStudio(srv, eng)
-	if err := eng.queue.Start(ctx); err != nil {
-		return fmt.Errorf("job queue: %w", err)
-	}
 	// Shutdown order: HTTP intake and streams end first (Serve returns),
 	// then workers soft-stop, then the blob store and database close.
-	defer stopQueue(eng, logger)
+	srv, stop, err := openStudio(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer stop()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", cfg.Addr, err)
@@ -72,6 +59,33 @@ func serve(ctx context.Context, e *env, cfg *config.Config) error {
 	err = srv.Serve(ctx, ln)
 	logger.Info("shoot stopped")
 	return err
+}
+
+// openStudio opens the database and blob store, builds the API with the
+// studio's routes on it and starts the job queue. stop soft-stops the
+// workers, then closes the blob store and the database.
+func openStudio(ctx context.Context, cfg *config.Config, logger *slog.Logger) (srv *httpapi.Server, stop func(), err error) {
+	a, err := openApp(ctx, cfg, logger)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer func() {
+		if err != nil {
+			a.close()
+		}
+	}()
+	if srv, err = newServer(a); err != nil {
+		return nil, nil, err
+	}
+	eng, err := buildEngine(ctx, cfg, a.store, a.bucket, logger, cfg.Workers)
+	if err != nil {
+		return nil, nil, err
+	}
+	mountStudio(srv, eng)
+	if err = eng.queue.Start(ctx); err != nil {
+		return nil, nil, fmt.Errorf("job queue: %w", err)
+	}
+	return srv, func() { stopQueue(eng, logger); a.close() }, nil
 }
 
 // stopQueue soft-stops the workers: running jobs get a grace period, then
