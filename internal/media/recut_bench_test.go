@@ -9,10 +9,11 @@ import (
 )
 
 // BenchmarkRecut is "redo clip 2" after a finished film: five 5 s 720p
-// clips at the film's defaults (1.5 s per clip, 60 fps, preset slow).
-// "full" is a one-pass Stitch of all five; "recut" cuts the new clip 2's
-// segment and joins it with the four segments already cut, which is what
-// the pipeline does once the new clip lands. ratio = recut / full.
+// clips at 1.5 s per clip, 60 fps. "full" is a one-pass Stitch of all five
+// at its defaults (preset slow, what `shoot stitch` makes); "recut" cuts
+// the new clip 2's segment at the film's settings (FilmPreset, FilmCRF)
+// and joins it with the four segments already cut, which is what the
+// pipeline does once the new clip lands. ratio = recut / full.
 //
 //	go test ./internal/media -run '^$' -bench Recut -benchtime 1x
 func BenchmarkRecut(b *testing.B) {
@@ -26,7 +27,8 @@ func BenchmarkRecut(b *testing.B) {
 	segs := make([]string, len(clips))
 	frames := make([]int, len(clips))
 	for i, c := range clips {
-		res, err := EncodeSegment(ctx, StitchOptions{Clips: []string{c}, Out: filepath.Join(dir, fmt.Sprintf("seg-%d.mp4", i)), Easing: ease})
+		res, err := EncodeSegment(ctx, StitchOptions{Clips: []string{c}, Out: filepath.Join(dir, fmt.Sprintf("seg-%d.mp4", i)), Easing: ease,
+			Preset: FilmPreset, CRF: FilmCRF})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -44,7 +46,8 @@ func BenchmarkRecut(b *testing.B) {
 	b.Run("recut", func(b *testing.B) {
 		for i := 0; b.Loop(); i++ {
 			seg := filepath.Join(dir, fmt.Sprintf("new-2-%d.mp4", i))
-			if _, err := EncodeSegment(ctx, StitchOptions{Clips: []string{clips[1]}, Out: seg, Easing: ease}); err != nil {
+			if _, err := EncodeSegment(ctx, StitchOptions{Clips: []string{clips[1]}, Out: seg, Easing: ease,
+				Preset: FilmPreset, CRF: FilmCRF}); err != nil {
 				b.Fatal(err)
 			}
 			joined := append([]string{segs[0], seg}, segs[2:]...)

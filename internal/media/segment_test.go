@@ -80,6 +80,85 @@ func TestJoinedSegmentsMatchStitch(t *testing.T) {
 	}
 }
 
+// The pipeline cuts its film at FilmPreset/FilmCRF, while `shoot stitch`
+// keeps the one-pass stitch at DefaultPreset/DefaultCRF. The film must
+// stay the stitch's film: the same frames at the same times and, on clean
+// pictures (fine synthetic detail, a zoom into fractal detail), every
+// frame within encoder noise of the stitch's (≥ 40 dB). Under moving
+// grain two encodings of the noise never agree that closely (slow against
+// medium is 33 dB there), so the check there is the one that matters to a
+// viewer: the film is as close to its clips as the stitch is, within 1 dB,
+// measured against a near-lossless cut of the same clips.
+func TestFilmPresetMatchesStitch(t *testing.T) {
+	t.Parallel()
+	if FilmPreset == DefaultPreset && FilmCRF == DefaultCRF {
+		t.Fatal("the film's settings are the stitch's own; this test would compare them with themselves")
+	}
+	lossless := []string{"-c:v", "libx264", "-preset", "ultrafast", "-qp", "0", "-pix_fmt", "yuv420p"}
+	cases := []struct {
+		name   string
+		srcs   []string
+		strict bool // every frame ≥ 40 dB against the stitch
+	}{
+		{"clean", []string{"testsrc2=s=640x360:r=24:d=1.5", "mandelbrot=s=640x360:r=24,trim=duration=1.5"}, true},
+		{"grain", []string{"gradients=s=640x360:r=24:d=1.5:speed=0.08,noise=alls=6:allf=t",
+			"testsrc2=s=640x360:r=24:d=1.5,noise=alls=10:allf=t"}, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			ctx := context.Background()
+			var clips []string
+			for i, src := range tc.srcs {
+				clips = append(clips, makeClip(t, dir, fmt.Sprintf("clip-%d.mp4", i), src, lossless...))
+			}
+			ease, err := Lookup(DefaultEasing)
+			if err != nil {
+				t.Fatal(err)
+			}
+			eases := make([]Easing, len(clips))
+			for i := range eases {
+				eases[i] = ease
+			}
+			stitch := func(name string, crf int, preset string) *StitchResult {
+				res, err := Stitch(ctx, StitchOptions{Clips: clips, Easing: ease, ClipDuration: 0.6, FPS: 30,
+					CRF: crf, Preset: preset, Out: filepath.Join(dir, name)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return res
+			}
+			want := stitch("stitched.mp4", 0, "")
+			joined := joinClips(t, StitchOptions{ClipDuration: 0.6, FPS: 30, Preset: FilmPreset, CRF: FilmCRF}, clips, eases, dir)
+			if joined.Frames != want.Frames || joined.Width != want.Width || joined.Height != want.Height {
+				t.Fatalf("joined %+v, stitched %+v", joined, want)
+			}
+			if a, b := frameTimes(t, want.Out), frameTimes(t, joined.Out); !slices.Equal(a, b) {
+				t.Errorf("frame times differ:\nstitched %v\njoined   %v", a, b)
+			}
+			if tc.strict {
+				comparePictures(t, want.Out, joined.Out, want.Width, want.Height, want.Frames)
+			}
+			ref := decodedFilm(t, stitch("reference.mp4", 1, "ultrafast").Out)
+			film, one := filmPSNR(ref, decodedFilm(t, joined.Out)), filmPSNR(ref, decodedFilm(t, want.Out))
+			if film < one-1 {
+				t.Errorf("the film is %.2f dB from its clips, the stitch %.2f dB: more than 1 dB worse", film, one)
+			}
+			t.Logf("against the clips: film %.2f dB, stitch %.2f dB", film, one)
+		})
+	}
+}
+
+// filmPSNR is the PSNR of a whole decoded film against a reference of the
+// same length.
+func filmPSNR(ref, got []byte) float64 {
+	if len(ref) != len(got) {
+		return 0
+	}
+	return psnr(ref, got)
+}
+
 // joinClips encodes each clip as a segment and joins them.
 func joinClips(t *testing.T, base StitchOptions, clips []string, eases []Easing, dir string) *JoinResult {
 	t.Helper()

@@ -39,7 +39,7 @@ type Options struct {
 	MaxCostUSD      float64       // per-session budget; 0 = none
 	PollInterval    time.Duration // longest wait between provider polls; default 2 s
 	PollWindow      time.Duration // polling inside one job run before snoozing; default 20 s
-	StitchPreset    string        // libx264 preset of the film; "" = the media package's default
+	StitchPreset    string        // libx264 preset of the film at CRF 18; "" = media.FilmPreset at media.FilmCRF
 	TempDir         string        // scratch space for the stitch; default os.TempDir()
 	// InterruptedAfter is how long a run must have gone without any session
 	// update before a run with no live job counts as interrupted; default 1 min.

@@ -34,15 +34,16 @@ type cutParams struct {
 	dur    float64
 	fps    int
 	preset string
+	crf    int
 }
 
 func (e *Engine) cutParams(o shoot.Options) cutParams {
 	o = o.WithDefaults()
-	preset := e.opts.StitchPreset
-	if preset == "" {
-		preset = media.DefaultPreset
+	p := cutParams{easing: o.Easing, dur: o.ClipDuration, fps: o.FPS, preset: e.opts.StitchPreset, crf: media.DefaultCRF}
+	if p.preset == "" {
+		p.preset, p.crf = media.FilmPreset, media.FilmCRF
 	}
-	return cutParams{easing: o.Easing, dur: o.ClipDuration, fps: o.FPS, preset: preset}
+	return p
 }
 
 // landedClip is a clip the film uses: its content hash and size, and its
@@ -92,7 +93,7 @@ func (f *clipFacts) put(key string, c clipFact) {
 // segmentKey is the bucket key of a clip's segment at p and size.
 func segmentKey(sid string, c landedClip, p cutParams, size media.Size) string {
 	return fmt.Sprintf("outputs/%s/segments/%s.mp4", sid,
-		digest(c.hash, p.easing, fmt.Sprint(p.dur, p.fps, size.W, size.H, p.preset, media.DefaultCRF)))
+		digest(c.hash, p.easing, fmt.Sprint(p.dur, p.fps, size.W, size.H, p.preset, p.crf)))
 }
 
 // landClip writes clip data (stored under key) to dir and learns its hash
@@ -160,7 +161,7 @@ func (e *Engine) cutSegment(ctx context.Context, sid string, c landedClip, p cut
 		return false, ctx.Err()
 	}
 	_, err = media.EncodeSegment(ctx, media.StitchOptions{Clips: []string{c.path}, Out: dst, ClipDuration: p.dur,
-		FPS: p.fps, Easing: ease, Preset: p.preset, Width: size.W, Height: size.H})
+		FPS: p.fps, Easing: ease, Preset: p.preset, CRF: p.crf, Width: size.W, Height: size.H})
 	if err != nil {
 		return true, shoot.Wrap(err, shoot.EINTERNAL, fmt.Sprintf("cutting clip %d failed: %v", c.n, err))
 	}
