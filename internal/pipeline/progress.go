@@ -21,8 +21,11 @@ const (
 	// progressHeartbeat: a named item (a clip, a frame) whose percent moved
 	// at all is shown at least this often, however small the move.
 	progressHeartbeat = 1500 * time.Millisecond
-	stageRate         = 4
-	stageBurst        = 8
+	// stageRate leaves room for every clip in flight (five by default, up
+	// to six a session) to move once a second: at 4 a second, one clip in
+	// five lost its update each second and stood still for two.
+	stageRate  = 8
+	stageBurst = 12
 	// progressKeep bounds the pacer's memory: entries idle this long are
 	// forgotten.
 	progressKeep = 10 * time.Minute

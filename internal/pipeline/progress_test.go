@@ -47,7 +47,7 @@ func TestPacer(t *testing.T) {
 		{"a burst of every percent", dense, 2, 6, true},
 		{"a clip creeping", creep, 12, 15, false},
 		{"one percent a second", slow, 20, 21, true},
-		{"five clips side by side", clips, 40, 53, true},
+		{"five clips side by side", clips, 85, 97, true},
 		{"messages inside the pacing window", []update{{0, "", 10, true}, {100 * time.Millisecond, "", 10, true}, {300 * time.Millisecond, "", 10, true}}, 2, 2, false},
 	}
 	for _, c := range cases {
@@ -69,7 +69,7 @@ func TestPacer(t *testing.T) {
 			dur := c.updates[len(c.updates)-1].after
 			// the bucket's rate and burst, plus the finished items' events
 			if limit := stageRate*dur.Seconds() + stageBurst + 5; float64(n) > limit {
-				t.Errorf("%d events in %v, want at most %.0f (about 4 a second)", n, dur, limit)
+				t.Errorf("%d events in %v, want at most %.0f (about stageRate a second)", n, dur, limit)
 			}
 		})
 	}
@@ -99,5 +99,23 @@ func TestPacerKeepsSessionsAndStagesApart(t *testing.T) {
 	p.allow(t0.Add(3*progressKeep), "z", "hero", "", 1, false)
 	if len(p.items) > 1 || len(p.stages) > 2 {
 		t.Errorf("the pacer kept %d items and %d stages after they went idle", len(p.items), len(p.stages))
+	}
+}
+
+// Six clips in flight, each polled once a second and moving 10 points a
+// poll (a 10 s clip), must each show every move: none may lose a second's
+// update to the stage's budget and stand still for two.
+func TestPacerShowsEveryClipEverySecond(t *testing.T) {
+	t.Parallel()
+	p := newPacer()
+	t0 := time.Now()
+	for sec := 1; sec <= 9; sec++ {
+		for c := 1; c <= 6; c++ {
+			// The polls of one round land a few milliseconds apart.
+			at := t0.Add(time.Duration(sec)*time.Second + time.Duration(c)*3*time.Millisecond)
+			if !p.allow(at, "s", "clips", "clip"+strconv.Itoa(c), 10*sec, false) {
+				t.Fatalf("second %d: clip %d's move to %d %% was held back", sec, c, 10*sec)
+			}
+		}
 	}
 }
