@@ -108,3 +108,12 @@ func TestIdempotencyConformance(t *testing.T) {
 		return db
 	})
 }
+
+func TestWebhooksConformance(t *testing.T) {
+	t.Parallel()
+	baseURL(t)
+	storetest.RunWebhooks(t, func(t *testing.T) store.Store {
+		db, _ := openTemp(t)
+		return db
+	})
+}

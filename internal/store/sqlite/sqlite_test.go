@@ -35,3 +35,8 @@ func TestIdempotencyConformance(t *testing.T) {
 	t.Parallel()
 	storetest.RunIdempotency(t, func(t *testing.T) store.Store { return openTemp(t) })
 }
+
+func TestWebhooksConformance(t *testing.T) {
+	t.Parallel()
+	storetest.RunWebhooks(t, func(t *testing.T) store.Store { return openTemp(t) })
+}
