@@ -24,6 +24,7 @@ import (
 	"github.com/fashionshoot/shoot/internal/store"
 	"github.com/fashionshoot/shoot/internal/store/postgres"
 	"github.com/fashionshoot/shoot/internal/store/sqlite"
+	"github.com/fashionshoot/shoot/internal/webhook"
 )
 
 // engine is the pipeline with its queue, ready to start, and the metrics
@@ -61,12 +62,27 @@ func buildEngine(ctx context.Context, cfg *config.Config, st store.Store, bucket
 		Director: dir, Presets: lib, Logger: logger},
 		pipeline.Options{ClipConcurrency: cfg.ClipConcurrency, MaxCostUSD: cfg.MaxCostUSD, TempDir: os.TempDir(),
 			MonthlyBudgetUSD: cfg.MonthlyBudgetUSD, ObserveRequests: m.ObserveShootRequests})
+	hooks, ok := st.(store.Webhooks)
+	if !ok {
+		return nil, fmt.Errorf("a %s store keeps no webhooks", st.Dialect())
+	}
+	deliverer := webhook.NewDeliverer(hooks, webhook.New(webhook.SenderOptions{
+		Policy: webhook.Policy{AllowPrivate: cfg.WebhookAllowPrivate}}),
+		webhook.DelivererOptions{FirstRetry: cfg.WebhookFirstRetry, Logger: logger})
 	q, err := newQueue(ctx, st, eng, jobs.Options{Workers: workers, Logger: logger, ID: workerID(cfg),
-		JobTimeout: cfg.JobTimeout, RescueAfter: cfg.RescueAfter, Observe: m.ObserveJob})
+		JobTimeout: cfg.JobTimeout, RescueAfter: cfg.RescueAfter, Observe: m.ObserveJob, Webhooks: deliverer})
 	if err != nil {
 		return nil, err
 	}
 	eng.SetQueue(q)
+	// Webhooks hear of events and artifacts in the process that records
+	// them, through the same durable queue.
+	dispatch := webhook.NewDispatcher(struct {
+		store.Store
+		store.Webhooks
+	}{st, hooks}, q, logger)
+	log.OnAppend(dispatch.Event)
+	eng.OnAsset(dispatch.Asset)
 	if err := m.WatchQueue(func(ctx context.Context) ([]jobs.JobCount, error) {
 		return jobs.CountJobs(ctx, st.DB(), st.Dialect())
 	}, logger); err != nil {

@@ -3,6 +3,7 @@ package config
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestAuthModeDefault(t *testing.T) {
@@ -70,6 +71,38 @@ func TestLimits(t *testing.T) {
 	for name, bad := range map[string]string{"SHOOT_RATE_PER_MIN": "-1", "SHOOT_MAX_RUNNING": "x",
 		"SHOOT_UPLOAD_BYTES_PER_DAY": "1e3", "SHOOT_MONTHLY_BUDGET_USD": "-5", "SHOOT_TRUSTED_PROXIES": "10.0.0.0/8,proxy.internal",
 		"SHOOT_DRAIN_DELAY": "soon"} {
+		env := map[string]string{name: bad}
+		cfg, err := FromEnv(func(k string) string { return env[k] })
+		if err == nil {
+			err = cfg.Finish()
+		}
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s=%s: %v", name, bad, err)
+		}
+	}
+}
+
+func TestWebhookSettings(t *testing.T) {
+	t.Parallel()
+	def, err := FromEnv(func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if def.WebhookAllowPrivate || def.WebhookFirstRetry != 0 {
+		t.Fatalf("defaults: allow private %v, first retry %s; want off and 0 (the deliverer's 15s)", def.WebhookAllowPrivate, def.WebhookFirstRetry)
+	}
+	env := map[string]string{"SHOOT_WEBHOOK_ALLOW_PRIVATE": "1", "SHOOT_WEBHOOK_FIRST_RETRY": "20ms"}
+	cfg, err := FromEnv(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cfg.WebhookAllowPrivate || cfg.WebhookFirstRetry != 20*time.Millisecond {
+		t.Fatalf("read allow private %v, first retry %s", cfg.WebhookAllowPrivate, cfg.WebhookFirstRetry)
+	}
+	if !strings.Contains(cfg.Redacted(), "webhook_allow_private=true") {
+		t.Errorf("the configuration listing does not show the allowance: %s", cfg.Redacted())
+	}
+	for name, bad := range map[string]string{"SHOOT_WEBHOOK_ALLOW_PRIVATE": "maybe", "SHOOT_WEBHOOK_FIRST_RETRY": "-1s"} {
 		env := map[string]string{name: bad}
 		cfg, err := FromEnv(func(k string) string { return env[k] })
 		if err == nil {

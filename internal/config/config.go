@@ -82,6 +82,17 @@ type Config struct {
 	MaxRunning        int     // SHOOT_MAX_RUNNING: shoots with a stage running at once
 	UploadBytesPerDay int64   // SHOOT_UPLOAD_BYTES_PER_DAY: reference bytes stored per UTC day
 	MonthlyBudgetUSD  float64 // SHOOT_MONTHLY_BUDGET_USD: provider spending per UTC month
+
+	// WebhookAllowPrivate lets webhooks reach private, loopback and
+	// link-local addresses (SHOOT_WEBHOOK_ALLOW_PRIVATE=1): for receivers on
+	// the studio's own network. Off, such targets are refused, also
+	// through a redirect or a DNS answer that changes.
+	WebhookAllowPrivate bool
+	// WebhookFirstRetry is the wait before a failed webhook delivery's
+	// first retry; each later wait is four times longer
+	// (SHOOT_WEBHOOK_FIRST_RETRY; default 15s, so the eight attempts span
+	// about 23 hours).
+	WebhookFirstRetry time.Duration
 }
 
 // HasKlingKeys reports whether both Kling keys are set.

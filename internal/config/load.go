@@ -133,6 +133,8 @@ func (r *envReader) numbers(c *Config) {
 	r.duration(&c.JobTimeout, "SHOOT_JOB_TIMEOUT")
 	r.duration(&c.RescueAfter, "SHOOT_RESCUE_AFTER")
 	r.duration(&c.DrainDelay, "SHOOT_DRAIN_DELAY")
+	r.boolean(&c.WebhookAllowPrivate, "SHOOT_WEBHOOK_ALLOW_PRIVATE")
+	r.duration(&c.WebhookFirstRetry, "SHOOT_WEBHOOK_FIRST_RETRY")
 	if v := strings.TrimSpace(r.getenv("SHOOT_MAX_COST_USD")); v != "" {
 		f, err := strconv.ParseFloat(v, 64)
 		if err != nil {

@@ -47,6 +47,7 @@ func (c *Config) attrs() []slog.Attr {
 		slog.Int("workers", c.Workers),
 		slog.Int("clip_concurrency", c.ClipConcurrency),
 		slog.String("auth", c.Auth),
+		slog.Bool("webhook_allow_private", c.WebhookAllowPrivate),
 	}
 }
 

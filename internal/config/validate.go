@@ -168,6 +168,8 @@ func (c *Config) validateNumbers() error {
 		return errorf("SHOOT_STUDIO_IMAGE_LATENCY", "latencies must not be negative")
 	case c.JobTimeout < time.Second:
 		return errorf("SHOOT_JOB_TIMEOUT", "%s is too short (at least 1s)", c.JobTimeout)
+	case c.WebhookFirstRetry < 0:
+		return errorf("SHOOT_WEBHOOK_FIRST_RETRY", "%s must not be negative", c.WebhookFirstRetry)
 	case len(c.WorkerID) > 100:
 		return errorf("SHOOT_WORKER_ID/--id", "is longer than 100 characters")
 	case c.RescueAfter <= c.JobTimeout:

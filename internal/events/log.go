@@ -31,6 +31,7 @@ type Log struct {
 
 	mu   sync.Mutex
 	hubs map[string]*hub
+	taps []func(context.Context, shoot.Event)
 }
 
 // New returns a Log over src. poll bounds the latency of events appended by
@@ -57,7 +58,23 @@ func (l *Log) Append(ctx context.Context, sessionID, typ string, payload any) (s
 		return shoot.Event{}, err
 	}
 	l.Notify(sessionID)
+	l.mu.Lock()
+	taps := l.taps
+	l.mu.Unlock()
+	for _, f := range taps {
+		f(ctx, ev)
+	}
 	return ev, nil
+}
+
+// OnAppend adds f to what is called with every event appended through this
+// Log, after it is stored, in the appending goroutine (e.g. to dispatch
+// webhooks: once, by the process that recorded the event). f must not
+// block for long.
+func (l *Log) OnAppend(f func(context.Context, shoot.Event)) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.taps = append(l.taps[:len(l.taps):len(l.taps)], f)
 }
 
 // encode merges {"type": typ} into payload's JSON object.

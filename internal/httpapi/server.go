@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -21,6 +22,7 @@ import (
 	"github.com/fashionshoot/shoot/internal/blobserve"
 	"github.com/fashionshoot/shoot/internal/config"
 	"github.com/fashionshoot/shoot/internal/store"
+	"github.com/fashionshoot/shoot/internal/webhook"
 )
 
 // DefaultShutdownTimeout is how long Serve waits for requests in flight
@@ -40,6 +42,9 @@ type Deps struct {
 	// ShutdownTimeout bounds the graceful part of Serve's shutdown; zero
 	// means DefaultShutdownTimeout.
 	ShutdownTimeout time.Duration
+	// WebhookResolver looks up the hosts of new webhooks' URLs to check
+	// their addresses; nil is the system resolver.
+	WebhookResolver webhook.Resolver
 }
 
 // Server is the HTTP API. Build it with New, set Web and add routes with
@@ -84,6 +89,10 @@ type Server struct {
 	startMu   sync.Mutex
 
 	idemSwept atomic.Int64 // when expired idempotency keys were last swept (UnixNano)
+
+	// Webhooks (webhooks.go): which targets a new webhook may name.
+	hookPolicy   webhook.Policy
+	hookResolver webhook.Resolver
 }
 
 // HandlerFunc is the signature of every API handler. A returned error is
@@ -111,11 +120,16 @@ func New(d Deps) (*Server, error) {
 	}
 	s := &Server{
 		cfg: d.Config, store: d.Store, bucket: d.Bucket, logger: logger, version: d.Version,
-		media:       &blobserve.Server{Bucket: d.Bucket, Redirect: d.Config.MediaRedirect, Logger: logger},
-		mux:         http.NewServeMux(),
-		timeout:     d.ShutdownTimeout,
-		closing:     make(chan struct{}),
-		decodeSlots: make(chan struct{}, 2),
+		media:        &blobserve.Server{Bucket: d.Bucket, Redirect: d.Config.MediaRedirect, Logger: logger},
+		mux:          http.NewServeMux(),
+		timeout:      d.ShutdownTimeout,
+		closing:      make(chan struct{}),
+		decodeSlots:  make(chan struct{}, 2),
+		hookPolicy:   webhook.Policy{AllowPrivate: d.Config.WebhookAllowPrivate},
+		hookResolver: d.WebhookResolver,
+	}
+	if s.hookResolver == nil {
+		s.hookResolver = net.DefaultResolver
 	}
 	if s.timeout <= 0 {
 		s.timeout = DefaultShutdownTimeout
@@ -123,7 +137,7 @@ func New(d Deps) (*Server, error) {
 	if err := s.setupAuth(); err != nil {
 		return nil, err
 	}
-	for _, rt := range append(s.builtinRoutes(), s.authRoutes()...) {
+	for _, rt := range slices.Concat(s.builtinRoutes(), s.authRoutes(), s.webhookRoutes()) {
 		s.Handle(rt.Pattern, rt.Handler)
 	}
 	return s, nil

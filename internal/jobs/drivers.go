@@ -35,7 +35,7 @@ func NewSQLite(ctx context.Context, db *sql.DB, r Runner, o Options) (Queue, err
 	if err != nil {
 		return nil, fmt.Errorf("river client: %w", err)
 	}
-	return &queue{c: c, workers: o.Workers}, nil
+	return &queue{c: c, workers: o.Workers, webhooks: o.Webhooks}, nil
 }
 
 // NewPostgres returns a queue on PostgreSQL, migrating River's tables first.
@@ -54,7 +54,7 @@ func NewPostgres(ctx context.Context, pool *pgxpool.Pool, r Runner, o Options) (
 	if err != nil {
 		return nil, fmt.Errorf("river client: %w", err)
 	}
-	return &queue{c: c, workers: o.Workers}, nil
+	return &queue{c: c, workers: o.Workers, webhooks: o.Webhooks}, nil
 }
 
 type migrator interface {

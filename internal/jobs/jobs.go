@@ -15,6 +15,7 @@ import (
 
 	"github.com/fashionshoot/shoot/internal/pipeline"
 	"github.com/fashionshoot/shoot/internal/shoot"
+	"github.com/fashionshoot/shoot/internal/webhook"
 )
 
 // WorkArgs is the River job of one unit of pipeline work.
@@ -99,6 +100,9 @@ type Options struct {
 	// Observe, when set, is called after every job run with the work kind,
 	// its outcome (Outcome* constants) and how long the run took.
 	Observe func(kind, outcome string, d time.Duration)
+	// Webhooks, when set, delivers webhook messages: the queue accepts
+	// them (EnqueueDeliveries) and its workers make the attempts.
+	Webhooks Deliverer
 }
 
 func (o *Options) defaults() {
@@ -130,6 +134,9 @@ func config(r Runner, o Options) *river.Config {
 	if o.Workers > 0 {
 		workers := river.NewWorkers()
 		river.AddWorker(workers, &worker{runner: r, timeout: o.JobTimeout, logger: o.Logger, id: o.ID, observe: o.Observe})
+		if o.Webhooks != nil {
+			river.AddWorker(workers, &deliveryWorker{d: o.Webhooks})
+		}
 		cfg.Workers = workers
 		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: o.Workers}}
 	}
@@ -140,6 +147,7 @@ func config(r Runner, o Options) *river.Config {
 // workers when it has any.
 type Queue interface {
 	pipeline.Enqueuer
+	webhook.Enqueuer
 	Start(ctx context.Context) error
 	// Stop soft-stops: no new jobs; running ones finish or are cancelled
 	// when ctx ends.
@@ -160,8 +168,9 @@ type client interface {
 }
 
 type queue struct {
-	c       client
-	workers int
+	c        client
+	workers  int
+	webhooks Deliverer
 }
 
 func (q *queue) Enqueue(ctx context.Context, works ...pipeline.Work) ([]int64, error) {

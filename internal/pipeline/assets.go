@@ -26,6 +26,7 @@ func (e *Engine) saveAsset(ctx context.Context, sid, typ string, index, version 
 	if err := e.store.AddAsset(ctx, a); err != nil {
 		return nil, e.orphaned(ctx, sid, key, err)
 	}
+	e.assetStored(ctx, a)
 	return a, nil
 }
 
@@ -63,6 +64,7 @@ func (e *Engine) saveStream(ctx context.Context, sid, typ string, index, version
 	if err := e.store.AddAsset(ctx, a); err != nil {
 		return nil, e.orphaned(ctx, sid, key, err)
 	}
+	e.assetStored(ctx, a)
 	return a, nil
 }
 

@@ -72,6 +72,7 @@ type Engine struct {
 	lat      *latencies    // learned usual task durations, for polling
 	facts    *clipFacts    // hash and size of landed clips, for the film
 	cutting  chan struct{} // held while a segment is encoded
+	onAsset  func(context.Context, *shoot.Asset)
 }
 
 // Deps are the engine's collaborators.
@@ -114,6 +115,17 @@ func New(d Deps, opts Options) *Engine {
 
 // SetQueue wires the durable queue.
 func (e *Engine) SetQueue(q Enqueuer) { e.queue = q }
+
+// OnAsset sets f to be told of every artifact the engine stores (after it
+// is recorded), e.g. to send asset.created webhooks. Set it before use.
+func (e *Engine) OnAsset(f func(context.Context, *shoot.Asset)) { e.onAsset = f }
+
+// assetStored tells the asset observer, if any, of a.
+func (e *Engine) assetStored(ctx context.Context, a *shoot.Asset) {
+	if e.onAsset != nil {
+		e.onAsset(ctx, a)
+	}
+}
 
 // Events returns the engine's event log.
 func (e *Engine) Events() *events.Log { return e.events }

@@ -119,7 +119,7 @@ func (p Policy) CheckURL(ctx context.Context, r Resolver, raw string) error {
 // every address, and connects to a checked address itself, so the name is
 // never looked up again between the check and the connection. Every
 // connection, including each redirect's, passes through it.
-func (p Policy) dialContext(r Resolver, d *net.Dialer) func(ctx context.Context, network, addr string) (net.Conn, error) {
+func (p Policy) dialContext(r Resolver, dial DialFunc) DialFunc {
 	return func(ctx context.Context, network, addr string) (net.Conn, error) {
 		host, port, err := net.SplitHostPort(addr)
 		if err != nil {
@@ -131,7 +131,7 @@ func (p Policy) dialContext(r Resolver, d *net.Dialer) func(ctx context.Context,
 		}
 		var last error
 		for _, ip := range ips {
-			c, err := d.DialContext(ctx, network, net.JoinHostPort(ip.Unmap().String(), port))
+			c, err := dial(ctx, network, net.JoinHostPort(ip.Unmap().String(), port))
 			if err == nil {
 				return c, nil
 			}

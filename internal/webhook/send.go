@@ -20,26 +20,54 @@ type Sender struct {
 	client *http.Client
 }
 
-// NewSender returns a Sender whose every connection resolves its host
-// once through r (nil: the system resolver), checks each address against
-// p and connects to a checked address. Proxies from the environment are
-// not used: a proxy would make the connection on our behalf, unchecked.
+// DialFunc connects to one checked address ("ip:port"); net.Dialer's
+// DialContext is one.
+type DialFunc func(ctx context.Context, network, addr string) (net.Conn, error)
+
+// SenderOptions configure a Sender.
+type SenderOptions struct {
+	// Policy says which addresses may be reached.
+	Policy Policy
+	// Resolver looks names up; nil is the system resolver.
+	Resolver Resolver
+	// Dial makes the connection to an address the policy permitted; nil is
+	// a plain dialer. Tests use it to stand a local server behind a
+	// public-looking address.
+	Dial DialFunc
+	// Timeout bounds one attempt, answer included; 0 means 15 s.
+	Timeout time.Duration
+}
+
+// NewSender returns a Sender with the system resolver and dialer; see New.
 func NewSender(p Policy, r Resolver, timeout time.Duration) *Sender {
-	if r == nil {
-		r = net.DefaultResolver
+	return New(SenderOptions{Policy: p, Resolver: r, Timeout: timeout})
+}
+
+// New returns a Sender whose every connection, the first and each
+// redirect's, resolves its host once, checks each address against the
+// policy and connects to a checked address: redirects are followed (at most
+// maxRedirects), but a redirect to a refused address fails like a refused
+// URL. Proxies from the environment are not used: a proxy would make the
+// connection on our behalf, unchecked.
+func New(o SenderOptions) *Sender {
+	if o.Resolver == nil {
+		o.Resolver = net.DefaultResolver
 	}
-	if timeout <= 0 {
-		timeout = 15 * time.Second
+	if o.Timeout <= 0 {
+		o.Timeout = 15 * time.Second
+	}
+	if o.Dial == nil {
+		o.Dial = (&net.Dialer{Timeout: 10 * time.Second}).DialContext
 	}
 	tr := &http.Transport{
 		Proxy:                 nil,
-		DialContext:           p.dialContext(r, &net.Dialer{Timeout: 10 * time.Second}),
+		DialContext:           o.Policy.dialContext(o.Resolver, o.Dial),
 		TLSHandshakeTimeout:   10 * time.Second,
-		ResponseHeaderTimeout: timeout,
+		ResponseHeaderTimeout: o.Timeout,
 		MaxIdleConnsPerHost:   2,
 		IdleConnTimeout:       30 * time.Second,
 	}
-	return &Sender{client: &http.Client{Transport: tr, Timeout: timeout, CheckRedirect: checkRedirect}}
+	return &Sender{client: &http.Client{Transport: tr, Timeout: o.Timeout, CheckRedirect: checkRedirect}}
 }
 
 func checkRedirect(req *http.Request, via []*http.Request) error {
@@ -114,16 +142,26 @@ func (s *Sender) send(ctx context.Context, url, secret string, m Message) Result
 // IsRefused reports whether err is a refusal of the target's address.
 func IsRefused(err error) bool { return errors.Is(err, ErrRefused) }
 
-// Schedule is how long to wait before each retry: Backoff(n) is the wait
+// Schedule is how long to wait before each retry: Schedule(n) is the wait
 // after the n-th failed attempt (n from 1).
 type Schedule func(n int) time.Duration
+
+// Backoff returns the exponential schedule that waits first after the first
+// failure and four times longer after each next one, the growth ending at
+// the seventh wait.
+func Backoff(first time.Duration) Schedule {
+	return func(n int) time.Duration {
+		return first << (2 * uint(min(max(n, 1), 7)-1))
+	}
+}
+
+// DefaultFirstRetry is the first wait of the default schedule.
+const DefaultFirstRetry = 15 * time.Second
 
 // DefaultSchedule retries with exponential back-off: 15 s, 1 min, 4 min,
 // 16 min, 64 min, ~4.3 h and ~17 h, so the last of the eight attempts comes
 // about 23 hours after the first.
-func DefaultSchedule(n int) time.Duration {
-	return 15 * time.Second << (2 * uint(min(max(n, 1), 7)-1))
-}
+var DefaultSchedule = Backoff(DefaultFirstRetry)
 
 // MaxAttempts is how many times a delivery is tried in all.
 const MaxAttempts = 8
