@@ -17,13 +17,15 @@ import (
 // Delivery is one message for one webhook: the durable job the queue keeps
 // until the receiver takes it or the attempts run out. MessageID is the
 // webhook-id header of every attempt, so a receiver can drop a repeat; the
-// queue keeps at most one job per (WebhookID, MessageID).
+// queue keeps at most one job per (WebhookID, MessageID). Body is the
+// JSON text as a string, so a queue that stores job arguments as parsed
+// JSON (PostgreSQL's jsonb) keeps it byte for byte.
 type Delivery struct {
-	WebhookID string          `json:"webhookId" river:"unique"`
-	MessageID string          `json:"messageId" river:"unique"`
-	Event     string          `json:"event"`
-	SessionID string          `json:"sessionId,omitempty"`
-	Body      json.RawMessage `json:"body"`
+	WebhookID string `json:"webhookId" river:"unique"`
+	MessageID string `json:"messageId" river:"unique"`
+	Event     string `json:"event"`
+	SessionID string `json:"sessionId,omitempty"`
+	Body      string `json:"body"`
 }
 
 // Payload is the JSON body of every delivery, in the shape Standard
@@ -163,7 +165,7 @@ func (d *Dispatcher) enqueue(ctx context.Context, sid, event string, at time.Tim
 	}
 	ds := make([]Delivery, len(hooks))
 	for i, h := range hooks {
-		ds[i] = Delivery{WebhookID: h.ID, MessageID: msgID, Event: event, SessionID: sid, Body: body}
+		ds[i] = Delivery{WebhookID: h.ID, MessageID: msgID, Event: event, SessionID: sid, Body: string(body)}
 	}
 	return d.queue.EnqueueDeliveries(ctx, ds...)
 }
@@ -238,7 +240,7 @@ func (d *Deliverer) Deliver(ctx context.Context, x Delivery, n int, last bool) e
 	if err != nil {
 		return err
 	}
-	res := d.sender.Send(ctx, w.URL, w.Secret, Message{ID: x.MessageID, At: time.Now(), Body: x.Body})
+	res := d.sender.Send(ctx, w.URL, w.Secret, Message{ID: x.MessageID, At: time.Now(), Body: []byte(x.Body)})
 	entry := &store.WebhookDelivery{WebhookID: w.ID, MessageID: x.MessageID, Event: x.Event, SessionID: x.SessionID,
 		Attempt: n, Status: res.Status, Outcome: store.DeliveryDelivered, Duration: res.Duration}
 	final := IsRefused(res.Err)

@@ -145,7 +145,7 @@ func TestDelivererOutcomes(t *testing.T) {
 	d := webhook.NewDeliverer(log, webhook.New(webhook.SenderOptions{Resolver: n, Dial: n.dial}), webhook.DelivererOptions{})
 	body, _ := json.Marshal(map[string]string{"type": "complete"})
 	msg := func(id string) webhook.Delivery {
-		return webhook.Delivery{WebhookID: id, MessageID: "msg_1", Event: shoot.EventComplete, SessionID: "session_1_x", Body: body}
+		return webhook.Delivery{WebhookID: id, MessageID: "msg_1", Event: shoot.EventComplete, SessionID: "session_1_x", Body: string(body)}
 	}
 	ctx := context.Background()
 	if err := d.Deliver(ctx, msg("wh_r"), 1, false); !webhook.IsFinal(err) || !webhook.IsRefused(err) {
