@@ -49,13 +49,14 @@ type JobCount struct {
 }
 
 // countSQL groups River's jobs by work kind and state. The work kind lives
-// in the job's JSON arguments, read with each dialect's JSON operator.
+// in the job's JSON arguments, read with each dialect's JSON operator; a
+// job without one (a webhook delivery) counts under River's own kind.
 func countSQL(dialect string) (string, bool) {
 	switch dialect {
 	case "postgres":
-		return `SELECT COALESCE(args->>'kind', ''), state::text, count(*) FROM river_job GROUP BY 1, 2`, true
+		return `SELECT COALESCE(args->>'kind', kind), state::text, count(*) FROM river_job GROUP BY 1, 2`, true
 	case "sqlite":
-		return `SELECT COALESCE(json_extract(args, '$.kind'), ''), state, count(*) FROM river_job GROUP BY 1, 2`, true
+		return `SELECT COALESCE(json_extract(args, '$.kind'), kind), state, count(*) FROM river_job GROUP BY 1, 2`, true
 	}
 	return "", false
 }

@@ -222,6 +222,9 @@ type errFinal struct{ error }
 
 func (e errFinal) Unwrap() error { return e.error }
 
+// Final marks err as final: no later attempt should follow.
+func Final(err error) error { return errFinal{err} }
+
 // IsFinal reports whether a Deliver error ends the delivery: the webhook
 // is gone or its target refused. Any other error is worth another attempt.
 func IsFinal(err error) bool {
