@@ -60,6 +60,8 @@ func TestTypesMatchDocument(t *testing.T) {
 		{"UploadedFile", client.UploadedFile{}}, {"UploadResult", client.UploadResult{}},
 		{"SessionSummary", client.SessionSummary{}}, {"Session", client.Session{}}, {"Checkpoint", client.Checkpoint{}},
 		{"Asset", client.Asset{}}, {"Assets", client.Assets{}}, {"Estimate", client.Estimate{}},
+		{"WebhookRequest", client.WebhookRequest{}}, {"Webhook", client.Webhook{}}, {"NewWebhook", client.NewWebhook{}},
+		{"WebhookDelivery", client.WebhookDelivery{}},
 	} {
 		t.Run(tc.schema, func(t *testing.T) {
 			s, ok := d.Components.Schemas[tc.schema]
@@ -122,7 +124,11 @@ func TestRequestsAreDocumented(t *testing.T) {
 	c.Delete(ctx, "s1")
 	c.Estimate(ctx, client.Options{Loop: true})
 	c.Download(ctx, client.ExportPath("s1"), new(strings.Builder))
-	if len(seen) != 14 {
+	c.CreateWebhook(ctx, client.WebhookRequest{URL: "https://hooks.example.com/", Events: []string{"complete"}})
+	c.Webhooks(ctx)
+	c.DeleteWebhook(ctx, "wh_1")
+	c.WebhookDeliveries(ctx, "wh_1", 10)
+	if len(seen) != 18 {
 		t.Fatalf("%d requests recorded: %v", len(seen), seen)
 	}
 	for _, req := range seen {
