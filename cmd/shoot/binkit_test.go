@@ -45,7 +45,8 @@ var buildOnce = sync.OnceValues(func() (string, error) {
 })
 
 // shootBin returns the path of the built binary, building it on first use.
-func shootBin(t *testing.T) string {
+// Every test and benchmark that runs the binary shares this one build.
+func shootBin(t testing.TB) string {
 	t.Helper()
 	bin, err := buildOnce()
 	if err != nil {

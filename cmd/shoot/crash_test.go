@@ -39,14 +39,10 @@ type crashServer struct {
 	exited chan int
 }
 
-// buildCrashBinary compiles cmd/shoot into dir.
+// buildCrashBinary is the package's one build of cmd/shoot (shootBin).
 func buildCrashBinary(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "shoot")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
+	return shootBin(t)
 }
 
 // startCrashServer starts `shoot serve` on the data folder and waits for its URL.

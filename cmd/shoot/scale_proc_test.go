@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
@@ -18,16 +17,11 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// buildShoot compiles this command once for the test into a temporary
-// folder and returns the binary's path.
+// buildShoot returns the path of the package's one build of this command
+// (shootBin).
 func buildShoot(t testing.TB) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "shoot")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
+	return shootBin(t)
 }
 
 // proc is a shoot process started from the built binary.
