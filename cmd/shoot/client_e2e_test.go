@@ -65,7 +65,8 @@ func TestClientRunsOfflineShoot(t *testing.T) {
 	if err != nil || len(up.Files) != 2 {
 		t.Fatalf("upload: %+v, %v", up, err)
 	}
-	st, err := c.Generate(ctx, client.GenerateRequest{Prompt: "camel coat editorial", InputImages: []string{up.Files[0].URL, up.Files[1].URL}})
+	st, err := c.Generate(ctx, client.GenerateRequest{Prompt: "camel coat editorial", InputImages: []string{up.Files[0].URL, up.Files[1].URL},
+		Options: client.Options{Resolution: "1K", ClipDuration: 0.5, FPS: 24}})
 	if err != nil {
 		t.Fatal(err)
 	}
