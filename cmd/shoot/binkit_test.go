@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -24,11 +26,32 @@ var binDir string
 
 func TestMain(m *testing.M) {
 	flag.Parse()
+	widenParallel()
+	if err := useFakeAWSCredentials(); err != nil {
+		os.Stderr.WriteString("TestMain: " + err.Error() + "\n")
+		os.Exit(1)
+	}
 	code := m.Run()
-	if binDir != "" {
-		os.RemoveAll(binDir)
+	for _, dir := range []string{binDir, awsDir} {
+		if dir != "" {
+			os.RemoveAll(dir)
+		}
 	}
 	os.Exit(code)
+}
+
+// widenParallel lets twice as many tests run at once as there are CPUs,
+// unless -test.parallel was given. Many tests here spend much of their
+// time waiting rather than computing: on the studio's deliberate
+// latencies, on polls and sleeps, on processes starting and stopping, on
+// a browser's round trips. With the default of one test per CPU those
+// waits leave the CPUs idle while other tests queue.
+func widenParallel() {
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+	if !set {
+		_ = flag.Set("test.parallel", strconv.Itoa(max(4, 2*runtime.GOMAXPROCS(0))))
+	}
 }
 
 var buildOnce = sync.OnceValues(func() (string, error) {

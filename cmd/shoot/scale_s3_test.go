@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -32,18 +33,39 @@ func fakeS3(t *testing.T, bucket string) (blobURL, endpoint string) {
 
 // useFakeAWSCredentials points the AWS SDK at test credentials and away
 // from the machine's own AWS configuration and the instance metadata
-// service. The SDK reads the process environment, so the test using it
-// cannot run in parallel with others.
-func useFakeAWSCredentials(t *testing.T) {
-	dir := t.TempDir()
-	for k, v := range map[string]string{
-		"AWS_ACCESS_KEY_ID": "shoot-test-key", "AWS_SECRET_ACCESS_KEY": "shoot-test-secret", "AWS_SESSION_TOKEN": "",
-		"AWS_CONFIG_FILE": filepath.Join(dir, "config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
-		"AWS_EC2_METADATA_DISABLED": "true", "AWS_PROFILE": "",
-	} {
-		t.Setenv(k, v)
+// service. The SDK reads the process environment, so TestMain sets these
+// once for the whole package, before any test runs: then the S3 test can
+// run in parallel with the others. Nothing else here reads AWS_*
+// variables, and the binary's child processes get their own environment
+// (binEnv), so the fake credentials reach only the in-process S3 clients.
+// The config and credentials files are names in an empty temporary
+// folder, so the SDK finds no profile of the machine's; TestMain removes
+// the folder.
+func useFakeAWSCredentials() error {
+	dir, err := os.MkdirTemp("", "shoot-aws-")
+	if err != nil {
+		return err
 	}
+	awsDir = dir
+	for k, v := range map[string]string{
+		"AWS_ACCESS_KEY_ID": "shoot-test-key", "AWS_SECRET_ACCESS_KEY": "shoot-test-secret",
+		"AWS_CONFIG_FILE": filepath.Join(dir, "config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
+		"AWS_EC2_METADATA_DISABLED": "true",
+	} {
+		if err := os.Setenv(k, v); err != nil {
+			return err
+		}
+	}
+	for _, k := range []string{"AWS_SESSION_TOKEN", "AWS_PROFILE"} {
+		if err := os.Unsetenv(k); err != nil {
+			return err
+		}
+	}
+	return nil
 }
+
+// awsDir is the empty folder the fake AWS configuration points into.
+var awsDir string
 
 // noRedirects is a client that returns redirects instead of following them.
 func noRedirects() *http.Client {
@@ -56,7 +78,7 @@ func noRedirects() *http.Client {
 // process with SHOOT_MEDIA_REDIRECT=1 answers with a signed URL that the
 // S3 server honours.
 func TestS3Shoot(t *testing.T) {
-	useFakeAWSCredentials(t) // not parallel: see there
+	t.Parallel() // the fake AWS credentials are set by TestMain: see useFakeAWSCredentials
 	blobURL, endpoint := fakeS3(t, "shoot-media")
 	env := map[string]string{"SHOOT_BLOB_URL": blobURL}
 	s := startStudio(t, env)
