@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -49,18 +50,23 @@ func reasons(errs []*liberrors.ValidationError) string {
 	return b.String()
 }
 
-// TestClientRunsOfflineShoot drives a whole offline shoot on `shoot serve`
-// with the client package: upload, start, answer the four checkpoints,
-// fetch the film. Every event of every stream must validate against the
-// document's Event schema.
-func TestClientRunsOfflineShoot(t *testing.T) {
+// TestOfflineShootOverHTTP drives one whole offline shoot on `shoot serve`
+// with the client package: upload, generate-stream, "continue" at each of
+// the four checkpoints, the film. Two former tests ran this same shoot and
+// now share it, each a subtest with its own checks:
+//
+//   - ClientRunsOfflineShoot: every event of every stream validates
+//     against the document's Event schema; the client lists the assets and
+//     downloads the film; an unknown session is a not_found error.
+//   - HTTPShootAnsweringContinue: the first stream opens with session_init,
+//     every exchange ends with complete, the checkpoints come in order, and
+//     the film is served as video/mp4.
+func TestOfflineShootOverHTTP(t *testing.T) {
 	t.Parallel()
 	studio := startStudio(t, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	c := client.New(studio.Base)
-	schema := eventSchema(t)
-	sv := schema_validation.NewSchemaValidator()
 	up, err := c.Upload(ctx, client.File{Name: "model.png", Data: refPNG(1)}, client.File{Name: "coat.png", Data: refPNG(2)})
 	if err != nil || len(up.Files) != 2 {
 		t.Fatalf("upload: %+v, %v", up, err)
@@ -70,25 +76,26 @@ func TestClientRunsOfflineShoot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// rounds holds each exchange's events, from generate-stream and then
+	// from one continue-stream per answer.
+	var rounds [][]client.Event
 	var sid string
-	var stages []string
 	for round := 0; ; round++ {
-		var last client.Event
+		var evs []client.Event
 		for ev, err := range st.Events() {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if ok, errs := sv.ValidateSchemaBytes(schema, ev.Data); !ok {
-				t.Errorf("event %d (%s) does not match the Event schema: %s\n%s", ev.ID, ev.Type, reasons(errs), ev.Data)
-			}
-			if ev.Type == client.EventCheckpoint {
-				stages = append(stages, ev.Stage)
-			}
 			if ev.SessionID != "" {
 				sid = ev.SessionID
 			}
-			last = ev
+			evs = append(evs, ev)
 		}
+		rounds = append(rounds, evs)
+		if len(evs) == 0 {
+			t.Fatalf("round %d had no events", round)
+		}
+		last := evs[len(evs)-1]
 		if last.Type != client.EventComplete {
 			t.Fatalf("round %d ended with %s: %s", round, last.Type, last.Data)
 		}
@@ -96,31 +103,73 @@ func TestClientRunsOfflineShoot(t *testing.T) {
 			break
 		}
 		if round == 4 {
-			t.Fatalf("still not done after 4 answers; stages %v", stages)
+			t.Fatalf("still not done after 4 answers")
 		}
 		if st, err = c.Continue(ctx, sid, "continue"); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if want := "hero contact-sheet frames clips complete"; strings.Join(stages, " ") != want {
-		t.Errorf("checkpoints %v, want %s", stages, want)
+	var stages []string
+	for _, evs := range rounds {
+		for _, ev := range evs {
+			if ev.Type == client.EventCheckpoint {
+				stages = append(stages, ev.Stage)
+			}
+		}
 	}
-	assets, err := c.Assets(ctx, sid)
-	if err != nil || len(assets.Final) != 1 || len(assets.Frames) != 6 || len(assets.Videos) != 5 {
-		t.Fatalf("assets: %+v, %v", assets, err)
-	}
-	var film bytes.Buffer
-	if err := c.Download(ctx, assets.Final[0].URL, &film); err != nil {
-		t.Fatal(err)
-	}
-	if film.Len() < 1000 || !bytes.Contains(film.Bytes()[:64], []byte("ftyp")) {
-		t.Errorf("the film is %d bytes and not an MP4", film.Len())
-	}
-	if _, err := c.Session(ctx, "session_0_missing"); err == nil {
-		t.Error("an unknown session was found")
-	} else if e, ok := err.(*client.Error); !ok || e.Status != 404 || e.Code != "not_found" {
-		t.Errorf("unknown session: %#v", err)
-	}
+
+	t.Run("ClientRunsOfflineShoot", func(t *testing.T) {
+		schema := eventSchema(t)
+		sv := schema_validation.NewSchemaValidator()
+		for _, evs := range rounds {
+			for _, ev := range evs {
+				if ok, errs := sv.ValidateSchemaBytes(schema, ev.Data); !ok {
+					t.Errorf("event %d (%s) does not match the Event schema: %s\n%s", ev.ID, ev.Type, reasons(errs), ev.Data)
+				}
+			}
+		}
+		if want := "hero contact-sheet frames clips complete"; strings.Join(stages, " ") != want {
+			t.Errorf("checkpoints %v, want %s", stages, want)
+		}
+		assets, err := c.Assets(ctx, sid)
+		if err != nil || len(assets.Final) != 1 || len(assets.Frames) != 6 || len(assets.Videos) != 5 {
+			t.Fatalf("assets: %+v, %v", assets, err)
+		}
+		var film bytes.Buffer
+		if err := c.Download(ctx, assets.Final[0].URL, &film); err != nil {
+			t.Fatal(err)
+		}
+		if film.Len() < 1000 || !bytes.Contains(film.Bytes()[:64], []byte("ftyp")) {
+			t.Errorf("the film is %d bytes and not an MP4", film.Len())
+		}
+		if _, err := c.Session(ctx, "session_0_missing"); err == nil {
+			t.Error("an unknown session was found")
+		} else if e, ok := err.(*client.Error); !ok || e.Status != 404 || e.Code != "not_found" {
+			t.Errorf("unknown session: %#v", err)
+		}
+	})
+
+	t.Run("HTTPShootAnsweringContinue", func(t *testing.T) {
+		if first := rounds[0][0]; first.Type != client.EventSessionInit || first.SessionID == "" {
+			t.Fatalf("first event %s", first.Data)
+		}
+		for i, evs := range rounds {
+			if end := evs[len(evs)-1]; end.Type != client.EventComplete {
+				t.Errorf("exchange %d ended with %s", i, end.Data)
+			}
+		}
+		if got := strings.Join(stages, ","); got != "hero,contact-sheet,frames,clips,complete" {
+			t.Fatalf("checkpoints = %s", got)
+		}
+		resp, err := http.Get(studio.Base + "/outputs/" + sid + "/final/fashion-video.mp4")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "video/mp4" || resp.ContentLength < 1000 {
+			t.Fatalf("film: %d %s %d bytes", resp.StatusCode, resp.Header.Get("Content-Type"), resp.ContentLength)
+		}
+	})
 }
 
 // TestRunServerShootsOnRemoteStudio runs `shoot run --server URL --demo
