@@ -8,8 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -26,7 +24,6 @@ var binDir string
 
 func TestMain(m *testing.M) {
 	flag.Parse()
-	widenParallel()
 	if err := useFakeAWSCredentials(); err != nil {
 		os.Stderr.WriteString("TestMain: " + err.Error() + "\n")
 		os.Exit(1)
@@ -38,20 +35,6 @@ func TestMain(m *testing.M) {
 		}
 	}
 	os.Exit(code)
-}
-
-// widenParallel lets twice as many tests run at once as there are CPUs,
-// unless -test.parallel was given. Many tests here spend much of their
-// time waiting rather than computing: on the studio's deliberate
-// latencies, on polls and sleeps, on processes starting and stopping, on
-// a browser's round trips. With the default of one test per CPU those
-// waits leave the CPUs idle while other tests queue.
-func widenParallel() {
-	set := false
-	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
-	if !set {
-		_ = flag.Set("test.parallel", strconv.Itoa(max(4, 2*runtime.GOMAXPROCS(0))))
-	}
 }
 
 var buildOnce = sync.OnceValues(func() (string, error) {
