@@ -59,6 +59,7 @@ func TestTempoAndCutsOnGeneratedTracks(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				t.Logf("clarity %.2f", a.Clarity)
 				checkTempo(t, g, a)
 				for i, fps := range []int{24, 30, 60} {
 					segs := 5 + i

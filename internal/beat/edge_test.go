@@ -3,6 +3,8 @@ package beat_test
 import (
 	"context"
 	"errors"
+	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
@@ -19,6 +21,19 @@ func TestSilenceHasNoPulse(t *testing.T) {
 	}
 	if _, err := beat.Analyze(make([]float32, beat.SampleRate)); !errors.Is(err, beat.ErrNoPulse) {
 		t.Errorf("one second: got %v, want ErrNoPulse", err)
+	}
+	tone := make([]float32, 10*beat.SampleRate)
+	noise := make([]float32, 10*beat.SampleRate)
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range tone {
+		tone[i] = float32(0.5 * math.Sin(2*math.Pi*330*float64(i)/beat.SampleRate))
+		noise[i] = float32(0.1 * r.NormFloat64())
+	}
+	if a, err := beat.Analyze(tone); !errors.Is(err, beat.ErrNoPulse) {
+		t.Errorf("a steady tone: got %+v, %v, want ErrNoPulse", a, err)
+	}
+	if a, err := beat.Analyze(noise); !errors.Is(err, beat.ErrNoPulse) {
+		t.Errorf("white noise: got %+v, %v, want ErrNoPulse", a, err)
 	}
 }
 

@@ -143,6 +143,9 @@ type tempoPlan struct {
 	first, second float64 // BPM; second is 0 without a change
 	change        float64 // envelope frame of the change
 	zone          float64 // frames either side of change where both hold
+	// clarity is how much of the envelope's variance repeats at the
+	// chosen beat: near 0 for a drone or noise, well above for a pulse.
+	clarity float64
 }
 
 // Windows for the change search: 8 s stepped by 1 s.
@@ -160,8 +163,12 @@ func estimateTempo(env []float64) tempoPlan {
 	g := grid()
 	fps := framesPerSecond()
 	maxLag := int(4*period(MinBPM)) + 2
-	whole := bestTempo(autocorr(env, maxLag), g)
+	all := autocorr(env, maxLag)
+	whole := bestTempo(all, g)
 	plan := tempoPlan{first: whole}
+	if all[0] > 0 {
+		plan.clarity = combScore(all, period(whole)) / all[0]
+	}
 	win, step := int(changeWindow*fps), int(changeStep*fps)
 	var accs [][]float64
 	var sc [][]float64
@@ -226,5 +233,5 @@ func estimateTempo(env []float64) tempoPlan {
 	// Window k is centred at k·step + win/2; the change lies between the
 	// centres of the last window on the left and the first on the right.
 	centre := float64(bestSplit)*float64(step) - float64(step)/2 + float64(win)/2
-	return tempoPlan{first: left, second: right, change: centre, zone: 2.5 * fps}
+	return tempoPlan{first: left, second: right, change: centre, zone: 2.5 * fps, clarity: plan.clarity}
 }

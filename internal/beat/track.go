@@ -24,7 +24,16 @@ type Analysis struct {
 	Beats []float64 `json:"beats"`
 	// Duration is the length of the samples analysed, in seconds.
 	Duration float64 `json:"duration"`
+	// Clarity is the share of the onset envelope's variance that repeats
+	// at the beat period: about 0 for a drone or noise, near 1 for a
+	// metronome.
+	Clarity float64 `json:"clarity"`
 }
+
+// minClarity is the least Clarity taken for a pulse. A steady tone scores
+// under 0.01 and white noise about 0.05; generated click tracks, even
+// swung and under noise and a bass line, score several times this.
+const minClarity = 0.15
 
 // ErrNoPulse means the audio has no beat to track: silence, or too short.
 var ErrNoPulse = errors.New("beat: no steady pulse found in the audio")
@@ -60,6 +69,9 @@ func Analyze(x []float32) (*Analysis, error) {
 		return nil, ErrNoPulse
 	}
 	plan := estimateTempo(env)
+	if plan.clarity < minClarity {
+		return nil, ErrNoPulse
+	}
 	frames := track(env, plan)
 	if len(frames) < 4 {
 		return nil, ErrNoPulse
@@ -70,7 +82,7 @@ func Analyze(x []float32) (*Analysis, error) {
 	}
 	slices.Sort(beats)
 	beats = slices.Compact(beats)
-	a := &Analysis{Beats: beats, Duration: float64(len(x)) / SampleRate}
+	a := &Analysis{Beats: beats, Duration: float64(len(x)) / SampleRate, Clarity: plan.clarity}
 	if plan.second == 0 {
 		a.Sections = []Section{{Start: 0, End: a.Duration, BPM: fitBPM(beats)}}
 	} else {

@@ -173,7 +173,8 @@ func bass(buf []float64, grid []float64, r *rand.Rand) {
 	}
 }
 
-// WriteWAV stores samples as a 16-bit mono PCM WAV at Rate.
+// WriteWAV stores samples as a 16-bit mono PCM WAV at Rate, clipping
+// anything beyond full scale.
 func WriteWAV(path string, samples []float32) error {
 	data := make([]byte, 44+2*len(samples))
 	put32 := func(at int, v uint32) { binary.LittleEndian.PutUint32(data[at:], v) }
@@ -191,7 +192,7 @@ func WriteWAV(path string, samples []float32) error {
 	copy(data[36:], "data")
 	put32(40, uint32(2*len(samples)))
 	for i, v := range samples {
-		put16(44+2*i, uint16(int16(math.Round(float64(v)*32767))))
+		put16(44+2*i, uint16(int16(math.Round(max(-1, min(1, float64(v)))*32767))))
 	}
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		return fmt.Errorf("beatgen: %w", err)

@@ -38,7 +38,7 @@ func encodeArgs(o StitchOptions, out string, total int) []string {
 	var audioOut []string
 	if o.Audio != "" {
 		var audioIn []string
-		audioIn, audioOut = audioArgs(o.Audio, float64(total)/float64(o.FPS))
+		audioIn, audioOut = audioArgs(o.Audio, float64(total)/float64(o.FPS), o.loudness)
 		args = append(args, audioIn...)
 	}
 	args = append(args, "-map", "0:v:0")
@@ -119,7 +119,7 @@ func (p *progress) update(done int) {
 // only then moves it to o.Out, so a failed stitch never leaves a broken file
 // where the finished one belongs.
 func encodeFilm(ctx context.Context, o StitchOptions, plans []clipPlan, verify verifier) (*StitchResult, error) {
-	total := len(plans) * len(plans[0].indices)
+	total := totalFrames(plans)
 	tmp, err := tempPath(o.Out)
 	if err != nil {
 		return nil, err

@@ -39,6 +39,9 @@ type JoinResult struct {
 	Height   int     `json:"height"`
 	Bytes    int64   `json:"bytes"`
 	Audio    bool    `json:"audio"`
+	// Loudness is the audio's two-pass normalisation (nil without a bed or
+	// for a silent one).
+	Loudness *Loudness `json:"loudness,omitempty"`
 }
 
 func (o JoinOptions) validate() error {
@@ -76,17 +79,21 @@ func JoinSegments(ctx context.Context, o JoinOptions) (*JoinResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	total := 0
+	for _, n := range o.Frames {
+		total += n
+	}
+	var loud *Loudness
 	if o.Audio != "" {
 		if err := checkAudio(ctx, o.Audio); err != nil {
 			return nil, err
 		}
+		if loud, err = measureBed(ctx, o.Audio, float64(total)/float64(o.FPS)); err != nil {
+			return nil, shoot.Wrap(err, shoot.EINTERNAL, "measuring the audio bed's loudness failed")
+		}
 	}
 	if err := os.MkdirAll(filepath.Dir(o.Out), 0o755); err != nil {
 		return nil, shoot.Wrap(err, shoot.EINTERNAL, "cannot create the output directory")
-	}
-	total := 0
-	for _, n := range o.Frames {
-		total += n
 	}
 	tmp, err := tempPath(o.Out)
 	if err != nil {
@@ -98,7 +105,7 @@ func JoinSegments(ctx context.Context, o JoinOptions) (*JoinResult, error) {
 		return nil, err
 	}
 	defer os.Remove(list)
-	if _, err := runTool(ctx, ffmpegBin, joinArgs(o, list, tmp, total)...); err != nil {
+	if _, err := runTool(ctx, ffmpegBin, joinArgs(o, list, tmp, total, loud)...); err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
@@ -112,7 +119,7 @@ func JoinSegments(ctx context.Context, o JoinOptions) (*JoinResult, error) {
 		return nil, shoot.Wrap(err, shoot.EINTERNAL, "cannot move the film into place")
 	}
 	return &JoinResult{Out: o.Out, Frames: total, Duration: float64(total) / float64(o.FPS), FPS: o.FPS,
-		Width: w, Height: h, Bytes: size, Audio: o.Audio != ""}, nil
+		Width: w, Height: h, Bytes: size, Audio: o.Audio != "", Loudness: loud}, nil
 }
 
 // checkSegments probes every segment and insists they can share one
@@ -175,13 +182,13 @@ func concatQuote(s string) string {
 
 // joinArgs copies the video packets of the list into out, adding the bed.
 // The list may name only local files, and only by the "file:" protocol.
-func joinArgs(o JoinOptions, list, out string, total int) []string {
+func joinArgs(o JoinOptions, list, out string, total int, loud *Loudness) []string {
 	args := []string{"-nostdin", "-hide_banner", "-v", "error", "-y",
 		"-f", "concat", "-safe", "0", "-protocol_whitelist", "file", "-i", "file:" + list}
 	var audioOut []string
 	if o.Audio != "" {
 		var audioIn []string
-		audioIn, audioOut = audioArgs(o.Audio, float64(total)/float64(o.FPS))
+		audioIn, audioOut = audioArgs(o.Audio, float64(total)/float64(o.FPS), loud)
 		args = append(args, audioIn...)
 	}
 	args = append(args, "-map", "0:v:0")

@@ -61,12 +61,23 @@ type StitchOptions struct {
 	// Width and Height force the output size (both even); zero picks the
 	// most common clip size.
 	Width, Height int
-	// Audio is an optional audio bed, looped if short, trimmed to the film
-	// and faded in and out.
+	// Audio is an optional audio bed, looped if short, trimmed to the film,
+	// faded in and out and normalised to TargetLUFS in two loudnorm passes.
 	Audio string
+	// OnBeat cuts the film on Audio's beats: each clip's length is chosen
+	// (PlanBeat) so every cut lands on a beat, the film within ±10 % of
+	// clips × ClipDuration. It needs Audio, and fails if the bed has no
+	// beat the cuts can follow.
+	OnBeat bool
+	// ClipFrames, when set, gives every clip its own length in output
+	// frames instead of ClipDuration (a beat plan's Frames).
+	ClipFrames []int
 	// Progress, if set, receives the share of output frames written, 0–100,
 	// at most once per whole percent.
 	Progress func(pct float64)
+
+	// loudness is the bed's first-pass measurement, set by Stitch.
+	loudness *Loudness
 }
 
 // StitchResult describes the written film.
@@ -80,6 +91,10 @@ type StitchResult struct {
 	Bytes    int64        `json:"bytes"`
 	Audio    bool         `json:"audio"`
 	Clips    []ClipReport `json:"clips"`
+	// Loudness is the audio's normalisation; Beat how the cuts follow the
+	// bed (nil unless OnBeat).
+	Loudness *Loudness   `json:"loudness,omitempty"`
+	Beat     *BeatReport `json:"beat,omitempty"`
 }
 
 // ClipReport is what one source clip contributed.
@@ -152,6 +167,15 @@ func (o StitchOptions) validate() error {
 		return bad("unknown x264 preset %q (one of %v)", o.Preset, x264Presets())
 	case o.Width < 0 || o.Height < 0 || o.Width%2 != 0 || o.Height%2 != 0 || (o.Width == 0) != (o.Height == 0):
 		return bad("output size %dx%d must be two even numbers (or both 0)", o.Width, o.Height)
+	case o.OnBeat && o.Audio == "":
+		return bad("cutting on the beat needs an audio bed")
+	case len(o.ClipFrames) != 0 && len(o.ClipFrames) != len(o.Clips):
+		return bad("%d per-clip frame counts for %d clips", len(o.ClipFrames), len(o.Clips))
+	}
+	for i, n := range o.ClipFrames {
+		if n < 1 {
+			return bad("clip %d is given %d frames", i+1, n)
+		}
 	}
 	return nil
 }
@@ -185,6 +209,18 @@ func Stitch(ctx context.Context, opts StitchOptions) (*StitchResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	var beats *BeatReport
+	if opts.Audio != "" {
+		if err := checkAudio(ctx, opts.Audio); err != nil {
+			return nil, err
+		}
+		if opts.OnBeat {
+			if beats, err = PlanBeat(ctx, opts.Audio, len(opts.Clips), opts.ClipDuration, opts.FPS); err != nil {
+				return nil, err
+			}
+			opts.ClipFrames = beats.Frames
+		}
+	}
 	plans, err := planClips(ctx, opts)
 	if err != nil {
 		return nil, err
@@ -193,21 +229,38 @@ func Stitch(ctx context.Context, opts StitchOptions) (*StitchResult, error) {
 		opts.Width, opts.Height = commonSize(plans)
 	}
 	if opts.Audio != "" {
-		if err := checkAudio(ctx, opts.Audio); err != nil {
-			return nil, err
+		if opts.loudness, err = measureBed(ctx, opts.Audio, float64(totalFrames(plans))/float64(opts.FPS)); err != nil {
+			return nil, shoot.Wrap(err, shoot.EINTERNAL, "measuring the audio bed's loudness failed")
 		}
 	}
 	if err := os.MkdirAll(filepath.Dir(opts.Out), 0o755); err != nil {
 		return nil, shoot.Wrap(err, shoot.EINTERNAL, "cannot create the output directory")
 	}
-	return encodeFilm(ctx, opts, plans, verifyFilm)
+	res, err := encodeFilm(ctx, opts, plans, verifyFilm)
+	if err != nil {
+		return nil, err
+	}
+	res.Loudness, res.Beat = opts.loudness, beats
+	return res, nil
+}
+
+// totalFrames is the film's length in output frames.
+func totalFrames(plans []clipPlan) int {
+	n := 0
+	for _, p := range plans {
+		n += len(p.indices)
+	}
+	return n
 }
 
 // planClips probes every clip and computes its frame mapping.
 func planClips(ctx context.Context, opts StitchOptions) ([]clipPlan, error) {
-	n := OutputFrames(opts.ClipDuration, opts.FPS)
 	plans := make([]clipPlan, len(opts.Clips))
 	for i, path := range opts.Clips {
+		n := OutputFrames(opts.ClipDuration, opts.FPS)
+		if i < len(opts.ClipFrames) {
+			n = opts.ClipFrames[i]
+		}
 		info, err := probeClip(ctx, i, path)
 		if err != nil {
 			return nil, err

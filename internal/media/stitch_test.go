@@ -227,7 +227,7 @@ func TestStitchAudioBed(t *testing.T) {
 
 func TestAudioArgsFades(t *testing.T) {
 	t.Parallel()
-	in, out := audioArgs("bed.mp3", 9)
+	in, out := audioArgs("bed.mp3", 9, nil)
 	if !slices.Equal(in, []string{"-stream_loop", "-1", "-protocol_whitelist", "file", "-i", "file:bed.mp3"}) {
 		t.Errorf("input args %v", in)
 	}
@@ -237,7 +237,7 @@ func TestAudioArgsFades(t *testing.T) {
 			t.Errorf("filter %q lacks %q", filter, want)
 		}
 	}
-	_, short := audioArgs("bed.mp3", 1)
+	_, short := audioArgs("bed.mp3", 1, nil)
 	if f := short[slices.Index(short, "-af")+1]; !strings.Contains(f, "afade=t=out:st=0.750000:d=0.250") {
 		t.Errorf("short film fades %q, want quarter-length fades", f)
 	}
@@ -262,6 +262,9 @@ func TestStitchOptionErrors(t *testing.T) {
 		{"odd size", func(o *StitchOptions) { o.Width, o.Height = 321, 240 }},
 		{"half a size", func(o *StitchOptions) { o.Width = 320 }},
 		{"too many easings", func(o *StitchOptions) { o.Easings = []Easing{linear, linear} }},
+		{"on the beat without a bed", func(o *StitchOptions) { o.OnBeat = true }},
+		{"frames for two clips of one", func(o *StitchOptions) { o.ClipFrames = []int{10, 10} }},
+		{"a clip of no frames", func(o *StitchOptions) { o.ClipFrames = []int{0} }},
 	}
 	for _, tt := range tests {
 		o := ok
