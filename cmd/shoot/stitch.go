@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/fashionshoot/shoot/internal/beat"
 	"github.com/fashionshoot/shoot/internal/media"
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
@@ -33,6 +36,9 @@ type stitchFlags struct {
 	easing, bez   string
 	audio, preset string
 	json          bool
+	// onBeat cuts on the bed's beats; onBeatSet says the user asked for it
+	// by name, so a bed without a beat is an error rather than a note.
+	onBeat, onBeatSet bool
 }
 
 // newStitchCmd is `shoot stitch`: it ramps clips with an easing and joins
@@ -48,7 +54,8 @@ func newStitchCmd(e *env) *cobra.Command {
 	fs.IntVar(&f.fps, "fps", media.DefaultFPS, "output frame rate")
 	fs.StringVar(&f.easing, "easing", "", "speed curve by name (default "+media.DefaultEasing+"; see shoot easings)")
 	fs.StringVar(&f.bez, "bezier", "", "custom speed curve x1,y1,x2,y2 (instead of --easing)")
-	fs.StringVar(&f.audio, "audio", "", "optional audio bed, looped, trimmed and faded to the film")
+	fs.StringVar(&f.audio, "audio", "", "optional audio bed, looped, trimmed, faded and normalised to −14 LUFS")
+	fs.BoolVar(&f.onBeat, "on-beat", true, "with --audio, time each clip so every cut lands on a beat of the bed")
 	fs.IntVar(&f.crf, "crf", media.DefaultCRF, "x264 quality (lower is better, 1–51)")
 	fs.StringVar(&f.preset, "preset", media.DefaultPreset, "x264 preset (ultrafast … veryslow)")
 	bindJSON(fs, &f.json, "a summary of the film, without progress,")
@@ -56,6 +63,10 @@ func newStitchCmd(e *env) *cobra.Command {
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if err := f.check(); err != nil {
 			return err
+		}
+		f.onBeatSet = cmd.Flags().Changed("on-beat")
+		if f.onBeatSet && f.onBeat && f.audio == "" {
+			return usagef("--on-beat needs --audio")
 		}
 		return stitch(cmd.Context(), e, f)
 	}
@@ -74,6 +85,13 @@ func stitch(ctx context.Context, e *env, f *stitchFlags) error {
 		defer bar.done()
 	}
 	res, err := media.Stitch(ctx, opts)
+	if opts.OnBeat && !f.onBeatSet && (errors.Is(err, beat.ErrNoPulse) || errors.Is(err, beat.ErrNoFit)) {
+		// Cutting on the beat was only the default: say why not, and cut
+		// evenly instead.
+		fmt.Fprintf(e.stderr, "note: %s; cutting every %.2f s instead\n", shoot.ErrorMessage(err), opts.ClipDuration)
+		opts.OnBeat = false
+		res, err = media.Stitch(ctx, opts)
+	}
 	if err != nil {
 		return err
 	}
@@ -82,7 +100,25 @@ func stitch(ctx context.Context, e *env, f *stitchFlags) error {
 	}
 	fmt.Fprintf(e.stdout, "wrote %s: %d frames, %.2f s at %d fps, %dx%d, %d bytes\n",
 		res.Out, res.Frames, res.Duration, res.FPS, res.Width, res.Height, res.Bytes)
+	if b := res.Beat; b != nil {
+		fmt.Fprintf(e.stdout, "cut on the beat: %.1f BPM, cuts at %s s\n", b.Tempo, joinSeconds(b.Cuts[:len(b.Cuts)-1]))
+	}
+	if l := res.Loudness; l != nil {
+		fmt.Fprintf(e.stdout, "audio normalised from %.1f to %.0f LUFS\n", l.InputI, l.TargetI)
+	}
 	return nil
+}
+
+// joinSeconds writes times as "1.20, 2.40".
+func joinSeconds(ts []float64) string {
+	parts := make([]string, len(ts))
+	for i, t := range ts {
+		parts[i] = strconv.FormatFloat(t, 'f', 2, 64)
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
 }
 
 // check refuses missing or conflicting flags.
@@ -106,7 +142,7 @@ func (f *stitchFlags) options() (media.StitchOptions, error) {
 		return media.StitchOptions{}, err
 	}
 	opts := media.StitchOptions{Clips: f.clips, Out: f.out, ClipDuration: f.clipDuration, FPS: f.fps,
-		Easing: ease, CRF: f.crf, Preset: f.preset, Audio: f.audio}
+		Easing: ease, CRF: f.crf, Preset: f.preset, Audio: f.audio, OnBeat: f.audio != "" && f.onBeat}
 	if f.fps == 0 || f.crf == 0 || f.clipDuration == 0 {
 		return opts, usagef("--fps, --crf and --clip-duration must not be 0")
 	}

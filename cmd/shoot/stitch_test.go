@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/fashionshoot/shoot/internal/beatgen"
 )
 
 // runMediaCmd runs `shoot args…` in-process and returns the exit code and
@@ -124,5 +127,69 @@ func TestStitchCommandErrors(t *testing.T) {
 	}
 	if _, err := os.Stat(out); err == nil {
 		t.Error("a failed stitch wrote the film")
+	}
+}
+
+// TestStitchCommandOnTheBeat: with --audio the cuts follow the bed's beat
+// and the summary carries the tempo, the cuts and the loudness; a bed
+// without a beat falls back to even cuts with a note, unless --on-beat was
+// asked for by name.
+func TestStitchCommandOnTheBeat(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	a, b, c := testClip(t, dir, "a.mp4"), testClip(t, dir, "b.mp4"), testClip(t, dir, "c.mp4")
+	g := beatgen.Generate(beatgen.Track{BPM: 112, Bass: true, Noise: 0.02, Lead: 0.13, Seconds: 6, Seed: 4})
+	bed := filepath.Join(dir, "bed.wav")
+	if err := beatgen.WriteWAV(bed, g.Samples); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "film.mp4")
+	code, stdout, stderr := runMediaCmd(t, "stitch", "--clip", a, "--clip", b, "--clip", c, "--out", out,
+		"--clip-duration", "0.8", "--fps", "30", "--preset", "ultrafast", "--audio", bed, "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var res struct {
+		Frames int `json:"frames"`
+		Beat   struct {
+			Tempo float64   `json:"tempo"`
+			Cuts  []float64 `json:"cuts"`
+		} `json:"beat"`
+		Loudness struct {
+			TargetI float64 `json:"target_i"`
+		} `json:"loudness"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%s", err, stdout)
+	}
+	if math.Abs(res.Beat.Tempo-112)/112 > 0.02 || len(res.Beat.Cuts) != 3 || res.Loudness.TargetI != -14 {
+		t.Fatalf("summary = %+v", res)
+	}
+	for _, cut := range res.Beat.Cuts {
+		near := math.Inf(1)
+		for _, bt := range g.Beats {
+			near = min(near, math.Abs(bt-cut))
+		}
+		if near > 1.0/30 {
+			t.Errorf("cut at %.3f s is %.1f ms from a beat", cut, 1000*near)
+		}
+	}
+	tone := filepath.Join(dir, "tone.wav")
+	if out, err := exec.Command("ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=f=330:d=4", tone).CombinedOutput(); err != nil {
+		t.Fatalf("ffmpeg: %v\n%s", err, out)
+	}
+	code, stdout, stderr = runMediaCmd(t, "stitch", "--clip", a, "--clip", b, "--out", out,
+		"--clip-duration", "0.5", "--fps", "30", "--preset", "ultrafast", "--audio", tone)
+	if code != 0 || !strings.Contains(stderr, "no beat") || !strings.Contains(stdout, "30 frames") {
+		t.Errorf("tone bed by default: exit %d, stdout %q, stderr %q; want even cuts and a note", code, stdout, stderr)
+	}
+	code, _, stderr = runMediaCmd(t, "stitch", "--clip", a, "--clip", b, "--out", out,
+		"--clip-duration", "0.5", "--fps", "30", "--preset", "ultrafast", "--audio", tone, "--on-beat")
+	if code != 1 || !strings.Contains(stderr, "no beat") {
+		t.Errorf("tone bed with --on-beat: exit %d, stderr %q; want exit 1", code, stderr)
+	}
+	code, _, stderr = runMediaCmd(t, "stitch", "--clip", a, "--out", out, "--on-beat")
+	if code != 2 || !strings.Contains(stderr, "--on-beat needs --audio") {
+		t.Errorf("--on-beat alone: exit %d, stderr %q; want a usage error", code, stderr)
 	}
 }
