@@ -74,13 +74,29 @@ func loudnormTargets() string {
 	return fmt.Sprintf("loudnorm=I=%g:TP=%g:LRA=%g", TargetLUFS, targetTP, targetLRA)
 }
 
+// loudnormWindow is the span loudnorm looks ahead over when the peaks do
+// not allow a plain gain and it works dynamically: a film shorter than
+// this comes out far too quiet, so the bed is padded with silence to it
+// before loudnorm and cut back after. Silence is gated out of loudness,
+// so the padding changes neither pass's measurement.
+const loudnormWindow = 3.5
+
+// padFilter and unpadFilter surround loudnorm for a film of duration.
+func padFilter(duration float64) string {
+	return fmt.Sprintf("apad=whole_dur=%.6f", max(duration, loudnormWindow))
+}
+
+func unpadFilter(duration float64) string {
+	return fmt.Sprintf("atrim=end=%.6f", duration)
+}
+
 // measureBed is the first loudnorm pass: it plays the bed as the film will
 // (looped, trimmed, faded) and returns loudnorm's measurement. A silent
 // bed has no loudness to correct and gives nil.
 func measureBed(ctx context.Context, path string, duration float64) (*Loudness, error) {
 	args := []string{"-nostdin", "-hide_banner", "-nostats", "-v", "info", "-stream_loop", "-1"}
 	args = append(args, localInput(path)...)
-	args = append(args, "-map", "0:a:0", "-af", bedFilter(duration)+","+loudnormTargets()+":print_format=json",
+	args = append(args, "-map", "0:a:0", "-af", bedFilter(duration)+","+padFilter(duration)+","+loudnormTargets()+":print_format=json",
 		"-f", "null", "-")
 	stderr := &tailBuffer{max: 16 << 10}
 	cmd := command(ctx, ffmpegBin, args...)
@@ -124,8 +140,8 @@ func measureBed(ctx context.Context, path string, duration float64) (*Loudness, 
 func audioArgs(path string, duration float64, m *Loudness) (input, output []string) {
 	filter := bedFilter(duration)
 	if m != nil {
-		filter += fmt.Sprintf(",%s:measured_I=%.2f:measured_TP=%.2f:measured_LRA=%.2f:measured_thresh=%.2f:offset=%.2f:linear=true,aresample=48000",
-			loudnormTargets(), m.InputI, m.InputTP, m.InputLRA, m.InputThresh, m.Offset)
+		filter += fmt.Sprintf(",%s,%s:measured_I=%.2f:measured_TP=%.2f:measured_LRA=%.2f:measured_thresh=%.2f:offset=%.2f:linear=true,%s,aresample=48000",
+			padFilter(duration), loudnormTargets(), m.InputI, m.InputTP, m.InputLRA, m.InputThresh, m.Offset, unpadFilter(duration))
 	}
 	input = append([]string{"-stream_loop", "-1"}, localInput(path)...)
 	output = []string{"-map", "1:a:0", "-af", filter, "-c:a", "aac", "-b:a", "192k"}

@@ -197,3 +197,23 @@ func TestOnBeatRefusesABedWithoutPulse(t *testing.T) {
 		t.Errorf("err = %v, want EINVALID wrapping beat.ErrNoPulse", err)
 	}
 }
+
+// TestShortFilmWithPeakyBed: a film shorter than loudnorm's look-ahead,
+// over a bed whose peaks rule out a plain gain, still plays at −14 ± 1.
+func TestShortFilmWithPeakyBed(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	clip := makeClip(t, dir, "a.mp4", "testsrc2=s=64x48:r=24:d=1")
+	bed, _ := writeBed(t, dir, beatgen.Track{BPM: 140, Bass: true, Noise: 0.02, Lead: 0.17, Seconds: 4, Seed: 9}, 1)
+	res, err := Stitch(context.Background(), StitchOptions{Clips: []string{clip, clip}, Out: filepath.Join(dir, "f.mp4"),
+		ClipDuration: 1.2, FPS: 24, Preset: "ultrafast", Audio: bed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Loudness == nil || res.Loudness.InputTP+(TargetLUFS-res.Loudness.InputI) <= targetTP {
+		t.Fatalf("first pass %+v: the bed's peaks would allow a plain gain, so this tests nothing", res.Loudness)
+	}
+	if got := integratedLUFS(t, res.Out); math.Abs(got-TargetLUFS) > 1 {
+		t.Errorf("a %.1f s film plays at %.2f LUFS, want %.0f ± 1", res.Duration, got, TargetLUFS)
+	}
+}
