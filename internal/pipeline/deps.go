@@ -113,7 +113,11 @@ func finalInputs(l slots, s *shoot.Session) []string {
 	for n := 1; n <= o.ClipCount(); n++ {
 		in = append(in, l.key(shoot.AssetClip, n))
 	}
-	return append(in, "params:"+digest(o.Easing, fmt.Sprint(o.ClipDuration, o.FPS)))
+	in = append(in, "params:"+digest(o.Easing, fmt.Sprint(o.ClipDuration, o.FPS)))
+	if o.Audio != "" {
+		in = append(in, "audio:"+o.Audio)
+	}
+	return in
 }
 
 // clipWork returns the work that (re)makes clip n, checking its frames exist.

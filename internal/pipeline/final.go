@@ -2,11 +2,14 @@ package pipeline
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
 
+	"github.com/fashionshoot/shoot/internal/beat"
 	"github.com/fashionshoot/shoot/internal/media"
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
@@ -36,13 +39,21 @@ func (e *Engine) doFinal(ctx context.Context, w Work, s *shoot.Session) error {
 	if err != nil {
 		return err
 	}
-	segs, frames, err := e.cutAll(ctx, s, clips, dir)
+	bed, beats, err := e.bedPlan(ctx, s, o, len(clips), dir)
+	if err != nil {
+		return err
+	}
+	var plan []int
+	if beats != nil {
+		plan = beats.Frames
+	}
+	segs, frames, err := e.cutAll(ctx, s, clips, dir, plan)
 	if err != nil {
 		return err
 	}
 	e.progress(ctx, s.ID, shoot.StageFinal, 0.95, "Joining the film", nil)
 	out := filepath.Join(dir, "fashion-video.mp4")
-	res, err := media.JoinSegments(ctx, media.JoinOptions{Segments: segs, Frames: frames, Out: out, FPS: o.FPS})
+	res, err := media.JoinSegments(ctx, media.JoinOptions{Segments: segs, Frames: frames, Out: out, FPS: o.FPS, Audio: bed})
 	if err != nil {
 		return shoot.Wrap(err, shoot.EINTERNAL, "the stitch failed: "+err.Error())
 	}
@@ -53,6 +64,9 @@ func (e *Engine) doFinal(ctx context.Context, w Work, s *shoot.Session) error {
 	defer f.Close()
 	meta := shoot.AssetMeta{Provider: "ffmpeg", Model: "eased-stitch", Prompt: fmt.Sprintf("%s, %.2fs per clip, %d fps", o.Easing, o.ClipDuration, o.FPS),
 		Inputs: finalInputs(l, s), Width: res.Width, Height: res.Height, DurationMS: int64(res.Duration * 1000)}
+	if beats != nil || res.Loudness != nil {
+		meta.Details, _ = json.Marshal(filmDetails{Beat: beats, Loudness: res.Loudness})
+	}
 	if _, err = e.saveStream(ctx, s.ID, shoot.AssetFinal, 0, w.Version, f, "video/mp4", meta); err != nil {
 		return err
 	}
@@ -64,11 +78,60 @@ func (e *Engine) doFinal(ctx context.Context, w Work, s *shoot.Session) error {
 	return nil
 }
 
+// filmDetails are the film's facts in the manifest: how it was cut to its
+// audio bed (tempo, beat grid, cuts) and how loud its sound was made.
+type filmDetails struct {
+	Beat     *media.BeatReport `json:"beat,omitempty"`
+	Loudness *media.Loudness   `json:"loudness,omitempty"`
+}
+
+// bedPlan fetches the session's audio bed, if it has one, into dir and
+// plans the film's cuts on its beats. A bed with no beat the cuts can
+// follow still plays under the film, cut evenly (the plan is nil).
+func (e *Engine) bedPlan(ctx context.Context, s *shoot.Session, o shoot.Options, clips int, dir string) (string, *media.BeatReport, error) {
+	if o.Audio == "" {
+		return "", nil, nil
+	}
+	name, err := ParseReference(o.Audio)
+	if err != nil {
+		return "", nil, shoot.Errorf(shoot.EINVALID, "options.audio: %s", shoot.ErrorMessage(err))
+	}
+	u, err := e.store.GetUpload(ctx, name)
+	if shoot.ErrorCode(err) == shoot.ENOTFOUND {
+		return "", nil, shoot.Errorf(shoot.EINVALID, "options.audio: unknown upload %q", name)
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	data, err := e.readBlob(ctx, u.Key)
+	if err != nil {
+		return "", nil, err
+	}
+	bed := filepath.Join(dir, "bed"+filepath.Ext(u.Key))
+	if err := os.WriteFile(bed, data, 0o600); err != nil {
+		return "", nil, shoot.Wrap(err, shoot.EINTERNAL, "no scratch space for the audio bed")
+	}
+	e.progress(ctx, s.ID, shoot.StageFinal, 0, "Finding the beat of the music", nil)
+	beats, err := media.PlanBeat(ctx, bed, clips, o.ClipDuration, o.FPS)
+	switch {
+	case err == nil:
+		return bed, beats, nil
+	case ctx.Err() != nil:
+		return "", nil, ctx.Err()
+	case errors.Is(err, beat.ErrNoPulse) || errors.Is(err, beat.ErrNoFit):
+		e.logger.Info("the film is cut evenly under its audio bed", "session_id", s.ID, "why", shoot.ErrorMessage(err))
+		return bed, nil, nil
+	default:
+		return "", nil, err
+	}
+}
+
 // cutAll leaves every clip's segment in dir, at the film's common size,
-// and returns their paths and frame counts in playback order. Each cut is
-// one readable progress event; segments already cut cost a copy.
-func (e *Engine) cutAll(ctx context.Context, s *shoot.Session, clips []landedClip, dir string) ([]string, []int, error) {
-	p := e.cutParams(s.Options)
+// and returns their paths and frame counts in playback order; plan, when
+// set, is each segment's length in frames (a film cut on the beat). Each
+// cut is one readable progress event; segments already cut cost a copy.
+func (e *Engine) cutAll(ctx context.Context, s *shoot.Session, clips []landedClip, dir string, plan []int) ([]string, []int, error) {
+	base := e.cutParams(s.Options)
 	sizes := make([]media.Size, len(clips))
 	for i, c := range clips {
 		sizes[i] = c.size
@@ -78,7 +141,11 @@ func (e *Engine) cutAll(ctx context.Context, s *shoot.Session, clips []landedCli
 	frames := make([]int, len(clips))
 	for i, c := range clips {
 		segs[i] = filepath.Join(dir, fmt.Sprintf("segment-%d.mp4", c.n))
+		p := base
 		frames[i] = media.OutputFrames(p.dur, p.fps)
+		if i < len(plan) {
+			p.frames, frames[i] = plan[i], plan[i]
+		}
 		pct := 0.9 * float64(i) / float64(len(clips))
 		if ok, _ := e.bucket.Exists(ctx, segmentKey(s.ID, c, p, size)); !ok {
 			e.progress(ctx, s.ID, shoot.StageFinal, pct, fmt.Sprintf("Cutting clip %d of %d", i+1, len(clips)), nil)

@@ -35,6 +35,9 @@ type cutParams struct {
 	fps    int
 	preset string
 	crf    int
+	// frames, when not 0, is the segment's length in frames instead of
+	// dur (a film cut on the beat of its audio bed).
+	frames int
 }
 
 func (e *Engine) cutParams(o shoot.Options) cutParams {
@@ -92,8 +95,11 @@ func (f *clipFacts) put(key string, c clipFact) {
 
 // segmentKey is the bucket key of a clip's segment at p and size.
 func segmentKey(sid string, c landedClip, p cutParams, size media.Size) string {
-	return fmt.Sprintf("outputs/%s/segments/%s.mp4", sid,
-		digest(c.hash, p.easing, fmt.Sprint(p.dur, p.fps, size.W, size.H, p.preset, p.crf)))
+	params := fmt.Sprint(p.dur, p.fps, size.W, size.H, p.preset, p.crf)
+	if p.frames != 0 {
+		params += fmt.Sprint(" frames ", p.frames)
+	}
+	return fmt.Sprintf("outputs/%s/segments/%s.mp4", sid, digest(c.hash, p.easing, params))
 }
 
 // landClip writes clip data (stored under key) to dir and learns its hash
@@ -160,8 +166,12 @@ func (e *Engine) cutSegment(ctx context.Context, sid string, c landedClip, p cut
 	case <-ctx.Done():
 		return false, ctx.Err()
 	}
+	var frames []int
+	if p.frames != 0 {
+		frames = []int{p.frames}
+	}
 	_, err = media.EncodeSegment(ctx, media.StitchOptions{Clips: []string{c.path}, Out: dst, ClipDuration: p.dur,
-		FPS: p.fps, Easing: ease, Preset: p.preset, CRF: p.crf, Width: size.W, Height: size.H})
+		FPS: p.fps, Easing: ease, Preset: p.preset, CRF: p.crf, Width: size.W, Height: size.H, ClipFrames: frames})
 	if err != nil {
 		return true, shoot.Wrap(err, shoot.EINTERNAL, fmt.Sprintf("cutting clip %d failed: %v", c.n, err))
 	}

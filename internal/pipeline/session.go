@@ -52,6 +52,11 @@ func (e *Engine) Start(ctx context.Context, req StartRequest) (*shoot.Session, i
 			return nil, 0, err
 		}
 	}
+	if req.Options.Audio != "" {
+		if req.Options.Audio, err = e.resolveAudio(ctx, req.Options.Audio); err != nil {
+			return nil, 0, err
+		}
+	}
 	id := req.SessionID
 	if id == "" {
 		id = shoot.NewSessionID(e.now())
@@ -117,9 +122,31 @@ func (e *Engine) resolveInputs(ctx context.Context, refs []string) ([]*shoot.Upl
 		if err != nil {
 			return nil, err
 		}
+		if !strings.HasPrefix(u.MimeType, "image/") {
+			return nil, shoot.Errorf(shoot.EINVALID, "inputImages: upload %q is not a picture", name)
+		}
 		out = append(out, u)
 	}
 	return out, nil
+}
+
+// resolveAudio maps options.audio to the key of the audio upload it names.
+func (e *Engine) resolveAudio(ctx context.Context, ref string) (string, error) {
+	name, err := ParseReference(ref)
+	if err != nil {
+		return "", shoot.Errorf(shoot.EINVALID, "options.audio: %s", shoot.ErrorMessage(err))
+	}
+	u, err := e.store.GetUpload(ctx, name)
+	if shoot.ErrorCode(err) == shoot.ENOTFOUND {
+		return "", shoot.Errorf(shoot.EINVALID, "options.audio: unknown upload %q", name)
+	}
+	if err != nil {
+		return "", err
+	}
+	if !strings.HasPrefix(u.MimeType, "audio/") {
+		return "", shoot.Errorf(shoot.EINVALID, "options.audio: upload %q is not audio", name)
+	}
+	return u.Key, nil
 }
 
 func validateText(field, s string) error {

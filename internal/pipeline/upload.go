@@ -41,3 +41,43 @@ func StoreUpload(ctx context.Context, st store.Store, bucket *blob.Bucket, origi
 	}
 	return u, nil
 }
+
+// audioFormats are the audio beds accepted, known by their first bytes.
+var audioFormats = []struct {
+	ext, mime string
+	match     func(b []byte) bool
+}{
+	{"wav", "audio/wav", func(b []byte) bool { return len(b) > 12 && string(b[:4]) == "RIFF" && string(b[8:12]) == "WAVE" }},
+	{"mp3", "audio/mpeg", func(b []byte) bool {
+		return len(b) > 3 && (string(b[:3]) == "ID3" || (b[0] == 0xFF && b[1]&0xE0 == 0xE0))
+	}},
+	{"flac", "audio/flac", func(b []byte) bool { return len(b) > 4 && string(b[:4]) == "fLaC" }},
+	{"ogg", "audio/ogg", func(b []byte) bool { return len(b) > 4 && string(b[:4]) == "OggS" }},
+	{"m4a", "audio/mp4", func(b []byte) bool { return len(b) > 12 && string(b[4:8]) == "ftyp" && string(b[8:11]) == "M4A" }},
+}
+
+// StoreAudio checks that data is a WAV, MP3, FLAC, Ogg or M4A file by its
+// first bytes (ffmpeg checks it can play it when the film is made), stores
+// it under a server-chosen name uploads/<epochms>-<random>.<ext>, and
+// records it, for options.audio.
+func StoreAudio(ctx context.Context, st store.Store, bucket *blob.Bucket, originalName string, data []byte, owner string) (*shoot.Upload, error) {
+	if len(data) > MaxUploadBytes {
+		return nil, shoot.Errorf(shoot.ETOOLARGE, "file is larger than 10 MB")
+	}
+	for _, f := range audioFormats {
+		if !f.match(data) {
+			continue
+		}
+		name := fmt.Sprintf("%d-%s.%s", time.Now().UnixMilli(), shoot.RandomToken(10), f.ext)
+		u := &shoot.Upload{Filename: name, Key: "uploads/" + name, OriginalName: originalName, Size: int64(len(data)),
+			MimeType: f.mime, Owner: owner}
+		if err := bucket.WriteAll(ctx, u.Key, data, &blob.WriterOptions{ContentType: f.mime}); err != nil {
+			return nil, shoot.Wrap(err, shoot.EUNAVAILABLE, "could not store the upload")
+		}
+		if err := st.CreateUpload(ctx, u); err != nil {
+			return nil, err
+		}
+		return u, nil
+	}
+	return nil, shoot.Errorf(shoot.EINVALID, "the audio bed must be a WAV, MP3, FLAC, Ogg or M4A file")
+}

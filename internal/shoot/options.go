@@ -23,6 +23,9 @@ type Options struct {
 	// order: the shoot starts at the frames checkpoint with them instead
 	// of a hero and a contact sheet. Empty for a shoot from references.
 	Frames []string `json:"frames,omitempty"`
+	// Audio is an audio bed for the film, as an upload reference: the film
+	// is cut on its beats and its sound normalised to −14 LUFS.
+	Audio string `json:"audio,omitempty"`
 }
 
 // Bounds of a shoot from the user's own frames.

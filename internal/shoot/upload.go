@@ -5,7 +5,8 @@ import (
 	"time"
 )
 
-// Upload is a reference image the server stored under uploads/.
+// Upload is a reference image (or a film's audio bed) the server stored
+// under uploads/.
 type Upload struct {
 	Filename     string    `json:"filename"` // server-chosen: <epochms>-<random>.<ext>
 	Key          string    `json:"r2Key"`    // uploads/<filename>
@@ -18,7 +19,7 @@ type Upload struct {
 	CreatedAt    time.Time `json:"createdAt"`
 }
 
-var uploadNameRe = regexp.MustCompile(`^[0-9]{10,16}-[a-z0-9]{4,32}\.(jpg|png|webp|gif)$`)
+var uploadNameRe = regexp.MustCompile(`^[0-9]{10,16}-[a-z0-9]{4,32}\.(jpg|png|webp|gif|wav|mp3|flac|ogg|m4a)$`)
 
 // ValidUploadFilename reports whether name has the form the server gives
 // uploads, so no client-chosen name or path ever reaches storage.
