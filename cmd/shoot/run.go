@@ -26,6 +26,7 @@ import (
 type runFlags struct {
 	refs    []string
 	frames  []string
+	audio   string
 	brief   string
 	out     string
 	yes     bool
@@ -54,6 +55,7 @@ func newRunCmd(e *env) *cobra.Command {
 	fs := cmd.Flags()
 	fs.StringArrayVar(&f.refs, "ref", nil, "reference image `FILE`: model, outfit or accessory (repeat for several)")
 	fs.StringArrayVar(&f.frames, "frame", nil, "one of your own stills, in film order (repeat, 2 to 12): no hero or contact sheet, straight to the clips")
+	fs.StringVar(&f.audio, "audio", "", "an audio bed `FILE` (WAV, MP3, FLAC, Ogg or M4A) under the film: cut on its beat, normalised to −14 LUFS")
 	fs.StringVar(&f.brief, "brief", "", "one-line direction, e.g. \"streetwear editorial, confident energy\"")
 	fs.StringVar(&f.out, "out", "", "folder `DIR` to write the shoot to (hero.png, frames/, videos/, final/, manifest.json)")
 	fs.BoolVar(&f.yes, "yes", false, "approve every checkpoint without asking")
@@ -72,6 +74,9 @@ func newRunCmd(e *env) *cobra.Command {
 	completeWords(cmd, "easing", media.Names()...)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if *server != "" {
+			if f.audio != "" {
+				return usagef("--audio works on a local run only, not with --server")
+			}
 			return runRemoteChecked(cmd.Context(), e, *server, f, fs)
 		}
 		if cfgErr != nil {
@@ -120,6 +125,11 @@ func removeTemp(temp bool, dir string) {
 func (f *runFlags) check(fs *pflag.FlagSet) error {
 	if f.resume != "" {
 		return f.checkResume(fs)
+	}
+	if f.audio != "" {
+		if st, err := os.Stat(f.audio); err != nil || st.IsDir() {
+			return usagef("--audio %s: not a readable file", f.audio)
+		}
 	}
 	if f.demo {
 		if f.brief == "" {
@@ -219,6 +229,17 @@ func shootOnce(ctx context.Context, e *env, cfg *config.Config, f *runFlags) (st
 	}
 	if f.opts.Frames, err = uploadFiles(ctx, r.app, "--frame", f.frames); err != nil {
 		return "", err
+	}
+	if f.audio != "" {
+		data, err := os.ReadFile(f.audio)
+		if err != nil {
+			return "", fmt.Errorf("--audio %s: %w", f.audio, err)
+		}
+		u, err := pipeline.StoreAudio(ctx, r.app.store, r.app.bucket, filepath.Base(f.audio), data, "")
+		if err != nil {
+			return "", fmt.Errorf("--audio %s: %v", f.audio, err)
+		}
+		f.opts.Audio = u.Key
 	}
 	sess, after, err := r.eng.Start(ctx, pipeline.StartRequest{Brief: f.brief, Inputs: refs, Options: f.opts})
 	if err != nil {

@@ -250,6 +250,7 @@ func TestRunRejectsBadFlags(t *testing.T) {
 		{"resolution", append(base, "--resolution", "8K"), nil, "--resolution"},
 		{"clip duration", append(base, "--clip-duration", "9"), nil, "--clip-duration"},
 		{"easing", append(base, "--easing", "wobble"), nil, "--easing"},
+		{"audio", append(base, "--audio", filepath.Join(out, "no-such-bed.wav")), nil, "--audio"},
 		{"provider", base, map[string]string{"SHOOT_IMAGE_PROVIDER": "nope"}, "SHOOT_IMAGE_PROVIDER"},
 	}
 	for _, c := range cases {

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/fashionshoot/shoot/internal/beatgen"
+)
+
+// TestRunWithAnAudioBed: `shoot run --audio` puts the bed under the film,
+// and the manifest's film entry gives the tempo, the cuts and the
+// loudness pass.
+func TestRunWithAnAudioBed(t *testing.T) {
+	t.Parallel()
+	g := beatgen.Generate(beatgen.Track{BPM: 150, Bass: true, Noise: 0.02, Lead: 0.1, Seconds: 8, Seed: 5})
+	bed := filepath.Join(t.TempDir(), "bed.wav")
+	if err := beatgen.WriteWAV(bed, g.Samples); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "shoot")
+	args := append(fastRunArgs(out, writeRefs(t, 1)...), "--yes", "--audio", bed)
+	code, _, stderr := runCLI(t, nil, strings.NewReader(""), args...)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	raw, err := os.ReadFile(filepath.Join(out, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Options struct {
+			Audio string `json:"audio"`
+		} `json:"options"`
+		Artifacts []struct {
+			Type    string `json:"type"`
+			Details struct {
+				Beat *struct {
+					Tempo float64   `json:"tempo"`
+					Cuts  []float64 `json:"cuts"`
+				} `json:"beat"`
+				Loudness *struct {
+					TargetI float64 `json:"target_i"`
+				} `json:"loudness"`
+			} `json:"details"`
+		} `json:"artifacts"`
+	}
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(m.Options.Audio, "uploads/") {
+		t.Errorf("options.audio = %q, want the stored bed", m.Options.Audio)
+	}
+	found := false
+	for _, a := range m.Artifacts {
+		if a.Type != "final" {
+			continue
+		}
+		found = true
+		b, l := a.Details.Beat, a.Details.Loudness
+		if b == nil || math.Abs(b.Tempo-150) > 3 || len(b.Cuts) != 5 || l == nil || l.TargetI != -14 {
+			t.Errorf("film details: beat %+v, loudness %+v", b, l)
+		}
+	}
+	if !found {
+		t.Error("no film in the manifest")
+	}
+}
