@@ -1,0 +1,212 @@
+package media
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/fashionshoot/shoot/internal/reframe"
+	"github.com/fashionshoot/shoot/internal/shoot"
+)
+
+// ReframeOptions asks for one delivery format of a finished film.
+type ReframeOptions struct {
+	// In is the film; Out the MP4 to write (it appears once verified).
+	In, Out string
+	Format  reframe.Format
+	// Subjects are the subject's box in every frame of In, in In's
+	// pixels (from the studio's layers); nil finds them by saliency.
+	Subjects []reframe.Box
+	// Cuts are the first frames of every shot after the first: the crop
+	// may jump there, and moves smoothly everywhere else.
+	Cuts []int
+	// CRF and Preset are libx264's (0 and "": 18 and veryfast).
+	CRF    int
+	Preset string
+}
+
+// ReframeResult describes a delivered format.
+type ReframeResult struct {
+	Out    string `json:"out"`
+	Format string `json:"format"`
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
+	Frames int    `json:"frames"`
+	Bytes  int64  `json:"bytes"`
+	// Mode is "crop" (a window following the subject) or "pad" (the whole
+	// picture over a blurred, darkened extension of itself).
+	Mode string `json:"mode"`
+	// Subject says where the boxes came from: "layers" or "saliency".
+	Subject string `json:"subject,omitempty"`
+	// Path sums up the crop window's left edge over the film.
+	Path *PathSummary `json:"path,omitempty"`
+}
+
+// PathSummary is the crop path in brief.
+type PathSummary struct {
+	MinX     float64 `json:"min_x"`
+	MaxX     float64 `json:"max_x"`
+	MaxAccel float64 `json:"max_accel"` // shares of the width a frame², at most reframe.MaxAccel
+	Moving   int     `json:"moving_frames"`
+}
+
+// saliencyWidth is the width frames are decoded at to find the subject.
+const saliencyWidth = 96
+
+// Reframe writes In in another aspect ratio. A narrower format is a crop of
+// the full height whose window follows the subject (reframe.Path), so it
+// never shows bars; a wider one shows the whole picture over a copy of
+// itself scaled to fill, blurred and darkened, never black.
+func Reframe(ctx context.Context, o ReframeOptions) (*ReframeResult, error) {
+	if o.In == "" || o.Out == "" {
+		return nil, shoot.Errorf(shoot.EINVALID, "a reframe needs an input and an output")
+	}
+	info, err := probeClip(ctx, 0, o.In)
+	if err != nil {
+		return nil, err
+	}
+	frames, err := CountFrames(ctx, o.In)
+	if err != nil {
+		return nil, shoot.Wrap(err, shoot.EINVALID, "cannot count the film's frames")
+	}
+	if o.Subjects != nil && len(o.Subjects) != frames {
+		return nil, shoot.Errorf(shoot.EINVALID, "%d subject boxes for %d frames", len(o.Subjects), frames)
+	}
+	crf, preset := o.CRF, o.Preset
+	if crf == 0 {
+		crf = DefaultCRF
+	}
+	if preset == "" {
+		preset = FilmPreset
+	}
+	w, h := info.Width, info.Height
+	ow, oh := o.Format.Size(w, h)
+	res := &ReframeResult{Out: o.Out, Format: o.Format.String(), Width: ow, Height: oh, Frames: frames}
+	if err := os.MkdirAll(filepath.Dir(o.Out), 0o755); err != nil {
+		return nil, shoot.Wrap(err, shoot.EINTERNAL, "cannot create the output directory")
+	}
+	tmp, err := tempPath(o.Out)
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(tmp)
+	var filter string
+	if o.Format.Crops(w, h) {
+		res.Mode = "crop"
+		boxes := o.Subjects
+		res.Subject = "layers"
+		if boxes == nil {
+			res.Subject = "saliency"
+			if boxes, err = saliencyBoxes(ctx, o.In, info, frames); err != nil {
+				return nil, err
+			}
+		}
+		x := reframe.Path(boxes, o.Cuts, w, ow, reframe.MaxAccel)
+		res.Path = summarise(x, o.Cuts, w)
+		cmds := tmp + ".cmds"
+		if err := writeCropCommands(cmds, x, info.FPS); err != nil {
+			return nil, err
+		}
+		defer os.Remove(cmds)
+		filter = fmt.Sprintf("[0:v]sendcmd=f=%s,crop=w=%d:h=%d:x=%d:y=%d,setsar=1,format=yuv420p[v]",
+			filterQuote(cmds), ow, oh, evenPixel(x[0]), (h-oh)/2)
+	} else {
+		res.Mode = "pad"
+		filter = fmt.Sprintf("[0:v]split[a][b];"+
+			"[a]scale=%[1]d:%[2]d:force_original_aspect_ratio=increase,crop=%[1]d:%[2]d,boxblur=luma_radius=%[3]d:luma_power=2,eq=brightness=-0.18:saturation=0.8[bg];"+
+			"[b]scale=%[1]d:%[2]d:force_original_aspect_ratio=decrease:force_divisible_by=2[fg];"+
+			"[bg][fg]overlay=x=(W-w)/2:y=(H-h)/2,setsar=1,format=yuv420p[v]", ow, oh, max(2, min(ow, oh)/20))
+	}
+	args := append([]string{"-nostdin", "-hide_banner", "-v", "error", "-y"}, localInput(o.In)...)
+	args = append(args, "-filter_complex", filter, "-map", "[v]", "-map", "0:a?", "-c:a", "copy",
+		"-c:v", "libx264", "-profile:v", "high", "-preset", preset, "-crf", strconv.Itoa(crf), "-pix_fmt", "yuv420p",
+		"-fps_mode", "passthrough", "-movflags", "+faststart", "-f", "mp4", "file:"+tmp)
+	if _, err := runTool(ctx, ffmpegBin, args...); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, shoot.Wrap(err, shoot.EINTERNAL, "reframing the film to "+o.Format.String()+" failed")
+	}
+	size, err := verifyJoined(ctx, tmp, frames)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Rename(tmp, o.Out); err != nil {
+		return nil, shoot.Wrap(err, shoot.EINTERNAL, "cannot move the film into place")
+	}
+	res.Bytes = size
+	return res, nil
+}
+
+// saliencyBoxes decodes the film small and finds the subject in each
+// frame, in the film's own pixels.
+func saliencyBoxes(ctx context.Context, path string, info Info, frames int) ([]reframe.Box, error) {
+	sw := saliencyWidth
+	sh := max(2, int(math.Round(float64(info.Height)*float64(sw)/float64(info.Width))))
+	args := append([]string{"-nostdin", "-hide_banner", "-v", "error"}, localInput(path)...)
+	args = append(args, "-map", "0:v:0", "-vf", fmt.Sprintf("scale=%d:%d,setsar=1", sw, sh), "-fps_mode", "passthrough",
+		"-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1")
+	raw, err := runTool(ctx, ffmpegBin, args...)
+	if err != nil {
+		return nil, shoot.Wrap(err, shoot.EINTERNAL, "decoding the film to find its subject failed")
+	}
+	size := sw * sh * 4
+	if len(raw) != frames*size {
+		return nil, shoot.Errorf(shoot.EINTERNAL, "decoded %d bytes of frames to find the subject, expected %d", len(raw), frames*size)
+	}
+	sx, sy := float64(info.Width)/float64(sw), float64(info.Height)/float64(sh)
+	boxes := make([]reframe.Box, frames)
+	r := bytes.NewReader(raw)
+	for i := range boxes {
+		img := image.NewRGBA(image.Rect(0, 0, sw, sh))
+		if _, err := io.ReadFull(r, img.Pix); err != nil {
+			return nil, err
+		}
+		b := reframe.Saliency(img)
+		boxes[i] = reframe.Box{X0: b.X0 * sx, Y0: b.Y0 * sy, X1: b.X1 * sx, Y1: b.Y1 * sy}
+	}
+	return boxes, nil
+}
+
+// writeCropCommands writes the sendcmd script that moves the crop window:
+// one command a frame, timed a quarter frame before the frame so rounding
+// never applies it late.
+func writeCropCommands(path string, x []float64, fps float64) error {
+	var b strings.Builder
+	for i, v := range x {
+		at := math.Max(0, (float64(i)-0.25)/fps)
+		fmt.Fprintf(&b, "%.6f crop x %d;\n", at, evenPixel(v))
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		return shoot.Wrap(err, shoot.EINTERNAL, "cannot write the crop path")
+	}
+	return nil
+}
+
+// evenPixel rounds a left edge to the even pixel yuv420p chroma needs.
+func evenPixel(x float64) int { return int(math.Round(x/2)) * 2 }
+
+// filterQuote quotes a file name inside a filter graph.
+func filterQuote(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `'`, `'\''`, `:`, `\:`)
+	return "'" + r.Replace(s) + "'"
+}
+
+// summarise sums a crop path up.
+func summarise(x []float64, cuts []int, w int) *PathSummary {
+	p := &PathSummary{MinX: math.Inf(1), MaxX: math.Inf(-1), MaxAccel: reframe.Accel(x, cuts, w)}
+	for i, v := range x {
+		p.MinX, p.MaxX = math.Min(p.MinX, v), math.Max(p.MaxX, v)
+		if i > 0 && math.Abs(v-x[i-1]) > 1e-9 {
+			p.Moving++
+		}
+	}
+	return p
+}

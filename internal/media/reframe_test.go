@@ -1,0 +1,123 @@
+package media
+
+import (
+	"context"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/fashionshoot/shoot/internal/reframe"
+	"github.com/fashionshoot/shoot/internal/reframegen"
+)
+
+// encodeGenerated writes a generated film as an MP4 at fps, losslessly
+// enough (x264 CRF 10) that its figure stays where it was drawn.
+func encodeGenerated(t testing.TB, path string, film reframegen.Film, fps int) {
+	t.Helper()
+	b := film.Frames[0].Bounds()
+	cmd := exec.Command("ffmpeg", "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgba",
+		"-s", fmt.Sprintf("%dx%d", b.Dx(), b.Dy()), "-framerate", strconv.Itoa(fps), "-i", "pipe:0",
+		"-c:v", "libx264", "-preset", "ultrafast", "-crf", "10", "-pix_fmt", "yuv420p", path)
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range film.Frames {
+		if _, err := in.Write(f.Pix); err != nil {
+			t.Fatal(err)
+		}
+	}
+	in.Close()
+	if err := cmd.Wait(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// grayFrames decodes a film to 8-bit luma frames.
+func grayFrames(t testing.TB, path string, w, h int) [][]byte {
+	t.Helper()
+	out, err := exec.Command("ffmpeg", "-v", "error", "-i", path, "-f", "rawvideo", "-pix_fmt", "gray", "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var frames [][]byte
+	for i := 0; (i+1)*w*h <= len(out); i++ {
+		frames = append(frames, out[i*w*h:(i+1)*w*h])
+	}
+	return frames
+}
+
+// TestReframeEveryFormat reframes a generated film (centre, side-on and
+// detail shots) to the four formats: each has exactly the asked size and
+// every frame of the source; no frame shows a black bar on any edge; and in
+// the cropped formats every frame keeps the figure whole: as many dark
+// figure pixels as the source frame had (no scaling in a crop).
+func TestReframeEveryFormat(t *testing.T) {
+	t.Parallel()
+	const w, h, fps, n = 240, 160, 24, 16
+	film := reframegen.Generate(w, h, n, []string{reframegen.SideOn, reframegen.Detail, reframegen.Centre, reframegen.SideOn}, 3)
+	dir := t.TempDir()
+	src := filepath.Join(dir, "film.mp4")
+	encodeGenerated(t, src, film, fps)
+	srcFrames := grayFrames(t, src, w, h)
+	dark := func(f []byte, fw, fh int) int {
+		c := 0
+		for _, v := range f[:fw*fh] {
+			if v < 100 {
+				c++
+			}
+		}
+		return c
+	}
+	want := map[string][2]int{"9:16": {90, 160}, "4:5": {128, 160}, "1:1": {160, 160}, "16:9": {240, 134}}
+	for _, f := range reframe.Formats {
+		t.Run(f.Dir(), func(t *testing.T) {
+			res, err := Reframe(context.Background(), ReframeOptions{In: src, Out: filepath.Join(dir, f.Dir(), "fashion-video.mp4"),
+				Format: f, Cuts: film.Cuts, Preset: "ultrafast"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			info := probe(t, res.Out)
+			if sz := want[f.String()]; info.Width != sz[0] || info.Height != sz[1] || res.Frames != len(film.Frames) {
+				t.Fatalf("%s: %dx%d with %d frames, want %dx%d with %d", f, info.Width, info.Height, res.Frames, sz[0], sz[1], len(film.Frames))
+			}
+			frames := grayFrames(t, res.Out, info.Width, info.Height)
+			if len(frames) != len(film.Frames) {
+				t.Fatalf("decoded %d frames, want %d", len(frames), len(film.Frames))
+			}
+			for i, fr := range frames {
+				if edge := darkestEdge(fr, info.Width, info.Height); edge < 40 {
+					t.Errorf("frame %d: an edge averages luma %.0f, a black bar", i, edge)
+				}
+				if res.Mode != "crop" || film.Truth[i].X1-film.Truth[i].X0 > float64(info.Width) {
+					continue
+				}
+				if got, had := dark(fr, info.Width, info.Height), dark(srcFrames[i], w, h); float64(got) < 0.97*float64(had) {
+					t.Errorf("frame %d (%s): %d figure pixels in the crop, %d in the source", i, film.Kinds[i], got, had)
+				}
+			}
+			if res.Path != nil && res.Path.MaxAccel > reframe.MaxAccel+1e-9 {
+				t.Errorf("crop path acceleration %.6f over the bound %.6f", res.Path.MaxAccel, reframe.MaxAccel)
+			}
+		})
+	}
+}
+
+// darkestEdge is the lowest mean luma of a frame's four two-pixel borders.
+func darkestEdge(f []byte, w, h int) float64 {
+	mean := func(x0, y0, x1, y1 int) float64 {
+		s := 0
+		for y := y0; y < y1; y++ {
+			for x := x0; x < x1; x++ {
+				s += int(f[y*w+x])
+			}
+		}
+		return float64(s) / float64((x1-x0)*(y1-y0))
+	}
+	return min(mean(0, 0, 2, h), mean(w-2, 0, w, h), mean(0, 0, w, 2), mean(0, h-2, w, h))
+}
