@@ -30,6 +30,9 @@ type ReframeOptions struct {
 	// CRF and Preset are libx264's (0 and "": 18 and veryfast).
 	CRF    int
 	Preset string
+
+	// saliency are boxes Deliver found once for every format.
+	saliency []reframe.Box
 }
 
 // ReframeResult describes a delivered format.
@@ -40,8 +43,9 @@ type ReframeResult struct {
 	Height int    `json:"height"`
 	Frames int    `json:"frames"`
 	Bytes  int64  `json:"bytes"`
-	// Mode is "crop" (a window following the subject) or "pad" (the whole
-	// picture over a blurred, darkened extension of itself).
+	// Mode is "crop" (a window following the subject), "pad" (the whole
+	// picture over a blurred, darkened extension of itself) or "same" (the
+	// film already has the format's shape and is copied).
 	Mode string `json:"mode"`
 	// Subject says where the boxes came from: "layers" or "saliency".
 	Subject string `json:"subject,omitempty"`
@@ -97,11 +101,22 @@ func Reframe(ctx context.Context, o ReframeOptions) (*ReframeResult, error) {
 		return nil, err
 	}
 	defer os.Remove(tmp)
+	if ow == w&^1 && oh == h&^1 && w%2 == 0 && h%2 == 0 {
+		// The film already has this shape: the film itself is the format.
+		res.Mode = "same"
+		if err := remux(ctx, o.In, tmp); err != nil {
+			return nil, err
+		}
+		return finishReframe(ctx, res, tmp, frames)
+	}
 	var filter string
 	if o.Format.Crops(w, h) {
 		res.Mode = "crop"
 		boxes := o.Subjects
 		res.Subject = "layers"
+		if o.saliency != nil {
+			boxes, res.Subject = o.saliency, "saliency"
+		}
 		if boxes == nil {
 			res.Subject = "saliency"
 			if boxes, err = saliencyBoxes(ctx, o.In, info, frames); err != nil {
@@ -134,15 +149,88 @@ func Reframe(ctx context.Context, o ReframeOptions) (*ReframeResult, error) {
 		}
 		return nil, shoot.Wrap(err, shoot.EINTERNAL, "reframing the film to "+o.Format.String()+" failed")
 	}
+	return finishReframe(ctx, res, tmp, frames)
+}
+
+// finishReframe verifies the written format and moves it into place.
+func finishReframe(ctx context.Context, res *ReframeResult, tmp string, frames int) (*ReframeResult, error) {
 	size, err := verifyJoined(ctx, tmp, frames)
 	if err != nil {
 		return nil, err
 	}
-	if err := os.Rename(tmp, o.Out); err != nil {
+	if err := os.Rename(tmp, res.Out); err != nil {
 		return nil, shoot.Wrap(err, shoot.EINTERNAL, "cannot move the film into place")
 	}
 	res.Bytes = size
 	return res, nil
+}
+
+// remux copies src's streams into a faststart MP4 at dst, without
+// re-encoding.
+func remux(ctx context.Context, src, dst string) error {
+	args := append([]string{"-nostdin", "-hide_banner", "-v", "error", "-y"}, localInput(src)...)
+	args = append(args, "-map", "0:v:0", "-map", "0:a?", "-c", "copy", "-movflags", "+faststart", "-f", "mp4", "file:"+dst)
+	if _, err := runTool(ctx, ffmpegBin, args...); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return shoot.Wrap(err, shoot.EINTERNAL, "copying the film as a format failed")
+	}
+	return nil
+}
+
+// DeliverOptions asks for a film in several formats.
+type DeliverOptions struct {
+	// In is the film; each format is written to Dir/<format>/Name
+	// (<format> as 9x16, 4x5, 1x1, 16x9; Name default fashion-video.mp4).
+	In, Dir, Name string
+	Formats       []reframe.Format
+	// Subjects, Cuts, CRF and Preset are as in ReframeOptions.
+	Subjects []reframe.Box
+	Cuts     []int
+	CRF      int
+	Preset   string
+}
+
+// Deliver writes the film in every asked format from the one finished
+// film: nothing of the clips is eased or cut again, the subject is found
+// once for every cropped format, and a format of the film's own shape is a
+// copy.
+func Deliver(ctx context.Context, o DeliverOptions) ([]*ReframeResult, error) {
+	name := o.Name
+	if name == "" {
+		name = "fashion-video.mp4"
+	}
+	var found []reframe.Box
+	if o.Subjects == nil {
+		info, err := probeClip(ctx, 0, o.In)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range o.Formats {
+			ow, oh := f.Size(info.Width, info.Height)
+			if f.Crops(info.Width, info.Height) && (ow != info.Width || oh != info.Height) {
+				frames, err := CountFrames(ctx, o.In)
+				if err != nil {
+					return nil, shoot.Wrap(err, shoot.EINVALID, "cannot count the film's frames")
+				}
+				if found, err = saliencyBoxes(ctx, o.In, info, frames); err != nil {
+					return nil, err
+				}
+				break
+			}
+		}
+	}
+	out := make([]*ReframeResult, 0, len(o.Formats))
+	for _, f := range o.Formats {
+		r, err := Reframe(ctx, ReframeOptions{In: o.In, Out: filepath.Join(o.Dir, f.Dir(), name), Format: f,
+			Subjects: o.Subjects, Cuts: o.Cuts, CRF: o.CRF, Preset: o.Preset, saliency: found})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }
 
 // saliencyBoxes decodes the film small and finds the subject in each

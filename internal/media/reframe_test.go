@@ -121,3 +121,27 @@ func darkestEdge(f []byte, w, h int) float64 {
 	}
 	return min(mean(0, 0, 2, h), mean(w-2, 0, w, h), mean(0, 0, w, 2), mean(0, h-2, w, h))
 }
+
+// TestDeliverWritesEveryFormat: Deliver lays the formats out as
+// <dir>/<9x16|4x5|1x1|16x9>/fashion-video.mp4, and a format of the film's
+// own shape is the film itself.
+func TestDeliverWritesEveryFormat(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	src := makeClip(t, dir, "film.mp4", "testsrc2=s=192x108:r=24:d=0.5")
+	res, err := Deliver(context.Background(), DeliverOptions{In: src, Dir: filepath.Join(dir, "final"),
+		Formats: reframe.Formats, Preset: "ultrafast"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	modes := map[string]string{"9x16": "crop", "4x5": "crop", "1x1": "crop", "16x9": "same"}
+	for i, f := range reframe.Formats {
+		want := filepath.Join(dir, "final", f.Dir(), "fashion-video.mp4")
+		if res[i].Out != want || res[i].Mode != modes[f.Dir()] || res[i].Frames != 12 {
+			t.Errorf("%s: %+v, want %s in mode %s with 12 frames", f, res[i], want, modes[f.Dir()])
+		}
+		if info := probe(t, want); info.Width != res[i].Width || info.Height != res[i].Height {
+			t.Errorf("%s: file is %dx%d, result says %dx%d", f, info.Width, info.Height, res[i].Width, res[i].Height)
+		}
+	}
+}
