@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/fashionshoot/shoot/internal/beat"
 	"github.com/fashionshoot/shoot/internal/media"
+	"github.com/fashionshoot/shoot/internal/reframe"
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
 
@@ -39,6 +41,8 @@ type stitchFlags struct {
 	// onBeat cuts on the bed's beats; onBeatSet says the user asked for it
 	// by name, so a bed without a beat is an error rather than a note.
 	onBeat, onBeatSet bool
+	// deliver are the extra formats, each written to <dir of --out>/<9x16…>/<name of --out>.
+	deliver []string
 }
 
 // newStitchCmd is `shoot stitch`: it ramps clips with an easing and joins
@@ -55,6 +59,7 @@ func newStitchCmd(e *env) *cobra.Command {
 	fs.StringVar(&f.easing, "easing", "", "speed curve by name (default "+media.DefaultEasing+"; see shoot easings)")
 	fs.StringVar(&f.bez, "bezier", "", "custom speed curve x1,y1,x2,y2 (instead of --easing)")
 	fs.StringVar(&f.audio, "audio", "", "optional audio bed, looped, trimmed, faded and normalised to −14 LUFS")
+	fs.StringSliceVar(&f.deliver, "deliver", nil, "also write the film in these formats, e.g. 9:16,4:5,1:1,16:9, each in a folder 9x16, 4x5, 1x1, 16x9 next to --out, reframed to follow the subject")
 	fs.BoolVar(&f.onBeat, "on-beat", true, "with --audio, time each clip so every cut lands on a beat of the bed")
 	fs.IntVar(&f.crf, "crf", media.DefaultCRF, "x264 quality (lower is better, 1–51)")
 	fs.StringVar(&f.preset, "preset", media.DefaultPreset, "x264 preset (ultrafast … veryslow)")
@@ -95,7 +100,31 @@ func stitch(ctx context.Context, e *env, f *stitchFlags) error {
 	if err != nil {
 		return err
 	}
+	formats, err := f.formats()
+	if err != nil {
+		return err
+	}
+	var delivered []*media.ReframeResult
+	if len(formats) > 0 {
+		var cuts []int
+		at := 0
+		for _, c := range res.Clips[:len(res.Clips)-1] {
+			at += c.OutputFrames
+			cuts = append(cuts, at)
+		}
+		delivered, err = media.Deliver(ctx, media.DeliverOptions{In: res.Out, Dir: filepath.Dir(res.Out), Name: filepath.Base(res.Out),
+			Formats: formats, Cuts: cuts})
+		if err != nil {
+			return err
+		}
+	}
 	if f.json {
+		if len(delivered) > 0 {
+			return writeJSON(e.stdout, struct {
+				*media.StitchResult
+				Formats []*media.ReframeResult `json:"formats"`
+			}{res, delivered})
+		}
 		return writeJSON(e.stdout, res)
 	}
 	fmt.Fprintf(e.stdout, "wrote %s: %d frames, %.2f s at %d fps, %dx%d, %d bytes\n",
@@ -106,7 +135,27 @@ func stitch(ctx context.Context, e *env, f *stitchFlags) error {
 	if l := res.Loudness; l != nil {
 		fmt.Fprintf(e.stdout, "audio normalised from %.1f to %.0f LUFS\n", l.InputI, l.TargetI)
 	}
+	for _, d := range delivered {
+		fmt.Fprintf(e.stdout, "wrote %s: %s, %dx%d (%s)\n", d.Out, d.Format, d.Width, d.Height, d.Mode)
+	}
 	return nil
+}
+
+// formats parses --deliver.
+func (f *stitchFlags) formats() ([]reframe.Format, error) {
+	var out []reframe.Format
+	seen := map[reframe.Format]bool{}
+	for _, s := range f.deliver {
+		r, err := reframe.ParseFormat(s)
+		if err != nil {
+			return nil, usagef("--deliver: %v", err)
+		}
+		if !seen[r] {
+			seen[r] = true
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }
 
 // joinSeconds writes times as "1.20, 2.40".
@@ -130,6 +179,9 @@ func (f *stitchFlags) check() error {
 		return usagef("--out is required")
 	case f.easing != "" && f.bez != "":
 		return usagef("use --easing or --bezier, not both")
+	}
+	if _, err := f.formats(); err != nil {
+		return err
 	}
 	return nil
 }

@@ -115,6 +115,7 @@ func TestStitchCommandErrors(t *testing.T) {
 		{"missing file", []string{"--clip", filepath.Join(dir, "gone.mp4"), "--out", out}, 1, "cannot be opened"},
 		{"not a video", []string{"--clip", clip, "--clip", notVideo, "--out", out}, 1, "clip 2"},
 		{"missing audio", []string{"--clip", clip, "--out", out, "--audio", filepath.Join(dir, "gone.mp3")}, 1, "audio bed"},
+		{"bad format", []string{"--clip", clip, "--out", out, "--deliver", "9:16,3:2"}, 2, "--deliver"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -191,5 +192,44 @@ func TestStitchCommandOnTheBeat(t *testing.T) {
 	code, _, stderr = runMediaCmd(t, "stitch", "--clip", a, "--out", out, "--on-beat")
 	if code != 2 || !strings.Contains(stderr, "--on-beat needs --audio") {
 		t.Errorf("--on-beat alone: exit %d, stderr %q; want a usage error", code, stderr)
+	}
+}
+
+// TestStitchCommandDeliver: --deliver writes each format next to the film,
+// in its folder, at its exact size.
+func TestStitchCommandDeliver(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	a, b := testClip(t, dir, "a.mp4"), testClip(t, dir, "b.mp4")
+	out := filepath.Join(dir, "out", "film.mp4")
+	code, stdout, stderr := runMediaCmd(t, "stitch", "--clip", a, "--clip", b, "--out", out, "--clip-duration", "0.5",
+		"--fps", "24", "--preset", "ultrafast", "--deliver", "9:16,4:5,1:1,16:9", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var res struct {
+		Formats []struct {
+			Out    string `json:"out"`
+			Format string `json:"format"`
+			Width  int    `json:"width"`
+			Height int    `json:"height"`
+		} `json:"formats"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%s", err, stdout)
+	}
+	want := map[string][3]any{"9:16": {"9x16", 66, 120}, "4:5": {"4x5", 96, 120}, "1:1": {"1x1", 120, 120}, "16:9": {"16x9", 160, 90}}
+	if len(res.Formats) != 4 {
+		t.Fatalf("formats %+v", res.Formats)
+	}
+	for _, f := range res.Formats {
+		w := want[f.Format]
+		path := filepath.Join(dir, "out", w[0].(string), "film.mp4")
+		if f.Out != path || f.Width != w[1].(int) || f.Height != w[2].(int) {
+			t.Errorf("%s: %+v, want %s at %dx%d", f.Format, f, path, w[1], w[2])
+		}
+		if st, err := os.Stat(path); err != nil || st.Size() == 0 {
+			t.Errorf("%s not written: %v", path, err)
+		}
 	}
 }
