@@ -56,6 +56,7 @@ func newRunCmd(e *env) *cobra.Command {
 	fs.StringArrayVar(&f.refs, "ref", nil, "reference image `FILE`: model, outfit or accessory (repeat for several)")
 	fs.StringArrayVar(&f.frames, "frame", nil, "one of your own stills, in film order (repeat, 2 to 12): no hero or contact sheet, straight to the clips")
 	fs.StringVar(&f.audio, "audio", "", "an audio bed `FILE` (WAV, MP3, FLAC, Ogg or M4A) under the film: cut on its beat, normalised to −14 LUFS")
+	fs.StringSliceVar(&f.opts.Deliver, "deliver", nil, "also make the film in these formats, e.g. 9:16,4:5,1:1,16:9 (written to final/9x16/ … under --out)")
 	fs.StringVar(&f.brief, "brief", "", "one-line direction, e.g. \"streetwear editorial, confident energy\"")
 	fs.StringVar(&f.out, "out", "", "folder `DIR` to write the shoot to (hero.png, frames/, videos/, final/, manifest.json)")
 	fs.BoolVar(&f.yes, "yes", false, "approve every checkpoint without asking")

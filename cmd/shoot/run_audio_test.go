@@ -13,7 +13,7 @@ import (
 
 // TestRunWithAnAudioBed: `shoot run --audio` puts the bed under the film,
 // and the manifest's film entry gives the tempo, the cuts and the
-// loudness pass.
+// loudness pass; `--deliver` writes the asked formats under final/.
 func TestRunWithAnAudioBed(t *testing.T) {
 	t.Parallel()
 	g := beatgen.Generate(beatgen.Track{BPM: 150, Bass: true, Noise: 0.02, Lead: 0.1, Seconds: 8, Seed: 5})
@@ -22,7 +22,7 @@ func TestRunWithAnAudioBed(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "shoot")
-	args := append(fastRunArgs(out, writeRefs(t, 1)...), "--yes", "--audio", bed)
+	args := append(fastRunArgs(out, writeRefs(t, 1)...), "--yes", "--audio", bed, "--deliver", "9:16,1:1")
 	code, _, stderr := runCLI(t, nil, strings.NewReader(""), args...)
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr)
@@ -36,6 +36,7 @@ func TestRunWithAnAudioBed(t *testing.T) {
 			Audio string `json:"audio"`
 		} `json:"options"`
 		Artifacts []struct {
+			File    string `json:"file"`
 			Type    string `json:"type"`
 			Details struct {
 				Beat *struct {
@@ -56,7 +57,7 @@ func TestRunWithAnAudioBed(t *testing.T) {
 	}
 	found := false
 	for _, a := range m.Artifacts {
-		if a.Type != "final" {
+		if a.Type != "final" || a.File != "final/fashion-video.mp4" {
 			continue
 		}
 		found = true
@@ -67,5 +68,10 @@ func TestRunWithAnAudioBed(t *testing.T) {
 	}
 	if !found {
 		t.Error("no film in the manifest")
+	}
+	for _, f := range []string{"final/9x16/fashion-video.mp4", "final/1x1/fashion-video.mp4"} {
+		if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() == 0 {
+			t.Errorf("--deliver did not write %s: %v", f, err)
+		}
 	}
 }

@@ -251,6 +251,7 @@ func TestRunRejectsBadFlags(t *testing.T) {
 		{"clip duration", append(base, "--clip-duration", "9"), nil, "--clip-duration"},
 		{"easing", append(base, "--easing", "wobble"), nil, "--easing"},
 		{"audio", append(base, "--audio", filepath.Join(out, "no-such-bed.wav")), nil, "--audio"},
+		{"deliver", append(base, "--deliver", "9:16,2:1"), nil, "deliver"},
 		{"provider", base, map[string]string{"SHOOT_IMAGE_PROVIDER": "nope"}, "SHOOT_IMAGE_PROVIDER"},
 	}
 	for _, c := range cases {

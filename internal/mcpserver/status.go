@@ -46,7 +46,7 @@ func status(ctx context.Context, c *client.Client, sid string) (Status, error) {
 		s.Checkpoint = &Checkpoint{Stage: cp.Stage, Message: cp.Message, Assets: byKeys(all, cp.ArtifactKeys)}
 	}
 	for _, f := range all {
-		if f.Kind == "final" && strings.HasSuffix(f.FileName, ".mp4") {
+		if f.Kind == "final" && strings.HasSuffix(f.FileName, ".mp4") && s.FilmURL == "" { // the film; delivery formats follow it
 			s.FilmURL, s.FilmResource = f.URL, f.Resource
 		}
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/fashionshoot/shoot/internal/beat"
 	"github.com/fashionshoot/shoot/internal/media"
+	"github.com/fashionshoot/shoot/internal/reframe"
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
 
@@ -70,9 +71,57 @@ func (e *Engine) doFinal(ctx context.Context, w Work, s *shoot.Session) error {
 	if _, err = e.saveStream(ctx, s.ID, shoot.AssetFinal, 0, w.Version, f, "video/mp4", meta); err != nil {
 		return err
 	}
+	if err := e.deliverFormats(ctx, s, o, w, out, frames, dir, meta.Inputs); err != nil {
+		return err
+	}
 	if e.opts.ObserveRequests != nil {
 		if fresh, err := e.store.GetSession(ctx, s.ID); err == nil {
 			e.opts.ObserveRequests(readMeta(fresh).Requests)
+		}
+	}
+	return nil
+}
+
+// deliverFormats writes the film again in every format of options.deliver,
+// reframed from the film just made (nothing of the clips is cut again), as
+// final assets 1–4 (shoot.DeliverIndex): final/<9x16|4x5|1x1|16x9>/.
+func (e *Engine) deliverFormats(ctx context.Context, s *shoot.Session, o shoot.Options, w Work, film string, frames []int, dir string, inputs []string) error {
+	if len(o.Deliver) == 0 {
+		return nil
+	}
+	formats := make([]reframe.Format, len(o.Deliver))
+	for i, d := range o.Deliver {
+		f, err := reframe.ParseFormat(d)
+		if err != nil {
+			return shoot.Errorf(shoot.EINVALID, "options.deliver: %v", err)
+		}
+		formats[i] = f
+	}
+	var cuts []int
+	at := 0
+	for _, n := range frames[:len(frames)-1] {
+		at += n
+		cuts = append(cuts, at)
+	}
+	e.progress(ctx, s.ID, shoot.StageFinal, 0.97, "Reframing the film for every format", nil)
+	res, err := media.Deliver(ctx, media.DeliverOptions{In: film, Dir: filepath.Join(dir, "final"), Formats: formats, Cuts: cuts})
+	if err != nil {
+		return shoot.Wrap(err, shoot.EINTERNAL, "reframing the film failed: "+err.Error())
+	}
+	for i, r := range res {
+		f, err := os.Open(r.Out)
+		if err != nil {
+			return shoot.Wrap(err, shoot.EINTERNAL, "a reframed film is missing")
+		}
+		kept := *r
+		kept.Out = "" // a scratch path, of no use once stored
+		details, _ := json.Marshal(kept)
+		meta := shoot.AssetMeta{Provider: "ffmpeg", Model: "reframe", Prompt: fmt.Sprintf("%s, %s", r.Format, r.Mode),
+			Inputs: inputs, Width: r.Width, Height: r.Height, DurationMS: int64(float64(r.Frames) / float64(o.FPS) * 1000), Details: details}
+		_, err = e.saveStream(ctx, s.ID, shoot.AssetFinal, shoot.DeliverIndex(formats[i]), w.Version, f, "video/mp4", meta)
+		f.Close()
+		if err != nil {
+			return err
 		}
 	}
 	return nil

@@ -6,6 +6,8 @@ import (
 	"path"
 	"strings"
 	"time"
+
+	"github.com/fashionshoot/shoot/internal/reframe"
 )
 
 // Asset types: the values the database's CHECK constraint allows.
@@ -73,6 +75,9 @@ func AssetKey(sessionID, assetType string, index, version int) string {
 		name = fmt.Sprintf("videos/video-%d.mp4", index)
 	case AssetFinal:
 		name = "final/fashion-video.mp4"
+		if index > 0 && index <= len(reframe.Formats) {
+			name = fmt.Sprintf("final/%s/fashion-video.mp4", reframe.Formats[index-1].Dir())
+		}
 	default:
 		name = fmt.Sprintf("%s-%d.bin", assetType, index)
 	}

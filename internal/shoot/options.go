@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/fashionshoot/shoot/internal/reframe"
 )
 
 // Options are the parameters of a shoot. Zero values mean "the default".
@@ -26,6 +28,10 @@ type Options struct {
 	// Audio is an audio bed for the film, as an upload reference: the film
 	// is cut on its beats and its sound normalised to −14 LUFS.
 	Audio string `json:"audio,omitempty"`
+	// Deliver asks for the film again in these formats ("9:16", "4:5",
+	// "1:1", "16:9"), reframed from the film; each is a final asset whose
+	// index is DeliverIndex of its format.
+	Deliver []string `json:"deliver,omitempty"`
 }
 
 // Bounds of a shoot from the user's own frames.
@@ -99,6 +105,17 @@ func (o Options) Validate() error {
 	if o.FPS != 0 && (o.FPS < 12 || o.FPS > 120) {
 		return Errorf(EINVALID, "options.fps must be between 12 and 120")
 	}
+	seen := map[string]bool{}
+	for _, d := range o.Deliver {
+		f, err := reframe.ParseFormat(d)
+		if err != nil {
+			return Errorf(EINVALID, "options.deliver: %v", err)
+		}
+		if seen[f.String()] {
+			return Errorf(EINVALID, "options.deliver names %s twice", f)
+		}
+		seen[f.String()] = true
+	}
 	if n := len(o.Frames); n != 0 && (n < MinOwnFrames || n > MaxOwnFrames) {
 		return Errorf(EINVALID, "options.frames must list %d to %d frames in film order, not %d", MinOwnFrames, MaxOwnFrames, n)
 	}
@@ -137,4 +154,16 @@ func (o Options) ClipFrames(n int) (start, end int) {
 // String renders o for logs.
 func (o Options) String() string {
 	return fmt.Sprintf("aspect=%s res=%s loop=%t easing=%s clip=%.2fs", o.AspectRatio, o.Resolution, o.Loop, o.Easing, o.ClipDuration)
+}
+
+// DeliverIndex is the final-asset index of a delivery format: 1 for 9:16,
+// 2 for 4:5, 3 for 1:1, 4 for 16:9 (index 0 is the film itself), or 0 for
+// a format that is not one of them.
+func DeliverIndex(f reframe.Format) int {
+	for i, k := range reframe.Formats {
+		if k == f {
+			return i + 1
+		}
+	}
+	return 0
 }
