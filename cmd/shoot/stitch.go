@@ -59,7 +59,7 @@ func newStitchCmd(e *env) *cobra.Command {
 	fs.StringVar(&f.easing, "easing", "", "speed curve by name (default "+media.DefaultEasing+"; see shoot easings)")
 	fs.StringVar(&f.bez, "bezier", "", "custom speed curve x1,y1,x2,y2 (instead of --easing)")
 	fs.StringVar(&f.audio, "audio", "", "optional audio bed, looped, trimmed, faded and normalised to −14 LUFS")
-	fs.StringSliceVar(&f.deliver, "deliver", nil, "also write the film in these formats, e.g. 9:16,4:5,1:1,16:9, each in a folder 9x16, 4x5, 1x1, 16x9 next to --out, reframed to follow the subject")
+	fs.StringSliceVar(&f.deliver, "deliver", nil, "also write the film in these formats, e.g. 9:16,4:5,1:1,16:9, each in a folder 9x16, 4x5, 1x1, 16x9 next to --out, reframed to follow the subject, with poster.jpg, poster.webp and a 3 s preview.webp")
 	fs.BoolVar(&f.onBeat, "on-beat", true, "with --audio, time each clip so every cut lands on a beat of the bed")
 	fs.IntVar(&f.crf, "crf", media.DefaultCRF, "x264 quality (lower is better, 1–51)")
 	fs.StringVar(&f.preset, "preset", media.DefaultPreset, "x264 preset (ultrafast … veryslow)")
@@ -113,7 +113,7 @@ func stitch(ctx context.Context, e *env, f *stitchFlags) error {
 			cuts = append(cuts, at)
 		}
 		delivered, err = media.Deliver(ctx, media.DeliverOptions{In: res.Out, Dir: filepath.Dir(res.Out), Name: filepath.Base(res.Out),
-			Formats: formats, Cuts: cuts})
+			Formats: formats, Cuts: cuts, Posters: true})
 		if err != nil {
 			return err
 		}

@@ -196,7 +196,7 @@ func TestStitchCommandOnTheBeat(t *testing.T) {
 }
 
 // TestStitchCommandDeliver: --deliver writes each format next to the film,
-// in its folder, at its exact size.
+// in its folder, at its exact size, with its posters and preview.
 func TestStitchCommandDeliver(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -228,8 +228,11 @@ func TestStitchCommandDeliver(t *testing.T) {
 		if f.Out != path || f.Width != w[1].(int) || f.Height != w[2].(int) {
 			t.Errorf("%s: %+v, want %s at %dx%d", f.Format, f, path, w[1], w[2])
 		}
-		if st, err := os.Stat(path); err != nil || st.Size() == 0 {
-			t.Errorf("%s not written: %v", path, err)
+		for _, name := range []string{"film.mp4", "poster.jpg", "poster.webp", "preview.webp"} {
+			p := filepath.Join(filepath.Dir(path), name)
+			if st, err := os.Stat(p); err != nil || st.Size() == 0 {
+				t.Errorf("%s not written: %v", p, err)
+			}
 		}
 	}
 }

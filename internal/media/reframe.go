@@ -51,6 +51,8 @@ type ReframeResult struct {
 	Subject string `json:"subject,omitempty"`
 	// Path sums up the crop window's left edge over the film.
 	Path *PathSummary `json:"path,omitempty"`
+	// Poster is the format's stills, when Deliver was asked for them.
+	Poster *PosterResult `json:"poster,omitempty"`
 }
 
 // PathSummary is the crop path in brief.
@@ -190,12 +192,15 @@ type DeliverOptions struct {
 	Cuts     []int
 	CRF      int
 	Preset   string
+	// Posters also writes poster.jpg, poster.webp and preview.webp (see
+	// Posters) next to each format.
+	Posters bool
 }
 
 // Deliver writes the film in every asked format from the one finished
 // film: nothing of the clips is eased or cut again, the subject is found
 // once for every cropped format, and a format of the film's own shape is a
-// copy.
+// copy. With Posters each format gets its stills too.
 func Deliver(ctx context.Context, o DeliverOptions) ([]*ReframeResult, error) {
 	name := o.Name
 	if name == "" {
@@ -227,6 +232,11 @@ func Deliver(ctx context.Context, o DeliverOptions) ([]*ReframeResult, error) {
 			Subjects: o.Subjects, Cuts: o.Cuts, CRF: o.CRF, Preset: o.Preset, saliency: found})
 		if err != nil {
 			return nil, err
+		}
+		if o.Posters {
+			if r.Poster, err = Posters(ctx, r.Out, filepath.Dir(r.Out)); err != nil {
+				return nil, err
+			}
 		}
 		out = append(out, r)
 	}
