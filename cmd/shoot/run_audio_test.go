@@ -69,7 +69,8 @@ func TestRunWithAnAudioBed(t *testing.T) {
 	if !found {
 		t.Error("no film in the manifest")
 	}
-	for _, f := range []string{"final/9x16/fashion-video.mp4", "final/1x1/fashion-video.mp4"} {
+	for _, f := range []string{"final/9x16/fashion-video.mp4", "final/9x16/poster.jpg", "final/9x16/poster.webp",
+		"final/9x16/preview.webp", "final/1x1/fashion-video.mp4", "final/1x1/poster.jpg"} {
 		if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() == 0 {
 			t.Errorf("--deliver did not write %s: %v", f, err)
 		}

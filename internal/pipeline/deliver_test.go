@@ -12,7 +12,8 @@ import (
 
 // TestFilmInEveryFormat: options.deliver makes one more film per format,
 // stored as final assets under final/<9x16|4x5|1x1|16x9>/ at the exact
-// size of the format, and listed in the manifest with their crop path.
+// size of the format with its poster.jpg, poster.webp and preview.webp,
+// and listed in the manifest with their crop path.
 func TestFilmInEveryFormat(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, harnessOptions{clipConcurrency: 5})
@@ -64,6 +65,17 @@ func TestFilmInEveryFormat(t *testing.T) {
 		}
 		if d.Path != nil && d.Path.MaxAccel > reframe.MaxAccel+1e-9 {
 			t.Errorf("%s: crop path acceleration %.6f over %.6f", want, d.Path.MaxAccel, reframe.MaxAccel)
+		}
+		for k, name := range shoot.PosterFiles {
+			file := "final/" + f.Dir() + "/" + name
+			e, ok := files[file]
+			if !ok || e.Size == 0 {
+				t.Errorf("%s missing from the manifest", file)
+				continue
+			}
+			if a := h.latestAsset(sid, shoot.AssetFinal, 10*(i+1)+k+1); !strings.HasSuffix(a.Key, file) {
+				t.Errorf("%s stored at %s", file, a.Key)
+			}
 		}
 	}
 	bad := fast

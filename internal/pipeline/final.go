@@ -104,7 +104,7 @@ func (e *Engine) deliverFormats(ctx context.Context, s *shoot.Session, o shoot.O
 		cuts = append(cuts, at)
 	}
 	e.progress(ctx, s.ID, shoot.StageFinal, 0.97, "Reframing the film for every format", nil)
-	res, err := media.Deliver(ctx, media.DeliverOptions{In: film, Dir: filepath.Join(dir, "final"), Formats: formats, Cuts: cuts})
+	res, err := media.Deliver(ctx, media.DeliverOptions{In: film, Dir: filepath.Join(dir, "final"), Formats: formats, Cuts: cuts, Posters: true})
 	if err != nil {
 		return shoot.Wrap(err, shoot.EINTERNAL, "reframing the film failed: "+err.Error())
 	}
@@ -114,11 +114,41 @@ func (e *Engine) deliverFormats(ctx context.Context, s *shoot.Session, o shoot.O
 			return shoot.Wrap(err, shoot.EINTERNAL, "a reframed film is missing")
 		}
 		kept := *r
-		kept.Out = "" // a scratch path, of no use once stored
+		kept.Out, kept.Poster = "", nil // scratch paths, of no use once stored
 		details, _ := json.Marshal(kept)
 		meta := shoot.AssetMeta{Provider: "ffmpeg", Model: "reframe", Prompt: fmt.Sprintf("%s, %s", r.Format, r.Mode),
 			Inputs: inputs, Width: r.Width, Height: r.Height, DurationMS: int64(float64(r.Frames) / float64(o.FPS) * 1000), Details: details}
 		_, err = e.saveStream(ctx, s.ID, shoot.AssetFinal, shoot.DeliverIndex(formats[i]), w.Version, f, "video/mp4", meta)
+		f.Close()
+		if err != nil {
+			return err
+		}
+		if err := e.savePosters(ctx, s.ID, shoot.DeliverIndex(formats[i]), w.Version, r, inputs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// savePosters stores a format's poster.jpg, poster.webp and preview.webp
+// as final assets 10·format+1…3 (shoot.PosterFiles).
+func (e *Engine) savePosters(ctx context.Context, sid string, format, version int, r *media.ReframeResult, inputs []string) error {
+	p := r.Poster
+	if p == nil {
+		return nil
+	}
+	files := []struct{ path, mime string }{{p.JPEG, "image/jpeg"}, {p.WebP, "image/webp"}, {p.Preview, "image/webp"}}
+	for k, file := range files {
+		f, err := os.Open(file.path)
+		if err != nil {
+			return shoot.Wrap(err, shoot.EINTERNAL, "a poster is missing")
+		}
+		meta := shoot.AssetMeta{Provider: "ffmpeg", Model: "poster", Prompt: fmt.Sprintf("%s, frame %d", r.Format, p.Frame),
+			Inputs: inputs, Width: r.Width, Height: r.Height}
+		if k == 2 {
+			meta.Model, meta.DurationMS = "preview", int64(media.PreviewSeconds*1000)
+		}
+		_, err = e.saveStream(ctx, sid, shoot.AssetFinal, 10*format+k+1, version, f, file.mime, meta)
 		f.Close()
 		if err != nil {
 			return err

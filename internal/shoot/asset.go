@@ -78,6 +78,9 @@ func AssetKey(sessionID, assetType string, index, version int) string {
 		if index > 0 && index <= len(reframe.Formats) {
 			name = fmt.Sprintf("final/%s/fashion-video.mp4", reframe.Formats[index-1].Dir())
 		}
+		if f, k := index/10, index%10; f > 0 && f <= len(reframe.Formats) && k > 0 && k <= len(PosterFiles) {
+			name = fmt.Sprintf("final/%s/%s", reframe.Formats[f-1].Dir(), PosterFiles[k-1])
+		}
 	default:
 		name = fmt.Sprintf("%s-%d.bin", assetType, index)
 	}
@@ -93,3 +96,8 @@ func AssetKey(sessionID, assetType string, index, version int) string {
 func SeedName(assetType string, index int) string {
 	return strings.TrimPrefix(AssetKey("x", assetType, index, 1), "outputs/x/")
 }
+
+// PosterFiles are a delivery format's stills, in the order of their
+// final-asset index: format f's poster k (1-based) is final asset 10·f+k,
+// next to its film final/<format>/fashion-video.mp4.
+var PosterFiles = []string{"poster.jpg", "poster.webp", "preview.webp"}
