@@ -22,6 +22,12 @@ type Options struct {
 	// Frames are your own stills (upload references, 2–12, in film order):
 	// the shoot then starts at the frames checkpoint.
 	Frames []string `json:"frames,omitempty"`
+	// Audio is an audio bed (an audio upload reference): the film is cut
+	// on its beat and its sound normalised to −14 LUFS.
+	Audio string `json:"audio,omitempty"`
+	// Deliver asks for the film again in these formats ("9:16", "4:5",
+	// "1:1", "16:9"), each with its posters.
+	Deliver []string `json:"deliver,omitempty"`
 }
 
 // GenerateRequest starts a shoot (components.schemas.GenerateRequest).
