@@ -73,3 +73,34 @@ type ProviderTask struct {
 	CreatedAt time.Time `json:"createdAt"`
 	UpdatedAt time.Time `json:"updatedAt"`
 }
+
+// Callback outcomes: what a provider's callback said about its task.
+const (
+	CallbackDone   = "done"
+	CallbackFailed = "failed"
+)
+
+// ProviderCallback is a provider task whose end the provider announces by
+// calling the studio back (a FAL webhook, a Kling callback_url). It is
+// recorded before the task is submitted; the callback only marks it, and
+// the worker waiting on the task then fetches and records the result, so
+// a callback and a poll that both see the end record it once.
+type ProviderCallback struct {
+	TaskKey   string `json:"taskKey"` // the ProviderTask's key
+	SessionID string `json:"sessionId"`
+	Provider  string `json:"provider"`
+	// RemoteID is the provider's id of the task (FAL request_id, Kling
+	// task_id), known once the submission is answered.
+	RemoteID string `json:"remoteId"`
+	// Token is the secret in the callback URL, for providers that do not
+	// sign their callbacks; "" for those that do.
+	Token string `json:"-"`
+	// JobID is the queue job to wake when the callback lands while the
+	// job sleeps (snoozed); 0 when it is not snoozed.
+	JobID int64 `json:"jobId,omitempty"`
+	// Outcome is "" until a callback reported the end: CallbackDone or
+	// CallbackFailed.
+	Outcome   string    `json:"outcome"`
+	ArrivedAt time.Time `json:"arrivedAt"`
+	CreatedAt time.Time `json:"createdAt"`
+}

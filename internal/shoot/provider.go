@@ -30,6 +30,9 @@ type ImageRequest struct {
 	// Background is the background preset id (the studio provider uses it to
 	// choose a backdrop; remote providers read the prompt).
 	Background string
+	// CallbackURL, when set, is where the provider should announce the
+	// end of the task (providers without callbacks ignore it).
+	CallbackURL string
 }
 
 // ClipRequest asks a video provider for one clip from Start to End.
@@ -41,6 +44,9 @@ type ClipRequest struct {
 	Seed           int64
 	Key            string
 	AspectRatio    string
+	// CallbackURL, when set, is where the provider should announce the
+	// end of the task (providers without callbacks ignore it).
+	CallbackURL string
 }
 
 // TaskStatus is the state of a provider job at one poll.

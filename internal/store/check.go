@@ -285,3 +285,26 @@ func CheckLatency(class string, d time.Duration) error {
 	}
 	return nil
 }
+
+// CheckCallback checks a provider callback row before it is stored.
+func CheckCallback(c *shoot.ProviderCallback) error {
+	switch {
+	case c.TaskKey == "" || len(c.TaskKey) > 512:
+		return shoot.Errorf(shoot.EINVALID, "provider callback task key must be 1 to 512 characters")
+	case c.SessionID != "" && !shoot.ValidSessionID(c.SessionID):
+		return NotFound("Session")
+	case c.Provider == "":
+		return shoot.Errorf(shoot.EINVALID, "provider callback needs a provider")
+	case len(c.RemoteID) > 512 || len(c.Token) > 512:
+		return shoot.Errorf(shoot.EINVALID, "provider callback ids are at most 512 characters")
+	}
+	return nil
+}
+
+// CheckOutcome checks a callback outcome.
+func CheckOutcome(outcome string) error {
+	if outcome != shoot.CallbackDone && outcome != shoot.CallbackFailed {
+		return shoot.Errorf(shoot.EINVALID, "a callback outcome is %q or %q", shoot.CallbackDone, shoot.CallbackFailed)
+	}
+	return nil
+}

@@ -69,6 +69,21 @@ type Store interface {
 	PutProviderTask(ctx context.Context, t *shoot.ProviderTask) error
 	GetProviderTask(ctx context.Context, key string) (*shoot.ProviderTask, error)
 
+	// Provider callbacks (shoot.ProviderCallback). ExpectCallback records c
+	// unless a row with its TaskKey exists, and loads the stored row into c
+	// either way, so a re-run keeps the token it sent first.
+	// SetCallbackTarget sets the task's remote id (unless remoteID is "") and
+	// the job to wake (0: none). FindCallback returns the row of provider's
+	// task remoteID, or, when remoteID is "", the row holding token.
+	// MarkCallback records outcome and the arrival time unless an outcome is
+	// already recorded; fresh reports whether this call recorded it. Missing
+	// rows are ENOTFOUND.
+	ExpectCallback(ctx context.Context, c *shoot.ProviderCallback) error
+	SetCallbackTarget(ctx context.Context, key, remoteID string, jobID int64) error
+	GetCallback(ctx context.Context, key string) (*shoot.ProviderCallback, error)
+	FindCallback(ctx context.Context, provider, remoteID, token string) (*shoot.ProviderCallback, error)
+	MarkCallback(ctx context.Context, key, outcome string) (fresh bool, err error)
+
 	// Provider latency: the usual duration of a class of provider tasks.
 	// ObserveLatency folds one finished task's duration into the class's
 	// running mean (the newest observation weighs LatencyWeight) in one

@@ -26,7 +26,7 @@ type test struct {
 func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	var tests []test
 	for _, group := range [][]test{sessionTests, uploadTests, assetTests, checkpointTests,
-		eventTests, messageTests, providerTaskTests, latencyTests, costTests, deleteTests, miscTests} {
+		eventTests, messageTests, providerTaskTests, callbackTests, latencyTests, costTests, deleteTests, miscTests} {
 		tests = append(tests, group...)
 	}
 	for _, tc := range tests {
