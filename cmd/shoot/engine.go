@@ -61,7 +61,8 @@ func buildEngine(ctx context.Context, cfg *config.Config, st store.Store, bucket
 	eng := pipeline.New(pipeline.Deps{Store: st, Bucket: bucket, Events: log, Images: images, Videos: videos,
 		Director: dir, Presets: lib, Logger: logger},
 		pipeline.Options{ClipConcurrency: cfg.ClipConcurrency, MaxCostUSD: cfg.MaxCostUSD, TempDir: os.TempDir(),
-			MonthlyBudgetUSD: cfg.MonthlyBudgetUSD, ObserveRequests: m.ObserveShootRequests})
+			MonthlyBudgetUSD: cfg.MonthlyBudgetUSD, ObserveRequests: m.ObserveShootRequests,
+			CountRequests: m.CountProviderRequests, PublicURL: cfg.PublicURL})
 	hooks, ok := st.(store.Webhooks)
 	if !ok {
 		return nil, fmt.Errorf("a %s store keeps no webhooks", st.Dialect())

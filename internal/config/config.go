@@ -33,6 +33,15 @@ type Config struct {
 	KlingBaseURL     string // SHOOT_KLING_BASE_URL; default https://api-singapore.klingai.com
 	AnthropicBaseURL string // ANTHROPIC_BASE_URL; default the SDK's
 
+	// PublicURL is the studio's externally reachable base URL
+	// (SHOOT_PUBLIC_URL, e.g. https://studio.example.com). When set, FAL and
+	// Kling are asked to call back when a task ends, and tasks are polled
+	// only as a slow backstop. "" polls.
+	PublicURL string
+	// FALJWKSURL is where FAL publishes its webhook signing keys
+	// (SHOOT_FAL_JWKS_URL); default https://rest.alpha.fal.ai/.well-known/jwks.json.
+	FALJWKSURL string
+
 	FALImageModel string // SHOOT_FAL_IMAGE_MODEL; default fal-ai/nano-banana-pro
 	FALEditModel  string // SHOOT_FAL_EDIT_MODEL; default fal-ai/nano-banana-pro/edit
 	FALVideoModel string // SHOOT_FAL_VIDEO_MODEL; default a FAL Kling image-to-video endpoint with end frames

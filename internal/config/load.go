@@ -20,6 +20,7 @@ const (
 	DefaultFALQueueURL      = "https://queue.fal.run"
 	DefaultFALRestURL       = "https://rest.alpha.fal.ai"
 	DefaultKlingBaseURL     = "https://api-singapore.klingai.com"
+	DefaultFALJWKSURL       = "https://rest.alpha.fal.ai/.well-known/jwks.json"
 	DefaultAnthropicBaseURL = "https://api.anthropic.com"
 	DefaultFALImageModel    = "fal-ai/nano-banana-pro"
 	DefaultFALEditModel     = "fal-ai/nano-banana-pro/edit"
@@ -62,6 +63,7 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		LogLevel:         "info",
 		FALQueueURL:      DefaultFALQueueURL,
 		FALRestURL:       DefaultFALRestURL,
+		FALJWKSURL:       DefaultFALJWKSURL,
 		KlingBaseURL:     DefaultKlingBaseURL,
 		AnthropicBaseURL: DefaultAnthropicBaseURL,
 		FALImageModel:    DefaultFALImageModel,
@@ -115,6 +117,7 @@ func (r *envReader) strings(c *Config) {
 		"SHOOT_FAL_VIDEO_MODEL": &c.FALVideoModel, "SHOOT_KLING_MODEL": &c.KlingModel,
 		"SHOOT_KLING_MODE": &c.KlingMode, "SHOOT_CLAUDE_MODEL": &c.ClaudeModel,
 		"SHOOT_PRESETS_DIR": &c.PresetsDir, "SHOOT_AUTH": &c.Auth, "SHOOT_WORKER_ID": &c.WorkerID,
+		"SHOOT_PUBLIC_URL": &c.PublicURL, "SHOOT_FAL_JWKS_URL": &c.FALJWKSURL,
 	} {
 		r.str(dst, name)
 	}

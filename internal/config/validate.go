@@ -145,10 +145,19 @@ func (c *Config) validateURLs() error {
 		{"SHOOT_FAL_REST_URL", c.FALRestURL},
 		{"SHOOT_KLING_BASE_URL", c.KlingBaseURL},
 		{"ANTHROPIC_BASE_URL", c.AnthropicBaseURL},
+		{"SHOOT_FAL_JWKS_URL", c.FALJWKSURL},
 	} {
 		p, err := url.Parse(u.value)
 		if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
 			return errorf(u.name, "%q is not an http(s) URL", redactURL(u.value))
+		}
+	}
+	if c.PublicURL != "" {
+		// Providers are given this base with a route appended, so it must
+		// be a plain absolute URL.
+		p, err := url.Parse(c.PublicURL)
+		if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" || p.RawQuery != "" || p.Fragment != "" || p.User != nil {
+			return errorf("SHOOT_PUBLIC_URL", "%q is not an http(s) base URL without query or credentials", redactURL(c.PublicURL))
 		}
 	}
 	return nil

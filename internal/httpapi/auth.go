@@ -56,14 +56,16 @@ func (s *Server) authRoutes() []Route {
 }
 
 // isPublic reports whether a route answers without credentials: health
-// checks (load balancers carry no token), signing in and out, and the
-// API's OpenAPI document.
+// checks (load balancers carry no token), signing in and out, the API's
+// OpenAPI document, and the provider callbacks, which prove themselves.
 func isPublic(pattern string) bool {
 	_, p, _ := strings.Cut(pattern, " ")
 	switch {
 	case p == "/api/health" || strings.HasPrefix(p, "/api/health/"):
 		return true
 	case p == "/api/auth/login" || p == "/api/auth/logout" || p == "/api/openapi.json":
+		return true
+	case isProviderCallback(pattern): // signed or carrying a secret (callbacks.go)
 		return true
 	}
 	return false
@@ -82,7 +84,9 @@ func adminOnly(pattern string) bool {
 // bodies and hides other users' sessions and uploads. It returns the request
 // to serve (carrying the user) and false when it has answered already.
 func (s *Server) gate(w http.ResponseWriter, r *http.Request, pattern string) (*http.Request, bool) {
-	if s.auth.Mode() == auth.ModeNone && !s.hostAllowed(r) {
+	// Provider callbacks are addressed to the public URL and carry their own
+	// proof, so the loopback rule of an open studio does not apply to them.
+	if s.auth.Mode() == auth.ModeNone && !s.hostAllowed(r) && !isProviderCallback(pattern) {
 		writeError(w, http.StatusForbidden, "Forbidden: with SHOOT_AUTH=none the studio only answers requests "+
 			"addressed to localhost. Use SHOOT_AUTH=token to serve other host names.")
 		return r, false
@@ -99,7 +103,10 @@ func (s *Server) gate(w http.ResponseWriter, r *http.Request, pattern string) (*
 	if !s.originAllowed(w, r, u, err == nil) || !s.rateAllowed(w, r, u, err == nil) {
 		return r, false
 	}
-	if pattern != "POST /api/upload" {
+	switch {
+	case isProviderCallback(pattern):
+		r.Body = http.MaxBytesReader(w, r.Body, maxCallbackBody)
+	case pattern != "POST /api/upload":
 		r.Body = http.MaxBytesReader(w, r.Body, maxJSONBody)
 	}
 	if err == nil && !public {

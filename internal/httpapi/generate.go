@@ -47,6 +47,7 @@ func RegisterPipeline(s *Server, eng *pipeline.Engine) *Pipeline {
 		s.Handle(rt.Pattern, rt.Handler)
 	}
 	registerETA(s, eng)
+	registerCallbacks(s, eng)
 	return p
 }
 

@@ -35,7 +35,12 @@ func NewSQLite(ctx context.Context, db *sql.DB, r Runner, o Options) (Queue, err
 	if err != nil {
 		return nil, fmt.Errorf("river client: %w", err)
 	}
-	return &queue{c: c, workers: o.Workers, webhooks: o.Webhooks}, nil
+	wake := func(ctx context.Context, id int64) error {
+		_, err := db.ExecContext(ctx, `UPDATE river_job SET state = 'available', scheduled_at = CURRENT_TIMESTAMP
+			WHERE id = ? AND state = 'scheduled'`, id)
+		return err
+	}
+	return &queue{c: c, workers: o.Workers, webhooks: o.Webhooks, wake: wake}, nil
 }
 
 // NewPostgres returns a queue on PostgreSQL, migrating River's tables first.
@@ -54,7 +59,12 @@ func NewPostgres(ctx context.Context, pool *pgxpool.Pool, r Runner, o Options) (
 	if err != nil {
 		return nil, fmt.Errorf("river client: %w", err)
 	}
-	return &queue{c: c, workers: o.Workers, webhooks: o.Webhooks}, nil
+	wake := func(ctx context.Context, id int64) error {
+		_, err := pool.Exec(ctx, `UPDATE river_job SET state = 'available', scheduled_at = now()
+			WHERE id = $1 AND state = 'scheduled'`, id)
+		return err
+	}
+	return &queue{c: c, workers: o.Workers, webhooks: o.Webhooks, wake: wake}, nil
 }
 
 type migrator interface {

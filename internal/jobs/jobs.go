@@ -54,7 +54,7 @@ func (w *worker) Work(ctx context.Context, job *river.Job[WorkArgs]) error {
 }
 
 func (w *worker) work(ctx context.Context, job *river.Job[WorkArgs]) (string, error) {
-	err := w.runner.Do(ctx, job.Args.Work, job.Attempt >= job.MaxAttempts)
+	err := w.runner.Do(pipeline.WithJobID(ctx, job.ID), job.Args.Work, job.Attempt >= job.MaxAttempts)
 	if s, ok := pipeline.AsSnooze(err); ok {
 		return OutcomeSnoozed, river.JobSnooze(s.After)
 	}
@@ -171,6 +171,23 @@ type queue struct {
 	c        client
 	workers  int
 	webhooks Deliverer
+	// wake makes one snoozed job due now (see Wake).
+	wake func(ctx context.Context, id int64) error
+}
+
+// Wake makes snoozed jobs due at once, so a provider callback need not
+// wait for the end of the snooze. Only jobs in River's "scheduled" state
+// (snoozed) change: one that runs or has finished is left alone. The update
+// goes through the database, so a worker in any process picks the job up
+// at its next fetch.
+func (q *queue) Wake(ctx context.Context, ids ...int64) error {
+	var errs []error
+	for _, id := range ids {
+		if q.wake != nil {
+			errs = append(errs, q.wake(ctx, id))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 func (q *queue) Enqueue(ctx context.Context, works ...pipeline.Work) ([]int64, error) {

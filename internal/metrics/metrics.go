@@ -39,6 +39,7 @@ type Metrics struct {
 	callDuration *prometheus.HistogramVec
 	costUSD      *prometheus.CounterVec
 	shootCalls   prometheus.Histogram
+	shootReqs    *prometheus.CounterVec
 }
 
 // New returns collectors registered on a fresh registry, together with the
@@ -72,9 +73,12 @@ func New() *Metrics {
 			Name: "shoot_provider_requests_per_shoot", Help: "Provider requests (submits and polls) a shoot had made when its film was finished.",
 			Buckets: []float64{5, 10, 15, 20, 30, 40, 60, 80, 120, 200, 400},
 		}),
+		shootReqs: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "shoot_provider_requests_total", Help: "Provider requests (submits and polls) counted for shoots, by provider, as each task ends or pauses: the figures behind each manifest's providerRequests.",
+		}, []string{"provider"}),
 	}
 	m.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.httpRequests, m.httpDuration, m.jobRuns, m.jobDuration, m.calls, m.callDuration, m.costUSD, m.shootCalls)
+		m.httpRequests, m.httpDuration, m.jobRuns, m.jobDuration, m.calls, m.callDuration, m.costUSD, m.shootCalls, m.shootReqs)
 	return m
 }
 
@@ -96,6 +100,12 @@ func (m *Metrics) ObserveHTTP(method, route string, status int, d time.Duration)
 // ObserveShootRequests records the provider requests of a shoot whose film
 // was just finished; it matches pipeline.Options.ObserveRequests.
 func (m *Metrics) ObserveShootRequests(n int) { m.shootCalls.Observe(float64(n)) }
+
+// CountProviderRequests adds n provider requests of provider counted for a
+// shoot; it matches pipeline.Options.CountRequests.
+func (m *Metrics) CountProviderRequests(provider string, n int) {
+	m.shootReqs.WithLabelValues(provider).Add(float64(n))
+}
 
 // ObserveJob records one stage job run; it matches jobs.Options.Observe.
 func (m *Metrics) ObserveJob(kind, outcome string, d time.Duration) {

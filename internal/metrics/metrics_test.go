@@ -59,8 +59,13 @@ func TestHTTPAndJobSeries(t *testing.T) {
 	m.ObserveJob("clip", jobs.OutcomeDone, 5*time.Second)
 	m.ObserveShootRequests(17)
 	m.ObserveShootRequests(45)
+	m.CountProviderRequests("fal", 3)
+	m.CountProviderRequests("fal", 2)
+	m.CountProviderRequests("kling", 1)
 	got := scrape(t, m)
 	want := map[string]float64{
+		`shoot_provider_requests_total{provider="fal"}`:                                            5,
+		`shoot_provider_requests_total{provider="kling"}`:                                          1,
 		`shoot_http_requests_total{method="GET",route="/api/sessions/{id}",status="404"}`:          2,
 		`shoot_http_requests_total{method="POST",route="/api/upload",status="200"}`:                1,
 		`shoot_http_request_duration_seconds_count{method="GET",route="/api/sessions/{id}"}`:       2,

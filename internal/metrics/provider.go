@@ -67,6 +67,30 @@ func (g *images) PollImage(ctx context.Context, req shoot.ImageRequest, handle s
 	return st, err
 }
 
+// CallbackPath and CallbackID pass the wrapped provider's callbacks on
+// (pipeline.Callbacks); "" when it makes none.
+func (g *images) CallbackPath(token string) string { return callbackPath(g.ImageGenerator, token) }
+
+func (g *images) CallbackID(handle string) string { return callbackID(g.ImageGenerator, handle) }
+
+func (g *videos) CallbackPath(token string) string { return callbackPath(g.VideoGenerator, token) }
+
+func (g *videos) CallbackID(handle string) string { return callbackID(g.VideoGenerator, handle) }
+
+func callbackPath(p any, token string) string {
+	if c, ok := p.(pipeline.Callbacks); ok {
+		return c.CallbackPath(token)
+	}
+	return ""
+}
+
+func callbackID(p any, handle string) string {
+	if c, ok := p.(pipeline.Callbacks); ok {
+		return c.CallbackID(handle)
+	}
+	return ""
+}
+
 func (g *images) CancelImage(ctx context.Context, handle string) error {
 	start := time.Now()
 	err := g.ImageGenerator.CancelImage(ctx, handle)

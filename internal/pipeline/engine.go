@@ -52,6 +52,22 @@ type Options struct {
 	// ObserveRequests, if set, is told how many provider requests a shoot
 	// has made each time its film is finished (metrics).
 	ObserveRequests func(n int)
+	// CountRequests, if set, is told of every provider request as it is
+	// counted for its shoot (metrics).
+	CountRequests func(provider string, n int)
+
+	// PublicURL is the studio's externally reachable base URL. When set,
+	// providers that can call back (FAL webhooks, Kling callback_url) are
+	// asked to, and their tasks are polled only at the CallbackBackstop
+	// cadence until the callback lands (callback.go). "" polls as before.
+	PublicURL string
+	// CallbackBackstop is the polling cadence of a task whose callback is
+	// expected; default DefaultCallbackBackstop.
+	CallbackBackstop time.Duration
+	// CallbackCheck is how often a waiting task reads its callback mark
+	// from the store, for callbacks received by another process; default
+	// DefaultCallbackCheck.
+	CallbackCheck time.Duration
 }
 
 // Engine runs shoots. It is safe for concurrent use; all state lives in the
@@ -73,6 +89,7 @@ type Engine struct {
 	facts    *clipFacts    // hash and size of landed clips, for the film
 	cutting  chan struct{} // held while a segment is encoded
 	onAsset  func(context.Context, *shoot.Asset)
+	wakes    *wakeups // tasks waiting for a provider callback here
 }
 
 // Deps are the engine's collaborators.
@@ -99,6 +116,12 @@ func New(d Deps, opts Options) *Engine {
 	if opts.PollWindow <= 0 {
 		opts.PollWindow = 20 * time.Second
 	}
+	if opts.CallbackBackstop <= 0 {
+		opts.CallbackBackstop = DefaultCallbackBackstop
+	}
+	if opts.CallbackCheck <= 0 {
+		opts.CallbackCheck = DefaultCallbackCheck
+	}
 	if opts.InterruptedAfter <= 0 {
 		opts.InterruptedAfter = time.Minute
 	}
@@ -109,7 +132,7 @@ func New(d Deps, opts Options) *Engine {
 	return &Engine{
 		store: d.Store, bucket: d.Bucket, events: d.Events, images: d.Images, videos: d.Videos,
 		director: d.Director, presets: d.Presets, logger: logger, opts: opts, now: time.Now, pacer: newPacer(),
-		lat: &latencies{}, facts: &clipFacts{}, cutting: make(chan struct{}, 1),
+		lat: &latencies{}, facts: &clipFacts{}, cutting: make(chan struct{}, 1), wakes: &wakeups{},
 	}
 }
 

@@ -176,3 +176,22 @@ func isLocal(p any) bool {
 	l, ok := p.(Local)
 	return ok && l.Local()
 }
+
+// Callbacks is implemented by providers that can announce a task's end by
+// calling the studio back. CallbackPath is the studio route they call for a
+// task whose URL secret is token ("" when this provider makes no
+// callbacks); CallbackID is the provider's id of the task a handle names,
+// as its callbacks carry it.
+type Callbacks interface {
+	CallbackPath(token string) string
+	CallbackID(handle string) string
+}
+
+// callbacksOf returns p's callbacks, or nil when it makes none.
+func callbacksOf(p any) Callbacks {
+	c, ok := p.(Callbacks)
+	if !ok || c.CallbackPath("t") == "" {
+		return nil
+	}
+	return c
+}

@@ -27,7 +27,11 @@ type providerCall struct {
 	class    string // what tasks of the same usual duration share
 	local    bool   // polls cost nothing: keep the fixed pace (see Local)
 	estimate float64
-	submit   func(ctx context.Context) (string, error)
+	// callbacks are the provider's (nil: it makes none); see callback.go.
+	callbacks Callbacks
+	// submit sends the request, with the URL the provider should call back
+	// when the task ends ("" for none).
+	submit func(ctx context.Context, callbackURL string) (string, error)
 	poll     func(ctx context.Context, handle string) (shoot.TaskStatus, error)
 	progress func(pct float64, logs []string)
 }
@@ -40,12 +44,16 @@ type providerCall struct {
 func (e *Engine) runTask(ctx context.Context, w Work, c providerCall) (*shoot.Artifact, error) {
 	sid := w.SessionID
 	requests := 0
-	defer func() { e.countRequests(context.WithoutCancel(ctx), sid, requests) }()
+	defer func() { e.countRequests(context.WithoutCancel(ctx), sid, c.provider, requests) }()
 	t, err := e.store.GetProviderTask(ctx, c.key)
 	switch {
 	case shoot.ErrorCode(err) == shoot.ENOTFOUND:
 		requests++
-		if t, err = e.submitTask(ctx, sid, c); err != nil {
+		callbackURL, err := e.prepareCallback(ctx, sid, c)
+		if err != nil {
+			return nil, err
+		}
+		if t, err = e.submitTask(ctx, sid, c, callbackURL); err != nil {
 			return nil, err
 		}
 	case err != nil:
@@ -65,8 +73,15 @@ func (e *Engine) runTask(ctx context.Context, w Work, c providerCall) (*shoot.Ar
 	}
 	deadline := e.now().Add(e.opts.PollWindow)
 	lastPending := submitted
+	callback := e.bindCallback(ctx, c, t.Handle)
+	var arrived time.Time // when the callback announced the end
 	for first := true; ; first = false {
-		if !first || expected > 0 {
+		switch {
+		case callback:
+			if arrived, err = e.awaitCallback(ctx, w, c.key, lastPending, deadline); err != nil {
+				return nil, err
+			}
+		case !first || expected > 0:
 			if err := e.waitToPoll(ctx, w, e.now().Sub(submitted), expected, ceiling, deadline); err != nil {
 				return nil, err
 			}
@@ -87,8 +102,13 @@ func (e *Engine) runTask(ctx context.Context, w Work, c providerCall) (*shoot.Ar
 			if st.Result == nil || len(st.Result.Data) == 0 {
 				return nil, shoot.Errorf(shoot.EUNAVAILABLE, "the provider finished without a result")
 			}
-			// It finished between the last two polls: learn the midpoint.
-			e.learnLatency(ctx, c.class, lastPending.Add(e.now().Sub(lastPending)/2).Sub(submitted))
+			// It finished between the last two polls: learn the midpoint,
+			// or when the callback said, learn that.
+			end := lastPending.Add(e.now().Sub(lastPending) / 2)
+			if !arrived.IsZero() && arrived.After(submitted) {
+				end = arrived
+			}
+			e.learnLatency(ctx, c.class, end.Sub(submitted))
 			return st.Result, nil
 		}
 		lastPending = e.now()
@@ -115,9 +135,12 @@ func (e *Engine) waitToPoll(ctx context.Context, w Work, elapsed, expected, ceil
 }
 
 // countRequests adds a task's provider requests to the session's count.
-func (e *Engine) countRequests(ctx context.Context, sid string, n int) {
+func (e *Engine) countRequests(ctx context.Context, sid, provider string, n int) {
 	if n == 0 {
 		return
+	}
+	if e.opts.CountRequests != nil {
+		e.opts.CountRequests(provider, n)
 	}
 	_, err := e.store.UpdateSession(ctx, sid, func(s *shoot.Session) error {
 		m := readMeta(s)
@@ -134,14 +157,14 @@ func (e *Engine) countRequests(ctx context.Context, sid string, n int) {
 // work is superseded and ends it quietly.
 var errSuperseded = shoot.Errorf(shoot.ECONFLICT, "the work was cancelled or replaced")
 
-func (e *Engine) submitTask(ctx context.Context, sid string, c providerCall) (*shoot.ProviderTask, error) {
+func (e *Engine) submitTask(ctx context.Context, sid string, c providerCall, callbackURL string) (*shoot.ProviderTask, error) {
 	if err := e.checkMonthlyBudget(ctx, sid, c.estimate); err != nil {
 		return nil, err
 	}
 	if err := e.reserveBudget(ctx, sid, c.key, c.estimate); err != nil {
 		return nil, err
 	}
-	handle, err := c.submit(ctx)
+	handle, err := c.submit(ctx, callbackURL)
 	if err != nil {
 		e.releaseBudget(ctx, sid, c.key)
 		return nil, err

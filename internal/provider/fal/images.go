@@ -84,8 +84,15 @@ func (i *Images) SubmitImage(ctx context.Context, req shoot.ImageRequest) (strin
 		}
 		input["image_urls"] = urls
 	}
-	return i.q.submit(ctx, i.Model(req), input)
+	return i.q.submit(ctx, i.Model(req), input, req.CallbackURL)
 }
+
+// CallbackPath is the studio route FAL's webhooks for any request go to:
+// FAL signs them, so no token is needed.
+func (i *Images) CallbackPath(string) string { return WebhookPath }
+
+// CallbackID is the request id a handle names, as webhooks carry it.
+func (i *Images) CallbackID(handle string) string { return callbackID(handle) }
 
 // PollImage reports progress, and when FAL has finished downloads the
 // image into memory (the FAL URL is never the asset).

@@ -71,10 +71,16 @@ func (q *queue) call(ctx context.Context, op, method, rawURL string, in, out any
 	return nil
 }
 
-// submit queues input at endpoint and returns the handle as JSON.
-func (q *queue) submit(ctx context.Context, endpoint string, input map[string]any) (string, error) {
+// submit queues input at endpoint and returns the handle as JSON. A
+// non-empty webhook is passed as the fal_webhook query parameter: FAL then
+// posts the request's outcome there, signed (see webhook.go).
+func (q *queue) submit(ctx context.Context, endpoint string, input map[string]any, webhook string) (string, error) {
 	var h handle
-	if err := q.call(ctx, "submit", http.MethodPost, q.opts.QueueURL+"/"+endpoint, input, &h); err != nil {
+	target := q.opts.QueueURL + "/" + endpoint
+	if webhook != "" {
+		target += "?" + url.Values{"fal_webhook": {webhook}}.Encode()
+	}
+	if err := q.call(ctx, "submit", http.MethodPost, target, input, &h); err != nil {
 		return "", err
 	}
 	if h.RequestID == "" || h.StatusURL == "" || h.ResponseURL == "" {
@@ -145,6 +151,18 @@ func (q *queue) poll(ctx context.Context, hs string) (polled, error) {
 	}
 	p.done, p.output = true, r.Body
 	return p, nil
+}
+
+// WebhookPath is the studio route FAL's webhooks are sent to.
+const WebhookPath = "/api/providers/fal/webhook"
+
+// callbackID returns the request id of a handle ("" when it is not one).
+func callbackID(hs string) string {
+	h, err := parseHandle(hs)
+	if err != nil {
+		return ""
+	}
+	return h.RequestID
 }
 
 // failedCode is ECONFLICT for a request someone cancelled, else EINVALID.

@@ -68,8 +68,14 @@ func (v *Videos) SubmitClip(ctx context.Context, req shoot.ClipRequest) (string,
 		}
 		input[f.field] = u
 	}
-	return v.q.submit(ctx, v.q.opts.VideoModel, input)
+	return v.q.submit(ctx, v.q.opts.VideoModel, input, req.CallbackURL)
 }
+
+// CallbackPath is the studio route FAL's webhooks go to (see Images).
+func (v *Videos) CallbackPath(string) string { return WebhookPath }
+
+// CallbackID is the request id a handle names, as webhooks carry it.
+func (v *Videos) CallbackID(handle string) string { return callbackID(handle) }
 
 func clipSeconds(s int) (int, error) {
 	switch s {

@@ -41,7 +41,13 @@ type Webhook struct {
 	Status           string          `json:"status"` // "OK" or "ERROR"
 	Payload          json.RawMessage `json:"payload"`
 	Error            string          `json:"error"`
+	// PayloadError says why the payload could not be delivered (too large
+	// or not JSON); the result is then fetched from the queue.
+	PayloadError string `json:"payload_error"`
 }
+
+// OK reports whether the delivery announces a successful request.
+func (w *Webhook) OK() bool { return w.Status == "OK" }
 
 // WebhookVerifier checks webhook deliveries against FAL's published keys,
 // fetched once and again at most every KeyTTL or when a signature matches

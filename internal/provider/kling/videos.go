@@ -67,6 +67,27 @@ type createBody struct {
 	Prompt         string `json:"prompt,omitempty"`
 	NegativePrompt string `json:"negative_prompt,omitempty"`
 	ExternalTaskID string `json:"external_task_id"`
+	// CallbackURL is where Kling posts the task object when its status
+	// changes. Kling does not sign these calls, so the URL carries a
+	// per-task secret (see CallbackPath).
+	CallbackURL string `json:"callback_url,omitempty"`
+}
+
+// CallbackPathPrefix is the studio route Kling's callbacks go to, followed
+// by the task's secret token.
+const CallbackPathPrefix = "/api/providers/kling/callback/"
+
+// CallbackPath is the studio route of the callbacks of a task whose URL
+// secret is token.
+func (v *Videos) CallbackPath(token string) string { return CallbackPathPrefix + token }
+
+// CallbackID is the task id a handle names, as callbacks carry it.
+func (v *Videos) CallbackID(hs string) string {
+	var h handle
+	if json.Unmarshal([]byte(hs), &h) != nil {
+		return ""
+	}
+	return h.TaskID
 }
 
 // SubmitClip fixes the frames to Kling's limits and creates the task with
@@ -121,7 +142,7 @@ func (v *Videos) buildCreate(req shoot.ClipRequest) (createBody, error) {
 		ModelName: v.opts.Model, Mode: v.opts.Mode, Duration: strconv.Itoa(secs),
 		Image:  base64.StdEncoding.EncodeToString(start.Data),
 		Prompt: req.Prompt, NegativePrompt: orDefault(req.NegativePrompt, v.opts.NegativePrompt),
-		ExternalTaskID: req.Key,
+		ExternalTaskID: req.Key, CallbackURL: req.CallbackURL,
 	}
 	if len(req.End.Data) > 0 {
 		end, err := FitFrame(req.End)
@@ -236,3 +257,34 @@ func DownloadMP4(ctx context.Context, c *httpx.Caller, rawURL string, timeout ti
 
 // EstimateClip prices a clip before it is made.
 func (v *Videos) EstimateClip(req shoot.ClipRequest) float64 { return v.PriceOf(req.Seconds) }
+
+// Callback is what Kling posts to a task's callback_url: the task object
+// its query answers with, unwrapped.
+type Callback struct {
+	TaskID         string
+	ExternalTaskID string
+	Status         string // submitted, processing, succeed or failed
+	Message        string
+}
+
+// ParseCallback reads a callback body. It only parses: the caller checks
+// that the task is one of ours.
+func ParseCallback(body []byte) (Callback, error) {
+	var t task
+	if err := json.Unmarshal(body, &t); err != nil || t.TaskID == "" || t.TaskStatus == "" {
+		return Callback{}, shoot.Errorf(shoot.EINVALID, "not a Kling task callback")
+	}
+	return Callback{TaskID: t.TaskID, ExternalTaskID: t.TaskInfo.ExternalTaskID, Status: t.TaskStatus, Message: t.TaskStatusMsg}, nil
+}
+
+// Ended reports whether the callback announces the task's end, and whether
+// that end is a success.
+func (c Callback) Ended() (ended, ok bool) {
+	switch c.Status {
+	case "succeed":
+		return true, true
+	case "failed":
+		return true, false
+	}
+	return false, false
+}
