@@ -181,7 +181,7 @@ func (e *Engine) doFrameEdit(ctx context.Context, w Work, s *shoot.Session) erro
 
 func (e *Engine) imageCall(ctx context.Context, w Work, req shoot.ImageRequest) providerCall {
 	c := providerCall{kind: "image", provider: e.images.Name(), key: req.Key,
-		class:  fmt.Sprintf("%s/image/%s/%s", e.images.Name(), req.Kind, req.Resolution),
+		class:     fmt.Sprintf("%s/image/%s/%s", e.images.Name(), req.Kind, req.Resolution),
 		local:     isLocal(e.images),
 		callbacks: callbacksOf(e.images),
 		submit: func(ctx context.Context, callbackURL string) (string, error) {
@@ -235,7 +235,7 @@ func (e *Engine) doClip(ctx context.Context, w Work, s *shoot.Session) error {
 	started := e.now()
 	extra := map[string]any{"clip": w.N}
 	call := providerCall{kind: "clip", provider: e.videos.Name(), key: req.Key,
-		class:  fmt.Sprintf("%s/clip/%s/%ds", e.videos.Name(), e.videos.Model(), req.Seconds),
+		class:     fmt.Sprintf("%s/clip/%s/%ds", e.videos.Name(), e.videos.Model(), req.Seconds),
 		local:     isLocal(e.videos),
 		callbacks: callbacksOf(e.videos),
 		submit: func(ctx context.Context, callbackURL string) (string, error) {

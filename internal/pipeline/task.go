@@ -31,7 +31,7 @@ type providerCall struct {
 	callbacks Callbacks
 	// submit sends the request, with the URL the provider should call back
 	// when the task ends ("" for none).
-	submit func(ctx context.Context, callbackURL string) (string, error)
+	submit   func(ctx context.Context, callbackURL string) (string, error)
 	poll     func(ctx context.Context, handle string) (shoot.TaskStatus, error)
 	progress func(pct float64, logs []string)
 }

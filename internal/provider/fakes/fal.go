@@ -54,6 +54,8 @@ type FAL struct {
 	inputs  []Submission
 	n       falCounts
 	signer  falSigner
+
+	webhooks CallbackLog
 }
 
 // Submission is one accepted submission: where it went and its JSON body.

@@ -34,7 +34,15 @@ func (f *FAL) submit(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusUnprocessableEntity, detailList(errs...))
 		return
 	}
+	hook := r.URL.Query().Get("fal_webhook")
+	if hook != "" && !validCallbackURL(hook) {
+		writeJSON(w, http.StatusUnprocessableEntity, detailList(fieldError{loc: []any{"query", "fal_webhook"}, msg: "Input should be a valid URL", typ: "url_parsing"}))
+		return
+	}
 	j := f.enqueue(endpoint, owner+"/"+strings.SplitN(rest, "/", 2)[0], input)
+	if hook != "" {
+		go f.runFALWebhook(j, hook)
+	}
 	body := f.urls(j)
 	body["status"] = "IN_QUEUE"
 	body["queue_position"] = 0

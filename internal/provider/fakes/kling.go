@@ -34,6 +34,9 @@ type KlingOptions struct {
 	Now func() time.Time
 	// Models are the accepted model_name values; nil means KlingModels.
 	Models []string
+	// CallbackTick is how often a task created with a callback_url moves
+	// on by itself; default 50 ms.
+	CallbackTick time.Duration
 }
 
 // Kling is a running fake of Kling's image-to-video API.
@@ -55,6 +58,8 @@ type Kling struct {
 	claims []Claims
 	seq    int64
 	n      klingCounts
+
+	callbacks CallbackLog
 }
 
 // Claims are the verified claims of one accepted JWT.

@@ -41,6 +41,9 @@ func (k *Kling) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	j := k.accept(model, ext, in)
+	if hook, _ := in["callback_url"].(string); hook != "" {
+		go k.runKlingCallback(j, hook)
+	}
 	writeJSON(w, http.StatusOK, k.envelope(j))
 }
 
@@ -76,6 +79,13 @@ func (k *Kling) query(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	k.n.polls++
+	k.advance(j)
+	writeJSON(w, http.StatusOK, k.envelope(j))
+}
+
+// advance moves j one poll forward, storing its video when it ends.
+// Needs k.mu.
+func (k *Kling) advance(j *job) {
 	if k.opts.Timing.advance(j, k.opts.Now()) {
 		k.n.active--
 		if j.fail == "" {
@@ -83,7 +93,6 @@ func (k *Kling) query(w http.ResponseWriter, r *http.Request) {
 			k.media[j.media] = k.opts.Video(j.endpoint, j.input)
 		}
 	}
-	writeJSON(w, http.StatusOK, k.envelope(j))
 }
 
 // envelope is Kling's success body for a task.

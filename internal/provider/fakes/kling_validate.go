@@ -30,6 +30,14 @@ func (k *Kling) validate(model string, in map[string]any) string {
 		func() string { return checkText(in, "prompt") },
 		func() string { return checkText(in, "negative_prompt") },
 		func() string { return checkFrames(in) },
+		func() string {
+			if v, ok := in["callback_url"]; ok {
+				if u, _ := v.(string); !validCallbackURL(u) {
+					return "callback_url is invalid"
+				}
+			}
+			return ""
+		},
 	}
 	for _, c := range checks {
 		if msg := c(); msg != "" {
