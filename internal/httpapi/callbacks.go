@@ -54,7 +54,8 @@ func (c *callbacks) fal(w http.ResponseWriter, r *http.Request) error {
 			"request_id", clipped(r.Header.Get(fal.HeaderWebhookRequestID)), "remote", r.RemoteAddr)
 		return err
 	}
-	return c.deliver(w, r, pipeline.CallbackNotice{Provider: "fal", RemoteID: hook.RequestID, Ended: true, OK: hook.OK()})
+	return c.deliver(w, r, pipeline.CallbackNotice{Provider: "fal", RemoteID: hook.RequestID, Token: r.URL.Query().Get(fal.WebhookTaskParam),
+		Signed: true, Ended: true, OK: hook.OK()})
 }
 
 // kling handles a Kling callback: the token of the path names the task,

@@ -200,6 +200,10 @@ type CallbackNotice struct {
 	// ExternalID is our key of the task when the provider echoes it
 	// (Kling's external_task_id).
 	ExternalID string
+	// Signed says the provider's signature covers RemoteID, so a callback
+	// found by its token may name the task before the submission's answer
+	// recorded the task's id.
+	Signed bool
 	// Ended says the task is over; OK that it succeeded.
 	Ended, OK bool
 }
@@ -264,10 +268,15 @@ func (e *Engine) ProviderCallback(ctx context.Context, n CallbackNotice) (string
 }
 
 // sameTask reports whether a callback found by its URL token is about the
-// row's task: the same remote id once it is known, else our own key echoed.
+// row's task: the same remote id once it is known; else, before the
+// submission's answer is recorded, any id the provider signed, or our own
+// key echoed.
 func sameTask(row *shoot.ProviderCallback, n CallbackNotice) bool {
-	if row.RemoteID != "" {
+	switch {
+	case row.RemoteID != "":
 		return n.RemoteID == row.RemoteID
+	case n.Signed:
+		return n.RemoteID != ""
 	}
 	return n.ExternalID != "" && n.ExternalID == row.TaskKey
 }

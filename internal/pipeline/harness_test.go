@@ -9,6 +9,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"io"
 	"log/slog"
 	"path/filepath"
 	"sync"
@@ -74,6 +75,28 @@ func (c clipCounter) CancelClip(ctx context.Context, h string) error {
 	return c.videos.CancelClip(ctx, h)
 }
 
+// The counters pass their providers' callbacks on (pipeline.Callbacks).
+func (c *counting) CallbackPath(token string) string { return forwardPath(c.ImageGenerator, token) }
+func (c *counting) CallbackID(h string) string       { return forwardID(c.ImageGenerator, h) }
+func (c clipCounter) CallbackPath(token string) string {
+	return forwardPath(c.videos, token)
+}
+func (c clipCounter) CallbackID(h string) string { return forwardID(c.videos, h) }
+
+func forwardPath(p any, token string) string {
+	if cb, ok := p.(pipeline.Callbacks); ok {
+		return cb.CallbackPath(token)
+	}
+	return ""
+}
+
+func forwardID(p any, h string) string {
+	if cb, ok := p.(pipeline.Callbacks); ok {
+		return cb.CallbackID(h)
+	}
+	return ""
+}
+
 type harness struct {
 	t      testing.TB
 	dir    string
@@ -103,6 +126,13 @@ type harnessOptions struct {
 	// director, when set, makes the director instead of the rules one
 	// (tests only: it needs a *testing.T).
 	director func(t *testing.T, st store.Store, lib *prompt.Library) pipeline.Director
+	// images and clips, when set, replace the studio providers.
+	images pipeline.ImageGenerator
+	clips  pipeline.VideoGenerator
+	// engine, when set, adjusts the engine's options.
+	engine func(*pipeline.Options)
+	// logs, when set, also receives the engine's log at info level.
+	logs io.Writer
 	// production uses the studio's default clip size and the film's
 	// default encoder preset instead of the small, fast test settings.
 	production bool
@@ -130,15 +160,25 @@ func newHarness(t testing.TB, o harnessOptions) *harness {
 		t.Fatal(err)
 	}
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	if o.logs != nil {
+		logger = slog.New(slog.NewTextHandler(io.MultiWriter(testWriter{t}, o.logs), &slog.HandlerOptions{Level: slog.LevelInfo}))
+	}
 	maxSide, preset := 320, "ultrafast"
 	if o.production {
 		maxSide, preset = 0, ""
 	}
 	var videos pipeline.VideoGenerator = studio.NewVideos(studio.Options{Latency: o.clipLatency, MaxSide: maxSide})
+	if o.clips != nil {
+		videos = o.clips
+	}
 	if o.videos != nil {
 		videos = o.videos(videos)
 	}
-	calls := &counting{ImageGenerator: studio.NewImages(studio.Options{}), videos: videos, counts: map[string]int{}}
+	var images pipeline.ImageGenerator = studio.NewImages(studio.Options{})
+	if o.images != nil {
+		images = o.images
+	}
+	calls := &counting{ImageGenerator: images, videos: videos, counts: map[string]int{}}
 	var engStore store.Store = st
 	if o.wrap != nil {
 		engStore = o.wrap(st)
@@ -147,10 +187,13 @@ func newHarness(t testing.TB, o harnessOptions) *harness {
 	if o.director != nil {
 		director = o.director(t.(*testing.T), st, lib)
 	}
+	eo := pipeline.Options{ClipConcurrency: o.clipConcurrency, PollInterval: 20 * time.Millisecond, PollWindow: cmp.Or(o.pollWindow, time.Second), InterruptedAfter: o.interruptedAfter,
+		StitchPreset: preset}
+	if o.engine != nil {
+		o.engine(&eo)
+	}
 	eng := pipeline.New(pipeline.Deps{Store: engStore, Bucket: bucket, Events: events.New(st, logger, 50*time.Millisecond),
-		Images: calls, Videos: clipCounter{calls}, Director: director, Presets: lib, Logger: logger},
-		pipeline.Options{ClipConcurrency: o.clipConcurrency, PollInterval: 20 * time.Millisecond, PollWindow: cmp.Or(o.pollWindow, time.Second), InterruptedAfter: o.interruptedAfter,
-			StitchPreset: preset})
+		Images: calls, Videos: clipCounter{calls}, Director: director, Presets: lib, Logger: logger}, eo)
 	q, err := jobs.NewSQLite(ctx, st.DB(), eng, jobs.Options{Workers: 8, PollInterval: 20 * time.Millisecond, Logger: logger})
 	if err != nil {
 		t.Fatal(err)

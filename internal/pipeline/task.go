@@ -169,6 +169,9 @@ func (e *Engine) submitTask(ctx context.Context, sid string, c providerCall, cal
 		e.releaseBudget(ctx, sid, c.key)
 		return nil, err
 	}
+	if callbackURL != "" {
+		e.bindCallback(ctx, c, handle) // at once: the callback may be quick
+	}
 	t := &shoot.ProviderTask{Key: c.key, SessionID: sid, Provider: c.provider, Handle: handle, State: taskSubmitted}
 	// Stored before the first poll: a crash from here on re-attaches.
 	if err := e.store.PutProviderTask(ctx, t); err != nil {

@@ -210,3 +210,26 @@ func (k *Kling) callbackTick() time.Duration {
 
 // Callbacks reports the callbacks the Kling fake made.
 func (k *Kling) Callbacks() *CallbackLog { return &k.callbacks }
+
+// StatusRequestsByRequest counts the status requests (polls and streams)
+// about each request, by request id.
+func (f *FAL) StatusRequestsByRequest() map[string]int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := map[string]int{}
+	for id, j := range f.jobs {
+		out[id] = j.asked
+	}
+	return out
+}
+
+// PollsByTask counts the queries about each task, by task id.
+func (k *Kling) PollsByTask() map[string]int {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	out := map[string]int{}
+	for id, j := range k.tasks {
+		out[id] = j.asked
+	}
+	return out
+}

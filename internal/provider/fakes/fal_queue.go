@@ -99,6 +99,7 @@ func (f *FAL) status(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.n.polls++
+	j.asked++
 	if f.opts.Timing.advance(j, f.now()) {
 		f.finish(j)
 	}

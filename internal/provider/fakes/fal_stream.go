@@ -23,6 +23,7 @@ func (f *FAL) statusStream(w http.ResponseWriter, r *http.Request) {
 	j := f.lookup(w, r)
 	if j != nil {
 		f.n.streams++
+		j.asked++
 	}
 	f.mu.Unlock()
 	if j == nil {

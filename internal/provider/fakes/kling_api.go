@@ -79,6 +79,7 @@ func (k *Kling) query(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	k.n.polls++
+	j.asked++
 	k.advance(j)
 	writeJSON(w, http.StatusOK, k.envelope(j))
 }

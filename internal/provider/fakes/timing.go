@@ -44,6 +44,7 @@ type job struct {
 	fail     string
 	logs     []falLog
 	media    string // result file name under /media/
+	asked    int    // status requests (polls, streams, queries) about it
 }
 
 // falLog is one FAL log line.

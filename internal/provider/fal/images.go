@@ -87,9 +87,9 @@ func (i *Images) SubmitImage(ctx context.Context, req shoot.ImageRequest) (strin
 	return i.q.submit(ctx, i.Model(req), input, req.CallbackURL)
 }
 
-// CallbackPath is the studio route FAL's webhooks for any request go to:
-// FAL signs them, so no token is needed.
-func (i *Images) CallbackPath(string) string { return WebhookPath }
+// CallbackPath is the studio route FAL's webhooks go to, naming the task's
+// token (FAL signs the webhook; the token only finds the task early).
+func (i *Images) CallbackPath(token string) string { return webhookPath(token) }
 
 // CallbackID is the request id a handle names, as webhooks carry it.
 func (i *Images) CallbackID(handle string) string { return callbackID(handle) }

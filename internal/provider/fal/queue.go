@@ -156,6 +156,19 @@ func (q *queue) poll(ctx context.Context, hs string) (polled, error) {
 // WebhookPath is the studio route FAL's webhooks are sent to.
 const WebhookPath = "/api/providers/fal/webhook"
 
+// WebhookTaskParam names the query parameter of the webhook URL that
+// carries the task's token, so a webhook that overtakes the submission's
+// answer still finds its task.
+const WebhookTaskParam = "task"
+
+// webhookPath is the webhook route of the task holding token.
+func webhookPath(token string) string {
+	if token == "" {
+		return WebhookPath
+	}
+	return WebhookPath + "?" + url.Values{WebhookTaskParam: {token}}.Encode()
+}
+
 // callbackID returns the request id of a handle ("" when it is not one).
 func callbackID(hs string) string {
 	h, err := parseHandle(hs)

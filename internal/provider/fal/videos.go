@@ -72,7 +72,7 @@ func (v *Videos) SubmitClip(ctx context.Context, req shoot.ClipRequest) (string,
 }
 
 // CallbackPath is the studio route FAL's webhooks go to (see Images).
-func (v *Videos) CallbackPath(string) string { return WebhookPath }
+func (v *Videos) CallbackPath(token string) string { return webhookPath(token) }
 
 // CallbackID is the request id a handle names, as webhooks carry it.
 func (v *Videos) CallbackID(handle string) string { return callbackID(handle) }
