@@ -164,6 +164,9 @@ func TestInvalidValues(t *testing.T) {
 		{env: map[string]string{"SHOOT_VIDEO_PROVIDER": "kling", "KLING_ACCESS_KEY": "a"}, want: "KLING_SECRET_KEY"},
 		{env: map[string]string{"SHOOT_DIRECTOR": "claude"}, want: "ANTHROPIC_API_KEY"},
 		{env: map[string]string{"SHOOT_WORKERS": "-1"}, want: "--workers"},
+		{env: map[string]string{"SHOOT_PUBLIC_URL": "studio.example.com"}, want: "SHOOT_PUBLIC_URL"},
+		{env: map[string]string{"SHOOT_PUBLIC_URL": "https://studio.example.com/?x=1"}, want: "SHOOT_PUBLIC_URL"},
+		{env: map[string]string{"SHOOT_FAL_JWKS_URL": "file:///keys.json"}, want: "SHOOT_FAL_JWKS_URL"},
 	}
 	for _, tc := range cases {
 		_, err := load(t, tc.env, tc.args...)
@@ -191,6 +194,7 @@ func TestValidValuesAccepted(t *testing.T) {
 		{"SHOOT_CORS_ORIGINS": "https://a.example, http://localhost:5173/"},
 		{"SHOOT_ADDR": ":8080"},
 		{"SHOOT_MEDIA_REDIRECT": "1", "SHOOT_STUDIO_IMAGE_LATENCY": "2s", "SHOOT_MAX_COST_USD": "12.5"},
+		{"SHOOT_PUBLIC_URL": "https://studio.example.com/shoot/"},
 	} {
 		if _, err := load(t, env); err != nil {
 			t.Errorf("%v: %v", env, err)
