@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/fashionshoot/shoot/internal/director/claude/claudefake"
+	"github.com/fashionshoot/shoot/internal/qa"
 )
 
 // These tests run `shoot serve` with SHOOT_DIRECTOR=claude against
@@ -38,7 +39,17 @@ const (
 // creativeDirector is the fake model: it calls generate_hero for a new
 // shoot, approve when the user replies, corrects a refused generate_hero,
 // acknowledges tool results, and comments on every finished stage.
+// isCheck reports whether a request is a picture check (forced to the
+// qa_verdict tool) rather than a director turn.
+func isCheck(r claudefake.Request) bool {
+	return r.ToolChoice == "tool" && len(r.Tools) == 1 && r.Tools[0] == qa.VerdictTool
+}
+
 func creativeDirector(r claudefake.Request) claudefake.Response {
+	if isCheck(r) {
+		return claudefake.Reply(claudefake.ToolUse(qa.VerdictTool, map[string]any{"items": []map[string]any{
+			{"item": "garment", "status": "kept", "reason": "same suit"}}}))
+	}
 	last := r.Last()
 	if results := last.Blocks("tool_result"); len(results) > 0 {
 		if results[0].IsError {
@@ -179,7 +190,7 @@ func TestClaudeDirectorShoot(t *testing.T) {
 	// than tool results: the count in sessionStats must match the model's.
 	turns := 0
 	for _, r := range api.Requests() {
-		if len(r.Last().Blocks("tool_result")) == 0 {
+		if len(r.Last().Blocks("tool_result")) == 0 && !isCheck(r) {
 			turns++
 		}
 	}

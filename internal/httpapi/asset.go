@@ -28,6 +28,10 @@ type assetItem struct {
 	// seed, cost) and, for frames, the contact-sheet grid they were cut
 	// from, which the studio draws over the sheet.
 	Metadata json.RawMessage `json:"metadata,omitempty"`
+	// QA is the picture check's report on a hero, contact sheet or frame
+	// (verdict, checks, summary, by), also found in metadata.qa; absent
+	// where no check ran.
+	QA json.RawMessage `json:"qa,omitempty"`
 }
 
 // assetGroups are the groups of the assets answer, keyed like the documented
@@ -82,10 +86,21 @@ func (s *Server) listAssets(w http.ResponseWriter, r *http.Request) error {
 			*dst = append(*dst, assetItem{Width: w, Height: h,
 				FileName: a.FileName, URL: "/" + a.Key, Size: a.Size, MimeType: a.MimeType,
 				CreatedAt: a.CreatedAt, Index: a.Index, Version: a.Version, Stale: a.Stale,
-				Metadata: a.Metadata,
+				Metadata: a.Metadata, QA: assetQA(a.Metadata),
 			})
 		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"success": true, "sessionId": ss.ID, "assets": g})
 	return nil
+}
+
+// assetQA picks the check's report out of an asset's metadata.
+func assetQA(meta json.RawMessage) json.RawMessage {
+	var m struct {
+		QA json.RawMessage `json:"qa"`
+	}
+	if len(meta) == 0 || json.Unmarshal(meta, &m) != nil || len(m.QA) == 0 || string(m.QA) == "null" {
+		return nil
+	}
+	return m.QA
 }

@@ -10,7 +10,7 @@ import (
 
 // estimate answers GET /api/estimate with the price of a shoot whose
 // options are given as query parameters (aspectRatio, resolution, loop,
-// videoSeconds, easing, clipDuration, and frames: how many of one's own
+// videoSeconds, easing, clipDuration, qa, and frames: how many of one's own
 // frames the film is made from, which skips the hero and the sheet).
 func (p *Pipeline) estimate(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
@@ -30,6 +30,13 @@ func (p *Pipeline) estimate(w http.ResponseWriter, r *http.Request) error {
 		if o.ClipDuration, err = strconv.ParseFloat(v, 64); err != nil {
 			return shoot.Errorf(shoot.EINVALID, "clipDuration must be a number of seconds")
 		}
+	}
+	if v := q.Get("qa"); v != "" {
+		on, err := strconv.ParseBool(v)
+		if err != nil {
+			return shoot.Errorf(shoot.EINVALID, "qa must be true or false")
+		}
+		o.QA = &on
 	}
 	if v := q.Get("frames"); v != "" {
 		n, err := strconv.Atoi(v)

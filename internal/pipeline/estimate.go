@@ -13,7 +13,11 @@ type Estimate struct {
 	Clips         int     `json:"clips"`
 	ImageUSD      float64 `json:"imageUsd"`
 	ClipUSD       float64 `json:"clipUsd"`
-	TotalUSD      float64 `json:"totalUsd"`
+	// QAUSD prices the picture checks of the hero, the contact sheet and
+	// the frames when a model makes them (the Claude director), for
+	// estimateRefs references; the offline check is free.
+	QAUSD    float64 `json:"qaUsd"`
+	TotalUSD float64 `json:"totalUsd"`
 	// Note says what the figure leaves out.
 	Note string `json:"note"`
 }
@@ -39,9 +43,16 @@ func (e *Engine) Estimate(o shoot.Options) (Estimate, error) {
 	if p, ok := e.videos.(ClipEstimator); ok {
 		est.ClipUSD = float64(est.Clips) * p.EstimateClip(shoot.ClipRequest{Seconds: o.VideoSeconds})
 	}
-	est.TotalUSD = est.ImageUSD + est.ClipUSD
+	est.QAUSD = e.qaEstimate(o, estimateRefs)
+	if est.QAUSD > 0 {
+		est.Note += "; picture checks priced for three references"
+	}
+	est.TotalUSD = est.ImageUSD + est.ClipUSD + est.QAUSD
 	return est, nil
 }
+
+// estimateRefs is how many references an estimate assumes a shoot has.
+const estimateRefs = 3
 
 // Presets returns the pose and background presets.
 func (e *Engine) Presets() *prompt.Library { return e.presets }

@@ -9,6 +9,7 @@ import (
 	"math"
 
 	"github.com/fashionshoot/shoot/internal/imaging"
+	"github.com/fashionshoot/shoot/internal/prompt"
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
 
@@ -60,15 +61,23 @@ func (e *Engine) doFrames(ctx context.Context, w Work, s *shoot.Session) error {
 		"sizing": sz.Mode, "frameWidth": sz.Width, "frameHeight": sz.Height, "confidence": conf,
 		"gridMismatch": gridMismatch(grid)})
 	frames := sz.Frames(img)
+	if s.Options.FrameAspect != "" {
+		for i := range frames {
+			frames[i] = imaging.CropToAspect(frames[i], s.Options.FrameAspect)
+		}
+	}
+	var scene image.Image // the offline check judges the backdrop by the hero
+	if s.Options.QAOn() && e.inspector() == nil {
+		scene = e.heroPicture(ctx, l)
+	}
+	report := e.checkFrames(ctx, s, scene, frames[:len(cells)])
+	limits := prompt.QA()
 	for i := range cells {
 		n := i + 1
 		if l.get(shoot.AssetFrame, n) != nil && l.upToDate(shoot.AssetFrame, n, inputs) {
 			continue // saved by an earlier run of this work that was cut short
 		}
 		frame := frames[i]
-		if s.Options.FrameAspect != "" {
-			frame = imaging.CropToAspect(frame, s.Options.FrameAspect)
-		}
 		var buf bytes.Buffer
 		if err := imaging.Encode(&buf, frame, "png"); err != nil {
 			return shoot.Wrap(err, shoot.EINTERNAL, "could not encode a frame")
@@ -79,6 +88,9 @@ func (e *Engine) doFrames(ctx context.Context, w Work, s *shoot.Session) error {
 		}
 		meta := shoot.AssetMeta{Provider: "imaging", Model: "grid-" + grid.Method, Inputs: inputs, Grid: gridJSON,
 			Width: frame.Bounds().Dx(), Height: frame.Bounds().Dy(), DurationMS: e.now().Sub(started).Milliseconds()}
+		if report != nil {
+			meta.QA = report.forFrame(n, limits).raw()
+		}
 		if _, err := e.saveAsset(ctx, s.ID, shoot.AssetFrame, n, v, buf.Bytes(), "image/png", meta); err != nil {
 			return err
 		}
@@ -262,4 +274,22 @@ func matchFrame(edited, original []byte) ([]byte, error) {
 		return nil, shoot.Wrap(err, shoot.EINTERNAL, "could not encode a frame")
 	}
 	return buf.Bytes(), nil
+}
+
+// heroPicture decodes the newest hero, the scene the frames' backdrop is
+// judged against, or returns nil.
+func (e *Engine) heroPicture(ctx context.Context, l slots) image.Image {
+	hero := l.get(shoot.AssetHero, 0)
+	if hero == nil {
+		return nil
+	}
+	data, err := e.readBlob(ctx, hero.Key)
+	if err != nil {
+		return nil
+	}
+	img, _, err := imaging.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil
+	}
+	return img
 }

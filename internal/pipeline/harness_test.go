@@ -47,6 +47,14 @@ func (c *counting) SubmitImage(ctx context.Context, req shoot.ImageRequest) (str
 	return c.ImageGenerator.SubmitImage(ctx, req)
 }
 
+// EstimateImage forwards the wrapped provider's price (0 when it has none).
+func (c *counting) EstimateImage(req shoot.ImageRequest) float64 {
+	if e, ok := c.ImageGenerator.(pipeline.Estimator); ok {
+		return e.EstimateImage(req)
+	}
+	return 0
+}
+
 func (c *counting) add(kind string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -232,6 +240,12 @@ func (h *harness) upload(seed int) string {
 			img.Set(x, y, color.RGBA{uint8(x * seed % 256), uint8(y % 256), uint8((x + y + seed*40) % 256), 255})
 		}
 	}
+	return h.uploadImage(img, seed)
+}
+
+// uploadImage stores img (240×360) as a reference like POST /api/upload.
+func (h *harness) uploadImage(img image.Image, seed int) string {
+	h.t.Helper()
 	var buf bytes.Buffer
 	if err := png.Encode(&buf, img); err != nil {
 		h.t.Fatal(err)

@@ -53,6 +53,9 @@ type ManifestEntry struct {
 	Height int `json:"height,omitempty"`
 	// Details are the provider's own facts (the studio's previz layout).
 	Details json.RawMessage `json:"details,omitempty"`
+	// QA is the picture check's report (QAReport) on a hero, contact sheet
+	// or frame; absent where no check ran.
+	QA json.RawMessage `json:"qa,omitempty"`
 }
 
 // Manifest returns the newest version of every generated artifact.
@@ -77,7 +80,7 @@ func (e *Engine) Manifest(ctx context.Context, sid string) (*Manifest, error) {
 		entry := ManifestEntry{File: shoot.SeedName(a.Type, a.Index), Key: a.Key, Type: a.Type,
 			Index: a.Index, Version: a.Version, Size: a.Size, MimeType: a.MimeType, Prompt: meta.Prompt,
 			Provider: meta.Provider, Model: meta.Model, Seed: meta.Seed, CostUSD: meta.CostUSD,
-			DurationMS: meta.DurationMS, Stale: a.Stale, Width: meta.Width, Height: meta.Height, Details: meta.Details}
+			DurationMS: meta.DurationMS, Stale: a.Stale, Width: meta.Width, Height: meta.Height, Details: meta.Details, QA: meta.QA}
 		if a.Type == shoot.AssetFrame {
 			entry.Confidence, entry.GridMismatch = frameFacts(meta, a.Index)
 		}

@@ -173,7 +173,7 @@ func (e *Engine) stageDone(ctx context.Context, s *shoot.Session, stage string) 
 		return err
 	}
 	auto := s.Options.AutoApprove && stage != shoot.StageFinal
-	e.emit(ctx, s.ID, shoot.EventCheckpoint, checkpointEvent(s.ID, cp, !auto && stage != shoot.StageFinal))
+	e.emit(ctx, s.ID, shoot.EventCheckpoint, withQA(checkpointEvent(s.ID, cp, !auto && stage != shoot.StageFinal), e.stageQA(ctx, s.ID, cp.ArtifactKeys)))
 	if auto {
 		return e.approve(ctx, s.ID, "auto-approved", gate{})
 	}
@@ -185,7 +185,7 @@ func (e *Engine) stageDone(ctx context.Context, s *shoot.Session, stage string) 
 // returns the one an earlier, interrupted try of the same hand-over made.
 func (e *Engine) stageCheckpoint(ctx context.Context, s *shoot.Session, stage string, keys []string) (*shoot.Checkpoint, error) {
 	cp := &shoot.Checkpoint{SessionID: s.ID, Stage: stage, Status: shoot.CheckpointPending,
-		ArtifactKeys: keys, Message: checkpointMessage(stage, len(keys)) + e.frameDoubts(ctx, s, stage)}
+		ArtifactKeys: keys, Message: checkpointMessage(stage, len(keys)) + e.frameDoubts(ctx, s, stage) + qaNotice(e.stageQA(ctx, s.ID, keys))}
 	if stage == shoot.StageFinal {
 		cp.Stage, cp.Status = shoot.StageComplete, shoot.CheckpointApproved
 	}
@@ -241,7 +241,7 @@ func (e *Engine) emitComplete(ctx context.Context, s *shoot.Session, extra map[s
 			"pipelineStage": s.PipelineStage, "runState": s.RunState}}
 	ev["checkpoint"] = nil
 	if cp, err := e.store.LatestCheckpoint(ctx, s.ID); err == nil {
-		ev["checkpoint"] = checkpointEvent(s.ID, cp, cp.Status == shoot.CheckpointPending)["checkpoint"]
+		ev["checkpoint"] = withQA(checkpointEvent(s.ID, cp, cp.Status == shoot.CheckpointPending), e.stageQA(ctx, s.ID, cp.ArtifactKeys))["checkpoint"]
 	}
 	for k, v := range extra {
 		ev[k] = v

@@ -7,19 +7,28 @@ import (
 	"image"
 	_ "image/jpeg" // providers answer PNG or JPEG
 	_ "image/png"
+	"time"
 
+	"github.com/fashionshoot/shoot/internal/prompt"
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
 
 // imageWork runs one image request through the provider and stores the
-// result as the asset slot (typ, index) at w.Version.
-func (e *Engine) imageWork(ctx context.Context, w Work, typ string, index int, req shoot.ImageRequest, inputs []string) (*shoot.Asset, error) {
+// result as the asset slot (typ, index) at w.Version, with the picture
+// check's verdict. A failed verdict may earn one regeneration (see
+// retryImage), stored as the next version.
+func (e *Engine) imageWork(ctx context.Context, w Work, s *shoot.Session, typ string, index int, req shoot.ImageRequest, inputs []string) (*shoot.Asset, error) {
 	l, err := e.latest(ctx, w.SessionID)
 	if err != nil {
 		return nil, err
 	}
 	if a := l.get(typ, index); a != nil && a.Version >= w.Version {
-		return a, nil // made by an earlier run of this work
+		// Made by an earlier run of this work, which may have been cut
+		// short before the retry it planned.
+		if r := qaOf(a); a.Version == w.Version && r != nil && r.Retry != nil && r.Retry.Status == retryMade {
+			return e.retryImage(ctx, w, s, typ, index, req, inputs, r)
+		}
+		return a, nil
 	}
 	started := e.now()
 	req.Key = taskKey(w, typ)
@@ -27,19 +36,75 @@ func (e *Engine) imageWork(ctx context.Context, w Work, typ string, index int, r
 	if err != nil {
 		return nil, err
 	}
-	meta := shoot.AssetMeta{Prompt: req.Prompt, Provider: art.Provider, Model: art.Model, Seed: art.Seed,
-		CostUSD: art.CostUSD, DurationMS: e.now().Sub(started).Milliseconds(), Inputs: inputs, Details: art.Details}
-	if cfg, _, err := image.DecodeConfig(bytes.NewReader(art.Data)); err == nil {
-		meta.Width, meta.Height = cfg.Width, cfg.Height
-	}
-	a, err := e.saveAsset(ctx, w.SessionID, typ, index, w.Version, art.Data, mimeOr(art.ContentType, "image/png"), meta)
-	if err != nil {
-		return nil, err
-	}
 	if err := e.recordCost(ctx, w.SessionID, req.Key, art); err != nil {
 		return nil, err
 	}
+	report := e.checkPicture(ctx, s, art.Data, typ == shoot.AssetContactSheet)
+	if err := e.planRetry(ctx, s, report, req, w.Version+1); err != nil {
+		return nil, err
+	}
+	a, err := e.saveImage(ctx, w, typ, index, req, inputs, art, started, report)
+	if err != nil {
+		return nil, err
+	}
 	e.taskDone(ctx, w.SessionID, req.Key, "image")
+	if report != nil && report.Retry != nil && report.Retry.Status == retryMade {
+		return e.retryImage(ctx, w, s, typ, index, req, inputs, report)
+	}
+	return a, nil
+}
+
+func (e *Engine) saveImage(ctx context.Context, w Work, typ string, index int, req shoot.ImageRequest, inputs []string, art *shoot.Artifact, started time.Time, report *QAReport) (*shoot.Asset, error) {
+	meta := shoot.AssetMeta{Prompt: req.Prompt, Provider: art.Provider, Model: art.Model, Seed: art.Seed,
+		CostUSD: art.CostUSD, DurationMS: e.now().Sub(started).Milliseconds(), Inputs: inputs, Details: art.Details, QA: report.raw()}
+	if cfg, _, err := image.DecodeConfig(bytes.NewReader(art.Data)); err == nil {
+		meta.Width, meta.Height = cfg.Width, cfg.Height
+	}
+	return e.saveAsset(ctx, w.SessionID, typ, index, w.Version, art.Data, mimeOr(art.ContentType, "image/png"), meta)
+}
+
+// retryImage makes the one automatic regeneration of a picture whose check
+// failed: the same request with the verdict folded into the prompt, a new
+// seed, stored as the next version beside the first. Its own verdict is
+// final whatever it says: a stage is retried at most once.
+func (e *Engine) retryImage(ctx context.Context, w Work, s *shoot.Session, typ string, index int, req shoot.ImageRequest, inputs []string, first *QAReport) (*shoot.Asset, error) {
+	w2 := w
+	w2.Version = w.Version + 1
+	stage := stageOf(w.Kind)
+	e.progress(ctx, s.ID, stage, 0, fmt.Sprintf("The check found: %s. Making the %s once more with that in the prompt", first.Summary, stageLabel(stage)), nil)
+	req.Prompt += prompt.QARetryNote(first.Summary)
+	req.Seed = seedFor(s.ID, typ, "qa-retry", w2.Version)
+	req.Key = taskKey(w2, typ)
+	started := e.now()
+	art, err := e.runTask(ctx, w2, e.imageCall(ctx, w2, req))
+	if shoot.ErrorCode(err) == shoot.ELIMIT {
+		// The budget changed since the retry was planned: the first
+		// version stands.
+		e.progress(ctx, s.ID, stage, 1, "The retry was not made: "+shoot.ErrorMessage(err), nil)
+		l, lerr := e.latest(ctx, s.ID)
+		if lerr != nil {
+			return nil, lerr
+		}
+		return l.get(typ, index), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := e.recordCost(ctx, s.ID, req.Key, art); err != nil {
+		return nil, err
+	}
+	report := e.checkPicture(ctx, s, art.Data, typ == shoot.AssetContactSheet)
+	if report != nil {
+		report.Attempt = 2
+		report.Retry = &QARetry{Status: retryFinal, Version: w.Version,
+			Reason: fmt.Sprintf("the automatic retry of version %d (%s); there is no second", w.Version, first.Summary)}
+	}
+	a, err := e.saveImage(ctx, w2, typ, index, req, inputs, art, started, report)
+	if err != nil {
+		return nil, err
+	}
+	e.taskDone(ctx, s.ID, req.Key, "image")
+	e.markStale(ctx, s.ID, typ, index, s.Options.Loop)
 	return a, nil
 }
 
@@ -96,7 +161,7 @@ func (e *Engine) doHero(ctx context.Context, w Work, s *shoot.Session) error {
 	req := shoot.ImageRequest{Kind: shoot.ImageHero, Prompt: e.heroPrompt(m, s), References: refs,
 		AspectRatio: firstNonEmpty(m.Hero.AspectRatio, o.AspectRatio), Resolution: firstNonEmpty(m.Hero.Resolution, o.Resolution),
 		Format: "png", Seed: seedFor(s.ID, "hero", w.Version), Background: m.Background}
-	if _, err := e.imageWork(ctx, w, shoot.AssetHero, 0, req, []string{"params:" + digest(req.Prompt)}); err != nil {
+	if _, err := e.imageWork(ctx, w, s, shoot.AssetHero, 0, req, []string{"params:" + digest(req.Prompt)}); err != nil {
 		return err
 	}
 	if w.Version > 1 {
@@ -128,7 +193,7 @@ func (e *Engine) doSheet(ctx context.Context, w Work, s *shoot.Session) error {
 		References:  append([]shoot.Reference{heroRef}, refs...),
 		AspectRatio: firstNonEmpty(m.Sheet.AspectRatio, o.AspectRatio), Resolution: firstNonEmpty(m.Sheet.Resolution, o.Resolution),
 		Format: "png", Seed: seedFor(s.ID, "sheet", w.Version), Background: m.Background}
-	if _, err := e.imageWork(ctx, w, shoot.AssetContactSheet, 0, req, sheetInputs(l, m)); err != nil {
+	if _, err := e.imageWork(ctx, w, s, shoot.AssetContactSheet, 0, req, sheetInputs(l, m)); err != nil {
 		return err
 	}
 	if w.Version > 1 {

@@ -58,17 +58,39 @@ func verdictTool() anthropic.ToolUnionParam {
 // A transport error is returned as is; a reply that is not a well-formed
 // verdict gives a verdict whose only line is not_checked, never an error.
 func (v Vision) Check(ctx context.Context, refs []Image, img Image, frames bool) (Verdict, Usage, error) {
+	ask := "The new picture:"
+	if frames {
+		ask = "The new contact sheet (judge each frame too):"
+	}
+	return v.ask(ctx, refs, []labelled{{ask, img}})
+}
+
+// CheckFrames asks the model to judge a set of frames, numbered from 1, cut
+// from one contact sheet: each against the references, and the set for
+// repeated framings.
+func (v Vision) CheckFrames(ctx context.Context, refs []Image, frames []Image) (Verdict, Usage, error) {
+	pics := make([]labelled, len(frames))
+	for i, f := range frames {
+		pics[i] = labelled{fmt.Sprintf("Frame %d of %d (judge it, and the set for repeated framings):", i+1, len(frames)), f}
+	}
+	return v.ask(ctx, refs, pics)
+}
+
+type labelled struct {
+	label string
+	img   Image
+}
+
+func (v Vision) ask(ctx context.Context, refs []Image, pics []labelled) (Verdict, Usage, error) {
 	var blocks []anthropic.ContentBlockParamUnion
 	for i, r := range refs {
 		blocks = append(blocks, anthropic.NewTextBlock(fmt.Sprintf("Reference %d:", i+1)),
 			anthropic.NewImageBlockBase64(r.MediaType, base64.StdEncoding.EncodeToString(r.Data)))
 	}
-	ask := "The new picture:"
-	if frames {
-		ask = "The new contact sheet (judge each frame too):"
+	for _, p := range pics {
+		blocks = append(blocks, anthropic.NewTextBlock(p.label),
+			anthropic.NewImageBlockBase64(p.img.MediaType, base64.StdEncoding.EncodeToString(p.img.Data)))
 	}
-	blocks = append(blocks, anthropic.NewTextBlock(ask),
-		anthropic.NewImageBlockBase64(img.MediaType, base64.StdEncoding.EncodeToString(img.Data)))
 	msg, err := v.Client.Messages.New(ctx, anthropic.MessageNewParams{
 		Model: anthropic.Model(v.Model), MaxTokens: max(v.MaxTokens, 1024),
 		System:     []anthropic.TextBlockParam{{Text: prompt.QAInstructions()}},
@@ -87,6 +109,11 @@ func (v Vision) Check(ctx context.Context, refs []Image, img Image, frames bool)
 	verdict.CostUSD = u.CostUSD
 	return verdict, u, nil
 }
+
+// ImageTokens is about how many input tokens one picture of at most
+// 1568 px on its long side costs a vision call (width × height / 750,
+// which the Messages API caps near this), for estimates.
+const ImageTokens = 1600
 
 // parseVerdict reads the qa_verdict tool call of a reply.
 func parseVerdict(m *anthropic.Message) Verdict {

@@ -57,6 +57,9 @@ type AssetMeta struct {
 	// Details are the provider's own facts about the artifact (for the
 	// offline studio: how each reference was used in the previz).
 	Details json.RawMessage `json:"details,omitempty"`
+	// QA is the picture check's verdict on this artifact (the pipeline's
+	// QAReport), absent when no check ran.
+	QA json.RawMessage `json:"qa,omitempty"`
 }
 
 // AssetKey returns the blob key of an artifact in the studio's layout under

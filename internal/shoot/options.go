@@ -32,6 +32,28 @@ type Options struct {
 	// "1:1", "16:9"), reframed from the film; each is a final asset whose
 	// index is DeliverIndex of its format.
 	Deliver []string `json:"deliver,omitempty"`
+	// QA turns the picture check after the hero, the contact sheet and the
+	// frames on or off; nil means on.
+	QA *bool `json:"qa,omitempty"`
+	// QARetry lets a failed check regenerate the hero or the contact sheet
+	// once, with the verdict in the prompt, when the budget allows; nil
+	// means on with AutoApprove (nobody looks at the checkpoint then) and
+	// off otherwise.
+	QARetry *bool `json:"qaRetry,omitempty"`
+}
+
+// QAOn reports whether the picture check runs.
+func (o Options) QAOn() bool { return o.QA == nil || *o.QA }
+
+// QARetryOn reports whether a failed check may regenerate once.
+func (o Options) QARetryOn() bool {
+	if !o.QAOn() {
+		return false
+	}
+	if o.QARetry == nil {
+		return o.AutoApprove
+	}
+	return *o.QARetry
 }
 
 // Bounds of a shoot from the user's own frames.
