@@ -130,7 +130,12 @@ func Summarize(items []Item) string {
 func phrase(item string, s Status, frames []int) string {
 	word := string(s)
 	if s == Fail {
+		// A failed frame check names a fault ("gutter found") or, for
+		// the subject, its absence.
 		word = "found"
+		if item == "subject" {
+			word = "missing"
+		}
 	}
 	p := item + " " + word
 	if len(frames) == 0 {

@@ -22,6 +22,7 @@ func TestVerdictSummaryAndRetry(t *testing.T) {
 		{"small drift", []Item{{Item: "reference 2 colour", Status: Changed, DeltaE: ptr(13)}}, "reference 2 colour changed", false, false},
 		{"large drift", []Item{{Item: "reference 2 colour", Status: Changed, DeltaE: ptr(31)}}, "reference 2 colour changed", false, true},
 		{"gutter", []Item{{Item: "gutter", Status: Fail, Frame: 3}, {Item: "subject", Status: Pass, Frame: 3}}, "gutter found in frame 3", false, true},
+		{"empty frame", []Item{{Item: "subject", Status: Fail, Frame: 5}}, "subject missing in frame 5", false, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -3,9 +3,11 @@ package qa
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/png"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/anthropics/anthropic-sdk-go/v2"
@@ -90,5 +92,35 @@ func TestVisionTransportError(t *testing.T) {
 	v := Vision{Client: anthropic.NewClient(option.WithBaseURL(fake.URL), option.WithAPIKey(fake.Key), option.WithMaxRetries(0)), Model: "claude-sonnet-5"}
 	if _, _, err := v.Check(context.Background(), nil, pngOf(t, 4, 4), false); err == nil {
 		t.Fatal("an overloaded API gave no error")
+	}
+}
+
+// TestVisionFrames sends the six frames of a set, each labelled with its
+// number, after the references.
+func TestVisionFrames(t *testing.T) {
+	t.Parallel()
+	fake := claudefake.Start(t)
+	fake.Script(claudefake.Reply(claudefake.ToolUse(VerdictTool, map[string]any{"items": []map[string]any{
+		{"item": "subject", "status": "fail", "frame": 2, "reason": "empty backdrop"}}})))
+	v := Vision{Client: anthropic.NewClient(option.WithBaseURL(fake.URL), option.WithAPIKey(fake.Key), option.WithMaxRetries(0)), Model: "claude-sonnet-5"}
+	frames := make([]Image, 6)
+	for i := range frames {
+		frames[i] = pngOf(t, 6+i, 4)
+	}
+	verdict, _, err := v.CheckFrames(context.Background(), []Image{pngOf(t, 8, 8)}, frames)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := fake.Requests()[0]
+	if n := len(r.Images()); n != 7 {
+		t.Errorf("sent %d image blocks, want the reference and six frames", n)
+	}
+	for n := 1; n <= 6; n++ {
+		if !strings.Contains(r.Last().Text(), fmt.Sprintf("Frame %d of 6", n)) {
+			t.Errorf("frame %d is not labelled", n)
+		}
+	}
+	if verdict.Summary != "subject missing in frame 2" || verdict.OK {
+		t.Errorf("verdict %+v", verdict)
 	}
 }
