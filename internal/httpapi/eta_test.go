@@ -143,6 +143,7 @@ func TestEstimateOwnFrames(t *testing.T) {
 		{"?frames=2", 0, 1},
 		{"?frames=4&loop=true", 0, 4},
 		{"?frames=12", 0, 11},
+		{"?qa=false", 2, 5},
 	} {
 		m := e.getJSON(t, "/api/estimate"+tc.query, http.StatusOK)
 		est := m["estimate"].(map[string]any)
@@ -150,7 +151,7 @@ func TestEstimateOwnFrames(t *testing.T) {
 			t.Errorf("estimate%s: %v images, %v clips; want %v and %v", tc.query, est["images"], est["clips"], tc.images, tc.clip)
 		}
 	}
-	for _, q := range []string{"frames=1", "frames=13", "frames=six", "frames=-2"} {
+	for _, q := range []string{"frames=1", "frames=13", "frames=six", "frames=-2", "qa=maybe"} {
 		m := e.getJSON(t, "/api/estimate?"+q, http.StatusBadRequest)
 		if msg, _ := m["error"].(string); msg == "" {
 			t.Errorf("estimate?%s: no error message in %v", q, m)
