@@ -106,7 +106,8 @@ export class Decision {
           h("div", { class: "decision-actions" },
             h("button", { type: "button", class: "btn btn-primary", dataset: { action: "approve" },
               onclick: (e) => this.run(e.currentTarget, () => this.actions.send("continue")) }, "Approve & continue", icon("arrow")),
-            this.compareBtn)),
+            this.compareBtn),
+          this.verdict(stage, state.checkpoint?.qa)),
         this.art,
         h("div", { class: "review-more" },
           h("p", { class: "decision-text" }, state.checkpoint?.message || ""),
@@ -134,6 +135,19 @@ export class Decision {
             h("button", { type: "button", class: "btn btn-primary", onclick: (e) => this.run(e.currentTarget, () => this.actions.send("continue")) }, "Continue", icon("arrow"))),
           this.changes("Or describe a change", "Describe a change…", "Send")];
     }
+  }
+
+  // verdict is the picture check's finding on the checkpoint in one line,
+  // with a button that asks for exactly that to be fixed; nothing when
+  // the check found nothing wrong.
+  verdict(stage, qa) {
+    if (!qa?.summary) return null;
+    const who = qa.by === "vision" ? "The director's check" : "The measured check";
+    const retry = qa.retry?.status === "skipped" ? ` No automatic retry: ${qa.retry.reason}.` : "";
+    return h("div", { class: "qa-verdict", dataset: { verdict: qa.verdict } },
+      h("p", { class: "qa-summary" }, icon("alert"), h("span", {}, `${who} found: `, h("strong", {}, qa.summary), `.${retry}`)),
+      h("button", { type: "button", class: "btn btn-secondary", dataset: { action: "fix" },
+        onclick: (e) => this.run(e.currentTarget, () => this.actions.send(fixRequest(stage, qa))) }, icon("redo"), "Fix this"));
   }
 
   // changes is the free-text reply form.
@@ -191,4 +205,22 @@ function modeOf(state, session) {
   if (state.done || session?.run_state === "done") return "done";
   if (state.stopped || session?.run_state === "cancelled") return "stopped";
   return "idle";
+}
+
+// fixRequest turns a check's verdict into the change to ask for: the
+// frames to redo with the items that drifted, or the picture to make again
+// keeping them as in the references.
+export function fixRequest(stage, qa) {
+  const bad = (qa.checks || []).filter((c) => c.status === "changed" || c.status === "missing" || c.status === "fail");
+  const items = [...new Set(bad.map((c) => c.item))];
+  const what = items.length ? items.join(", ") : "every reference item";
+  if (stage === "frames") {
+    const frames = [...new Set(bad.flatMap((c) => c.frames || []))].sort((a, b) => a - b);
+    if (frames.length) {
+      const list = frames.length === 1 ? `frame ${frames[0]}` : `frames ${frames.slice(0, -1).join(", ")} and ${frames.at(-1)}`;
+      return `regenerate ${list} with the ${what} exactly as in the references`;
+    }
+  }
+  const found = bad.map((c) => `${c.item} ${c.status === "fail" ? "wrong" : c.status}`);
+  return `Keep the ${what} exactly as in the references; the check found: ${[...new Set(found)].join("; ")}.`;
 }
