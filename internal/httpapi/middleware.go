@@ -10,8 +10,12 @@ import (
 	"net/http"
 	"regexp"
 	"runtime/debug"
-	"strings"
 	"time"
+
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/fashionshoot/shoot/internal/telemetry"
 )
 
 type requestIDKey struct{}
@@ -113,16 +117,36 @@ func (s *Server) routeOf(r *http.Request) string {
 	return pattern
 }
 
-// traceparentRe is a W3C trace-context traceparent header.
-var traceparentRe = regexp.MustCompile(`^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$`)
-
-// traceID is the trace id of the request's W3C traceparent header, or "".
+// traceID is the trace id of the request's span: the caller's W3C
+// traceparent continued by withTracing, or the new trace the server span
+// began. "" when there is neither (tracing off and no valid traceparent).
 func traceID(r *http.Request) string {
-	m := traceparentRe.FindStringSubmatch(strings.TrimSpace(r.Header.Get("traceparent")))
-	if m == nil || m[1] == strings.Repeat("0", 32) {
+	sc := trace.SpanContextFromContext(r.Context())
+	if !sc.HasTraceID() {
 		return ""
 	}
-	return m[1]
+	return sc.TraceID().String()
+}
+
+// withTracing continues the caller's trace (W3C traceparent, tracestate
+// and baggage) with a server span named after the route pattern, so a
+// request's work (stage jobs, provider calls, ffmpeg runs) lands in one
+// trace. With tracing off the span is a no-op that still carries the
+// caller's trace context on to outgoing calls.
+func (s *Server) withTracing(next http.Handler) http.Handler {
+	opts := []otelhttp.Option{
+		otelhttp.WithPropagators(telemetry.Propagator()),
+		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string {
+			if p := s.routeOf(r); p != "" {
+				return p
+			}
+			return "HTTP " + r.Method
+		}),
+	}
+	if s.tracing != nil {
+		opts = append(opts, otelhttp.WithTracerProvider(s.tracing))
+	}
+	return otelhttp.NewHandler(next, "http.server", opts...)
 }
 
 // responseWriter remembers the status and size of a response. It keeps the

@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
 	"gocloud.dev/blob"
 
 	"github.com/fashionshoot/shoot/internal/auth"
@@ -45,6 +46,9 @@ type Deps struct {
 	// WebhookResolver looks up the hosts of new webhooks' URLs to check
 	// their addresses; nil is the system resolver.
 	WebhookResolver webhook.Resolver
+	// TracerProvider records a server span per request; nil means the
+	// global provider at the time of each request (see internal/telemetry).
+	TracerProvider trace.TracerProvider
 }
 
 // Server is the HTTP API. Build it with New, set Web and add routes with
@@ -62,6 +66,7 @@ type Server struct {
 	version string
 	media   *blobserve.Server
 	mux     *http.ServeMux
+	tracing trace.TracerProvider
 	timeout time.Duration
 
 	mu     sync.Mutex
@@ -122,6 +127,7 @@ func New(d Deps) (*Server, error) {
 		cfg: d.Config, store: d.Store, bucket: d.Bucket, logger: logger, version: d.Version,
 		media:        &blobserve.Server{Bucket: d.Bucket, Redirect: d.Config.MediaRedirect, Logger: logger},
 		mux:          http.NewServeMux(),
+		tracing:      d.TracerProvider,
 		timeout:      d.ShutdownTimeout,
 		closing:      make(chan struct{}),
 		decodeSlots:  make(chan struct{}, 2),
@@ -160,11 +166,11 @@ func (s *Server) Routes() []Route {
 	return append([]Route(nil), s.routes...)
 }
 
-// Handler returns the whole API as one http.Handler: request ids, security
-// headers, panic recovery, CORS, access control, the routes, the web studio
-// and JSON 404/405 answers.
+// Handler returns the whole API as one http.Handler: tracing, request ids,
+// security headers, panic recovery, CORS, access control, the routes, the
+// web studio and JSON 404/405 answers.
 func (s *Server) Handler() http.Handler {
-	return s.withRequestID(s.withSecurityHeaders(s.withMetrics(s.withRecovery(s.withAccessLog(s.withCORS(http.HandlerFunc(s.dispatch)))))))
+	return s.withTracing(s.withRequestID(s.withSecurityHeaders(s.withMetrics(s.withRecovery(s.withAccessLog(s.withCORS(http.HandlerFunc(s.dispatch))))))))
 }
 
 // Closing is closed when shutdown begins. Long-lived responses (SSE
