@@ -25,6 +25,7 @@ import (
 	"github.com/fashionshoot/shoot/internal/prompt"
 	"github.com/fashionshoot/shoot/internal/shoot"
 	"github.com/fashionshoot/shoot/internal/store"
+	"github.com/fashionshoot/shoot/internal/telemetry"
 )
 
 // Defaults.
@@ -150,11 +151,9 @@ func clientOptions(o Options) []option.RequestOption {
 	if o.BaseURL != "" {
 		opts = append(opts, option.WithBaseURL(o.BaseURL))
 	}
-	hc := o.HTTPClient
-	if hc == nil {
-		hc = &http.Client{}
-	}
-	return append(opts, option.WithHTTPClient(hc))
+	// Every model call carries the trace (W3C traceparent) and gets a
+	// client span.
+	return append(opts, option.WithHTTPClient(telemetry.Client(o.HTTPClient)))
 }
 
 // buildTools prepares the tool table and its API form once: the tool list

@@ -54,6 +54,7 @@ type FAL struct {
 	inputs  []Submission
 	n       falCounts
 	signer  falSigner
+	seen    seenLog
 
 	webhooks CallbackLog
 }
@@ -152,6 +153,9 @@ func (f *FAL) Inputs() []Submission {
 	return slices.Clone(f.inputs)
 }
 
+// Seen returns every request received so far, in order.
+func (f *FAL) Seen() []Seen { return f.seen.list() }
+
 // Uploads counts files fully uploaded to storage.
 func (f *FAL) Uploads() int { return f.count(func(c *falCounts) int { return c.uploads }) }
 
@@ -214,7 +218,7 @@ func (f *FAL) routes() http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]any{"detail": "Not Found"})
 	})
-	return f.faults.wrap(mux, f.closing, falFaultBody)
+	return f.seen.wrap(f.faults.wrap(mux, f.closing, falFaultBody))
 }
 
 // falFaultBody is FAL's body for injected faults.

@@ -58,6 +58,7 @@ type Kling struct {
 	claims []Claims
 	seq    int64
 	n      klingCounts
+	seen   seenLog
 
 	callbacks CallbackLog
 }
@@ -128,6 +129,9 @@ func (k *Kling) SetFaults(fs Faults) { k.faults.set(fs) }
 
 // FaultsInjected counts the faults injected so far.
 func (k *Kling) FaultsInjected() int { return k.faults.total() }
+
+// Seen returns every request received so far, in order.
+func (k *Kling) Seen() []Seen { return k.seen.list() }
 
 // Submissions counts accepted (paid) tasks for model ("" = all models).
 func (k *Kling) Submissions(model string) int {
@@ -217,5 +221,5 @@ func (k *Kling) routes() http.Handler {
 	mux.HandleFunc("POST /v1/videos/image2video", k.create)
 	mux.HandleFunc("GET /v1/videos/image2video/{id}", k.query)
 	mux.HandleFunc("GET /media/{name}", k.serveMedia)
-	return k.faults.wrap(mux, k.closing, klingFaultBody)
+	return k.seen.wrap(k.faults.wrap(mux, k.closing, klingFaultBody))
 }

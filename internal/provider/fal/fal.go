@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/fashionshoot/shoot/internal/provider/httpx"
+	"github.com/fashionshoot/shoot/internal/telemetry"
 )
 
 // Defaults for Options.
@@ -90,6 +91,8 @@ func (o Options) withDefaults() Options {
 		o.StreamWait = DefaultStreamWait
 	}
 	o.Prices = DefaultPrices().merge(o.Prices)
+	// Every request (API, uploads, result downloads) carries the trace.
+	o.HTTPClient = telemetry.Client(o.HTTPClient)
 	return o
 }
 

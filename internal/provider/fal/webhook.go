@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/fashionshoot/shoot/internal/shoot"
+	"github.com/fashionshoot/shoot/internal/telemetry"
 )
 
 // FAL signs every webhook delivery with Ed25519. The signed message is four
@@ -188,10 +189,7 @@ func (v *WebhookVerifier) fetchKeys(ctx context.Context) ([]ed25519.PublicKey, e
 	if url == "" {
 		url = DefaultJWKSURL
 	}
-	client := v.HTTPClient
-	if client == nil {
-		client = http.DefaultClient
-	}
+	client := telemetry.Client(v.HTTPClient)
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/fashionshoot/shoot/internal/provider/httpx"
+	"github.com/fashionshoot/shoot/internal/telemetry"
 )
 
 // Defaults for Options.
@@ -85,6 +86,8 @@ func (o Options) withDefaults() Options {
 		prices[k] = v
 	}
 	o.Prices = prices
+	// Every request (API and result download) carries the trace.
+	o.HTTPClient = telemetry.Client(o.HTTPClient)
 	return o
 }
 
