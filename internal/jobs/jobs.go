@@ -12,9 +12,12 @@ import (
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/fashionshoot/shoot/internal/pipeline"
 	"github.com/fashionshoot/shoot/internal/shoot"
+	"github.com/fashionshoot/shoot/internal/telemetry"
 	"github.com/fashionshoot/shoot/internal/webhook"
 )
 
@@ -43,12 +46,21 @@ type worker struct {
 	logger  *slog.Logger
 	id      string
 	observe func(kind, outcome string, d time.Duration)
+	tracing trace.TracerProvider
 }
 
-// Work runs one job and reports how it ended (see observe.go).
+// Work runs one job under a span continuing the enqueuer's trace (see
+// trace.go) and reports how it ended (see observe.go).
 func (w *worker) Work(ctx context.Context, job *river.Job[WorkArgs]) error {
 	start := time.Now()
+	ctx, span := w.startJobSpan(ctx, job)
 	outcome, err := w.work(ctx, job)
+	span.SetAttributes(attribute.String("shoot.job.outcome", outcome))
+	if outcome == OutcomeRetry || outcome == OutcomeFailed {
+		telemetry.End(span, err)
+	} else {
+		span.End()
+	}
 	w.ran(job, outcome, time.Since(start))
 	return err
 }
@@ -103,6 +115,9 @@ type Options struct {
 	// Webhooks, when set, delivers webhook messages: the queue accepts
 	// them (EnqueueDeliveries) and its workers make the attempts.
 	Webhooks Deliverer
+	// TracerProvider records a span per job run; nil means the global
+	// provider (see internal/telemetry).
+	TracerProvider trace.TracerProvider
 }
 
 func (o *Options) defaults() {
@@ -133,7 +148,7 @@ func config(r Runner, o Options) *river.Config {
 	}
 	if o.Workers > 0 {
 		workers := river.NewWorkers()
-		river.AddWorker(workers, &worker{runner: r, timeout: o.JobTimeout, logger: o.Logger, id: o.ID, observe: o.Observe})
+		river.AddWorker(workers, &worker{runner: r, timeout: o.JobTimeout, logger: o.Logger, id: o.ID, observe: o.Observe, tracing: o.TracerProvider})
 		if o.Webhooks != nil {
 			river.AddWorker(workers, &deliveryWorker{d: o.Webhooks})
 		}
@@ -191,9 +206,10 @@ func (q *queue) Wake(ctx context.Context, ids ...int64) error {
 }
 
 func (q *queue) Enqueue(ctx context.Context, works ...pipeline.Work) ([]int64, error) {
+	meta := traceMetadata(ctx)
 	params := make([]river.InsertManyParams, len(works))
 	for i, w := range works {
-		params[i] = river.InsertManyParams{Args: WorkArgs{Work: w}}
+		params[i] = river.InsertManyParams{Args: WorkArgs{Work: w}, InsertOpts: &river.InsertOpts{Metadata: meta}}
 	}
 	res, err := q.c.InsertMany(ctx, params)
 	if err != nil {
