@@ -17,6 +17,7 @@ import (
 	_ "golang.org/x/image/webp" // Decode accepts WebP uploads
 
 	"github.com/fashionshoot/shoot/internal/shoot"
+	"github.com/fashionshoot/shoot/internal/telemetry"
 )
 
 // Output format names accepted by Encode. (The Format values in sniff.go
@@ -129,7 +130,10 @@ func EncodeWebP(ctx context.Context, w io.Writer, img image.Image) error {
 		"-f", "png_pipe", "-i", "pipe:0", "-c:v", "libwebp", "-quality", fmt.Sprint(webpQuality), "-f", "webp", "pipe:1")
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = &in, &out, &stderr
 	cmd.Env = []string{} // the encoder needs nothing from our environment, least of all keys
-	if err := cmd.Run(); err != nil {
+	end := telemetry.StartProcess(ctx, "ffmpeg", "encode webp")
+	err = cmd.Run()
+	end(err)
+	if err != nil {
 		if ctx.Err() != nil {
 			return shoot.Wrap(ctx.Err(), shoot.EUNAVAILABLE, "WebP encoding was cancelled")
 		}

@@ -8,6 +8,7 @@ import (
 	"math"
 
 	"github.com/fashionshoot/shoot/internal/shoot"
+	"github.com/fashionshoot/shoot/internal/telemetry"
 )
 
 // frameBytes is the size of one raw yuv420p frame.
@@ -52,7 +53,9 @@ func decodeClip(ctx context.Context, i int, p clipPlan, w, h int, emit func([]by
 	if err != nil {
 		return 0, err
 	}
+	endSpan := telemetry.StartProcess(ctx, ffmpegBin, "decode")
 	if err := cmd.Start(); err != nil {
+		endSpan(err)
 		return 0, toolError(ctx, ffmpegBin, err, stderr)
 	}
 	check := func(decoded int) error { return checkDecodedCount(name, p.info, decoded) }
@@ -61,6 +64,7 @@ func decodeClip(ctx context.Context, i int, p clipPlan, w, h int, emit func([]by
 		cancel() // stop the decoder; its exit status no longer matters
 	}
 	waitErr := cmd.Wait()
+	endSpan(waitErr)
 	switch {
 	case ctx.Err() != nil && selErr == nil:
 		return decoded, ctx.Err()

@@ -11,6 +11,7 @@ import (
 	"strconv"
 
 	"github.com/fashionshoot/shoot/internal/shoot"
+	"github.com/fashionshoot/shoot/internal/telemetry"
 )
 
 // encoder is the single libx264 process the whole film is piped into.
@@ -20,6 +21,8 @@ type encoder struct {
 	stderr  *tailBuffer
 	written int
 	prog    progress
+	// endSpan ends the encoder's trace span once the process is reaped.
+	endSpan func(error)
 }
 
 // encoderGone marks a failed write to the encoder's stdin: the encoder
@@ -57,7 +60,9 @@ func startEncoder(ctx context.Context, o StitchOptions, out string, total int) (
 		return nil, err
 	}
 	e.stdin = stdin
+	e.endSpan = telemetry.StartProcess(ctx, ffmpegBin, "encode")
 	if err := e.cmd.Start(); err != nil {
+		e.endSpan(err)
 		return nil, toolError(ctx, ffmpegBin, err, e.stderr)
 	}
 	return e, nil
@@ -76,9 +81,12 @@ func (e *encoder) write(frame []byte) error {
 // finish ends the input and waits for the encoder to write the file.
 func (e *encoder) finish(ctx context.Context) error {
 	if err := e.stdin.Close(); err != nil {
+		e.endSpan(err)
 		return &encoderGone{err}
 	}
-	if err := e.cmd.Wait(); err != nil {
+	err := e.cmd.Wait()
+	e.endSpan(err)
+	if err != nil {
 		return shoot.Wrap(toolError(ctx, ffmpegBin, err, e.stderr), shoot.EINTERNAL, "the encoder failed")
 	}
 	return nil
@@ -90,6 +98,7 @@ func (e *encoder) finish(ctx context.Context) error {
 func (e *encoder) abort(ctx context.Context, cause error) error {
 	_ = e.stdin.Close()
 	waitErr := e.cmd.Wait()
+	e.endSpan(waitErr)
 	var gone *encoderGone
 	if errors.As(cause, &gone) && waitErr != nil {
 		return shoot.Wrap(toolError(ctx, ffmpegBin, waitErr, e.stderr), shoot.EINTERNAL, "the encoder stopped early")

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/fashionshoot/shoot/internal/shoot"
+	"github.com/fashionshoot/shoot/internal/telemetry"
 )
 
 // The tools are looked up on PATH; the pipeline's container image and the
@@ -76,14 +77,18 @@ func command(ctx context.Context, name string, args ...string) *exec.Cmd {
 
 // runTool runs a tool to completion and returns its stdout. A non-zero exit
 // becomes an error carrying the tail of stderr; a cancelled ctx wins over
-// whatever the killed child said.
-func runTool(ctx context.Context, name string, args ...string) ([]byte, error) {
+// whatever the killed child said. op names the run in its trace span
+// ("probe", "join").
+func runTool(ctx context.Context, op, name string, args ...string) ([]byte, error) {
 	var stdout bytes.Buffer
 	stderr := newTailBuffer()
 	cmd := command(ctx, name, args...)
 	cmd.Stdout = &stdout
 	cmd.Stderr = stderr
-	if err := cmd.Run(); err != nil {
+	end := telemetry.StartProcess(ctx, name, op)
+	err := cmd.Run()
+	end(err)
+	if err != nil {
 		return nil, toolError(ctx, name, err, stderr)
 	}
 	return stdout.Bytes(), nil

@@ -105,7 +105,7 @@ func JoinSegments(ctx context.Context, o JoinOptions) (*JoinResult, error) {
 		return nil, err
 	}
 	defer os.Remove(list)
-	if _, err := runTool(ctx, ffmpegBin, joinArgs(o, list, tmp, total, loud)...); err != nil {
+	if _, err := runTool(ctx, "join", ffmpegBin, joinArgs(o, list, tmp, total, loud)...); err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
@@ -253,7 +253,7 @@ type streamCount struct {
 func countStream(ctx context.Context, path string) (streamCount, error) {
 	args := append([]string{"-v", "error", "-select_streams", "v:0", "-count_packets",
 		"-show_entries", "stream=codec_name,pix_fmt,nb_read_packets", "-of", "default=noprint_wrappers=1"}, localInput(path)...)
-	out, err := runTool(ctx, ffprobeBin, args...)
+	out, err := runTool(ctx, "count packets", ffprobeBin, args...)
 	if err != nil {
 		return streamCount{}, err
 	}

@@ -54,7 +54,7 @@ func Posters(ctx context.Context, film, dir string) (*PosterResult, error) {
 	args := append([]string{"-nostdin", "-hide_banner", "-v", "error"}, localInput(film)...)
 	args = append(args, "-map", "0:v:0", "-vf", fmt.Sprintf("scale=%d:%d,setsar=1", sw, sh), "-fps_mode", "passthrough",
 		"-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1")
-	raw, err := runTool(ctx, ffmpegBin, args...)
+	raw, err := runTool(ctx, "poster frames", ffmpegBin, args...)
 	if err != nil {
 		return nil, shoot.Wrap(err, shoot.EINTERNAL, "decoding the film for its poster failed")
 	}
@@ -93,7 +93,7 @@ func Posters(ctx context.Context, film, dir string) (*PosterResult, error) {
 		a := append([]string{"-nostdin", "-hide_banner", "-v", "error", "-y"}, localInput(film)...)
 		a = append(a, "-map", "0:v:0", "-vf", still, "-frames:v", "1", "-fps_mode", "passthrough")
 		a = append(append(a, out.codec...), "-f", "image2", "file:"+out.path)
-		if _, err := runTool(ctx, ffmpegBin, a...); err != nil {
+		if _, err := runTool(ctx, "poster", ffmpegBin, a...); err != nil {
 			return nil, shoot.Wrap(err, shoot.EINTERNAL, "writing the poster failed")
 		}
 	}
@@ -104,7 +104,7 @@ func Posters(ctx context.Context, film, dir string) (*PosterResult, error) {
 		a = append(a, "-map", "0:v:0", "-t", fmt.Sprint(PreviewSeconds),
 			"-vf", fmt.Sprintf("fps=15,scale='min(%d,iw)':-2", width),
 			"-c:v", "libwebp_anim", "-quality", "60", "-loop", "0", "-f", "webp", "file:"+best.Preview)
-		if _, err := runTool(ctx, ffmpegBin, a...); err != nil {
+		if _, err := runTool(ctx, "preview", ffmpegBin, a...); err != nil {
 			return nil, shoot.Wrap(err, shoot.EINTERNAL, "writing the preview failed")
 		}
 		st, err := os.Stat(best.Preview)

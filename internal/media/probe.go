@@ -56,7 +56,7 @@ type probeOutput struct {
 // EINVALID error whose message names the file.
 func Probe(ctx context.Context, path string) (Info, error) {
 	args := append([]string{"-v", "error", "-print_format", "json", "-show_format", "-show_streams"}, localInput(path)...)
-	out, err := runTool(ctx, ffprobeBin, args...)
+	out, err := runTool(ctx, "probe", ffprobeBin, args...)
 	if err != nil {
 		var se *shoot.Error
 		if ctx.Err() != nil || errors.As(err, &se) {
@@ -135,7 +135,7 @@ func parseFloat(s string) float64 {
 func CountFrames(ctx context.Context, path string) (int, error) {
 	args := append([]string{"-v", "error", "-select_streams", "v:0", "-count_frames",
 		"-show_entries", "stream=nb_read_frames", "-of", "default=noprint_wrappers=1:nokey=1"}, localInput(path)...)
-	out, err := runTool(ctx, ffprobeBin, args...)
+	out, err := runTool(ctx, "count frames", ffprobeBin, args...)
 	if err != nil {
 		return 0, err
 	}

@@ -77,17 +77,17 @@ func TestParseRate(t *testing.T) {
 func TestRunToolErrors(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	_, err := runTool(ctx, "ffmpeg-that-is-not-installed")
+	_, err := runTool(ctx, "test", "ffmpeg-that-is-not-installed")
 	if shoot.ErrorCode(err) != shoot.EINTERNAL || !strings.Contains(err.Error(), "not installed") {
 		t.Errorf("missing tool: %v", err)
 	}
-	_, err = runTool(ctx, ffmpegBin, "-v", "error", "-i", "/definitely/not/here.mp4")
+	_, err = runTool(ctx, "test", ffmpegBin, "-v", "error", "-i", "/definitely/not/here.mp4")
 	if err == nil || !strings.Contains(err.Error(), "exited with status") || !strings.Contains(err.Error(), "No such file") {
 		t.Errorf("failing ffmpeg: %v, want exit status and stderr", err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
 	defer cancel()
-	_, err = runTool(ctx, ffmpegBin, "-v", "error", "-re", "-f", "lavfi", "-i", "testsrc=r=10", "-f", "null", "-")
+	_, err = runTool(ctx, "test", ffmpegBin, "-v", "error", "-re", "-f", "lavfi", "-i", "testsrc=r=10", "-f", "null", "-")
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("endless ffmpeg under a deadline: %v, want context.DeadlineExceeded", err)
 	}

@@ -145,7 +145,7 @@ func Reframe(ctx context.Context, o ReframeOptions) (*ReframeResult, error) {
 	args = append(args, "-filter_complex", filter, "-map", "[v]", "-map", "0:a?", "-c:a", "copy",
 		"-c:v", "libx264", "-profile:v", "high", "-preset", preset, "-crf", strconv.Itoa(crf), "-pix_fmt", "yuv420p",
 		"-fps_mode", "passthrough", "-movflags", "+faststart", "-f", "mp4", "file:"+tmp)
-	if _, err := runTool(ctx, ffmpegBin, args...); err != nil {
+	if _, err := runTool(ctx, "reframe", ffmpegBin, args...); err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
@@ -172,7 +172,7 @@ func finishReframe(ctx context.Context, res *ReframeResult, tmp string, frames i
 func remux(ctx context.Context, src, dst string) error {
 	args := append([]string{"-nostdin", "-hide_banner", "-v", "error", "-y"}, localInput(src)...)
 	args = append(args, "-map", "0:v:0", "-map", "0:a?", "-c", "copy", "-movflags", "+faststart", "-f", "mp4", "file:"+dst)
-	if _, err := runTool(ctx, ffmpegBin, args...); err != nil {
+	if _, err := runTool(ctx, "remux", ffmpegBin, args...); err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -251,7 +251,7 @@ func saliencyBoxes(ctx context.Context, path string, info Info, frames int) ([]r
 	args := append([]string{"-nostdin", "-hide_banner", "-v", "error"}, localInput(path)...)
 	args = append(args, "-map", "0:v:0", "-vf", fmt.Sprintf("scale=%d:%d,setsar=1", sw, sh), "-fps_mode", "passthrough",
 		"-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1")
-	raw, err := runTool(ctx, ffmpegBin, args...)
+	raw, err := runTool(ctx, "saliency", ffmpegBin, args...)
 	if err != nil {
 		return nil, shoot.Wrap(err, shoot.EINTERNAL, "decoding the film to find its subject failed")
 	}
