@@ -43,8 +43,14 @@ func serve(ctx context.Context, e *env, cfg *config.Config) error {
 		return err
 	}
 	logger := newLogger(cfg, e.stderr)
+	flush, err := startTracing(ctx, e, logger)
+	if err != nil {
+		return err
+	}
+	defer flush()
 	// Shutdown order: HTTP intake and streams end first (Serve returns),
-	// then workers soft-stop, then the blob store and database close.
+	// then workers soft-stop, then the blob store and database close, and
+	// last the spans still queued are sent.
 	srv, stop, err := openStudio(ctx, cfg, logger)
 	if err != nil {
 		return err

@@ -48,6 +48,11 @@ func runWorker(ctx context.Context, e *env, cfg *config.Config, listen bool) err
 		return usagef("--workers must be at least 1 for a worker (use `shoot serve --workers 0` for the API alone)")
 	}
 	logger := newLogger(cfg, e.stderr)
+	flush, err := startTracing(ctx, e, logger)
+	if err != nil {
+		return err
+	}
+	defer flush() // after the workers stopped and the app closed
 	a, err := openApp(ctx, cfg, logger)
 	if err != nil {
 		return err
