@@ -3,7 +3,6 @@ package claude
 import (
 	"context"
 	"errors"
-	"math/rand/v2"
 	"net/http"
 	"strings"
 	"time"
@@ -14,9 +13,13 @@ import (
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
 
-// Retry bounds the director's own retries of a model call. The SDK's
-// retries are switched off so that one loop, with these knobs, covers HTTP
-// errors, errors sent inside the stream and streams cut short alike.
+// Retry bounds the director's retries of a model call. The SDK's own
+// retries are switched off (option.WithMaxRetries(0) in clientOptions), and
+// the call runs under the studio's one retry policy (internal/retry), so one
+// loop with these knobs covers HTTP errors, errors sent inside the stream
+// and streams cut short alike. The loop sits around the whole streamed call
+// rather than in the HTTP client because a stream can fail after its 200
+// answer, which an HTTP-level retry cannot see.
 type Retry struct {
 	// Attempts is the number of tries per model call, the first included;
 	// default 5.
@@ -41,42 +44,38 @@ func (r Retry) withDefaults() Retry {
 	return r
 }
 
-// backoff is the wait before try attempt+1: exponential with some jitter so
-// workers that failed together do not retry together.
-func (r Retry) backoff(attempt int) time.Duration {
-	d := r.BaseDelay << min(attempt-1, 20)
-	if d <= 0 || d > r.MaxDelay {
-		d = r.MaxDelay
-	}
-	return d - time.Duration(rand.Int64N(int64(d)/5+1))
+// policy is r as the studio's retry policy: exponential backoff with
+// jitter from BaseDelay, each wait (a server's retry-after included) capped
+// at MaxDelay.
+func (r Retry) policy() retry.Policy {
+	return retry.Policy{Attempts: r.Attempts, Base: r.BaseDelay, Max: r.MaxDelay, MaxRetryAfter: r.MaxDelay}
 }
 
-// classify says whether err is worth another try, and how long to wait.
-// Overload, rate limits, server errors and broken streams are; a refused
-// key or a malformed request are not; a cancelled context ends the turn.
-func (d *Director) classify(ctx context.Context, err error, attempt int) (time.Duration, bool) {
+// transient marks err for another try when it is worth one, carrying the
+// server's retry-after; otherwise it returns err unchanged. Overload, rate
+// limits, server errors and broken streams are worth a retry; a refused key
+// or a malformed request are not; a cancelled context ends the turn.
+func (d *Director) transient(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
-		return 0, false
+		return err
 	}
-	wait := d.retry.backoff(attempt)
 	var apiErr *anthropic.Error
 	if !errors.As(err, &apiErr) {
-		return wait, true // a network failure or a stream cut short
+		return &retry.TransientError{Err: err} // a network failure or a stream cut short
 	}
-	if after, ok := retryAfter(apiErr.Response); ok {
-		wait = min(after, d.retry.MaxDelay)
-	}
+	after, _ := retryAfter(apiErr.Response)
+	t := &retry.TransientError{Err: err, After: after, Status: apiErr.StatusCode}
 	switch apiErr.Type() {
 	case "overloaded_error", "rate_limit_error", "api_error", "timeout_error":
-		return wait, true
+		return t
 	}
 	switch code := apiErr.StatusCode; {
 	case code == http.StatusOK: // an error event inside a stream that had started
-		return wait, true
+		return t
 	case code == http.StatusRequestTimeout, code == http.StatusTooManyRequests, code >= 500:
-		return wait, true
+		return t
 	}
-	return 0, false
+	return err
 }
 
 // retryAfter reads the server's wish with the studio's one parser
@@ -127,16 +126,4 @@ func (d *Director) redact(err error) error {
 		return err
 	}
 	return errors.New(strings.ReplaceAll(err.Error(), d.key, "[redacted]"))
-}
-
-// sleep waits for d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

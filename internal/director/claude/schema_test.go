@@ -156,10 +156,17 @@ func TestPricesAndBackoff(t *testing.T) {
 	if _, ok := PricesFor("gpt-4"); ok {
 		t.Error("an unknown model has a price")
 	}
+	// The director's knobs become the studio's one retry policy: the
+	// doubling backoff from BaseDelay, every wait (a server's retry-after
+	// too) capped at MaxDelay.
 	r := Retry{Attempts: 3, BaseDelay: 100 * time.Millisecond, MaxDelay: time.Second}
+	p := r.policy()
+	if p.Attempts != 3 || p.MaxRetryAfter != time.Second {
+		t.Errorf("policy %+v, want 3 tries and retry-after capped at 1 s", p)
+	}
 	for attempt, hi := range map[int]time.Duration{1: 100 * time.Millisecond, 2: 200 * time.Millisecond, 3: 400 * time.Millisecond, 10: time.Second, 80: time.Second} {
-		if got := r.backoff(attempt); got > hi || got < hi*4/5 {
-			t.Errorf("backoff(%d) = %v, want within 20%% under %v", attempt, got, hi)
+		if got := p.Backoff(attempt); got > hi || got < hi/2 {
+			t.Errorf("backoff(%d) = %v, want between half of %v and %v", attempt, got, hi, hi)
 		}
 	}
 	if d := (Retry{}).withDefaults(); d.Attempts != 5 || d.BaseDelay != time.Second || d.MaxDelay != 30*time.Second {

@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/anthropics/anthropic-sdk-go/v2"
 
 	"github.com/fashionshoot/shoot/internal/pipeline"
+	"github.com/fashionshoot/shoot/internal/retry"
 )
 
 // errCut is a stream that ended before message_stop: the connection
@@ -34,25 +36,27 @@ func (d *Director) call(ctx context.Context, sid string, msgs []anthropic.Messag
 	if noTools {
 		params.ToolChoice = anthropic.ToolChoiceUnionParam{OfNone: &anthropic.ToolChoiceNoneParam{}}
 	}
-	for attempt := 1; ; attempt++ {
+	var r *reply
+	err := d.retry.policy().Do(ctx, func(ctx context.Context) error {
 		actx, cancel := context.WithTimeout(ctx, d.timeout)
-		r, err := d.stream(actx, params, out)
-		cancel()
-		if err == nil {
-			return r, nil
+		defer cancel()
+		got, err := d.stream(actx, params, out)
+		if err != nil {
+			return d.transient(ctx, err)
 		}
-		wait, transient := d.classify(ctx, err, attempt)
-		if !transient {
-			return nil, d.permanent(ctx, err)
-		}
-		if attempt >= d.retry.Attempts {
-			return nil, d.unavailable(err)
-		}
+		r = got
+		return nil
+	}, func(attempt int, wait time.Duration, err error) {
 		d.logger.Warn("claude call failed; retrying", "session_id", sid, "attempt", attempt, "wait", wait, "err", d.redact(err))
-		if err := sleep(ctx, wait); err != nil {
-			return nil, err
-		}
+	})
+	var t *retry.TransientError
+	switch {
+	case err == nil:
+		return r, nil
+	case errors.As(err, &t):
+		return nil, d.unavailable(t.Err) // the tries ran out
 	}
+	return nil, d.permanent(ctx, err)
 }
 
 func (d *Director) params(msgs []anthropic.MessageParam) anthropic.MessageNewParams {
