@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/fashionshoot/shoot/internal/telemetry"
 )
 
 // SampleRate is the rate Analyze works at: enough bandwidth for the click
@@ -40,7 +42,10 @@ func Decode(ctx context.Context, path string, rate int, maxSeconds float64) ([]f
 	cmd.WaitDelay = 5 * time.Second
 	var out, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &stderr
-	if err := cmd.Run(); err != nil {
+	end := telemetry.StartProcess(ctx, "ffmpeg", "decode audio")
+	err := cmd.Run()
+	end(err)
+	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/fashionshoot/shoot/internal/shoot"
+	"github.com/fashionshoot/shoot/internal/telemetry"
 )
 
 // The film's loudness: −14 LUFS integrated, the level the big streaming
@@ -101,7 +102,10 @@ func measureBed(ctx context.Context, path string, duration float64) (*Loudness, 
 	stderr := &tailBuffer{max: 16 << 10}
 	cmd := command(ctx, ffmpegBin, args...)
 	cmd.Stderr = stderr
-	if err := cmd.Run(); err != nil {
+	endSpan := telemetry.StartProcess(ctx, ffmpegBin, "measure loudness")
+	err := cmd.Run()
+	endSpan(err)
+	if err != nil {
 		return nil, toolError(ctx, ffmpegBin, err, stderr)
 	}
 	text := string(stderr.buf)
