@@ -61,7 +61,7 @@ func TestTypesMatchDocument(t *testing.T) {
 		{"SessionSummary", client.SessionSummary{}}, {"Session", client.Session{}}, {"Checkpoint", client.Checkpoint{}},
 		{"Asset", client.Asset{}}, {"Assets", client.Assets{}}, {"Estimate", client.Estimate{}},
 		{"WebhookRequest", client.WebhookRequest{}}, {"Webhook", client.Webhook{}}, {"NewWebhook", client.NewWebhook{}},
-		{"WebhookDelivery", client.WebhookDelivery{}},
+		{"WebhookDelivery", client.WebhookDelivery{}}, {"QAReport", client.QAReport{}},
 	} {
 		t.Run(tc.schema, func(t *testing.T) {
 			s, ok := d.Components.Schemas[tc.schema]

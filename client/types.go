@@ -28,6 +28,11 @@ type Options struct {
 	// Deliver asks for the film again in these formats ("9:16", "4:5",
 	// "1:1", "16:9"), each with its posters.
 	Deliver []string `json:"deliver,omitempty"`
+	// QA turns the picture check off when false (nil: on). QARetry lets a
+	// failed check regenerate the hero or the sheet once (nil: on with
+	// AutoApprove).
+	QA      *bool `json:"qa,omitempty"`
+	QARetry *bool `json:"qaRetry,omitempty"`
 }
 
 // GenerateRequest starts a shoot (components.schemas.GenerateRequest).
@@ -147,6 +152,36 @@ type Asset struct {
 	Width     int             `json:"width"`
 	Height    int             `json:"height"`
 	Metadata  json.RawMessage `json:"metadata"`
+	// QA is the picture check's verdict on a hero, sheet or frame.
+	QA *QAReport `json:"qa,omitempty"`
+}
+
+// QAReport is the picture check of one artifact
+// (components.schemas.QAReport).
+type QAReport struct {
+	Verdict string    `json:"verdict"` // pass, warn, fail or not_checked
+	By      string    `json:"by"`      // offline or vision
+	Summary string    `json:"summary"`
+	Checks  []QACheck `json:"checks"`
+	CostUSD float64   `json:"costUsd"`
+	Attempt int       `json:"attempt"`
+	Retry   *QARetry  `json:"retry,omitempty"`
+}
+
+// QACheck is one line of a QAReport.
+type QACheck struct {
+	Item   string   `json:"item"`
+	Status string   `json:"status"`
+	Reason string   `json:"reason,omitempty"`
+	Frames []int    `json:"frames,omitempty"`
+	DeltaE *float64 `json:"deltaE,omitempty"`
+}
+
+// QARetry says what came of a failed verdict.
+type QARetry struct {
+	Status  string `json:"status"` // retried, skipped, off or final
+	Reason  string `json:"reason"`
+	Version int    `json:"version,omitempty"`
 }
 
 // Assets are a session's artifacts by kind (components.schemas.Assets).
@@ -167,6 +202,7 @@ type Estimate struct {
 	Clips         int     `json:"clips"`
 	ImageUSD      float64 `json:"imageUsd"`
 	ClipUSD       float64 `json:"clipUsd"`
+	QAUSD         float64 `json:"qaUsd"`
 	TotalUSD      float64 `json:"totalUsd"`
 	Note          string  `json:"note"`
 }
