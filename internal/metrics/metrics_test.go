@@ -211,3 +211,38 @@ func pick(all map[string]float64, prefixes ...string) map[string]float64 {
 	}
 	return out
 }
+
+// localImages is fakeImages standing for the offline studio.
+type localImages struct{ fakeImages }
+
+func (localImages) Local() bool { return true }
+
+// localVideos is fakeVideos standing for the offline studio.
+type localVideos struct{ *fakeVideos }
+
+func (localVideos) Local() bool { return true }
+
+// The engine paces its polls of the offline studio and skips its pointless
+// picture retries by pipeline.Local; measuring a provider must not hide it.
+func TestProviderDecoratorsKeepLocal(t *testing.T) {
+	t.Parallel()
+	m := metrics.New()
+	local := func(p any) bool {
+		l, ok := p.(pipeline.Local)
+		return ok && l.Local()
+	}
+	for _, c := range []struct {
+		name string
+		p    any
+		want bool
+	}{
+		{"studio images", m.Images(localImages{}), true},
+		{"remote images", m.Images(fakeImages{}), false},
+		{"studio videos", m.Videos(localVideos{&fakeVideos{}}), true},
+		{"remote videos", m.Videos(&fakeVideos{}), false},
+	} {
+		if got := local(c.p); got != c.want {
+			t.Errorf("%s: Local %v, want %v", c.name, got, c.want)
+		}
+	}
+}

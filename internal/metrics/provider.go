@@ -77,6 +77,18 @@ func (g *videos) CallbackPath(token string) string { return callbackPath(g.Video
 
 func (g *videos) CallbackID(handle string) string { return callbackID(g.VideoGenerator, handle) }
 
+// Local passes on whether the wrapped provider is the offline studio
+// (pipeline.Local): the engine paces its polls and skips pointless
+// retries by it.
+func (g *images) Local() bool { return isLocal(g.ImageGenerator) }
+
+func (g *videos) Local() bool { return isLocal(g.VideoGenerator) }
+
+func isLocal(p any) bool {
+	l, ok := p.(pipeline.Local)
+	return ok && l.Local()
+}
+
 func callbackPath(p any, token string) string {
 	if c, ok := p.(pipeline.Callbacks); ok {
 		return c.CallbackPath(token)

@@ -55,6 +55,12 @@ func (c *counting) EstimateImage(req shoot.ImageRequest) float64 {
 	return 0
 }
 
+// Local passes on whether the wrapped image provider is the offline studio.
+func (c *counting) Local() bool {
+	l, ok := c.ImageGenerator.(pipeline.Local)
+	return ok && l.Local()
+}
+
 func (c *counting) add(kind string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -401,6 +401,13 @@ func (e *Engine) planRetry(ctx context.Context, s *shoot.Session, r *QAReport, r
 		r.Retry = &QARetry{Status: retryOff, Reason: "automatic retries are off (options.qaRetry)"}
 		return nil
 	}
+	if isLocal(e.images) {
+		// The offline studio composes its previz from the references the
+		// same way whatever the prompt says: a second picture would carry
+		// the same fault and only cost time.
+		r.Retry = &QARetry{Status: retrySkipped, Reason: "the offline studio would draw the same picture again; regenerate it with a generative image provider"}
+		return nil
+	}
 	refs := len(req.References)
 	ok, why, err := e.retryRoom(ctx, s.ID, req, refs)
 	if err != nil {

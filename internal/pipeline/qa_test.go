@@ -416,6 +416,11 @@ func (f *flatHeroes) PollImage(ctx context.Context, req shoot.ImageRequest, h st
 	return st, nil
 }
 
+// localFlat is flatHeroes telling the engine it is the offline studio.
+type localFlat struct{ *flatHeroes }
+
+func (localFlat) Local() bool { return true }
+
 func (f *flatHeroes) seen() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -450,16 +455,23 @@ func TestQARetryBudget(t *testing.T) {
 		name    string
 		budget  float64
 		retries int
+		local   bool   // the provider says it is the offline studio
+		why     string // in the skipped retry's reason
 	}{
-		{"no room", 1.5, 0},
-		{"room for one", 2, 1},
-		{"room for many", 10, 1},
+		{"no room", 1.5, 0, false, "budget"},
+		{"room for one", 2, 1, false, ""},
+		{"room for many", 10, 1, false, ""},
+		{"offline studio", 10, 0, true, "offline studio"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			flat := &flatHeroes{}
 			flat.ImageGenerator = studio.NewImages(studio.Options{})
-			h := newHarness(t, harnessOptions{images: flat, engine: func(o *pipeline.Options) { o.MaxCostUSD = c.budget }})
+			var images pipeline.ImageGenerator = flat
+			if c.local {
+				images = localFlat{flat}
+			}
+			h := newHarness(t, harnessOptions{images: images, engine: func(o *pipeline.Options) { o.MaxCostUSD = c.budget }})
 			opts := fast
 			opts.QARetry = &on
 			sid, evs := h.start(opts, h.uploadRed())
@@ -486,8 +498,8 @@ func TestQARetryBudget(t *testing.T) {
 			cp := decodeReport(t, "hero checkpoint", checkpointQA(t, evs)[shoot.StageHero])
 			msg := checkpointMessage(t, evs)
 			if c.retries == 0 {
-				if first.Retry.Status != "skipped" || !strings.Contains(first.Retry.Reason, "budget") {
-					t.Errorf("retry %+v, want skipped for the budget", first.Retry)
+				if first.Retry.Status != "skipped" || !strings.Contains(first.Retry.Reason, c.why) {
+					t.Errorf("retry %+v, want skipped (%s)", first.Retry, c.why)
 				}
 				if cp == nil || cp.Retry == nil || cp.Retry.Status != "skipped" || !strings.Contains(msg, "No automatic retry") {
 					t.Errorf("checkpoint qa %+v, message %q: want the skipped retry", cp, msg)
