@@ -34,9 +34,9 @@ func (s *Server) setupAuth() error {
 		return fmt.Errorf("httpapi: SHOOT_AUTH=token needs a store that keeps tokens; %T does not", s.store)
 	}
 	s.auth = auth.NewAuthenticator(mode, s.authStore, nil, s.logger)
-	s.rate = auth.NewLimiter(s.cfg.RatePerMin, nil)
-	s.addrRate = auth.NewLimiter(s.cfg.RatePerMin, nil)
-	s.failures = auth.NewLimiter(failedAuthPerMin, nil)
+	s.rate = auth.NewLimiter(s.cfg.RatePerMin, s.now)
+	s.addrRate = auth.NewLimiter(s.cfg.RatePerMin, s.now)
+	s.failures = auth.NewLimiter(failedAuthPerMin, s.now)
 	if mode == auth.ModeToken {
 		if list, err := s.authStore.ListTokens(context.Background()); err == nil && len(list) == 0 {
 			s.logger.Warn("access control is on and no API token exists yet; create one with: shoot token create --name NAME --admin")

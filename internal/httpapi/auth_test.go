@@ -36,6 +36,13 @@ type accessEnv struct {
 
 func newAccessEnv(t *testing.T, env map[string]string) *accessEnv {
 	t.Helper()
+	return newAccessEnvAt(t, env, nil)
+}
+
+// newAccessEnvAt is newAccessEnv whose rate limiters read the clock now
+// (nil: time.Now).
+func newAccessEnvAt(t *testing.T, env map[string]string, now func() time.Time) *accessEnv {
+	t.Helper()
 	vars := map[string]string{"SHOOT_AUTH": "token"}
 	for k, v := range env {
 		vars[k] = v
@@ -43,7 +50,7 @@ func newAccessEnv(t *testing.T, env map[string]string) *accessEnv {
 	b := newBackend(t, vars)
 	cfg, st, bucket, eng, q := b.cfg, b.store, b.bucket, b.eng, b.queue
 	logs := &syncBuffer{}
-	srv, err := httpapi.New(httpapi.Deps{Config: cfg, Store: st, Bucket: bucket,
+	srv, err := httpapi.New(httpapi.Deps{Config: cfg, Store: st, Bucket: bucket, Now: now,
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	if err != nil {
 		t.Fatal(err)

@@ -49,6 +49,8 @@ type Deps struct {
 	// TracerProvider records a server span per request; nil means the
 	// global provider at the time of each request (see internal/telemetry).
 	TracerProvider trace.TracerProvider
+	// Now is the rate limiters' clock; nil is time.Now.
+	Now func() time.Time
 }
 
 // Server is the HTTP API. Build it with New, set Web and add routes with
@@ -60,6 +62,7 @@ type Server struct {
 	Web http.Handler
 
 	cfg     *config.Config
+	now     func() time.Time // the rate limiters' clock (nil: time.Now)
 	store   store.Store
 	bucket  *blob.Bucket
 	logger  *slog.Logger
@@ -124,7 +127,7 @@ func New(d Deps) (*Server, error) {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{
-		cfg: d.Config, store: d.Store, bucket: d.Bucket, logger: logger, version: d.Version,
+		cfg: d.Config, store: d.Store, bucket: d.Bucket, logger: logger, version: d.Version, now: d.Now,
 		media:        &blobserve.Server{Bucket: d.Bucket, Redirect: d.Config.MediaRedirect, Logger: logger},
 		mux:          http.NewServeMux(),
 		tracing:      d.TracerProvider,
