@@ -49,12 +49,7 @@ func Posters(ctx context.Context, film, dir string) (*PosterResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	sw := posterWidth
-	sh := max(2, int(math.Round(float64(info.Height)*float64(sw)/float64(info.Width))))
-	args := append([]string{"-nostdin", "-hide_banner", "-v", "error"}, localInput(film)...)
-	args = append(args, "-map", "0:v:0", "-vf", fmt.Sprintf("scale=%d:%d,setsar=1", sw, sh), "-fps_mode", "passthrough",
-		"-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1")
-	raw, err := runTool(ctx, "poster frames", ffmpegBin, args...)
+	raw, sw, sh, err := smallFrames(ctx, "poster frames", film, info, posterWidth)
 	if err != nil {
 		return nil, shoot.Wrap(err, shoot.EINTERNAL, "decoding the film for its poster failed")
 	}

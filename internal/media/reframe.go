@@ -246,12 +246,7 @@ func Deliver(ctx context.Context, o DeliverOptions) ([]*ReframeResult, error) {
 // saliencyBoxes decodes the film small and finds the subject in each
 // frame, in the film's own pixels.
 func saliencyBoxes(ctx context.Context, path string, info Info, frames int) ([]reframe.Box, error) {
-	sw := saliencyWidth
-	sh := max(2, int(math.Round(float64(info.Height)*float64(sw)/float64(info.Width))))
-	args := append([]string{"-nostdin", "-hide_banner", "-v", "error"}, localInput(path)...)
-	args = append(args, "-map", "0:v:0", "-vf", fmt.Sprintf("scale=%d:%d,setsar=1", sw, sh), "-fps_mode", "passthrough",
-		"-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1")
-	raw, err := runTool(ctx, "saliency", ffmpegBin, args...)
+	raw, sw, sh, err := smallFrames(ctx, "saliency", path, info, saliencyWidth)
 	if err != nil {
 		return nil, shoot.Wrap(err, shoot.EINTERNAL, "decoding the film to find its subject failed")
 	}
@@ -307,4 +302,16 @@ func summarise(x []float64, cuts []int, w int) *PathSummary {
 		}
 	}
 	return p
+}
+
+// smallFrames decodes every frame of path to RGBA at width w (the height
+// keeping the picture's shape), for measuring rather than showing.
+func smallFrames(ctx context.Context, op, path string, info Info, w int) (raw []byte, sw, sh int, err error) {
+	sw = w
+	sh = max(2, int(math.Round(float64(info.Height)*float64(sw)/float64(info.Width))))
+	args := append([]string{"-nostdin", "-hide_banner", "-v", "error"}, localInput(path)...)
+	args = append(args, "-map", "0:v:0", "-vf", fmt.Sprintf("scale=%d:%d,setsar=1", sw, sh), "-fps_mode", "passthrough",
+		"-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1")
+	raw, err = runTool(ctx, op, ffmpegBin, args...)
+	return raw, sw, sh, err
 }
