@@ -80,14 +80,9 @@ func (g *videos) CallbackID(handle string) string { return callbackID(g.VideoGen
 // Local passes on whether the wrapped provider is the offline studio
 // (pipeline.Local): the engine paces its polls and skips pointless
 // retries by it.
-func (g *images) Local() bool { return isLocal(g.ImageGenerator) }
+func (g *images) Local() bool { return pipeline.IsLocal(g.ImageGenerator) }
 
-func (g *videos) Local() bool { return isLocal(g.VideoGenerator) }
-
-func isLocal(p any) bool {
-	l, ok := p.(pipeline.Local)
-	return ok && l.Local()
-}
+func (g *videos) Local() bool { return pipeline.IsLocal(g.VideoGenerator) }
 
 func callbackPath(p any, token string) string {
 	if c, ok := p.(pipeline.Callbacks); ok {

@@ -56,10 +56,7 @@ func (c *counting) EstimateImage(req shoot.ImageRequest) float64 {
 }
 
 // Local passes on whether the wrapped image provider is the offline studio.
-func (c *counting) Local() bool {
-	l, ok := c.ImageGenerator.(pipeline.Local)
-	return ok && l.Local()
-}
+func (c *counting) Local() bool { return pipeline.IsLocal(c.ImageGenerator) }
 
 func (c *counting) add(kind string) {
 	c.mu.Lock()

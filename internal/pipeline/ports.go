@@ -172,7 +172,8 @@ type Emitter interface {
 // that spares a remote service requests.
 type Local interface{ Local() bool }
 
-func isLocal(p any) bool {
+// IsLocal reports whether provider p says it is the offline studio.
+func IsLocal(p any) bool {
 	l, ok := p.(Local)
 	return ok && l.Local()
 }

@@ -401,7 +401,7 @@ func (e *Engine) planRetry(ctx context.Context, s *shoot.Session, r *QAReport, r
 		r.Retry = &QARetry{Status: retryOff, Reason: "automatic retries are off (options.qaRetry)"}
 		return nil
 	}
-	if isLocal(e.images) {
+	if IsLocal(e.images) {
 		// The offline studio composes its previz from the references the
 		// same way whatever the prompt says: a second picture would carry
 		// the same fault and only cost time.

@@ -247,7 +247,7 @@ func (e *Engine) doFrameEdit(ctx context.Context, w Work, s *shoot.Session) erro
 func (e *Engine) imageCall(ctx context.Context, w Work, req shoot.ImageRequest) providerCall {
 	c := providerCall{kind: "image", provider: e.images.Name(), key: req.Key,
 		class:     fmt.Sprintf("%s/image/%s/%s", e.images.Name(), req.Kind, req.Resolution),
-		local:     isLocal(e.images),
+		local:     IsLocal(e.images),
 		callbacks: callbacksOf(e.images),
 		submit: func(ctx context.Context, callbackURL string) (string, error) {
 			r := req
@@ -301,7 +301,7 @@ func (e *Engine) doClip(ctx context.Context, w Work, s *shoot.Session) error {
 	extra := map[string]any{"clip": w.N}
 	call := providerCall{kind: "clip", provider: e.videos.Name(), key: req.Key,
 		class:     fmt.Sprintf("%s/clip/%s/%ds", e.videos.Name(), e.videos.Model(), req.Seconds),
-		local:     isLocal(e.videos),
+		local:     IsLocal(e.videos),
 		callbacks: callbacksOf(e.videos),
 		submit: func(ctx context.Context, callbackURL string) (string, error) {
 			r := req
