@@ -119,7 +119,9 @@ func postgresWakeQueue(t *testing.T, r jobs.Runner) wakeQueue {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return wakeQueue{q: q, db: stdlib.OpenDBFromPool(pool), dialect: "postgres"}
+	db := stdlib.OpenDBFromPool(pool)
+	t.Cleanup(func() { db.Close() })
+	return wakeQueue{q: q, db: db, dialect: "postgres"}
 }
 
 // TestWakeRunsASnoozedJobAtOnce: a job snoozed for an hour runs again soon
