@@ -12,6 +12,7 @@ import (
 
 	"github.com/fashionshoot/shoot/internal/shoot"
 	"github.com/fashionshoot/shoot/internal/store/postgres"
+	"github.com/fashionshoot/shoot/internal/store/postgres/postgrestest"
 )
 
 type note struct {
@@ -52,7 +53,7 @@ func next(t *testing.T, notes <-chan note, id string) note {
 // with ctx.
 func TestListenEvents(t *testing.T) {
 	t.Parallel()
-	u, schema := freshSchema(t)
+	u, schema := postgrestest.FreshSchema(t)
 	ctx := context.Background()
 	reader, err := postgres.Open(ctx, u)
 	if err != nil {

@@ -2,11 +2,8 @@ package sqlite_test
 
 import (
 	"context"
-	"fmt"
 	"path/filepath"
 	"regexp"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -62,61 +59,6 @@ func TestPragmas(t *testing.T) {
 	}
 }
 
-func TestMigrateIsIdempotent(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "shoot.db")
-	for range 2 {
-		db, err := sqlite.Open(ctx, path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := sqlite.Migrate(ctx, db.DB()); err != nil {
-			t.Fatal(err)
-		}
-		cur, latest, err := sqlite.SchemaVersion(ctx, db.DB())
-		if err != nil || cur != latest || cur < 1 {
-			t.Errorf("SchemaVersion = %d, %d, %v", cur, latest, err)
-		}
-		db.Close()
-	}
-}
-
-// TestSchema checks the original tables keep their columns and that no table
-// of ours takes a name from River's namespace.
-func TestSchema(t *testing.T) {
-	t.Parallel()
-	db := openTemp(t).DB()
-	ctx := context.Background()
-	want := map[string]string{
-		"sessions":       "id created_at updated_at status pipeline_stage sdk_session_id total_cost_usd total_turns error_message metadata owner run_state brief options",
-		"session_assets": "id session_id asset_type file_name r2_key file_size mime_type created_at metadata asset_index version stale",
-		"checkpoints":    "id session_id stage status artifact_keys message user_response created_at resolved_at",
-		"events":         "session_id seq type data created_at",
-	}
-	for table, cols := range want {
-		rows, err := db.QueryContext(ctx, "SELECT name FROM pragma_table_info(?) ORDER BY cid", table)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []string
-		for rows.Next() {
-			var name string
-			rows.Scan(&name)
-			got = append(got, name)
-		}
-		rows.Close()
-		if strings.Join(got, " ") != cols {
-			t.Errorf("%s columns = %v, want %s", table, got, cols)
-		}
-	}
-	var river int
-	db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE name LIKE 'river%'").Scan(&river)
-	if river != 0 {
-		t.Errorf("%d river_* objects created by our migrations", river)
-	}
-}
-
 // TestStoredTimeFormat checks times are stored in the one fixed-width UTC
 // form, so SQL string order is time order.
 // The driver parses DATETIME columns into time.Time on read, so the queries
@@ -144,61 +86,6 @@ func TestStoredTimeFormat(t *testing.T) {
 	}
 }
 
-// TestTwoPoolsShareAFile stands in for two processes on one database file:
-// each has its own single-connection pool, and appends from both stay
-// gapless (the write lock and busy timeout serialise them).
-func TestTwoPoolsShareAFile(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "shared.db")
-	var pools [2]*sqlite.DB
-	for i := range pools {
-		db, err := sqlite.Open(ctx, path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		pools[i] = db
-	}
-	if err := pools[0].CreateSession(ctx, &shoot.Session{ID: "shared"}); err != nil {
-		t.Fatal(err)
-	}
-	const each = 40
-	var wg sync.WaitGroup
-	for i, db := range pools {
-		wg.Go(func() {
-			for n := range each {
-				data := fmt.Appendf(nil, `{"type":"status","pool":%d,"n":%d}`, i, n)
-				if _, err := db.AppendEvent(ctx, "shared", "status", data); err != nil {
-					t.Error(err)
-					return
-				}
-				if _, err := db.UpdateSession(ctx, "shared", func(s *shoot.Session) error { s.TotalTurns++; return nil }); err != nil {
-					t.Error(err)
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	events, err := pools[1].EventsAfter(ctx, "shared", 0, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, e := range events {
-		if e.Seq != int64(i+1) {
-			t.Fatalf("seq %d at position %d", e.Seq, i)
-		}
-	}
-	if len(events) != 2*each {
-		t.Errorf("%d events, want %d", len(events), 2*each)
-	}
-	s, err := pools[0].GetSession(ctx, "shared")
-	if err != nil || s.TotalTurns != 2*each {
-		t.Errorf("total_turns = %v (%v), want %d", s, err, 2*each)
-	}
-}
-
 func TestMemory(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -215,6 +102,13 @@ func TestMemory(t *testing.T) {
 	}
 	if db.Dialect() != "sqlite" {
 		t.Errorf("Dialect = %q", db.Dialect())
+	}
+	if err := sqlite.Migrate(ctx, db.DB()); err != nil {
+		t.Error(err)
+	}
+	cur, latest, err := sqlite.SchemaVersion(ctx, db.DB())
+	if err != nil || cur != latest || cur < 6 {
+		t.Errorf("SchemaVersion = %d, %d, %v", cur, latest, err)
 	}
 }
 

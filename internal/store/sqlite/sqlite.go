@@ -1,5 +1,7 @@
 // Package sqlite implements store.Store on SQLite (modernc.org/sqlite, pure
-// Go). The database runs in WAL mode with foreign keys on, a busy timeout,
+// Go). The SQL it shares with PostgreSQL lives in internal/store/sqlstore;
+// this package holds the dialect (placeholders, stored time form, result
+// code mapping, schema words) and how events are numbered. The database runs in WAL mode with foreign keys on, a busy timeout,
 // and immediate transactions, and the pool holds a single connection because
 // SQLite allows one writer and River's riversqlite driver shares the pool.
 package sqlite
@@ -8,15 +10,16 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"net/url"
 	"strings"
 	"time"
 
+	"github.com/pressly/goose/v3"
 	msqlite "modernc.org/sqlite"
 
 	"github.com/fashionshoot/shoot/internal/shoot"
 	"github.com/fashionshoot/shoot/internal/store"
+	"github.com/fashionshoot/shoot/internal/store/sqlstore"
 )
 
 // DriverName is the database/sql driver name the pool is opened with (River's
@@ -36,10 +39,39 @@ var connParams = []string{
 
 // DB is a SQLite store. It implements store.Store.
 type DB struct {
-	db *sql.DB
+	*sqlstore.Store
 }
 
 var _ store.Store = (*DB)(nil)
+
+// dialect is how SQLite differs from PostgreSQL for the shared SQL.
+var dialect = &sqlstore.Dialect{
+	Name:          "sqlite",
+	Title:         "SQLite",
+	QuestionMarks: true,
+	EncodeTime:    func(t time.Time) any { return t.Format(timeLayout) },
+	// LockRow is empty: a transaction takes the write lock at BEGIN
+	// (_txlock=immediate), so no other writer runs meanwhile.
+	Classify: classify,
+	Goose:    goose.DialectSQLite3,
+	Schema: sqlstore.Schema{
+		ID:     "INTEGER PRIMARY KEY AUTOINCREMENT",
+		Time:   "DATETIME",
+		Now:    "(strftime('%Y-%m-%dT%H:%M:%f000Z', 'now'))",
+		Float:  "REAL",
+		BigInt: "INTEGER",
+		JSONB:  "JSON",
+		Bytes:  "BLOB",
+		Bool: func(col string) string {
+			return "INTEGER NOT NULL DEFAULT 0 CHECK (" + col + " IN (0, 1))"
+		},
+		WithoutRowID: " WITHOUT ROWID",
+	},
+}
+
+// timeLayout is the one form every time is stored in: fixed width, so string
+// order is time order, and microseconds to match PostgreSQL.
+const timeLayout = "2006-01-02T15:04:05.000000Z"
 
 // Open opens (creating if needed) the SQLite database named by dsnOrPath and
 // applies the migrations. dsnOrPath is a file path ("data/shoot.db"), a
@@ -65,7 +97,7 @@ func Open(ctx context.Context, dsnOrPath string) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
-	return &DB{db: db}, nil
+	return &DB{sqlstore.New(db, dialect)}, nil
 }
 
 // DSN turns dsnOrPath (see Open) into the modernc DSN this package opens,
@@ -95,31 +127,6 @@ func DSN(dsnOrPath string) (string, error) {
 	return base + "?" + params, nil
 }
 
-// DB returns the pool; River's riversqlite driver shares it.
-func (d *DB) DB() *sql.DB { return d.db }
-
-// Dialect returns "sqlite".
-func (d *DB) Dialect() string { return "sqlite" }
-
-// Close closes the pool.
-func (d *DB) Close() error { return d.db.Close() }
-
-// inTx runs fn in a transaction, committing if fn returns nil.
-func (d *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := d.db.BeginTx(ctx, nil)
-	if err != nil {
-		return dbError(err, "begin transaction")
-	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return dbError(err, "commit")
-	}
-	return nil
-}
-
 // Extended SQLite result codes this package maps to domain errors.
 const (
 	codeBusy        = 5
@@ -132,100 +139,21 @@ const (
 	primaryCodeMask = 0xff
 )
 
-// dbError maps a driver error to a *shoot.Error. Constraint failures become
-// the caller's problem (conflict, not found, invalid); a busy database is
-// worth retrying; anything else is internal. what names the operation for
-// the log.
-func dbError(err error, what string) error {
-	if err == nil {
-		return nil
-	}
-	var se *shoot.Error
-	if errors.As(err, &se) {
-		return err
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return shoot.Wrap(err, shoot.EUNAVAILABLE, "Request cancelled.")
-	}
+// classify sorts a driver error by its extended result code.
+func classify(err error) sqlstore.ErrorClass {
 	var le *msqlite.Error
 	if !errors.As(err, &le) {
-		return shoot.Wrap(err, shoot.EINTERNAL, "database error: "+what)
+		return sqlstore.ErrOther
 	}
 	switch code := le.Code(); {
 	case code == codeUnique || code == codePrimaryKey:
-		return shoot.Wrap(err, shoot.ECONFLICT, "Already exists.")
+		return sqlstore.ErrConflict
 	case code == codeForeignKey:
-		return shoot.Wrap(err, shoot.ENOTFOUND, "Session not found.")
+		return sqlstore.ErrForeignKey
 	case code == codeCheck || code == codeNotNull:
-		return shoot.Wrap(err, shoot.EINVALID, "Invalid value.")
+		return sqlstore.ErrInvalid
 	case code&primaryCodeMask == codeBusy || code&primaryCodeMask == codeLocked:
-		return shoot.Wrap(err, shoot.EUNAVAILABLE, "Database busy, retry.")
+		return sqlstore.ErrBusy
 	}
-	return shoot.Wrap(err, shoot.EINTERNAL, "database error: "+what)
-}
-
-// timeLayout is the one form every time is stored in: fixed width, so string
-// order is time order, and microseconds to match PostgreSQL.
-const timeLayout = "2006-01-02T15:04:05.000000Z"
-
-func formatTime(t time.Time) string { return store.Normalize(t).Format(timeLayout) }
-
-// sqlTime scans a stored time. The driver hands DATETIME columns back either
-// parsed or as text depending on the value, so both are accepted.
-type sqlTime struct {
-	t     *time.Time
-	valid bool
-}
-
-// Scan implements sql.Scanner.
-func (s *sqlTime) Scan(v any) error {
-	switch x := v.(type) {
-	case nil:
-		s.valid = false
-		return nil
-	case time.Time:
-		*s.t = store.Normalize(x)
-	case string:
-		return s.parse(x)
-	case []byte:
-		return s.parse(string(x))
-	default:
-		return fmt.Errorf("sqlite: cannot scan %T as a time", v)
-	}
-	s.valid = true
-	return nil
-}
-
-// parse reads our fixed form, or SQLite's CURRENT_TIMESTAMP form (UTC
-// without a zone) should a row carry one.
-func (s *sqlTime) parse(text string) error {
-	text = strings.Replace(text, " ", "T", 1)
-	t, err := time.Parse(time.RFC3339Nano, text)
-	if err != nil {
-		t, err = time.Parse("2006-01-02T15:04:05.999999999", text)
-	}
-	if err != nil {
-		return fmt.Errorf("sqlite: bad stored time %q: %w", text, err)
-	}
-	*s.t = store.Normalize(t)
-	s.valid = true
-	return nil
-}
-
-func scanTime(t *time.Time) *sqlTime { return &sqlTime{t: t} }
-
-// nullString stores "" as NULL, for the schema's nullable text columns.
-func nullString(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
-// nullJSON stores an empty or JSON-null value as SQL NULL.
-func nullJSON(raw []byte) any {
-	if len(raw) == 0 || string(raw) == "null" {
-		return nil
-	}
-	return string(raw)
+	return sqlstore.ErrOther
 }

@@ -5,9 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/fashionshoot/shoot/internal/store"
 	"github.com/fashionshoot/shoot/internal/store/sqlite"
-	"github.com/fashionshoot/shoot/internal/store/storetest"
 )
 
 // openTemp opens a fresh database file in the test's temp dir.
@@ -19,24 +17,4 @@ func openTemp(t testing.TB) *sqlite.DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
-}
-
-func TestConformance(t *testing.T) {
-	t.Parallel()
-	storetest.Run(t, func(t *testing.T) store.Store { return openTemp(t) })
-}
-
-func TestAuthConformance(t *testing.T) {
-	t.Parallel()
-	storetest.RunAuth(t, func(t *testing.T) store.Store { return openTemp(t) })
-}
-
-func TestIdempotencyConformance(t *testing.T) {
-	t.Parallel()
-	storetest.RunIdempotency(t, func(t *testing.T) store.Store { return openTemp(t) })
-}
-
-func TestWebhooksConformance(t *testing.T) {
-	t.Parallel()
-	storetest.RunWebhooks(t, func(t *testing.T) store.Store { return openTemp(t) })
 }

@@ -21,9 +21,6 @@ type backend struct {
 	place func(t *testing.T) (string, string)
 	// open opens (and migrates) a store at a place.
 	open func(ctx context.Context, place string) (store.Store, error)
-	// migrate and version are the adapter's Migrate and SchemaVersion.
-	migrate func(ctx context.Context, db *sql.DB) error
-	version func(ctx context.Context, db *sql.DB) (int64, int64, error)
 	// dump describes the schema of the database behind db as text.
 	dump func(t *testing.T, db *sql.DB, schema string) string
 }
@@ -35,9 +32,7 @@ var backends = []backend{
 		open: func(ctx context.Context, place string) (store.Store, error) {
 			return sqlite.Open(ctx, place)
 		},
-		migrate: sqlite.Migrate,
-		version: sqlite.SchemaVersion,
-		dump:    dumpSQLite,
+		dump: dumpSQLite,
 	},
 	{
 		name:  "postgres",
@@ -45,9 +40,7 @@ var backends = []backend{
 		open: func(ctx context.Context, place string) (store.Store, error) {
 			return postgres.Open(ctx, place)
 		},
-		migrate: postgres.Migrate,
-		version: postgres.SchemaVersion,
-		dump:    dumpPostgres,
+		dump: dumpPostgres,
 	},
 }
 

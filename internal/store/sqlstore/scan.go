@@ -1,0 +1,88 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/fashionshoot/shoot/internal/store"
+)
+
+// scanner is what *sql.Row and *sql.Rows share.
+type scanner interface{ Scan(dest ...any) error }
+
+// timeDest scans a nullable time: PostgreSQL's timestamptz arrives as a
+// time.Time; SQLite's stored text arrives parsed or as text depending on the
+// value. Either way it reads back in UTC at microsecond precision.
+type timeDest struct {
+	p     *time.Time
+	valid bool
+}
+
+func scanTime(p *time.Time) *timeDest { return &timeDest{p: p} }
+
+// Scan implements sql.Scanner.
+func (d *timeDest) Scan(v any) error {
+	switch x := v.(type) {
+	case nil:
+		d.valid = false
+		return nil
+	case time.Time:
+		*d.p = store.Normalize(x)
+	case string:
+		return d.parse(x)
+	case []byte:
+		return d.parse(string(x))
+	default:
+		return fmt.Errorf("sqlstore: cannot scan %T as a time", v)
+	}
+	d.valid = true
+	return nil
+}
+
+// parse reads the stored text form, or SQLite's CURRENT_TIMESTAMP form (UTC
+// without a zone) should a row carry one.
+func (d *timeDest) parse(text string) error {
+	text = strings.Replace(text, " ", "T", 1)
+	t, err := time.Parse(time.RFC3339Nano, text)
+	if err != nil {
+		t, err = time.Parse("2006-01-02T15:04:05.999999999", text)
+	}
+	if err != nil {
+		return fmt.Errorf("sqlstore: bad stored time %q: %w", text, err)
+	}
+	*d.p = store.Normalize(t)
+	d.valid = true
+	return nil
+}
+
+// ptr returns the scanned time, or nil for NULL.
+func (d *timeDest) ptr() *time.Time {
+	if !d.valid {
+		return nil
+	}
+	return d.p
+}
+
+// newTime scans a nullable time into a fresh *time.Time (see ptr).
+func newTime() *timeDest { return scanTime(new(time.Time)) }
+
+// list runs query and maps each row with scan; what names the rows in
+// errors. An empty result is an empty, non-nil slice.
+func list[T any](ctx context.Context, c conn, what string, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := c.rows(ctx, query, args...)
+	if err != nil {
+		return nil, c.s.Err(err, "list "+what)
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, c.s.Err(err, "read "+what)
+		}
+		out = append(out, v)
+	}
+	return out, c.s.Err(rows.Err(), "list "+what)
+}
