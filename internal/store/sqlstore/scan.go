@@ -84,5 +84,8 @@ func list[T any](ctx context.Context, c conn, what string, scan func(scanner) (T
 		}
 		out = append(out, v)
 	}
-	return out, c.s.Err(rows.Err(), "list "+what)
+	if err := rows.Err(); err != nil {
+		return nil, c.s.Err(err, "list "+what)
+	}
+	return out, nil
 }
