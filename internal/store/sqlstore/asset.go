@@ -115,5 +115,5 @@ func scanAsset(row scanner) (*shoot.Asset, error) {
 // assetDest returns scan destinations for assetColumns into a.
 func assetDest(a *shoot.Asset) []any {
 	return []any{&a.ID, &a.SessionID, &a.Type, &a.Index, &a.Version, &a.FileName, &a.Key,
-		store.NullInt64(&a.Size), store.NullString(&a.MimeType), scanTime(&a.CreatedAt), store.RawJSON(&a.Metadata), &a.Stale}
+		scanNullInt64(&a.Size), scanNullString(&a.MimeType), scanTime(&a.CreatedAt), scanRawJSON(&a.Metadata), &a.Stale}
 }

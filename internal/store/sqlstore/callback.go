@@ -13,7 +13,7 @@ const callbackColumns = `task_key, session_id, provider, remote_id, token, job_i
 
 func (s *Store) scanCallback(row scanner) (*shoot.ProviderCallback, error) {
 	var c shoot.ProviderCallback
-	err := row.Scan(&c.TaskKey, store.NullString(&c.SessionID), &c.Provider, &c.RemoteID, &c.Token, &c.JobID,
+	err := row.Scan(&c.TaskKey, scanNullString(&c.SessionID), &c.Provider, &c.RemoteID, &c.Token, &c.JobID,
 		&c.Outcome, scanTime(&c.ArrivedAt), scanTime(&c.CreatedAt))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, store.NotFound("Provider callback")

@@ -80,7 +80,7 @@ func scanCheckpoint(row scanner) (*shoot.Checkpoint, error) {
 		keys     json.RawMessage
 		resolved = newTime()
 	)
-	err := row.Scan(&c.ID, &c.SessionID, &c.Stage, &c.Status, store.RawJSON(&keys), store.NullString(&c.Message),
+	err := row.Scan(&c.ID, &c.SessionID, &c.Stage, &c.Status, scanRawJSON(&keys), scanNullString(&c.Message),
 		textPtrDest{&c.UserResponse}, scanTime(&c.CreatedAt), resolved)
 	if err != nil {
 		return nil, err

@@ -24,7 +24,7 @@ func NewEvent(sessionID, typ string, data []byte) (shoot.Event, error) {
 func (s *Store) EventsAfter(ctx context.Context, sessionID string, after int64, limit int) ([]shoot.Event, error) {
 	return list(ctx, s.c(), "events", func(row scanner) (shoot.Event, error) {
 		e := shoot.Event{SessionID: sessionID}
-		err := row.Scan(&e.Seq, &e.Type, store.RawJSON(&e.Data), scanTime(&e.CreatedAt))
+		err := row.Scan(&e.Seq, &e.Type, scanRawJSON(&e.Data), scanTime(&e.CreatedAt))
 		return e, err
 	}, `SELECT seq, type, data, created_at FROM events
 		WHERE session_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,

@@ -24,6 +24,6 @@ func (s *Store) AppendMessage(ctx context.Context, m *shoot.Message) error {
 func (s *Store) ListMessages(ctx context.Context, sessionID string) ([]*shoot.Message, error) {
 	return list(ctx, s.c(), "messages", func(row scanner) (*shoot.Message, error) {
 		m := &shoot.Message{SessionID: sessionID}
-		return m, row.Scan(&m.ID, &m.Role, store.RawJSON(&m.Content), scanTime(&m.CreatedAt))
+		return m, row.Scan(&m.ID, &m.Role, scanRawJSON(&m.Content), scanTime(&m.CreatedAt))
 	}, `SELECT id, role, content, created_at FROM messages WHERE session_id = $1 ORDER BY id`, sessionID)
 }

@@ -34,7 +34,7 @@ func (s *Store) GetProviderTask(ctx context.Context, key string) (*shoot.Provide
 	var t shoot.ProviderTask
 	err := s.c().row(ctx, `SELECT key, session_id, provider, handle, state,
 		created_at, updated_at FROM provider_tasks WHERE key = $1`, key).
-		Scan(&t.Key, store.NullString(&t.SessionID), &t.Provider, &t.Handle, &t.State,
+		Scan(&t.Key, scanNullString(&t.SessionID), &t.Provider, &t.Handle, &t.State,
 			scanTime(&t.CreatedAt), scanTime(&t.UpdatedAt))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, store.NotFound("Provider task")

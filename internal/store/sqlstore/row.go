@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/fashionshoot/shoot/internal/shoot"
-	"github.com/fashionshoot/shoot/internal/store"
 )
 
 // A column maps one column of a table to a field of a Go value: how the
@@ -34,7 +33,7 @@ func timeCol(name string, p *time.Time) column {
 
 // nullText maps a nullable text column to a string ("" for NULL).
 func nullText(name string, p *string) column {
-	return column{name: name, dest: store.NullString(p), arg: func(*Store) (any, error) { return nullString(*p), nil }}
+	return column{name: name, dest: scanNullString(p), arg: func(*Store) (any, error) { return nullString(*p), nil }}
 }
 
 // textPtr maps a nullable text column to a *string (nil for NULL).
@@ -44,7 +43,7 @@ func textPtr(name string, p **string) column {
 
 // rawJSON maps a nullable JSON column to raw bytes (nil for NULL).
 func rawJSON(name string, p *json.RawMessage) column {
-	return column{name: name, dest: store.RawJSON(p), arg: func(*Store) (any, error) { return nullJSON(*p), nil }}
+	return column{name: name, dest: scanRawJSON(p), arg: func(*Store) (any, error) { return nullJSON(*p), nil }}
 }
 
 // jsonDoc maps a JSON column to a Go value, encoded and decoded with
@@ -136,7 +135,7 @@ func (d textPtrDest) Scan(v any) error {
 		return nil
 	}
 	var s string
-	if err := store.NullString(&s).Scan(v); err != nil {
+	if err := scanNullString(&s).Scan(v); err != nil {
 		return err
 	}
 	*d.p = &s
@@ -148,7 +147,7 @@ type jsonDest struct{ p any }
 // Scan implements sql.Scanner.
 func (d jsonDest) Scan(v any) error {
 	var raw json.RawMessage
-	if err := store.RawJSON(&raw).Scan(v); err != nil || len(raw) == 0 {
+	if err := scanRawJSON(&raw).Scan(v); err != nil || len(raw) == 0 {
 		return err
 	}
 	return json.Unmarshal(raw, d.p)

@@ -1,17 +1,17 @@
-package store
+package sqlstore
 
 import (
 	"encoding/json"
 	"fmt"
 )
 
-// Scanners for nullable columns, shared by the SQL stores: NULL reads as the
-// zero value, so the domain types need no sql.Null* fields.
+// Scanners for nullable columns: NULL reads as the zero value, so the domain
+// types need no sql.Null* fields.
 
 type nullStringDest struct{ p *string }
 
-// NullString scans a nullable text column into p ("" for NULL).
-func NullString(p *string) interface{ Scan(any) error } { return nullStringDest{p} }
+// scanNullString scans a nullable text column into p ("" for NULL).
+func scanNullString(p *string) interface{ Scan(any) error } { return nullStringDest{p} }
 
 // Scan implements sql.Scanner.
 func (n nullStringDest) Scan(v any) error {
@@ -23,15 +23,15 @@ func (n nullStringDest) Scan(v any) error {
 	case []byte:
 		*n.p = string(x)
 	default:
-		return fmt.Errorf("store: cannot scan %T as text", v)
+		return fmt.Errorf("sqlstore: cannot scan %T as text", v)
 	}
 	return nil
 }
 
 type nullIntDest struct{ p *int64 }
 
-// NullInt64 scans a nullable integer column into p (0 for NULL).
-func NullInt64(p *int64) interface{ Scan(any) error } { return nullIntDest{p} }
+// scanNullInt64 scans a nullable integer column into p (0 for NULL).
+func scanNullInt64(p *int64) interface{ Scan(any) error } { return nullIntDest{p} }
 
 // Scan implements sql.Scanner.
 func (n nullIntDest) Scan(v any) error {
@@ -41,16 +41,16 @@ func (n nullIntDest) Scan(v any) error {
 	case int64:
 		*n.p = x
 	default:
-		return fmt.Errorf("store: cannot scan %T as an integer", v)
+		return fmt.Errorf("sqlstore: cannot scan %T as an integer", v)
 	}
 	return nil
 }
 
 type rawJSONDest struct{ p *json.RawMessage }
 
-// RawJSON scans a nullable JSON column into p (nil for NULL). The bytes are
+// scanRawJSON scans a nullable JSON column into p (nil for NULL). The bytes are
 // copied: the driver may reuse its buffer.
-func RawJSON(p *json.RawMessage) interface{ Scan(any) error } { return rawJSONDest{p} }
+func scanRawJSON(p *json.RawMessage) interface{ Scan(any) error } { return rawJSONDest{p} }
 
 // Scan implements sql.Scanner.
 func (r rawJSONDest) Scan(v any) error {
@@ -62,7 +62,7 @@ func (r rawJSONDest) Scan(v any) error {
 	case []byte:
 		*r.p = json.RawMessage(append([]byte(nil), x...))
 	default:
-		return fmt.Errorf("store: cannot scan %T as JSON", v)
+		return fmt.Errorf("sqlstore: cannot scan %T as JSON", v)
 	}
 	return nil
 }
