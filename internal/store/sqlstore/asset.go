@@ -107,7 +107,7 @@ func (s *Store) SetAssetsStale(ctx context.Context, sessionID string, refs []sto
 	})
 }
 
-func scanAsset(row scanner) (*shoot.Asset, error) {
+func scanAsset(row *sql.Rows) (*shoot.Asset, error) {
 	a := new(shoot.Asset)
 	return a, row.Scan(assetDest(a)...)
 }

@@ -51,9 +51,8 @@ func (s *Store) RevokeToken(ctx context.Context, name string, at time.Time) erro
 
 // TokenByHash returns the active token with hash.
 func (s *Store) TokenByHash(ctx context.Context, hash string) (*store.Token, error) {
-	row := s.c().row(ctx, `SELECT `+tokenColumns+` FROM tokens
+	return one(ctx, s.c(), "Token", scanToken, `SELECT `+tokenColumns+` FROM tokens
 		WHERE hash = $1 AND revoked_at IS NULL`, hash)
-	return s.oneToken(row)
 }
 
 // TouchToken records a use of the token, at most once per TouchInterval.
@@ -82,10 +81,9 @@ func (s *Store) CreateWebSession(ctx context.Context, ws *store.WebSession) erro
 
 // WebSessionToken returns the active token behind an unexpired session.
 func (s *Store) WebSessionToken(ctx context.Context, idHash string, now time.Time) (*store.Token, error) {
-	row := s.c().row(ctx, `SELECT t.id, t.name, t.hash, t.admin, t.created_at, t.last_used_at,
-		t.revoked_at FROM web_sessions w JOIN tokens t ON t.id = w.token_id
+	return one(ctx, s.c(), "Token", scanToken, `SELECT t.id, t.name, t.hash, t.admin, t.created_at,
+		t.last_used_at, t.revoked_at FROM web_sessions w JOIN tokens t ON t.id = w.token_id
 		WHERE w.id_hash = $1 AND w.expires_at > $2 AND t.revoked_at IS NULL`, idHash, s.Time(now))
-	return s.oneToken(row)
 }
 
 // DeleteWebSession removes one browser session.
@@ -100,7 +98,7 @@ func (s *Store) DeleteExpiredWebSessions(ctx context.Context, now time.Time) err
 	return s.Err(err, "delete expired browser sessions")
 }
 
-func scanToken(r scanner) (*store.Token, error) {
+func scanToken(r *sql.Rows) (*store.Token, error) {
 	var t store.Token
 	var used, revoked time.Time
 	usedDest, revokedDest := scanTime(&used), scanTime(&revoked)
@@ -109,15 +107,4 @@ func scanToken(r scanner) (*store.Token, error) {
 	}
 	t.LastUsedAt, t.RevokedAt = usedDest.ptr(), revokedDest.ptr()
 	return &t, nil
-}
-
-func (s *Store) oneToken(row *sql.Row) (*store.Token, error) {
-	t, err := scanToken(row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, store.NotFound("Token")
-	}
-	if err != nil {
-		return nil, s.Err(err, "read token")
-	}
-	return t, nil
 }

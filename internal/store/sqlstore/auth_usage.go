@@ -26,7 +26,7 @@ func (s *Store) ListAudit(ctx context.Context, f store.AuditFilter) ([]*store.Au
 	if before <= 0 {
 		before = 1<<63 - 1
 	}
-	return list(ctx, s.c(), "audit entries", func(row scanner) (*store.AuditEntry, error) {
+	return list(ctx, s.c(), "audit entries", func(row *sql.Rows) (*store.AuditEntry, error) {
 		e := new(store.AuditEntry)
 		return e, row.Scan(&e.ID, scanTime(&e.At), &e.Actor, &e.Action, &e.Target, &e.Detail, &e.RequestID)
 	}, `SELECT id, at, actor, action, target, detail, request_id

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"errors"
 
 	"github.com/fashionshoot/shoot/internal/shoot"
 	"github.com/fashionshoot/shoot/internal/store"
@@ -11,17 +10,15 @@ import (
 
 const callbackColumns = `task_key, session_id, provider, remote_id, token, job_id, outcome, arrived_at, created_at`
 
-func (s *Store) scanCallback(row scanner) (*shoot.ProviderCallback, error) {
+func scanCallback(row *sql.Rows) (*shoot.ProviderCallback, error) {
 	var c shoot.ProviderCallback
-	err := row.Scan(&c.TaskKey, scanNullString(&c.SessionID), &c.Provider, &c.RemoteID, &c.Token, &c.JobID,
+	return &c, row.Scan(&c.TaskKey, scanNullString(&c.SessionID), &c.Provider, &c.RemoteID, &c.Token, &c.JobID,
 		&c.Outcome, scanTime(&c.ArrivedAt), scanTime(&c.CreatedAt))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, store.NotFound("Provider callback")
-	}
-	if err != nil {
-		return nil, s.Err(err, "read provider callback")
-	}
-	return &c, nil
+}
+
+// callback reads the row of query, or ENOTFOUND.
+func (s *Store) callback(ctx context.Context, query string, args ...any) (*shoot.ProviderCallback, error) {
+	return one(ctx, s.c(), "Provider callback", scanCallback, `SELECT `+callbackColumns+` FROM provider_callbacks `+query, args...)
 }
 
 // ExpectCallback records c unless its task key has a row, then loads the
@@ -61,21 +58,19 @@ func (s *Store) SetCallbackTarget(ctx context.Context, key, remoteID string, job
 
 // GetCallback returns the row of the task key, or ENOTFOUND.
 func (s *Store) GetCallback(ctx context.Context, key string) (*shoot.ProviderCallback, error) {
-	return s.scanCallback(s.c().row(ctx, `SELECT `+callbackColumns+` FROM provider_callbacks WHERE task_key = $1`, key))
+	return s.callback(ctx, `WHERE task_key = $1`, key)
 }
 
 // FindCallback returns the row of provider's remoteID, or the row holding
 // token when remoteID is "".
 func (s *Store) FindCallback(ctx context.Context, provider, remoteID, token string) (*shoot.ProviderCallback, error) {
 	if remoteID != "" {
-		return s.scanCallback(s.c().row(ctx, `SELECT `+callbackColumns+` FROM provider_callbacks
-			WHERE provider = $1 AND remote_id = $2 LIMIT 1`, provider, remoteID))
+		return s.callback(ctx, `WHERE provider = $1 AND remote_id = $2 LIMIT 1`, provider, remoteID)
 	}
 	if token == "" {
 		return nil, store.NotFound("Provider callback")
 	}
-	return s.scanCallback(s.c().row(ctx, `SELECT `+callbackColumns+` FROM provider_callbacks
-		WHERE provider = $1 AND token = $2`, provider, token))
+	return s.callback(ctx, `WHERE provider = $1 AND token = $2`, provider, token)
 }
 
 // MarkCallback records outcome once.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 
 	"github.com/fashionshoot/shoot/internal/shoot"
 	"github.com/fashionshoot/shoot/internal/store"
@@ -34,12 +33,8 @@ func (s *Store) CreateCheckpoint(ctx context.Context, c *shoot.Checkpoint) error
 // LatestCheckpoint returns the session's most recently created checkpoint,
 // or ENOTFOUND.
 func (s *Store) LatestCheckpoint(ctx context.Context, sessionID string) (*shoot.Checkpoint, error) {
-	c, err := scanCheckpoint(s.c().row(ctx, `SELECT `+checkpointColumns+` FROM checkpoints
-		WHERE session_id = $1 ORDER BY id DESC LIMIT 1`, sessionID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, store.NotFound("Checkpoint")
-	}
-	return c, s.Err(err, "read checkpoint")
+	return one(ctx, s.c(), "Checkpoint", scanCheckpoint, `SELECT `+checkpointColumns+` FROM checkpoints
+		WHERE session_id = $1 ORDER BY id DESC LIMIT 1`, sessionID)
 }
 
 // ResolveCheckpoint records the user's decision on a pending checkpoint.
@@ -74,7 +69,7 @@ func (s *Store) ListCheckpoints(ctx context.Context, sessionID string) ([]*shoot
 		WHERE session_id = $1 ORDER BY id`, sessionID)
 }
 
-func scanCheckpoint(row scanner) (*shoot.Checkpoint, error) {
+func scanCheckpoint(row *sql.Rows) (*shoot.Checkpoint, error) {
 	var (
 		c        shoot.Checkpoint
 		keys     json.RawMessage

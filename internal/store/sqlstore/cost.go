@@ -45,7 +45,7 @@ func (s *Store) loadDuplicateCost(ctx context.Context, tx conn, c *shoot.Cost) e
 // ListCosts returns the session's cost entries in the order they were
 // recorded.
 func (s *Store) ListCosts(ctx context.Context, sessionID string) ([]*shoot.Cost, error) {
-	return list(ctx, s.c(), "costs", func(row scanner) (*shoot.Cost, error) {
+	return list(ctx, s.c(), "costs", func(row *sql.Rows) (*shoot.Cost, error) {
 		c := &shoot.Cost{SessionID: sessionID}
 		return c, row.Scan(&c.ID, &c.Provider, &c.Model, &c.Units, &c.Unit, &c.USD, &c.Ref, scanTime(&c.CreatedAt))
 	}, `SELECT id, provider, model, units, unit, usd, ref, created_at FROM costs

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 
 	"github.com/fashionshoot/shoot/internal/shoot"
 	"github.com/fashionshoot/shoot/internal/store"
@@ -22,7 +23,7 @@ func NewEvent(sessionID, typ string, data []byte) (shoot.Event, error) {
 // order (limit <= 0 means store.DefaultEventLimit). An unknown session has
 // no events.
 func (s *Store) EventsAfter(ctx context.Context, sessionID string, after int64, limit int) ([]shoot.Event, error) {
-	return list(ctx, s.c(), "events", func(row scanner) (shoot.Event, error) {
+	return list(ctx, s.c(), "events", func(row *sql.Rows) (shoot.Event, error) {
 		e := shoot.Event{SessionID: sessionID}
 		err := row.Scan(&e.Seq, &e.Type, scanRawJSON(&e.Data), scanTime(&e.CreatedAt))
 		return e, err

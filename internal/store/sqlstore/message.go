@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 
 	"github.com/fashionshoot/shoot/internal/shoot"
 	"github.com/fashionshoot/shoot/internal/store"
@@ -22,7 +23,7 @@ func (s *Store) AppendMessage(ctx context.Context, m *shoot.Message) error {
 // ListMessages returns the session's conversation in the order it was
 // appended.
 func (s *Store) ListMessages(ctx context.Context, sessionID string) ([]*shoot.Message, error) {
-	return list(ctx, s.c(), "messages", func(row scanner) (*shoot.Message, error) {
+	return list(ctx, s.c(), "messages", func(row *sql.Rows) (*shoot.Message, error) {
 		m := &shoot.Message{SessionID: sessionID}
 		return m, row.Scan(&m.ID, &m.Role, scanRawJSON(&m.Content), scanTime(&m.CreatedAt))
 	}, `SELECT id, role, content, created_at FROM messages WHERE session_id = $1 ORDER BY id`, sessionID)

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"errors"
 
 	"github.com/fashionshoot/shoot/internal/shoot"
 	"github.com/fashionshoot/shoot/internal/store"
@@ -32,7 +31,7 @@ func sessionRow(x *shoot.Session) []column {
 
 var sessions = newTable("sessions", sessionRow(new(shoot.Session)))
 
-func scanSession(row scanner) (*shoot.Session, error) {
+func scanSession(row *sql.Rows) (*shoot.Session, error) {
 	var x shoot.Session
 	if err := row.Scan(dests(sessionRow(&x))...); err != nil {
 		return nil, err
@@ -67,11 +66,7 @@ func (s *Store) getSession(ctx context.Context, c conn, id, lock string) (*shoot
 	if !shoot.ValidSessionID(id) {
 		return nil, store.NotFound("Session")
 	}
-	x, err := scanSession(c.row(ctx, `SELECT `+sessions.columns+` FROM sessions WHERE id = $1`+lock, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, store.NotFound("Session")
-	}
-	return x, s.Err(err, "read session")
+	return one(ctx, c, "Session", scanSession, `SELECT `+sessions.columns+` FROM sessions WHERE id = $1`+lock, id)
 }
 
 // ListSessions returns sessions newest first (by updated_at, then id).

@@ -99,11 +99,14 @@ func (d *Dialect) Err(err error, what string) error {
 type Store struct {
 	db      *sql.DB
 	dialect *Dialect
-	bound   sync.Map // query as written -> query as the driver reads it
+	mu      sync.RWMutex
+	bound   map[string]string // query as written -> query as the driver reads it
 }
 
 // New returns a Store on db speaking dialect d.
-func New(db *sql.DB, d *Dialect) *Store { return &Store{db: db, dialect: d} }
+func New(db *sql.DB, d *Dialect) *Store {
+	return &Store{db: db, dialect: d, bound: map[string]string{}}
+}
 
 // DB returns the pool.
 func (s *Store) DB() *sql.DB { return s.db }
@@ -130,7 +133,7 @@ func (s *Store) nullTime(t *time.Time) any {
 
 // QueryRow runs query (written with $n placeholders) on the pool.
 func (s *Store) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return s.on(s.db).row(ctx, query, args...)
+	return s.db.QueryRowContext(ctx, s.bind(query), args...)
 }
 
 // querier is what both *sql.DB and *sql.Tx offer.
@@ -185,11 +188,16 @@ func (s *Store) bind(query string) string {
 	if !s.dialect.QuestionMarks {
 		return query
 	}
-	if q, ok := s.bound.Load(query); ok {
-		return q.(string)
+	s.mu.RLock()
+	q, ok := s.bound[query]
+	s.mu.RUnlock()
+	if ok {
+		return q
 	}
-	q := QuestionMarks(query)
-	s.bound.Store(query, q)
+	q = QuestionMarks(query)
+	s.mu.Lock()
+	s.bound[query] = q
+	s.mu.Unlock()
 	return q
 }
 

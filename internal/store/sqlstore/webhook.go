@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"strings"
 	"time"
 
@@ -27,11 +26,7 @@ func (s *Store) CreateWebhook(ctx context.Context, w *store.Webhook) error {
 
 // GetWebhook returns one webhook.
 func (s *Store) GetWebhook(ctx context.Context, id string) (*store.Webhook, error) {
-	w, err := scanWebhook(s.c().row(ctx, `SELECT `+webhookColumns+` FROM webhooks WHERE id = $1`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, store.NotFound("Webhook")
-	}
-	return w, s.Err(err, "read webhook")
+	return one(ctx, s.c(), "Webhook", scanWebhook, `SELECT `+webhookColumns+` FROM webhooks WHERE id = $1`, id)
 }
 
 // ListWebhooks returns the owner's webhooks, oldest first.
@@ -84,7 +79,7 @@ func (s *Store) ListWebhookDeliveries(ctx context.Context, webhookID string, lim
 		WHERE webhook_id = $1 ORDER BY id DESC LIMIT $2`, webhookID, n)
 }
 
-func scanDelivery(row scanner) (*store.WebhookDelivery, error) {
+func scanDelivery(row *sql.Rows) (*store.WebhookDelivery, error) {
 	var x store.WebhookDelivery
 	var ms int64
 	if err := row.Scan(&x.ID, &x.WebhookID, &x.MessageID, &x.Event, &x.SessionID, &x.Attempt, &x.Status,
@@ -95,7 +90,7 @@ func scanDelivery(row scanner) (*store.WebhookDelivery, error) {
 	return &x, nil
 }
 
-func scanWebhook(row scanner) (*store.Webhook, error) {
+func scanWebhook(row *sql.Rows) (*store.Webhook, error) {
 	var w store.Webhook
 	var events string
 	if err := row.Scan(&w.ID, &w.Owner, &w.URL, &events, &w.Secret, scanTime(&w.CreatedAt)); err != nil {
