@@ -19,8 +19,14 @@ type hub struct {
 	log       *Log
 	sessionID string
 	refs      int // guarded by log.mu
-	stop      chan struct{}
 	kick      chan struct{}
+
+	// ctx lives as long as the hub: it is cancelled when the last
+	// subscriber leaves, which stops the pump and any store read it has in
+	// flight; done closes when the pump has returned.
+	ctx    context.Context
+	cancel context.CancelFunc
+	done   chan struct{}
 
 	mu      sync.Mutex
 	cache   []shoot.Event // contiguous by Seq
@@ -29,12 +35,24 @@ type hub struct {
 	changed chan struct{} // closed and replaced when cache grows
 }
 
+// newHub returns a hub and starts its pump. The hub's context is its own
+// root, not a subscriber's: it outlives the subscriber that opened it, and
+// ends when close is called.
 func newHub(l *Log, sessionID string) *hub {
-	return &hub{
-		log: l, sessionID: sessionID,
-		stop: make(chan struct{}), kick: make(chan struct{}, 1),
+	ctx, cancel := context.WithCancel(context.Background())
+	h := &hub{
+		log: l, sessionID: sessionID, kick: make(chan struct{}, 1),
+		ctx: ctx, cancel: cancel, done: make(chan struct{}),
 		changed: make(chan struct{}),
 	}
+	go h.pump()
+	return h
+}
+
+// close stops the pump and waits until it has returned.
+func (h *hub) close() {
+	h.cancel()
+	<-h.done
 }
 
 func (h *hub) wake() {
@@ -46,16 +64,17 @@ func (h *hub) wake() {
 
 // pump reads new events from the store whenever woken or every poll period.
 func (h *hub) pump() {
+	defer close(h.done)
 	t := time.NewTicker(h.log.poll)
 	defer t.Stop()
 	for {
 		select {
-		case <-h.stop:
+		case <-h.ctx.Done():
 			return
 		case <-h.kick:
 		case <-t.C:
 		}
-		if err := h.fetch(context.Background()); err != nil {
+		if err := h.fetch(h.ctx); err != nil && h.ctx.Err() == nil {
 			h.log.logger.Warn("event log read failed", "session_id", h.sessionID, "err", err)
 		}
 	}

@@ -141,7 +141,6 @@ func (l *Log) join(sessionID string) *hub {
 	if h == nil {
 		h = newHub(l, sessionID)
 		l.hubs[sessionID] = h
-		go h.pump()
 	}
 	h.refs++
 	return h
@@ -153,6 +152,6 @@ func (l *Log) leave(sessionID string, h *hub) {
 	h.refs--
 	if h.refs == 0 {
 		delete(l.hubs, sessionID)
-		close(h.stop)
+		h.close()
 	}
 }

@@ -106,7 +106,7 @@ func TestOtherProcessAppendsArriveByPolling(t *testing.T) {
 	go func() {
 		time.Sleep(20 * time.Millisecond)
 		// Written straight to the source, as another process would: no Notify.
-		_, _ = src.AppendEvent(context.Background(), "s", shoot.EventStatus, []byte(`{"type":"status"}`))
+		_, _ = src.AppendEvent(t.Context(), "s", shoot.EventStatus, []byte(`{"type":"status"}`))
 	}()
 	if got := collect(t, l, "s", 0, 1); got[0] != 1 {
 		t.Fatalf("got %v", got)

@@ -32,7 +32,7 @@ func TestNotifyAllWakesEverySession(t *testing.T) {
 		}
 	}
 	for _, sid := range []string{"a", "b"} {
-		if _, err := src.AppendEvent(context.Background(), sid, shoot.EventStatus, []byte(`{"type":"status"}`)); err != nil {
+		if _, err := src.AppendEvent(t.Context(), sid, shoot.EventStatus, []byte(`{"type":"status"}`)); err != nil {
 			t.Fatal(err)
 		}
 	}

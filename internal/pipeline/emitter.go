@@ -8,55 +8,42 @@ import (
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
 
-// UsageRecorder is implemented by the Emitter the engine passes to a
-// director: a director that calls a paid model reports each call's tokens
-// and price, which go into the cost ledger.
-type UsageRecorder interface {
-	RecordUsage(model string, inputTokens, outputTokens int64, usd float64, ref string)
-}
-
-// emitter writes a director's output into the session's event log.
+// emitter writes a director's output into the session's event log. It
+// holds the session, never a context: each call brings the turn's own.
 type emitter struct {
 	e   *Engine
-	ctx context.Context
 	sid string
 }
 
-func (m *emitter) append(typ string, payload any) {
-	if _, err := m.e.events.Append(m.ctx, m.sid, typ, payload); err != nil {
-		m.e.logger.Warn("event append failed", "session_id", m.sid, "type", typ, "err", err)
-	}
+func (m *emitter) TextDelta(ctx context.Context, text string) {
+	m.e.emit(ctx, m.sid, shoot.EventTextDelta, map[string]any{"text": text})
 }
 
-func (m *emitter) TextDelta(text string) {
-	m.append(shoot.EventTextDelta, map[string]any{"text": text})
+func (m *emitter) TypeHint(ctx context.Context, messageType string) {
+	m.e.emit(ctx, m.sid, shoot.EventMessageTypeHint, map[string]any{"messageType": messageType})
 }
 
-func (m *emitter) TypeHint(messageType string) {
-	m.append(shoot.EventMessageTypeHint, map[string]any{"messageType": messageType})
+func (m *emitter) AssistantMessage(ctx context.Context, text string) {
+	m.e.emit(ctx, m.sid, shoot.EventAssistantMessage, map[string]any{"content": text})
 }
 
-func (m *emitter) AssistantMessage(text string) {
-	m.append(shoot.EventAssistantMessage, map[string]any{"content": text})
-}
-
-func (m *emitter) ToolCall(name string, input json.RawMessage) {
+func (m *emitter) ToolCall(ctx context.Context, name string, input json.RawMessage) {
 	if len(input) == 0 {
 		input = json.RawMessage("{}")
 	}
-	m.append(shoot.EventSystem, map[string]any{"subtype": shoot.SubtypeToolCall,
+	m.e.emit(ctx, m.sid, shoot.EventSystem, map[string]any{"subtype": shoot.SubtypeToolCall,
 		"data": map[string]any{"tool_name": name, "input": input}})
 }
 
-func (m *emitter) ToolResult(name, summary string, isError bool) {
-	m.append(shoot.EventSystem, map[string]any{"subtype": shoot.SubtypeToolResult,
+func (m *emitter) ToolResult(ctx context.Context, name, summary string, isError bool) {
+	m.e.emit(ctx, m.sid, shoot.EventSystem, map[string]any{"subtype": shoot.SubtypeToolResult,
 		"data": map[string]any{"tool_name": name, "summary": summary, "is_error": isError}})
 }
 
-func (m *emitter) RecordUsage(model string, in, out int64, usd float64, ref string) {
+func (m *emitter) RecordUsage(ctx context.Context, model string, in, out int64, usd float64, ref string) {
 	c := &shoot.Cost{SessionID: m.sid, Provider: "anthropic", Model: model,
 		Units: float64(in + out), Unit: "token", USD: usd, Ref: ref}
-	if err := m.e.store.AddCost(m.ctx, c); err != nil {
+	if err := m.e.store.AddCost(ctx, c); err != nil {
 		m.e.logger.Warn("cost ledger write failed", "session_id", m.sid, "err", err)
 	}
 }

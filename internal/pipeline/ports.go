@@ -152,18 +152,25 @@ type StitchParams struct {
 	FPS          int     `json:"outputFps,omitempty"`
 }
 
-// Emitter streams a director's output into the session's event log.
+// Emitter streams a director's output into the session's event log, and
+// takes the price of each paid model call into the cost ledger. Every call
+// takes the turn's context: the emitter keeps none of its own.
 type Emitter interface {
 	// TextDelta emits one text_delta event.
-	TextDelta(text string)
+	TextDelta(ctx context.Context, text string)
 	// TypeHint emits message_type_hint ("thinking" or "response").
-	TypeHint(messageType string)
+	TypeHint(ctx context.Context, messageType string)
 	// AssistantMessage emits assistant_message with the whole text.
-	AssistantMessage(text string)
+	AssistantMessage(ctx context.Context, text string)
 	// ToolCall emits system/tool_call with the tool's name and input.
-	ToolCall(name string, input json.RawMessage)
+	ToolCall(ctx context.Context, name string, input json.RawMessage)
 	// ToolResult emits system/tool_result with the tool's name and summary.
-	ToolResult(name string, summary string, isError bool)
+	ToolResult(ctx context.Context, name string, summary string, isError bool)
+	// RecordUsage puts one paid model call into the cost ledger: its
+	// tokens, its price in USD and a reference (the provider's id of the
+	// call) that keeps it from being counted twice. A director that calls
+	// no paid model never calls it.
+	RecordUsage(ctx context.Context, model string, inputTokens, outputTokens int64, usd float64, ref string)
 }
 
 // Local is implemented by a provider whose polls cost nothing, such as the

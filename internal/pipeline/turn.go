@@ -56,7 +56,7 @@ func (e *Engine) runTurn(ctx context.Context, w Work, s *shoot.Session) error {
 	}); err != nil {
 		return err
 	}
-	out := &emitter{e: e, ctx: ctx, sid: s.ID}
+	out := &emitter{e: e, sid: s.ID}
 	if err := e.director.Turn(ctx, in, e.turnActions(ctx, s.ID, w.TurnKind), out); err != nil {
 		return e.turnFailed(ctx, w, err)
 	}

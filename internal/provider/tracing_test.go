@@ -58,7 +58,7 @@ func TestProviderRequestsCarryTraceparent(t *testing.T) {
 			t.Parallel()
 			rec := tracetest.NewSpanRecorder()
 			tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
-			ctx, span := tp.Tracer("provider-test").Start(context.Background(), "stage job")
+			ctx, span := tp.Tracer("provider-test").Start(t.Context(), "stage job")
 			got := c.run(t, ctx)
 			span.End()
 			want := span.SpanContext().TraceID().String()
@@ -178,14 +178,14 @@ func clipRequest() shoot.ClipRequest {
 // runClaude runs one opening turn of the Claude director: a streamed model
 // call answered by the fake with a plain reply.
 func runClaude(t *testing.T, ctx context.Context) []seen {
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "shoot.db"))
+	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "shoot.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
 	s := &shoot.Session{ID: "session_1_trace", Status: shoot.StatusActive, PipelineStage: shoot.StageInit,
 		RunState: shoot.RunRunning, Brief: "a linen suit", Metadata: json.RawMessage(`{}`)}
-	if err := db.CreateSession(context.Background(), s); err != nil {
+	if err := db.CreateSession(t.Context(), s); err != nil {
 		t.Fatal(err)
 	}
 	api := claudefake.Start(t)
@@ -209,9 +209,9 @@ func runClaude(t *testing.T, ctx context.Context) []seen {
 // discard is an Emitter that drops the director's narration.
 type discard struct{}
 
-func (discard) TextDelta(string)                                  {}
-func (discard) TypeHint(string)                                   {}
-func (discard) AssistantMessage(string)                           {}
-func (discard) ToolCall(string, json.RawMessage)                  {}
-func (discard) ToolResult(string, string, bool)                   {}
-func (discard) RecordUsage(string, int64, int64, float64, string) {}
+func (discard) TextDelta(context.Context, string)                                  {}
+func (discard) TypeHint(context.Context, string)                                   {}
+func (discard) AssistantMessage(context.Context, string)                           {}
+func (discard) ToolCall(context.Context, string, json.RawMessage)                  {}
+func (discard) ToolResult(context.Context, string, string, bool)                   {}
+func (discard) RecordUsage(context.Context, string, int64, int64, float64, string) {}

@@ -2,7 +2,6 @@ package claude
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"image"
 	"image/jpeg"
@@ -213,7 +212,7 @@ func (e *env) seed(contents ...string) {
 		if i%2 == 1 {
 			role = roleAssistant
 		}
-		if err := e.store.AppendMessage(context.Background(), &shoot.Message{SessionID: e.sess.ID, Role: role, Content: json.RawMessage(c)}); err != nil {
+		if err := e.store.AppendMessage(e.t.Context(), &shoot.Message{SessionID: e.sess.ID, Role: role, Content: json.RawMessage(c)}); err != nil {
 			e.t.Fatal(err)
 		}
 	}

@@ -1,6 +1,7 @@
 package claude
 
 import (
+	"context"
 	"strings"
 
 	"github.com/anthropics/anthropic-sdk-go/v2"
@@ -52,15 +53,14 @@ func (p Prices) Cost(u anthropic.Usage) float64 {
 		float64(u.CacheCreationInputTokens)*p.CacheWrite + float64(u.CacheReadInputTokens)*p.CacheRead) / 1e6
 }
 
-// recordUsage puts a response's tokens and price into the cost ledger, when
-// the engine's emitter keeps one. The message id is the ledger's reference,
-// so a response is never counted twice.
-func (d *Director) recordUsage(out pipeline.Emitter, m *anthropic.Message) {
-	rec, ok := out.(pipeline.UsageRecorder)
-	if !ok || m.ID == "" {
+// recordUsage puts a response's tokens and price into the cost ledger
+// through the emitter. The message id is the ledger's reference, so a
+// response is never counted twice; a response without one is not recorded.
+func (d *Director) recordUsage(ctx context.Context, out pipeline.Emitter, m *anthropic.Message) {
+	if m.ID == "" {
 		return
 	}
 	u := m.Usage
 	in := u.InputTokens + u.CacheCreationInputTokens + u.CacheReadInputTokens
-	rec.RecordUsage(d.model, in, u.OutputTokens, d.prices.Cost(u), m.ID)
+	out.RecordUsage(ctx, d.model, in, u.OutputTokens, d.prices.Cost(u), m.ID)
 }

@@ -1,7 +1,6 @@
 package claude
 
 import (
-	"context"
 	"encoding/json"
 	"math"
 	"net/http"
@@ -114,7 +113,7 @@ func TestRefusedAndFailedActions(t *testing.T) {
 		claudefake.Reply(claudefake.Text("Nothing to approve yet.")),
 	)
 	act := &fakeActions{Fail: map[string]error{"Approve": shoot.Errorf(shoot.ECONFLICT, "there is no checkpoint to approve yet")}}
-	if err := e.director().Turn(context.Background(), pipeline.TurnInput{Kind: pipeline.TurnReply, Session: e.sess, Text: "go"}, act, &fakeEmitter{}); err != nil {
+	if err := e.director().Turn(t.Context(), pipeline.TurnInput{Kind: pipeline.TurnReply, Session: e.sess, Text: "go"}, act, &fakeEmitter{}); err != nil {
 		t.Fatal(err)
 	}
 	if res := e.lastRequest().Last().Blocks("tool_result"); len(res) != 1 || !res[0].IsError || !strings.Contains(res[0].Content, "no checkpoint") {
@@ -123,7 +122,7 @@ func TestRefusedAndFailedActions(t *testing.T) {
 
 	e.api.Script(claudefake.Reply(claudefake.ToolUse("generate_hero", nil), claudefake.ToolUse("set_options", map[string]any{"loop": true})))
 	act = &fakeActions{Fail: map[string]error{"GenerateHero": shoot.Errorf(shoot.EUNAVAILABLE, "queue is down")}}
-	err := e.director().Turn(context.Background(), pipeline.TurnInput{Kind: pipeline.TurnReply, Session: e.sess, Text: "redo"}, act, &fakeEmitter{})
+	err := e.director().Turn(t.Context(), pipeline.TurnInput{Kind: pipeline.TurnReply, Session: e.sess, Text: "redo"}, act, &fakeEmitter{})
 	if shoot.ErrorCode(err) != shoot.EUNAVAILABLE {
 		t.Fatalf("err = %v", err)
 	}

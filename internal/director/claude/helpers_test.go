@@ -43,18 +43,22 @@ type fakeEmitter struct {
 	usage  []usage
 }
 
-func (e *fakeEmitter) TextDelta(t string) { e.events = append(e.events, event{kind: "delta", text: t}) }
-func (e *fakeEmitter) TypeHint(t string)  { e.events = append(e.events, event{kind: "hint", text: t}) }
-func (e *fakeEmitter) AssistantMessage(t string) {
+func (e *fakeEmitter) TextDelta(_ context.Context, t string) {
+	e.events = append(e.events, event{kind: "delta", text: t})
+}
+func (e *fakeEmitter) TypeHint(_ context.Context, t string) {
+	e.events = append(e.events, event{kind: "hint", text: t})
+}
+func (e *fakeEmitter) AssistantMessage(_ context.Context, t string) {
 	e.events = append(e.events, event{kind: "message", text: t})
 }
-func (e *fakeEmitter) ToolCall(name string, input json.RawMessage) {
+func (e *fakeEmitter) ToolCall(_ context.Context, name string, input json.RawMessage) {
 	e.events = append(e.events, event{kind: "tool_call", name: name, input: input})
 }
-func (e *fakeEmitter) ToolResult(name, summary string, isError bool) {
+func (e *fakeEmitter) ToolResult(_ context.Context, name, summary string, isError bool) {
 	e.events = append(e.events, event{kind: "tool_result", name: name, text: summary, isError: isError})
 }
-func (e *fakeEmitter) RecordUsage(model string, in, out int64, usd float64, ref string) {
+func (e *fakeEmitter) RecordUsage(_ context.Context, model string, in, out int64, usd float64, ref string) {
 	e.usage = append(e.usage, usage{model, in, out, usd, ref})
 }
 
@@ -105,7 +109,7 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "shoot.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -157,7 +161,7 @@ func (e *env) turn(d *Director, in pipeline.TurnInput) (*fakeActions, *fakeEmitt
 	if in.Session == nil {
 		in.Session = e.sess
 	}
-	err := d.Turn(context.Background(), in, act, out)
+	err := d.Turn(e.t.Context(), in, act, out)
 	return act, out, err
 }
 
@@ -174,7 +178,7 @@ func (e *env) mustTurn(d *Director, in pipeline.TurnInput) (*fakeActions, *fakeE
 // stored returns the stored conversation.
 func (e *env) stored() []*shoot.Message {
 	e.t.Helper()
-	msgs, err := e.store.ListMessages(context.Background(), e.sess.ID)
+	msgs, err := e.store.ListMessages(e.t.Context(), e.sess.ID)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -39,9 +39,9 @@ func (d *Director) runTools(ctx context.Context, uses []peek, skip string, act p
 		if !json.Valid(input) {
 			input = json.RawMessage(`{}`)
 		}
-		out.ToolCall(u.Name, input)
+		out.ToolCall(ctx, u.Name, input)
 		text, isErr, err := d.invoke(ctx, u.Name, input, act, skip)
-		out.ToolResult(u.Name, text, isErr)
+		out.ToolResult(ctx, u.Name, text, isErr)
 		results = append(results, anthropic.NewToolResultBlock(u.ID, forModel(text, isErr), isErr))
 		held = held || errors.Is(err, pipeline.ErrHeld)
 		if err != nil && !errors.Is(err, pipeline.ErrHeld) && failed == nil {

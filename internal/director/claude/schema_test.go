@@ -1,7 +1,6 @@
 package claude
 
 import (
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -124,7 +123,7 @@ func TestToolsMapToActions(t *testing.T) {
 	d := e.director()
 	for _, c := range cases {
 		act, out := &fakeActions{}, &fakeEmitter{}
-		results, _, err := d.runTools(context.Background(), []peek{{ID: "toolu_x", Name: c.tool, Input: json.RawMessage(c.input)}}, "", act, out)
+		results, _, err := d.runTools(t.Context(), []peek{{ID: "toolu_x", Name: c.tool, Input: json.RawMessage(c.input)}}, "", act, out)
 		if err != nil || len(results) != 1 {
 			t.Fatalf("%s: %v", c.tool, err)
 		}
@@ -137,7 +136,7 @@ func TestToolsMapToActions(t *testing.T) {
 	}
 	// An unknown tool is answered with the list of real ones.
 	act, out := &fakeActions{}, &fakeEmitter{}
-	if _, _, err := d.runTools(context.Background(), []peek{{ID: "t", Name: "bash", Input: json.RawMessage(`{}`)}}, "", act, out); err != nil {
+	if _, _, err := d.runTools(t.Context(), []peek{{ID: "t", Name: "bash", Input: json.RawMessage(`{}`)}}, "", act, out); err != nil {
 		t.Fatal(err)
 	}
 	if ev := out.tools()[1]; !ev.isError || !strings.Contains(ev.text, "generate_hero") || act.Names() != "" {

@@ -88,20 +88,20 @@ func (d *Director) stream(ctx context.Context, params anthropic.MessageNewParams
 	for s.Next() {
 		ev := s.Current()
 		if err := acc.Accumulate(ev); err != nil {
-			d.recordUsage(out, &acc)
+			d.recordUsage(ctx, out, &acc)
 			return nil, err
 		}
-		n.event(ev)
+		n.event(ctx, ev)
 		complete = complete || ev.Type == "message_stop"
 	}
-	d.recordUsage(out, &acc)
+	d.recordUsage(ctx, out, &acc)
 	if err := s.Err(); err != nil {
 		return nil, err
 	}
 	if !complete {
 		return nil, errCut
 	}
-	n.finish()
+	n.finish(ctx)
 	return newReply(&acc)
 }
 
@@ -134,48 +134,48 @@ type narrator struct {
 	separate           bool // a later text block starts: put a blank line first
 }
 
-func (n *narrator) event(ev anthropic.MessageStreamEventUnion) {
+func (n *narrator) event(ctx context.Context, ev anthropic.MessageStreamEventUnion) {
 	switch ev.Type {
 	case "content_block_start":
-		n.blockStart(ev.ContentBlock.Type, ev.ContentBlock.Text)
+		n.blockStart(ctx, ev.ContentBlock.Type, ev.ContentBlock.Text)
 	case "content_block_delta":
 		if ev.Delta.Type == "text_delta" {
-			n.delta(ev.Delta.Text)
+			n.delta(ctx, ev.Delta.Text)
 		}
 	}
 }
 
-func (n *narrator) blockStart(typ, text string) {
+func (n *narrator) blockStart(ctx context.Context, typ, text string) {
 	switch typ {
 	case "text":
 		if !n.hinted {
-			n.out.TypeHint("response")
+			n.out.TypeHint(ctx, "response")
 			n.hinted = true
 		}
 		n.separate = n.text.Len() > 0
-		n.delta(text)
+		n.delta(ctx, text)
 	case "tool_use":
 		if !n.toolHinted {
-			n.out.TypeHint("thinking")
+			n.out.TypeHint(ctx, "thinking")
 			n.toolHinted = true
 		}
 	}
 }
 
-func (n *narrator) delta(text string) {
+func (n *narrator) delta(ctx context.Context, text string) {
 	if text == "" {
 		return
 	}
 	if n.separate {
 		n.separate = false
-		n.delta("\n\n")
+		n.delta(ctx, "\n\n")
 	}
 	n.text.WriteString(text)
-	n.out.TextDelta(text)
+	n.out.TextDelta(ctx, text)
 }
 
-func (n *narrator) finish() {
+func (n *narrator) finish(ctx context.Context) {
 	if n.text.Len() > 0 {
-		n.out.AssistantMessage(n.text.String())
+		n.out.AssistantMessage(ctx, n.text.String())
 	}
 }

@@ -25,18 +25,26 @@ type event struct {
 
 type fakeEmitter struct{ events []event }
 
-func (e *fakeEmitter) TextDelta(text string) {
+func (e *fakeEmitter) TextDelta(_ context.Context, text string) {
 	e.events = append(e.events, event{kind: "delta", text: text})
 }
-func (e *fakeEmitter) TypeHint(t string) { e.events = append(e.events, event{kind: "hint", text: t}) }
-func (e *fakeEmitter) AssistantMessage(t string) {
+func (e *fakeEmitter) TypeHint(_ context.Context, t string) {
+	e.events = append(e.events, event{kind: "hint", text: t})
+}
+func (e *fakeEmitter) AssistantMessage(_ context.Context, t string) {
 	e.events = append(e.events, event{kind: "message", text: t})
 }
-func (e *fakeEmitter) ToolCall(name string, input json.RawMessage) {
+func (e *fakeEmitter) ToolCall(_ context.Context, name string, input json.RawMessage) {
 	e.events = append(e.events, event{kind: "tool_call", text: name, input: input})
 }
-func (e *fakeEmitter) ToolResult(name, summary string, isError bool) {
+func (e *fakeEmitter) ToolResult(_ context.Context, name, summary string, isError bool) {
 	e.events = append(e.events, event{kind: "tool_result", text: name + ":" + summary, isError: isError})
+}
+
+// RecordUsage records a "usage" event: the rules director calls no paid
+// model, so a test that finds one has caught a bug.
+func (e *fakeEmitter) RecordUsage(_ context.Context, model string, _, _ int64, _ float64, _ string) {
+	e.events = append(e.events, event{kind: "usage", text: model})
 }
 
 // messages returns the assistant messages, checking on the way that each
@@ -51,6 +59,8 @@ func (e *fakeEmitter) messages(t *testing.T) []string {
 		case "hint":
 			hinted = ev.text == "response"
 			deltas.Reset()
+		case "usage":
+			t.Errorf("usage of %q recorded; the rules director calls no paid model", ev.text)
 		case "delta":
 			deltas.WriteString(ev.text)
 		case "message":
@@ -104,7 +114,7 @@ func runReply(t *testing.T, stage, text string, o shoot.Options) (*fakeActions, 
 	act, out := &fakeActions{}, &fakeEmitter{}
 	in := pipeline.TurnInput{Kind: pipeline.TurnReply, Session: session(stage, "a linen suit", o), Text: text,
 		Checkpoint: &shoot.Checkpoint{Stage: stage, Status: shoot.CheckpointPending}}
-	if err := newDirector(t).Turn(context.Background(), in, act, out); err != nil {
+	if err := newDirector(t).Turn(t.Context(), in, act, out); err != nil {
 		t.Fatalf("reply %q at %s: %v", text, stage, err)
 	}
 	if len(out.messages(t)) == 0 {

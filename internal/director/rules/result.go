@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -10,11 +11,11 @@ import (
 
 // result says in one sentence what a stage made and what the user can say
 // next; the engine emits the checkpoint itself.
-func (d *Director) result(in pipeline.TurnInput, out pipeline.Emitter) error {
+func (d *Director) result(ctx context.Context, in pipeline.TurnInput, out pipeline.Emitter) error {
 	if in.Result == nil {
 		return shoot.Errorf(shoot.EINVALID, "result turn without a stage result")
 	}
-	say(out, resultLine(*in.Result))
+	say(ctx, out, resultLine(*in.Result))
 	return nil
 }
 

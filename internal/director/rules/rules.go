@@ -45,7 +45,7 @@ func (d *Director) Turn(ctx context.Context, in pipeline.TurnInput, act pipeline
 	case pipeline.TurnReply:
 		return d.reply(ctx, in, act, out)
 	case pipeline.TurnResult:
-		return d.result(in, out)
+		return d.result(ctx, in, out)
 	}
 	return shoot.Errorf(shoot.EINVALID, "unknown turn kind %q", in.Kind)
 }
@@ -67,28 +67,28 @@ type plan struct {
 // execute narrates the plan, then runs its steps in order, each wrapped in
 // tool_call / tool_result events. It stops at the first failure.
 func (d *Director) execute(ctx context.Context, p plan, out pipeline.Emitter) error {
-	say(out, p.say)
+	say(ctx, out, p.say)
 	for _, s := range p.steps {
 		raw, err := json.Marshal(s.input)
 		if err != nil {
 			return shoot.Wrap(err, shoot.EINTERNAL, "encoding tool input")
 		}
-		out.ToolCall(s.tool, raw)
+		out.ToolCall(ctx, s.tool, raw)
 		if err := s.run(ctx); err != nil {
-			out.ToolResult(s.tool, shoot.ErrorMessage(err), true)
-			return refused(out, err)
+			out.ToolResult(ctx, s.tool, shoot.ErrorMessage(err), true)
+			return refused(ctx, out, err)
 		}
-		out.ToolResult(s.tool, s.summary, false)
+		out.ToolResult(ctx, s.tool, s.summary, false)
 	}
 	return nil
 }
 
 // refused tells the user why the engine said no when it is something they
 // can fix, and hands every other error back to the engine.
-func refused(out pipeline.Emitter, err error) error {
+func refused(ctx context.Context, out pipeline.Emitter, err error) error {
 	switch shoot.ErrorCode(err) {
 	case shoot.EINVALID, shoot.ECONFLICT:
-		say(out, "That didn't go through: "+strings.TrimSuffix(shoot.ErrorMessage(err), ".")+". Tell me what you'd like instead.")
+		say(ctx, out, "That didn't go through: "+strings.TrimSuffix(shoot.ErrorMessage(err), ".")+". Tell me what you'd like instead.")
 		return nil
 	}
 	return err
@@ -96,15 +96,15 @@ func refused(out pipeline.Emitter, err error) error {
 
 // say streams text as a few deltas, then the whole message, the way a
 // model's reply arrives, so clients need only one code path.
-func say(out pipeline.Emitter, text string) {
+func say(ctx context.Context, out pipeline.Emitter, text string) {
 	if text == "" {
 		return
 	}
-	out.TypeHint("response")
+	out.TypeHint(ctx, "response")
 	for _, c := range chunks(text, 4) {
-		out.TextDelta(c)
+		out.TextDelta(ctx, c)
 	}
-	out.AssistantMessage(text)
+	out.AssistantMessage(ctx, text)
 }
 
 // chunks splits text after every n-th space; the pieces concatenate back to

@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -30,7 +29,7 @@ func TestStartPicksPresetsByVibe(t *testing.T) {
 	for _, c := range cases {
 		act, out := &fakeActions{}, &fakeEmitter{}
 		in := pipeline.TurnInput{Kind: pipeline.TurnStart, Session: session(shoot.StageInit, "", c.opts), Text: c.brief}
-		if err := newDirector(t).Turn(context.Background(), in, act, out); err != nil {
+		if err := newDirector(t).Turn(t.Context(), in, act, out); err != nil {
 			t.Fatal(err)
 		}
 		if act.Names() != "GenerateHero" {
@@ -67,7 +66,7 @@ func TestStartStreamsBeforeActing(t *testing.T) {
 	t.Parallel()
 	act, out := &fakeActions{}, &fakeEmitter{}
 	in := pipeline.TurnInput{Kind: pipeline.TurnStart, Session: session(shoot.StageInit, "warm and intimate knitwear", shoot.Options{})}
-	if err := newDirector(t).Turn(context.Background(), in, act, out); err != nil {
+	if err := newDirector(t).Turn(t.Context(), in, act, out); err != nil {
 		t.Fatal(err)
 	}
 	if out.events[0].kind != "hint" || out.events[0].text != "response" {
@@ -95,7 +94,7 @@ func TestStartUnknownPresetOption(t *testing.T) {
 	t.Parallel()
 	act, out := &fakeActions{}, &fakeEmitter{}
 	in := pipeline.TurnInput{Kind: pipeline.TurnStart, Session: session(shoot.StageInit, "x", shoot.Options{Pose: "moonwalk"})}
-	err := newDirector(t).Turn(context.Background(), in, act, out)
+	err := newDirector(t).Turn(t.Context(), in, act, out)
 	if shoot.ErrorCode(err) != shoot.EINVALID || len(act.Calls) != 0 {
 		t.Fatalf("err = %v, calls %s", err, act.Names())
 	}
@@ -104,15 +103,15 @@ func TestStartUnknownPresetOption(t *testing.T) {
 func TestTurnRejectsBadInput(t *testing.T) {
 	t.Parallel()
 	d := newDirector(t)
-	if err := d.Turn(context.Background(), pipeline.TurnInput{Kind: pipeline.TurnStart}, &fakeActions{}, &fakeEmitter{}); shoot.ErrorCode(err) != shoot.EINVALID {
+	if err := d.Turn(t.Context(), pipeline.TurnInput{Kind: pipeline.TurnStart}, &fakeActions{}, &fakeEmitter{}); shoot.ErrorCode(err) != shoot.EINVALID {
 		t.Errorf("nil session: %v", err)
 	}
 	in := pipeline.TurnInput{Kind: "dance", Session: session(shoot.StageHero, "", shoot.Options{})}
-	if err := d.Turn(context.Background(), in, &fakeActions{}, &fakeEmitter{}); shoot.ErrorCode(err) != shoot.EINVALID {
+	if err := d.Turn(t.Context(), in, &fakeActions{}, &fakeEmitter{}); shoot.ErrorCode(err) != shoot.EINVALID {
 		t.Errorf("unknown kind: %v", err)
 	}
 	in.Kind = pipeline.TurnResult
-	if err := d.Turn(context.Background(), in, &fakeActions{}, &fakeEmitter{}); shoot.ErrorCode(err) != shoot.EINVALID {
+	if err := d.Turn(t.Context(), in, &fakeActions{}, &fakeEmitter{}); shoot.ErrorCode(err) != shoot.EINVALID {
 		t.Errorf("result without result: %v", err)
 	}
 	if d.Name() != "rules" {
@@ -124,7 +123,7 @@ func TestRefusedActionIsExplained(t *testing.T) {
 	t.Parallel()
 	act, out := &fakeActions{Fail: map[string]error{"Approve": shoot.Errorf(shoot.ECONFLICT, "a stage is already running")}}, &fakeEmitter{}
 	in := pipeline.TurnInput{Kind: pipeline.TurnReply, Session: session(shoot.StageHero, "", shoot.Options{}), Text: "continue"}
-	if err := newDirector(t).Turn(context.Background(), in, act, out); err != nil {
+	if err := newDirector(t).Turn(t.Context(), in, act, out); err != nil {
 		t.Fatalf("a refused action should end the turn normally: %v", err)
 	}
 	last := out.events[len(out.events)-1]
@@ -145,7 +144,7 @@ func TestFailedActionStopsAndReturns(t *testing.T) {
 	boom := shoot.Errorf(shoot.EUNAVAILABLE, "database is busy")
 	act, out := &fakeActions{Fail: map[string]error{"SetOptions": boom}}, &fakeEmitter{}
 	in := pipeline.TurnInput{Kind: pipeline.TurnReply, Session: session(shoot.StageHero, "", shoot.Options{}), Text: "use 9:16"}
-	err := newDirector(t).Turn(context.Background(), in, act, out)
+	err := newDirector(t).Turn(t.Context(), in, act, out)
 	if !errors.Is(err, boom) {
 		t.Fatalf("err = %v, want the transient error back", err)
 	}
@@ -158,7 +157,7 @@ func TestReplyWithoutCheckpointUsesSessionStage(t *testing.T) {
 	t.Parallel()
 	act, out := &fakeActions{}, &fakeEmitter{}
 	in := pipeline.TurnInput{Kind: pipeline.TurnReply, Session: session(shoot.StageFrames, "", shoot.Options{}), Text: "redo 4"}
-	if err := newDirector(t).Turn(context.Background(), in, act, out); err != nil {
+	if err := newDirector(t).Turn(t.Context(), in, act, out); err != nil {
 		t.Fatal(err)
 	}
 	if act.Names() != "RegenerateFrame" || act.Calls[0].Arg != "4|" {
@@ -184,7 +183,7 @@ func TestResultTurn(t *testing.T) {
 	for _, c := range cases {
 		act, out := &fakeActions{}, &fakeEmitter{}
 		in := pipeline.TurnInput{Kind: pipeline.TurnResult, Session: session(c.res.Stage, "", shoot.Options{}), Result: &c.res}
-		if err := newDirector(t).Turn(context.Background(), in, act, out); err != nil {
+		if err := newDirector(t).Turn(t.Context(), in, act, out); err != nil {
 			t.Fatal(err)
 		}
 		msgs := out.messages(t)
