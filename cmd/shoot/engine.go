@@ -58,11 +58,6 @@ func buildEngine(ctx context.Context, cfg *config.Config, st store.Store, bucket
 	}
 	log := events.New(st, logger, 250*time.Millisecond)
 	followOtherProcesses(ctx, st, log, logger)
-	eng := pipeline.New(pipeline.Deps{Store: st, Bucket: bucket, Events: log, Images: images, Videos: videos,
-		Director: dir, Presets: lib, Logger: logger},
-		pipeline.Options{ClipConcurrency: cfg.ClipConcurrency, MaxCostUSD: cfg.MaxCostUSD, TempDir: os.TempDir(),
-			MonthlyBudgetUSD: cfg.MonthlyBudgetUSD, ObserveRequests: m.ObserveShootRequests,
-			CountRequests: m.CountProviderRequests, PublicURL: cfg.PublicURL})
 	hooks, ok := st.(store.Webhooks)
 	if !ok {
 		return nil, fmt.Errorf("a %s store keeps no webhooks", st.Dialect())
@@ -70,12 +65,16 @@ func buildEngine(ctx context.Context, cfg *config.Config, st store.Store, bucket
 	deliverer := webhook.NewDeliverer(hooks, webhook.New(webhook.SenderOptions{
 		Policy: webhook.Policy{AllowPrivate: cfg.WebhookAllowPrivate}}),
 		webhook.DelivererOptions{FirstRetry: cfg.WebhookFirstRetry, Logger: logger})
-	q, err := newQueue(ctx, st, eng, jobs.Options{Workers: workers, Logger: logger, ID: workerID(cfg),
+	// The queue's workers run the engine's work, and the engine enqueues
+	// through the queue: the queue is built first, with a runner that
+	// reaches the engine, which exists before the queue is started.
+	var eng *pipeline.Engine
+	run := jobs.RunnerFunc(func(ctx context.Context, w pipeline.Work, last bool) error { return eng.Do(ctx, w, last) })
+	q, err := newQueue(ctx, st, run, jobs.Options{Workers: workers, Logger: logger, ID: workerID(cfg),
 		JobTimeout: cfg.JobTimeout, RescueAfter: cfg.RescueAfter, Observe: m.ObserveJob, Webhooks: deliverer})
 	if err != nil {
 		return nil, err
 	}
-	eng.SetQueue(q)
 	// Webhooks hear of events and artifacts in the process that records
 	// them, through the same durable queue.
 	dispatch := webhook.NewDispatcher(struct {
@@ -83,7 +82,11 @@ func buildEngine(ctx context.Context, cfg *config.Config, st store.Store, bucket
 		store.Webhooks
 	}{st, hooks}, q, logger)
 	log.OnAppend(dispatch.Event)
-	eng.OnAsset(dispatch.Asset)
+	eng = pipeline.New(pipeline.Deps{Store: st, Bucket: bucket, Events: log, Images: images, Videos: videos,
+		Director: dir, Presets: lib, Logger: logger, Queue: q, OnAsset: dispatch.Asset},
+		pipeline.Options{ClipConcurrency: cfg.ClipConcurrency, MaxCostUSD: cfg.MaxCostUSD, TempDir: os.TempDir(),
+			MonthlyBudgetUSD: cfg.MonthlyBudgetUSD, ObserveRequests: m.ObserveShootRequests,
+			CountRequests: m.CountProviderRequests, PublicURL: cfg.PublicURL})
 	if err := m.WatchQueue(func(ctx context.Context) ([]jobs.JobCount, error) {
 		return jobs.CountJobs(ctx, st.DB(), st.Dialect())
 	}, logger); err != nil {

@@ -13,7 +13,6 @@ import (
 	"github.com/fashionshoot/shoot/client"
 	"github.com/fashionshoot/shoot/internal/auth"
 	"github.com/fashionshoot/shoot/internal/config"
-	"github.com/fashionshoot/shoot/internal/httpapi"
 	"github.com/fashionshoot/shoot/internal/mcpserver"
 )
 
@@ -88,15 +87,3 @@ func serveMCP(ctx context.Context, e *env, o mcpserver.Options) error {
 type nopWriteCloser struct{ io.Writer }
 
 func (nopWriteCloser) Close() error { return nil }
-
-// mountMCP serves MCP over streamable HTTP at /mcp, behind the API's
-// access control like every other route.
-func mountMCP(srv *httpapi.Server, logger *slog.Logger) {
-	h := mcpserver.HTTPHandler(srv.Handler, srv.Closing(), buildVersion(), logger)
-	for _, m := range []string{"GET", "POST", "DELETE"} {
-		srv.Handle(m+" /mcp", func(w http.ResponseWriter, r *http.Request) error {
-			h.ServeHTTP(w, r)
-			return nil
-		})
-	}
-}

@@ -36,15 +36,14 @@ func servedRoutes(t *testing.T) []string {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { a.close() })
-	srv, err := newServer(a)
-	if err != nil {
-		t.Fatal(err)
-	}
 	eng, err := buildEngine(ctx, cfg, a.store, a.bucket, logger, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	mountStudio(srv, eng)
+	srv, err := newServer(a, eng)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var out []string
 	for _, rt := range srv.Routes() {
 		out = append(out, strings.ReplaceAll(rt.Pattern, "...}", "}"))

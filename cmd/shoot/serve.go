@@ -12,6 +12,8 @@ import (
 
 	"github.com/fashionshoot/shoot/internal/config"
 	"github.com/fashionshoot/shoot/internal/httpapi"
+	"github.com/fashionshoot/shoot/internal/mcpserver"
+	"github.com/fashionshoot/shoot/internal/web"
 )
 
 // newServeCmd is `shoot serve`: the HTTP API on --addr until SIGINT or
@@ -67,9 +69,9 @@ func serve(ctx context.Context, e *env, cfg *config.Config) error {
 	return err
 }
 
-// openStudio opens the database and blob store, builds the API with the
-// studio's routes on it and starts the job queue. stop soft-stops the
-// workers, then closes the blob store and the database.
+// openStudio opens the database and blob store, builds the engine and the
+// API on them and starts the job queue. stop soft-stops the workers, then
+// closes the blob store and the database.
 func openStudio(ctx context.Context, cfg *config.Config, logger *slog.Logger) (srv *httpapi.Server, stop func(), err error) {
 	a, err := openApp(ctx, cfg, logger)
 	if err != nil {
@@ -80,14 +82,13 @@ func openStudio(ctx context.Context, cfg *config.Config, logger *slog.Logger) (s
 			a.close()
 		}
 	}()
-	if srv, err = newServer(a); err != nil {
-		return nil, nil, err
-	}
 	eng, err := buildEngine(ctx, cfg, a.store, a.bucket, logger, cfg.Workers)
 	if err != nil {
 		return nil, nil, err
 	}
-	mountStudio(srv, eng)
+	if srv, err = newServer(a, eng); err != nil {
+		return nil, nil, err
+	}
 	if err = eng.queue.Start(ctx); err != nil {
 		return nil, nil, fmt.Errorf("job queue: %w", err)
 	}
@@ -104,22 +105,22 @@ func stopQueue(eng *engine, logger *slog.Logger) {
 	}
 }
 
-// addOps adds what operators use: request metrics, GET /metrics for
-// Prometheus and the queue in /api/health?deep=1.
-func addOps(srv *httpapi.Server, eng *engine) {
-	srv.SetMetrics(eng.metrics)
-	srv.AddHealthCheck("queue", eng.queue.Check)
-	h := eng.metrics.Handler()
-	srv.Handle("GET /metrics", func(w http.ResponseWriter, r *http.Request) error {
-		h.ServeHTTP(w, r)
-		return nil
-	})
-}
-
-// newServer builds the HTTP API on an open app.
-func newServer(a *app) (*httpapi.Server, error) {
+// newServer builds the HTTP API on an open app and its engine, with every
+// part `shoot serve` answers: the API and generation routes, request
+// metrics, GET /metrics for Prometheus, the queue in /api/health?deep=1,
+// MCP over streamable HTTP at /mcp (behind the API's access control like
+// every other route) and the web studio. It is the one place they are put
+// together, so the OpenAPI coverage test sees exactly the table the served
+// studio has.
+func newServer(a *app, eng *engine) (*httpapi.Server, error) {
 	return httpapi.New(httpapi.Deps{
 		Config: a.cfg, Store: a.store, Bucket: a.bucket, Logger: a.logger, Version: buildVersion(),
+		Engine: eng.Engine, Web: web.Handler(),
+		Metrics: eng.metrics, MetricsHandler: eng.metrics.Handler(),
+		HealthChecks: []httpapi.HealthCheck{{Name: "queue", Check: eng.queue.Check}},
+		MCP: func(api func() http.Handler, closing <-chan struct{}) http.Handler {
+			return mcpserver.HTTPHandler(api, closing, buildVersion(), nil)
+		},
 	})
 }
 

@@ -45,16 +45,6 @@ func (s *Server) setupAuth() error {
 	return nil
 }
 
-// authRoutes are the sign-in routes; they are public (see isPublic).
-func (s *Server) authRoutes() []Route {
-	return []Route{
-		{"POST /api/auth/login", s.login},
-		{"POST /api/auth/logout", s.logout},
-		{"GET /api/me", s.me},
-		{"GET /api/audit", s.listAudit},
-	}
-}
-
 // isPublic reports whether a route answers without credentials: health
 // checks (load balancers carry no token), signing in and out, the API's
 // OpenAPI document, and the provider callbacks, which prove themselves.

@@ -51,11 +51,10 @@ func newAccessEnvAt(t *testing.T, env map[string]string, now func() time.Time) *
 	cfg, st, bucket, eng, q := b.cfg, b.store, b.bucket, b.eng, b.queue
 	logs := &syncBuffer{}
 	srv, err := httpapi.New(httpapi.Deps{Config: cfg, Store: st, Bucket: bucket, Now: now,
-		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), Engine: eng})
 	if err != nil {
 		t.Fatal(err)
 	}
-	httpapi.RegisterPipeline(srv, eng)
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	return &accessEnv{ts: ts, store: st, bucket: bucket, queue: q, logs: logs}

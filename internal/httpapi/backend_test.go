@@ -60,10 +60,9 @@ func newBackend(t testing.TB, env map[string]string) *backend {
 	if err != nil {
 		t.Fatal(err)
 	}
+	q := &heldQueue{}
 	eng := pipeline.New(pipeline.Deps{Store: st, Bucket: bucket, Events: events.New(st, nil, 20*time.Millisecond),
 		Images: studio.NewImages(studio.Options{}), Videos: studio.NewVideos(studio.Options{}),
-		Director: rules.New(lib, media.Names()), Presets: lib}, pipeline.Options{})
-	q := &heldQueue{}
-	eng.SetQueue(q)
+		Director: rules.New(lib, media.Names()), Presets: lib, Queue: q}, pipeline.Options{})
 	return &backend{cfg: cfg, store: st, bucket: bucket, eng: eng, queue: q}
 }

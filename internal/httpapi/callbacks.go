@@ -39,11 +39,10 @@ type callbacks struct {
 	logger   *slog.Logger
 }
 
-// registerCallbacks adds the provider callback routes to s.
-func registerCallbacks(s *Server, eng *pipeline.Engine) {
-	c := &callbacks{eng: eng, logger: s.logger, verifier: &fal.WebhookVerifier{JWKSURL: s.cfg.FALJWKSURL}}
-	s.Handle("POST "+fal.WebhookPath, c.fal)
-	s.Handle("POST "+kling.CallbackPathPrefix+"{token}", c.kling)
+// newCallbacks returns the handlers of the provider callback routes
+// (listed in routes.go).
+func newCallbacks(s *Server, eng *pipeline.Engine) *callbacks {
+	return &callbacks{eng: eng, logger: s.logger, verifier: &fal.WebhookVerifier{JWKSURL: s.cfg.FALJWKSURL}}
 }
 
 // fal handles a FAL webhook: the signature first, then the request id.

@@ -31,11 +31,10 @@ func TestProviderCallbacksRefuseForgeries(t *testing.T) {
 	b := newBackend(t, map[string]string{"SHOOT_AUTH": "token", "SHOOT_FAL_JWKS_URL": f.JWKSURL()})
 	logs := &syncBuffer{}
 	srv, err := httpapi.New(httpapi.Deps{Config: b.cfg, Store: b.store, Bucket: b.bucket,
-		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))})
+		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo})), Engine: b.eng})
 	if err != nil {
 		t.Fatal(err)
 	}
-	httpapi.RegisterPipeline(srv, b.eng)
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	ctx := t.Context()

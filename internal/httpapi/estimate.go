@@ -12,7 +12,7 @@ import (
 // options are given as query parameters (aspectRatio, resolution, loop,
 // videoSeconds, easing, clipDuration, qa, and frames: how many of one's own
 // frames the film is made from, which skips the hero and the sheet).
-func (p *Pipeline) estimate(w http.ResponseWriter, r *http.Request) error {
+func (p *generation) estimate(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	o := shoot.Options{AspectRatio: q.Get("aspectRatio"), Resolution: q.Get("resolution"), Easing: q.Get("easing")}
 	var err error
@@ -55,14 +55,14 @@ func (p *Pipeline) estimate(w http.ResponseWriter, r *http.Request) error {
 
 // presets answers GET /api/presets: every pose and background preset,
 // built-in and user-supplied.
-func (p *Pipeline) presets(w http.ResponseWriter, r *http.Request) error {
+func (p *generation) presets(w http.ResponseWriter, r *http.Request) error {
 	l := p.eng.Presets().Listing()
 	return writeJSONStatus(w, http.StatusOK, map[string]any{"success": true, "poses": l.Poses, "backgrounds": l.Backgrounds})
 }
 
 // easings answers GET /api/easings: the names the stitch accepts, with
 // their curves sampled for previews.
-func (p *Pipeline) easings(w http.ResponseWriter, r *http.Request) error {
+func (p *generation) easings(w http.ResponseWriter, r *http.Request) error {
 	type item struct {
 		Name   string    `json:"name"`
 		Points []float64 `json:"points"`

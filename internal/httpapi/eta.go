@@ -28,10 +28,11 @@ type etaAnswer struct {
 	Estimate  *float64                      `json:"estimateUsd"`
 }
 
-// registerETA adds the progress-and-time route of the studio.
-func registerETA(s *Server, eng *pipeline.Engine) {
+// etaRoute is the handler of the progress-and-time route of the studio
+// (GET /api/sessions/{id}/eta, see routes.go).
+func (s *Server) etaRoute(eng *pipeline.Engine) HandlerFunc {
 	clock := pipeline.NewStageClock(s.store)
-	s.Handle("GET /api/sessions/{id}/eta", func(w http.ResponseWriter, r *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		ss, err := s.session(r)
 		if err != nil {
 			return err
@@ -57,5 +58,5 @@ func registerETA(s *Server, eng *pipeline.Engine) {
 			}
 		}
 		return writeJSONStatus(w, http.StatusOK, a)
-	})
+	}
 }

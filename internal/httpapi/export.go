@@ -21,13 +21,10 @@ type exporter struct {
 	eng *pipeline.Engine
 }
 
-// RegisterExport adds GET /api/sessions/{id}/export.zip: the newest version
-// of every artifact in the studio's layout, the reference images under
-// references/, and manifest.json describing how each artifact was made.
-func RegisterExport(s *Server, eng *pipeline.Engine) {
-	x := &exporter{srv: s, eng: eng}
-	s.Handle("GET /api/sessions/{id}/export.zip", x.export)
-}
+// The export route (GET /api/sessions/{id}/export.zip, see routes.go)
+// serves the newest version of every artifact in the studio's layout, the
+// reference images under references/, and manifest.json describing how
+// each artifact was made.
 
 // exportManifest is manifest.json: the engine's manifest plus the
 // references the shoot started from.

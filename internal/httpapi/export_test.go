@@ -32,11 +32,10 @@ func newExportEnv(t *testing.T) *exportEnv {
 	t.Helper()
 	b := newBackend(t, nil)
 	cfg, st, bucket, eng := b.cfg, b.store, b.bucket, b.eng
-	srv, err := httpapi.New(httpapi.Deps{Config: cfg, Store: st, Bucket: bucket})
+	srv, err := httpapi.New(httpapi.Deps{Config: cfg, Store: st, Bucket: bucket, Engine: eng})
 	if err != nil {
 		t.Fatal(err)
 	}
-	httpapi.RegisterExport(srv, eng)
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	return &exportEnv{ts: ts, store: st, bucket: bucket}

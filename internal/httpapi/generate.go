@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -16,39 +15,13 @@ import (
 // maxJSONBody bounds every JSON request body.
 const maxJSONBody = 64 << 10
 
-// Pipeline serves the generation routes: starting and continuing shoots as
-// SSE streams, the session event stream, cancel, estimates and presets.
-type Pipeline struct {
+// generation serves the generation routes (listed in routes.go): starting
+// and continuing shoots as SSE streams, the session event stream, cancel,
+// estimates and presets.
+type generation struct {
 	srv       *Server
 	eng       *pipeline.Engine
-	heartbeat time.Duration // see SetHeartbeat
-}
-
-// RegisterPipeline adds the generation routes to s.
-func RegisterPipeline(s *Server, eng *pipeline.Engine) *Pipeline {
-	p := &Pipeline{srv: s, eng: eng}
-	s.stopSession = func(ctx context.Context, sid string) error {
-		_, err := eng.Cancel(ctx, sid)
-		return err
-	}
-	stream := idemRoute{limit: maxJSONBody, replaySession: p.replayStream}
-	blocking := idemRoute{limit: maxJSONBody, replaySession: p.replayBlocking}
-	answer := idemRoute{limit: maxJSONBody}
-	for _, rt := range []Route{
-		{"POST /api/generate-stream", s.idempotent(stream, p.generateStream)},
-		{"POST /api/generate", s.idempotent(blocking, p.generateBlocking)},
-		{"POST /api/sessions/{id}/continue-stream", s.idempotent(stream, p.continueStream)},
-		{"GET /api/sessions/{id}/events", p.events},
-		{"POST /api/sessions/{id}/cancel", s.idempotent(answer, p.cancel)},
-		{"GET /api/estimate", p.estimate},
-		{"GET /api/presets", p.presets},
-		{"GET /api/easings", p.easings},
-	} {
-		s.Handle(rt.Pattern, rt.Handler)
-	}
-	registerETA(s, eng)
-	registerCallbacks(s, eng)
-	return p
+	heartbeat time.Duration // keep-alive interval of streams; 0: heartbeatEvery
 }
 
 // generateRequest is the body of POST /api/generate(-stream).
@@ -67,7 +40,7 @@ type generateRequest struct {
 // creating request is taken for a client's retry rather than a reply.
 const startRepeatWindow = 10 * time.Minute
 
-func (p *Pipeline) start(w http.ResponseWriter, r *http.Request) (*shoot.Session, int64, error) {
+func (p *generation) start(w http.ResponseWriter, r *http.Request) (*shoot.Session, int64, error) {
 	u, err := user(r)
 	if err != nil {
 		return nil, 0, err
@@ -115,7 +88,7 @@ func (p *Pipeline) start(w http.ResponseWriter, r *http.Request) (*shoot.Session
 
 // continueSession answers a checkpoint of one of u's sessions, within u's
 // limits.
-func (p *Pipeline) continueSession(w http.ResponseWriter, r *http.Request, u auth.User, sid, text string) (*shoot.Session, int64, error) {
+func (p *generation) continueSession(w http.ResponseWriter, r *http.Request, u auth.User, sid, text string) (*shoot.Session, int64, error) {
 	done, err := p.srv.beforeRun(r.Context(), w, u)
 	if err != nil {
 		return nil, 0, err
@@ -128,7 +101,7 @@ func (p *Pipeline) continueSession(w http.ResponseWriter, r *http.Request, u aut
 	return s, after, err
 }
 
-func (p *Pipeline) generateStream(w http.ResponseWriter, r *http.Request) error {
+func (p *generation) generateStream(w http.ResponseWriter, r *http.Request) error {
 	s, after, err := p.start(w, r)
 	if err != nil {
 		return err
@@ -138,7 +111,7 @@ func (p *Pipeline) generateStream(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-func (p *Pipeline) continueStream(w http.ResponseWriter, r *http.Request) error {
+func (p *generation) continueStream(w http.ResponseWriter, r *http.Request) error {
 	sid, err := sessionIDParam(r)
 	if err != nil {
 		return err
@@ -164,7 +137,7 @@ func (p *Pipeline) continueStream(w http.ResponseWriter, r *http.Request) error 
 
 // generateBlocking runs like generate-stream but answers with one JSON
 // document when the exchange ends (a checkpoint, the film, or an error).
-func (p *Pipeline) generateBlocking(w http.ResponseWriter, r *http.Request) error {
+func (p *generation) generateBlocking(w http.ResponseWriter, r *http.Request) error {
 	s, after, err := p.start(w, r)
 	if err != nil {
 		return err
@@ -176,7 +149,7 @@ func (p *Pipeline) generateBlocking(w http.ResponseWriter, r *http.Request) erro
 // blockingAnswer follows the session's events after `after` to the end of
 // the exchange and answers with them as one JSON document. The answer
 // depends on the event log alone, so a replay composes the same one.
-func (p *Pipeline) blockingAnswer(w http.ResponseWriter, r *http.Request, sid string, after int64) error {
+func (p *generation) blockingAnswer(w http.ResponseWriter, r *http.Request, sid string, after int64) error {
 	var text strings.Builder
 	var last, checkpoint map[string]any
 	var evs []json.RawMessage
@@ -215,7 +188,7 @@ func (p *Pipeline) blockingAnswer(w http.ResponseWriter, r *http.Request, sid st
 
 // replayStream answers a repeated stream request: the same events, read
 // again from the session's log, ending where the first stream ended.
-func (p *Pipeline) replayStream(w http.ResponseWriter, r *http.Request, k *store.IdemKey) error {
+func (p *generation) replayStream(w http.ResponseWriter, r *http.Request, k *store.IdemKey) error {
 	if _, err := p.srv.store.GetSession(r.Context(), k.SessionID); err != nil {
 		return err
 	}
@@ -225,14 +198,14 @@ func (p *Pipeline) replayStream(w http.ResponseWriter, r *http.Request, k *store
 
 // replayBlocking answers a repeated POST /api/generate whose first answer
 // never went out whole (its client left): composed again from the log.
-func (p *Pipeline) replayBlocking(w http.ResponseWriter, r *http.Request, k *store.IdemKey) error {
+func (p *generation) replayBlocking(w http.ResponseWriter, r *http.Request, k *store.IdemKey) error {
 	if _, err := p.srv.store.GetSession(r.Context(), k.SessionID); err != nil {
 		return err
 	}
 	return p.blockingAnswer(w, r, k.SessionID, k.AfterSeq)
 }
 
-func (p *Pipeline) events(w http.ResponseWriter, r *http.Request) error {
+func (p *generation) events(w http.ResponseWriter, r *http.Request) error {
 	sid, err := sessionIDParam(r)
 	if err != nil {
 		return err
@@ -248,7 +221,7 @@ func (p *Pipeline) events(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (p *Pipeline) cancel(w http.ResponseWriter, r *http.Request) error {
+func (p *generation) cancel(w http.ResponseWriter, r *http.Request) error {
 	sid, err := sessionIDParam(r)
 	if err != nil {
 		return err

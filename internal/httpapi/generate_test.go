@@ -61,26 +61,26 @@ type pipeEnv struct {
 	store  *sqlite.DB
 	bucket *blob.Bucket
 	eng    *pipeline.Engine
-	pipe   *httpapi.Pipeline
 	queue  *heldQueue
 }
 
-// newPipeEnv builds a pipeEnv; setup runs before the server starts.
-func newPipeEnv(t testing.TB, setup func(*httpapi.Pipeline)) *pipeEnv {
+// newPipeEnv builds a pipeEnv; setup, when given, adjusts the server's
+// parts before it is built.
+func newPipeEnv(t testing.TB, setup func(*httpapi.Deps)) *pipeEnv {
 	t.Helper()
 	b := newBackend(t, nil)
 	cfg, st, bucket, eng, q := b.cfg, b.store, b.bucket, b.eng, b.queue
-	srv, err := httpapi.New(httpapi.Deps{Config: cfg, Store: st, Bucket: bucket})
+	d := httpapi.Deps{Config: cfg, Store: st, Bucket: bucket, Engine: eng}
+	if setup != nil {
+		setup(&d)
+	}
+	srv, err := httpapi.New(d)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := httpapi.RegisterPipeline(srv, eng)
-	if setup != nil {
-		setup(p)
-	}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	return &pipeEnv{ts: ts, store: st, bucket: bucket, eng: eng, pipe: p, queue: q}
+	return &pipeEnv{ts: ts, store: st, bucket: bucket, eng: eng, queue: q}
 }
 
 // post sends a JSON body and returns the status and body (for an SSE

@@ -33,14 +33,6 @@ type HealthCheck struct {
 	Check func(ctx context.Context) error
 }
 
-// AddHealthCheck adds a check to GET /api/health?deep=1 (e.g. the job
-// queue, which this package does not know). Call it before serving.
-func (s *Server) AddHealthCheck(name string, check func(ctx context.Context) error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.ops.checks = append(s.ops.checks, HealthCheck{Name: name, Check: check})
-}
-
 // checkResult is one check's line in the report.
 type checkResult struct {
 	Status    string `json:"status"` // "ok" or "error"

@@ -32,8 +32,8 @@ func checksOf(t *testing.T, m map[string]any) map[string]map[string]any {
 func TestDeepHealthAllGood(t *testing.T) {
 	t.Parallel()
 	var queueChecked atomic.Bool
-	e := newEnv(t, nil, func(s *httpapi.Server) {
-		s.AddHealthCheck("queue", func(context.Context) error { queueChecked.Store(true); return nil })
+	e := newEnv(t, nil, func(d *httpapi.Deps) {
+		addCheck(d, "queue", func(context.Context) error { queueChecked.Store(true); return nil })
 	})
 	m := e.getJSON(t, "GET", "/api/health?deep=true", http.StatusOK)
 	checks := checksOf(t, m)
@@ -54,8 +54,8 @@ func TestDeepHealthAllGood(t *testing.T) {
 
 func TestDeepHealthReportsEachFailure(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, nil, func(s *httpapi.Server) {
-		s.AddHealthCheck("queue", func(context.Context) error {
+	e := newEnv(t, nil, func(d *httpapi.Deps) {
+		addCheck(d, "queue", func(context.Context) error {
 			return shoot.Wrap(errors.New("dial tcp: password=hunter2 refused"), shoot.EUNAVAILABLE, "Job queue unavailable.")
 		})
 	})

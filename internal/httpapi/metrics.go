@@ -11,26 +11,14 @@ type HTTPObserver interface {
 	ObserveHTTP(method, route string, status int, d time.Duration)
 }
 
-// ops are the operational hooks set after New: the request observer and
-// the extra checks of the deep health check (health_deep.go).
+// ops are the operational hooks from Deps: the request observer and the
+// extra checks of the deep health check (health_deep.go).
 type ops struct {
 	observer HTTPObserver
 	checks   []HealthCheck
 }
 
-// SetMetrics records every request in o from now on. Call it before Serve
-// (or before taking Handler).
-func (s *Server) SetMetrics(o HTTPObserver) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.ops.observer = o
-}
-
-func (s *Server) observer() HTTPObserver {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.ops.observer
-}
+func (s *Server) observer() HTTPObserver { return s.ops.observer }
 
 // withMetrics records each request's method, route pattern, status and
 // duration. It sits outside panic recovery so a recovered panic counts as
@@ -64,7 +52,7 @@ func (s *Server) routeLabel(r *http.Request) string {
 		}
 		return pattern
 	}
-	if !isServedPath(r.URL.Path) && s.Web != nil {
+	if !isServedPath(r.URL.Path) && s.web != nil {
 		return "web"
 	}
 	return "unmatched"

@@ -38,10 +38,10 @@ func (o *recordingObserver) all() []observed {
 func TestRequestMetricsUseRoutePatterns(t *testing.T) {
 	t.Parallel()
 	obs := &recordingObserver{}
-	e := newEnv(t, nil, func(s *httpapi.Server) {
-		s.SetMetrics(obs)
-		s.Web = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("page")) })
-		s.Handle("GET /api/test/panic", func(http.ResponseWriter, *http.Request) error { panic("boom") })
+	e := newEnv(t, nil, func(d *httpapi.Deps) {
+		d.Metrics = obs
+		d.Web = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("page")) })
+		handle(d, "GET /api/test/panic", func(http.ResponseWriter, *http.Request) error { panic("boom") })
 	})
 	requests := []struct {
 		method, path string

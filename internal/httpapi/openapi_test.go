@@ -216,12 +216,10 @@ type exampleFixture struct {
 func newExampleFixture(t *testing.T) *exampleFixture {
 	t.Helper()
 	b := newBackend(t, map[string]string{"SHOOT_AUTH": "token"})
-	srv, err := httpapi.New(httpapi.Deps{Config: b.cfg, Store: b.store, Bucket: b.bucket, Version: "1.4.0"})
+	srv, err := httpapi.New(httpapi.Deps{Config: b.cfg, Store: b.store, Bucket: b.bucket, Version: "1.4.0", Engine: b.eng})
 	if err != nil {
 		t.Fatal(err)
 	}
-	httpapi.RegisterPipeline(srv, b.eng)
-	httpapi.RegisterExport(srv, b.eng)
 	ctx := context.Background()
 	tok, hash := auth.NewToken()
 	if err := b.store.CreateToken(ctx, &store.Token{Name: "ana", Hash: hash}); err != nil {

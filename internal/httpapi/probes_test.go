@@ -27,7 +27,7 @@ func TestProbes(t *testing.T) {
 	cases := []struct {
 		name  string
 		env   map[string]string
-		setup func(*httpapi.Server)
+		setup func(*httpapi.Deps)
 		down  func(*testEnv) // breaks a dependency before probing
 		path  string
 		want  int
@@ -40,14 +40,14 @@ func TestProbes(t *testing.T) {
 		{name: "database down", down: func(e *testEnv) { e.store.Close() }, path: "/readyz", want: 503, check: "database=error"},
 		{name: "database down, still live", down: func(e *testEnv) { e.store.Close() }, path: "/livez", want: 200},
 		{name: "blob store down", down: func(e *testEnv) { e.bucket.Close() }, path: "/healthz", want: 503, check: "blob=error"},
-		{name: "queue down", setup: func(s *httpapi.Server) {
-			s.AddHealthCheck("queue", func(context.Context) error { return errors.New("no queue") })
+		{name: "queue down", setup: func(d *httpapi.Deps) {
+			addCheck(d, "queue", func(context.Context) error { return errors.New("no queue") })
 		}, path: "/readyz", want: 503, check: "queue=error"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			var setup []func(*httpapi.Server)
+			var setup []func(*httpapi.Deps)
 			if c.setup != nil {
 				setup = append(setup, c.setup)
 			}

@@ -4,13 +4,17 @@ import (
 	"net/http"
 	"path"
 	"strings"
+
+	"github.com/fashionshoot/shoot/internal/provider/fal"
+	"github.com/fashionshoot/shoot/internal/provider/kling"
 )
 
-// builtinRoutes is the routes table of the API this package implements
-// (see docs/architecture.md). Generation and event streams are added with Handle by
-// their own files. A GET pattern also answers HEAD.
-func (s *Server) builtinRoutes() []Route {
-	return []Route{
+// routeTable is every route the server answers, in one place (see
+// docs/architecture.md): the API's own, then those of the parts in d that
+// are set. A GET pattern also answers HEAD. Sign-in, health, the OpenAPI
+// document and the provider callbacks are public (see isPublic).
+func (s *Server) routeTable(d Deps) []Route {
+	routes := []Route{
 		{"GET /api/health", s.health},
 		{"GET /api/openapi.json", s.openapi},
 		{"POST /api/upload", s.idempotent(idemRoute{limit: maxUploadBody, digest: multipartDigest}, s.upload)},
@@ -22,6 +26,64 @@ func (s *Server) builtinRoutes() []Route {
 		{"GET /api/media/{key...}", s.mediaByKey},
 		{"GET /uploads/{filename}", s.mediaUpload},
 		{"GET /outputs/{sessionId}/{path...}", s.mediaOutput},
+
+		// Signing in and out, and the audit log (auth.go).
+		{"POST /api/auth/login", s.login},
+		{"POST /api/auth/logout", s.logout},
+		{"GET /api/me", s.me},
+		{"GET /api/audit", s.listAudit},
+
+		// A user's webhooks: each user sees and manages only their own,
+		// administrators too (webhooks.go).
+		{"POST /api/webhooks", s.createWebhook},
+		{"GET /api/webhooks", s.listWebhooks},
+		{"DELETE /api/webhooks/{id}", s.deleteWebhook},
+		{"GET /api/webhooks/{id}/deliveries", s.listWebhookDeliveries},
+	}
+	if d.Engine != nil {
+		routes = append(routes, s.engineRoutes(d)...)
+	}
+	if h := d.MetricsHandler; h != nil {
+		routes = append(routes, Route{"GET /metrics", serve(h)})
+	}
+	if d.MCP != nil {
+		h := serve(d.MCP(s.Handler, s.Closing()))
+		routes = append(routes, Route{"GET /mcp", h}, Route{"POST /mcp", h}, Route{"DELETE /mcp", h})
+	}
+	return append(routes, d.Routes...)
+}
+
+// engineRoutes are the routes that run shoots: generation and its streams
+// (generate.go, sse.go, estimate.go), the ETA (eta.go), the provider
+// callbacks (callbacks.go) and the export (export.go).
+func (s *Server) engineRoutes(d Deps) []Route {
+	g := &generation{srv: s, eng: d.Engine, heartbeat: d.Heartbeat}
+	stream := idemRoute{limit: maxJSONBody, replaySession: g.replayStream}
+	blocking := idemRoute{limit: maxJSONBody, replaySession: g.replayBlocking}
+	answer := idemRoute{limit: maxJSONBody}
+	c := newCallbacks(s, d.Engine)
+	x := &exporter{srv: s, eng: d.Engine}
+	return []Route{
+		{"POST /api/generate-stream", s.idempotent(stream, g.generateStream)},
+		{"POST /api/generate", s.idempotent(blocking, g.generateBlocking)},
+		{"POST /api/sessions/{id}/continue-stream", s.idempotent(stream, g.continueStream)},
+		{"GET /api/sessions/{id}/events", g.events},
+		{"POST /api/sessions/{id}/cancel", s.idempotent(answer, g.cancel)},
+		{"GET /api/estimate", g.estimate},
+		{"GET /api/presets", g.presets},
+		{"GET /api/easings", g.easings},
+		{"GET /api/sessions/{id}/eta", s.etaRoute(d.Engine)},
+		{"POST " + fal.WebhookPath, c.fal},
+		{"POST " + kling.CallbackPathPrefix + "{token}", c.kling},
+		{"GET /api/sessions/{id}/export.zip", x.export},
+	}
+}
+
+// serve adapts a plain http.Handler, which writes its own errors.
+func serve(h http.Handler) HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		h.ServeHTTP(w, r)
+		return nil
 	}
 }
 
@@ -72,8 +134,8 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
 		s.mux.ServeHTTP(w, r)
 		return
 	}
-	if !served && s.Web != nil {
-		s.Web.ServeHTTP(w, r)
+	if !served && s.web != nil {
+		s.web.ServeHTTP(w, r)
 		return
 	}
 	s.unmatched(w, r, h)

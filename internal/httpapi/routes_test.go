@@ -26,8 +26,8 @@ func TestUnknownPaths(t *testing.T) {
 
 func TestWebHandlerGetsNonAPIPaths(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, nil, func(s *httpapi.Server) {
-		s.Web = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	e := newEnv(t, nil, func(d *httpapi.Deps) {
+		d.Web = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			fmt.Fprint(w, "studio:"+r.URL.Path)
 		})
 	})
@@ -61,13 +61,13 @@ func TestErrorAdapter(t *testing.T) {
 		"internal":     {shoot.Errorf(shoot.EINTERNAL, "oops"), 500, "oops"},
 		"plain":        {errors.New("db password is PRIVATE"), 500, "Internal error."},
 	}
-	e := newEnv(t, nil, func(s *httpapi.Server) {
+	e := newEnv(t, nil, func(d *httpapi.Deps) {
 		for name, tc := range cases {
 			err := tc.err
-			s.Handle("GET /api/test/"+name, func(w http.ResponseWriter, r *http.Request) error { return err })
+			handle(d, "GET /api/test/"+name, func(w http.ResponseWriter, r *http.Request) error { return err })
 		}
-		s.Handle("GET /api/test/panic", func(w http.ResponseWriter, r *http.Request) error { panic("boom PRIVATE") })
-		s.Handle("GET /api/test/late", func(w http.ResponseWriter, r *http.Request) error {
+		handle(d, "GET /api/test/panic", func(w http.ResponseWriter, r *http.Request) error { panic("boom PRIVATE") })
+		handle(d, "GET /api/test/late", func(w http.ResponseWriter, r *http.Request) error {
 			w.WriteHeader(http.StatusOK)
 			fmt.Fprint(w, "partial")
 			return errors.New("failed after the header")

@@ -22,6 +22,7 @@ import (
 	"github.com/fashionshoot/shoot/internal/auth"
 	"github.com/fashionshoot/shoot/internal/blobserve"
 	"github.com/fashionshoot/shoot/internal/config"
+	"github.com/fashionshoot/shoot/internal/pipeline"
 	"github.com/fashionshoot/shoot/internal/store"
 	"github.com/fashionshoot/shoot/internal/webhook"
 )
@@ -51,15 +52,37 @@ type Deps struct {
 	TracerProvider trace.TracerProvider
 	// Now is the rate limiters' clock; nil is time.Now.
 	Now func() time.Time
+
+	// Engine runs shoots. With it the server answers the generation,
+	// event stream, estimate, export, ETA and provider callback routes,
+	// and DELETE stops a session's work first; nil serves the rest only.
+	Engine *pipeline.Engine
+	// Heartbeat is the interval of the keep-alive comments on event
+	// streams; zero means 15 s.
+	Heartbeat time.Duration
+	// Web serves every path that is not an API or media route: the
+	// embedded studio. nil answers those paths with a 404 JSON error.
+	Web http.Handler
+	// Metrics records every answered request; nil records nothing.
+	Metrics HTTPObserver
+	// MetricsHandler, when set, is served at GET /metrics (Prometheus).
+	MetricsHandler http.Handler
+	// HealthChecks are added to GET /api/health?deep=1 (e.g. the job
+	// queue, which this package does not know).
+	HealthChecks []HealthCheck
+	// MCP, when set, builds the handler served at /mcp from the API it
+	// calls in process and the channel that closes at shutdown.
+	MCP func(api func() http.Handler, closing <-chan struct{}) http.Handler
+	// Routes are extra routes, registered after the studio's own; tests
+	// use them to exercise the plumbing every handler shares.
+	Routes []Route
 }
 
-// Server is the HTTP API. Build it with New, set Web and add routes with
-// Handle, then call Serve (or mount Handler in a test server).
+// Server is the HTTP API. Build it with New from everything it needs, then
+// call Serve (or mount Handler in a test server).
 type Server struct {
-	// Web serves every path that is not an API or media route: the embedded
-	// studio. nil answers those paths with a 404 JSON error. Set it before
-	// serving.
-	Web http.Handler
+	// web serves every path that is not an API or media route (Deps.Web).
+	web http.Handler
 
 	cfg     *config.Config
 	now     func() time.Time // the rate limiters' clock (nil: time.Now)
@@ -83,7 +106,7 @@ type Server struct {
 	// decodeSlots bounds how many uploaded images are fully decoded at once,
 	// because one decode may hold ~300 MB of pixels.
 	decodeSlots chan struct{}
-	// stopSession, set by RegisterPipeline, stops a session's jobs and
+	// stopSession, set when there is an engine, stops a session's jobs and
 	// provider tasks before DELETE removes it, so no paid work runs on.
 	stopSession func(ctx context.Context, sid string) error
 
@@ -115,7 +138,7 @@ type Route struct {
 	Handler HandlerFunc
 }
 
-// New returns a Server with the built-in routes registered. With
+// New returns a Server with every route registered (see routes.go). With
 // SHOOT_AUTH=token the store must also implement store.Auth (both of the
 // studio's stores do).
 func New(d Deps) (*Server, error) {
@@ -136,6 +159,14 @@ func New(d Deps) (*Server, error) {
 		decodeSlots:  make(chan struct{}, 2),
 		hookPolicy:   webhook.Policy{AllowPrivate: d.Config.WebhookAllowPrivate},
 		hookResolver: d.WebhookResolver,
+		web:          d.Web,
+		ops:          ops{observer: d.Metrics, checks: slices.Clone(d.HealthChecks)},
+	}
+	if eng := d.Engine; eng != nil {
+		s.stopSession = func(ctx context.Context, sid string) error {
+			_, err := eng.Cancel(ctx, sid)
+			return err
+		}
 	}
 	if s.hookResolver == nil {
 		s.hookResolver = net.DefaultResolver
@@ -146,16 +177,15 @@ func New(d Deps) (*Server, error) {
 	if err := s.setupAuth(); err != nil {
 		return nil, err
 	}
-	for _, rt := range slices.Concat(s.builtinRoutes(), s.authRoutes(), s.webhookRoutes()) {
-		s.Handle(rt.Pattern, rt.Handler)
+	for _, rt := range s.routeTable(d) {
+		s.handle(rt.Pattern, rt.Handler)
 	}
 	return s, nil
 }
 
-// Handle adds a route. Other parts of the studio (generation, event
-// streams) register theirs this way; the pattern syntax is net/http's, and
-// a conflicting pattern panics at start-up like http.ServeMux does.
-func (s *Server) Handle(pattern string, h HandlerFunc) {
+// handle adds a route. The pattern syntax is net/http's, and a conflicting
+// pattern panics at start-up like http.ServeMux does.
+func (s *Server) handle(pattern string, h HandlerFunc) {
 	s.mu.Lock()
 	s.routes = append(s.routes, Route{Pattern: pattern, Handler: h})
 	s.mu.Unlock()

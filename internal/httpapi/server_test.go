@@ -50,20 +50,21 @@ func (b *syncBuffer) String() string {
 }
 
 // newEnv builds a test environment. env holds extra configuration variables;
-// setup, when given, runs before the test server starts (to set Web or add
-// routes).
-func newEnv(t *testing.T, env map[string]string, setup ...func(*httpapi.Server)) *testEnv {
+// setup, when given, adjusts the server's parts before it is built (to set
+// Web or add routes).
+func newEnv(t *testing.T, env map[string]string, setup ...func(*httpapi.Deps)) *testEnv {
 	t.Helper()
 	b := newBackend(t, env)
 	cfg, st, bucket := b.cfg, b.store, b.bucket
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	srv, err := httpapi.New(httpapi.Deps{Config: cfg, Store: st, Bucket: bucket, Logger: logger, Version: "1.2.3-test"})
+	d := httpapi.Deps{Config: cfg, Store: st, Bucket: bucket, Logger: logger, Version: "1.2.3-test"}
+	for _, f := range setup {
+		f(&d)
+	}
+	srv, err := httpapi.New(d)
 	if err != nil {
 		t.Fatal(err)
-	}
-	for _, f := range setup {
-		f(srv)
 	}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
@@ -130,21 +131,22 @@ func TestServeShutsDownGracefully(t *testing.T) {
 	t.Parallel()
 	streamStarted := make(chan struct{})
 	hookRan := make(chan struct{})
-	e := newEnv(t, nil, func(s *httpapi.Server) {
-		s.Handle("GET /api/test/stream", func(w http.ResponseWriter, r *http.Request) error {
+	var e *testEnv
+	e = newEnv(t, nil, func(d *httpapi.Deps) {
+		handle(d, "GET /api/test/stream", func(w http.ResponseWriter, r *http.Request) error {
 			w.Header().Set("Content-Type", "text/event-stream")
 			w.WriteHeader(http.StatusOK)
 			http.NewResponseController(w).Flush()
 			close(streamStarted)
 			select {
-			case <-s.Closing():
+			case <-e.srv.Closing():
 				io.WriteString(w, "data: bye\n\n")
 			case <-r.Context().Done():
 			}
 			return nil
 		})
-		s.OnShutdown(func() { close(hookRan) })
 	})
+	e.srv.OnShutdown(func() { close(hookRan) })
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -178,4 +180,14 @@ func TestNewRequiresDeps(t *testing.T) {
 	if _, err := httpapi.New(httpapi.Deps{}); err == nil {
 		t.Error("New without a store and bucket succeeded")
 	}
+}
+
+// handle adds a test route to the server's parts.
+func handle(d *httpapi.Deps, pattern string, h httpapi.HandlerFunc) {
+	d.Routes = append(d.Routes, httpapi.Route{Pattern: pattern, Handler: h})
+}
+
+// addCheck adds a check to the deep health check.
+func addCheck(d *httpapi.Deps, name string, check func(context.Context) error) {
+	d.HealthChecks = append(d.HealthChecks, httpapi.HealthCheck{Name: name, Check: check})
 }

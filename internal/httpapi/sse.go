@@ -51,12 +51,8 @@ type streamOptions struct {
 	heartbeat time.Duration
 }
 
-// SetHeartbeat changes the interval of the keep-alive comments on event
-// streams (15 s by default). Call it before serving.
-func (p *Pipeline) SetHeartbeat(d time.Duration) { p.heartbeat = d }
-
 // streamOptions are the options of the pipeline's streams.
-func (p *Pipeline) streamOptions(untilTerminal bool) streamOptions {
+func (p *generation) streamOptions(untilTerminal bool) streamOptions {
 	return streamOptions{untilTerminal: untilTerminal, done: p.srv.Closing(), heartbeat: p.heartbeat}
 }
 

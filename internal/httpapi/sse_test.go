@@ -149,7 +149,7 @@ func TestEventsResumeWithoutGapOrDuplicate(t *testing.T) {
 // say still sends keep-alive comments.
 func TestEventsHeartbeatOnQuietStream(t *testing.T) {
 	t.Parallel()
-	e := newPipeEnv(t, func(p *httpapi.Pipeline) { p.SetHeartbeat(20 * time.Millisecond) })
+	e := newPipeEnv(t, func(d *httpapi.Deps) { d.Heartbeat = 20 * time.Millisecond })
 	e.session(t, quietID, shoot.RunAwaiting)
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
 	defer cancel()

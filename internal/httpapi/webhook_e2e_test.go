@@ -134,31 +134,31 @@ func newHookStudio(t *testing.T, dialect string, firstRetry time.Duration) *hook
 		t.Fatal(err)
 	}
 	log := events.New(st, logger, 20*time.Millisecond)
-	eng := pipeline.New(pipeline.Deps{Store: st, Bucket: bucket, Events: log, Images: studio.NewImages(studio.Options{}),
-		Videos: studio.NewVideos(studio.Options{MaxSide: 160}), Director: rules.New(lib, media.Names()), Presets: lib, Logger: logger},
-		pipeline.Options{PollInterval: 20 * time.Millisecond, PollWindow: time.Second, StitchPreset: "ultrafast"})
 	hooks := st.(store.Webhooks)
 	deliverer := webhook.NewDeliverer(hooks, webhook.New(webhook.SenderOptions{Policy: webhook.Policy{AllowPrivate: cfg.WebhookAllowPrivate}}),
 		webhook.DelivererOptions{FirstRetry: cfg.WebhookFirstRetry, Logger: logger})
-	q, err := newQueue(eng, jobs.Options{Workers: 4, PollInterval: 20 * time.Millisecond, Logger: logger, Webhooks: deliverer})
+	var eng *pipeline.Engine
+	run := jobs.RunnerFunc(func(ctx context.Context, w pipeline.Work, last bool) error { return eng.Do(ctx, w, last) })
+	q, err := newQueue(run, jobs.Options{Workers: 4, PollInterval: 20 * time.Millisecond, Logger: logger, Webhooks: deliverer})
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng.SetQueue(q)
 	dispatch := webhook.NewDispatcher(struct {
 		store.Store
 		store.Webhooks
 	}{st, hooks}, q, logger)
 	log.OnAppend(dispatch.Event)
-	eng.OnAsset(dispatch.Asset)
+	eng = pipeline.New(pipeline.Deps{Store: st, Bucket: bucket, Events: log, Images: studio.NewImages(studio.Options{}),
+		Videos: studio.NewVideos(studio.Options{MaxSide: 160}), Director: rules.New(lib, media.Names()), Presets: lib, Logger: logger,
+		Queue: q, OnAsset: dispatch.Asset},
+		pipeline.Options{PollInterval: 20 * time.Millisecond, PollWindow: time.Second, StitchPreset: "ultrafast"})
 	if err := q.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := httpapi.New(httpapi.Deps{Config: cfg, Store: st, Bucket: bucket, Logger: logger})
+	srv, err := httpapi.New(httpapi.Deps{Config: cfg, Store: st, Bucket: bucket, Logger: logger, Engine: eng})
 	if err != nil {
 		t.Fatal(err)
 	}
-	httpapi.RegisterPipeline(srv, eng)
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(func() {
 		ts.Close()

@@ -21,17 +21,6 @@ const maxWebhooksPerUser = 20
 // target.
 const webhookCheckTimeout = 5 * time.Second
 
-// webhookRoutes are the routes of a user's webhooks: each user sees and
-// manages only their own (administrators too).
-func (s *Server) webhookRoutes() []Route {
-	return []Route{
-		{"POST /api/webhooks", s.createWebhook},
-		{"GET /api/webhooks", s.listWebhooks},
-		{"DELETE /api/webhooks/{id}", s.deleteWebhook},
-		{"GET /api/webhooks/{id}/deliveries", s.listWebhookDeliveries},
-	}
-}
-
 // webhookItem is a webhook as the API shows it; Secret only in the answer
 // that creates it.
 type webhookItem struct {

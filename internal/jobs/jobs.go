@@ -37,6 +37,17 @@ type Runner interface {
 	Do(ctx context.Context, w pipeline.Work, lastAttempt bool) error
 }
 
+// RunnerFunc is a Runner made of a function. The engine and its queue need
+// each other; the composition root builds the queue first with a RunnerFunc
+// that calls the engine, which exists by the time the queue starts its
+// workers.
+type RunnerFunc func(ctx context.Context, w pipeline.Work, lastAttempt bool) error
+
+// Do calls f.
+func (f RunnerFunc) Do(ctx context.Context, w pipeline.Work, lastAttempt bool) error {
+	return f(ctx, w, lastAttempt)
+}
+
 // worker adapts the engine to River: snoozes, permanent errors and a
 // backoff suited to provider hiccups (seconds, not River's minutes).
 type worker struct {

@@ -121,11 +121,10 @@ func serveStudio(t *testing.T, h *harness, late *lateHandler, jwksURL string, lo
 		t.Fatal(err)
 	}
 	srv, err := httpapi.New(httpapi.Deps{Config: cfg, Store: h.store, Bucket: h.bucket,
-		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))})
+		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo})), Engine: h.eng})
 	if err != nil {
 		t.Fatal(err)
 	}
-	httpapi.RegisterPipeline(srv, h.eng)
 	handler := srv.Handler()
 	late.h.Store(&handler)
 }

@@ -102,10 +102,17 @@ type Deps struct {
 	Director Director
 	Presets  *prompt.Library
 	Logger   *slog.Logger
+	// Queue is the durable queue the engine's work goes through. The queue
+	// runs that work by calling back into the engine, so it is built first
+	// with a runner that reaches the engine once workers start (see
+	// jobs.RunnerFunc and cmd/shoot/engine.go).
+	Queue Enqueuer
+	// OnAsset, when set, is told of every artifact the engine stores,
+	// after it is recorded (e.g. to send asset.created webhooks).
+	OnAsset func(context.Context, *shoot.Asset)
 }
 
-// New returns an engine. Call SetQueue before use (the queue needs the
-// engine's workers, so the two are wired in two steps).
+// New returns an engine with everything it needs.
 func New(d Deps, opts Options) *Engine {
 	if opts.ClipConcurrency <= 0 {
 		opts.ClipConcurrency = 5
@@ -131,17 +138,10 @@ func New(d Deps, opts Options) *Engine {
 	}
 	return &Engine{
 		store: d.Store, bucket: d.Bucket, events: d.Events, images: d.Images, videos: d.Videos,
-		director: d.Director, presets: d.Presets, logger: logger, opts: opts, now: time.Now, pacer: newPacer(),
+		director: d.Director, presets: d.Presets, queue: d.Queue, onAsset: d.OnAsset, logger: logger, opts: opts, now: time.Now, pacer: newPacer(),
 		lat: &latencies{}, facts: &clipFacts{}, cutting: make(chan struct{}, 1), wakes: &wakeups{},
 	}
 }
-
-// SetQueue wires the durable queue.
-func (e *Engine) SetQueue(q Enqueuer) { e.queue = q }
-
-// OnAsset sets f to be told of every artifact the engine stores (after it
-// is recorded), e.g. to send asset.created webhooks. Set it before use.
-func (e *Engine) OnAsset(f func(context.Context, *shoot.Asset)) { e.onAsset = f }
 
 // assetStored tells the asset observer, if any, of a.
 func (e *Engine) assetStored(ctx context.Context, a *shoot.Asset) {

@@ -203,16 +203,18 @@ func newHarness(t testing.TB, o harnessOptions) *harness {
 	if o.engine != nil {
 		o.engine(&eo)
 	}
-	eng := pipeline.New(pipeline.Deps{Store: engStore, Bucket: bucket, Events: events.New(st, logger, 50*time.Millisecond),
-		Images: calls, Videos: clipCounter{calls}, Director: director, Presets: lib, Logger: logger}, eo)
-	q, err := jobs.NewSQLite(ctx, st.DB(), eng, jobs.Options{Workers: 8, PollInterval: 20 * time.Millisecond, Logger: logger})
+	var eng *pipeline.Engine
+	run := jobs.RunnerFunc(func(ctx context.Context, w pipeline.Work, last bool) error { return eng.Do(ctx, w, last) })
+	q, err := jobs.NewSQLite(ctx, st.DB(), run, jobs.Options{Workers: 8, PollInterval: 20 * time.Millisecond, Logger: logger})
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng.SetQueue(q)
+	var enq pipeline.Enqueuer = q
 	if o.remoteWorkers {
-		eng.SetQueue(unreachable{q})
+		enq = unreachable{q}
 	}
+	eng = pipeline.New(pipeline.Deps{Store: engStore, Bucket: bucket, Events: events.New(st, logger, 50*time.Millisecond),
+		Images: calls, Videos: clipCounter{calls}, Director: director, Presets: lib, Logger: logger, Queue: enq}, eo)
 	if err := q.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
