@@ -95,7 +95,7 @@ func (c *StageClock) Times(ctx context.Context) (map[string]StageTime, error) {
 		}
 	}
 	out := map[string]StageTime{}
-	for _, st := range []string{shoot.StageHero, shoot.StageContactSheet, shoot.StageFrames, shoot.StageClips, shoot.StageFinal} {
+	for _, st := range shoot.Stages {
 		xs := samples[st]
 		if len(xs) == 0 {
 			xs = partial[st]

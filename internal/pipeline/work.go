@@ -7,7 +7,11 @@ import (
 	"time"
 )
 
-// Work kinds: one durable job each.
+// WorkKind is the kind of a unit of work: one durable job each. Its values
+// are the Work* constants (WorkSegment is in segments.go).
+type WorkKind string
+
+// Work kinds.
 const (
 	WorkTurn      = "turn"       // a director turn
 	WorkHero      = "hero"       // generate the hero
@@ -18,6 +22,15 @@ const (
 	WorkClip      = "clip"       // one clip between two frames
 	WorkFinal     = "final"      // stitch the film
 )
+
+// Valid reports whether k is one of the work kinds.
+func (k WorkKind) Valid() bool {
+	switch k {
+	case WorkTurn, WorkHero, WorkSheet, WorkFrames, WorkFrameEdit, WorkResize, WorkClip, WorkFinal, WorkSegment:
+		return true
+	}
+	return false
+}
 
 // Work is the argument of one durable job. Gen ties it to one request of
 // the session: a job whose Gen is no longer current (cancelled or replaced)

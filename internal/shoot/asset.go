@@ -10,7 +10,11 @@ import (
 	"github.com/fashionshoot/shoot/internal/reframe"
 )
 
-// Asset types: the values the database's CHECK constraint allows.
+// AssetType is the kind of a stored artifact. Its values are the Asset*
+// constants: the values the database's CHECK constraint allows.
+type AssetType string
+
+// Asset types.
 const (
 	AssetInput        = "input"
 	AssetHero         = "hero"
@@ -19,6 +23,15 @@ const (
 	AssetClip         = "clip"
 	AssetFinal        = "final"
 )
+
+// Valid reports whether t is one of the asset types.
+func (t AssetType) Valid() bool {
+	switch t {
+	case AssetInput, AssetHero, AssetContactSheet, AssetFrame, AssetClip, AssetFinal:
+		return true
+	}
+	return false
+}
 
 // Asset is one stored artifact. Frames and clips carry their number in Index
 // (1-based); singletons have Index 0. Every regeneration adds a new Version;

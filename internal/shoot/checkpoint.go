@@ -2,13 +2,30 @@ package shoot
 
 import "time"
 
-// Checkpoint status values: the values the database's CHECK constraint allows.
+// CheckpointStatus is where a checkpoint stands. Its values are the
+// Checkpoint* constants: the values the database's CHECK constraint allows.
+type CheckpointStatus string
+
+// Checkpoint status values.
 const (
 	CheckpointPending  = "pending"
 	CheckpointApproved = "approved"
 	CheckpointRejected = "rejected"
 	CheckpointModified = "modified"
 )
+
+// Valid reports whether s is one of the checkpoint status values.
+func (s CheckpointStatus) Valid() bool { return s == CheckpointPending || s.Resolved() }
+
+// Resolved reports whether s is the status of an answered checkpoint:
+// approved, rejected or modified.
+func (s CheckpointStatus) Resolved() bool {
+	switch s {
+	case CheckpointApproved, CheckpointRejected, CheckpointModified:
+		return true
+	}
+	return false
+}
 
 // Checkpoint is a pause after a stage for the user's approval or changes.
 // Stage is hero, contact-sheet, frames, clips or complete.

@@ -5,8 +5,11 @@ import (
 	"fmt"
 )
 
-// Error codes: a small closed set, mapped to HTTP statuses in one table in
-// internal/httpapi.
+// Code is an error code: a small closed set (the E* constants), mapped to
+// HTTP statuses in one table in internal/httpapi.
+type Code string
+
+// Error codes.
 const (
 	EINVALID      = "invalid"      // bad input from the caller (400)
 	ENOTFOUND     = "not_found"    // no such thing, or not yours (404)
@@ -17,6 +20,15 @@ const (
 	EUNAVAILABLE  = "unavailable"  // a provider or dependency is down; retry later (503)
 	EINTERNAL     = "internal"     // a bug or unexpected failure (500)
 )
+
+// Valid reports whether c is one of the error codes.
+func (c Code) Valid() bool {
+	switch c {
+	case EINVALID, ENOTFOUND, ECONFLICT, ETOOLARGE, EUNAUTHORIZED, ELIMIT, EUNAVAILABLE, EINTERNAL:
+		return true
+	}
+	return false
+}
 
 // Error is a domain error with a code and a message safe to show a client.
 type Error struct {

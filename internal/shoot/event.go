@@ -5,7 +5,12 @@ import (
 	"time"
 )
 
-// Event types: exactly the studio's SSE protocol (docs/architecture.md).
+// EventType is the type of a session event. Its values are the Event*
+// constants: exactly the studio's SSE protocol (see the README's event
+// protocol).
+type EventType string
+
+// Event types.
 const (
 	EventSessionInit      = "session_init"
 	EventStatus           = "status"
@@ -17,6 +22,16 @@ const (
 	EventComplete         = "complete"
 	EventError            = "error"
 )
+
+// Valid reports whether t is one of the event types.
+func (t EventType) Valid() bool {
+	switch t {
+	case EventSessionInit, EventStatus, EventTextDelta, EventMessageTypeHint, EventAssistantMessage,
+		EventSystem, EventCheckpoint, EventComplete, EventError:
+		return true
+	}
+	return false
+}
 
 // System event subtypes.
 const (
@@ -39,12 +54,25 @@ type Event struct {
 // Terminal reports whether a stream ends after this event.
 func (e Event) Terminal() bool { return e.Type == EventComplete || e.Type == EventError }
 
+// Role says who wrote a message of the director's conversation: RoleUser
+// or RoleAssistant.
+type Role string
+
+// Message roles.
+const (
+	RoleUser      = "user"
+	RoleAssistant = "assistant"
+)
+
+// Valid reports whether r is one of the message roles.
+func (r Role) Valid() bool { return r == RoleUser || r == RoleAssistant }
+
 // Message is one entry of the director's conversation with the model, kept so
 // a session continues with its whole context after a restart.
 type Message struct {
 	ID        int64           `json:"id"`
 	SessionID string          `json:"sessionId"`
-	Role      string          `json:"role"`    // user or assistant
+	Role      string          `json:"role"`    // RoleUser or RoleAssistant
 	Content   json.RawMessage `json:"content"` // the API's content blocks, verbatim
 	CreatedAt time.Time       `json:"createdAt"`
 }

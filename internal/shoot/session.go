@@ -8,7 +8,11 @@ import (
 	"time"
 )
 
-// Session status values: the values the database's CHECK constraint allows.
+// SessionStatus is a session's status column. Its values are the constants
+// below: the values the database's CHECK constraint allows.
+type SessionStatus string
+
+// Session status values.
 const (
 	StatusActive    = "active"
 	StatusCompleted = "completed"
@@ -16,9 +20,21 @@ const (
 	StatusExpired   = "expired"
 )
 
-// Run states say what the engine is doing for a session right now. The original
-// status column cannot say "waiting for the user" or "cancelled", so this is
-// a column of our own.
+// Valid reports whether s is one of the session status values.
+func (s SessionStatus) Valid() bool {
+	switch s {
+	case StatusActive, StatusCompleted, StatusError, StatusExpired:
+		return true
+	}
+	return false
+}
+
+// RunState says what the engine is doing for a session right now. The
+// status column cannot say "waiting for the user" or "cancelled", so this
+// is a column of its own; its values are the Run* constants.
+type RunState string
+
+// Run states.
 const (
 	RunIdle      = "idle"      // created, nothing started
 	RunRunning   = "running"   // a stage job is queued or working
@@ -27,6 +43,15 @@ const (
 	RunDone      = "done"      // the film exists
 	RunFailed    = "failed"    // a permanent error; a retry is possible
 )
+
+// Valid reports whether r is one of the run states.
+func (r RunState) Valid() bool {
+	switch r {
+	case RunIdle, RunRunning, RunAwaiting, RunCancelled, RunDone, RunFailed:
+		return true
+	}
+	return false
+}
 
 // Session is one shoot: references, brief, options, and where the pipeline is.
 type Session struct {

@@ -1,5 +1,10 @@
 package shoot
 
+// Stage names a step of the pipeline. The constants below are its values,
+// untyped so that the string fields of the stored records take them as
+// they are; a stored string is checked with Stage(s).Valid().
+type Stage string
+
 // Pipeline stages, in order. PipelineStage on a session also takes the values
 // StageInit (nothing made yet) and StageComplete (the film exists).
 const (
@@ -14,6 +19,16 @@ const (
 
 // Stages lists the working stages in pipeline order.
 var Stages = []string{StageHero, StageContactSheet, StageFrames, StageClips, StageFinal}
+
+// Valid reports whether s is a stage a session can be at: StageInit, one of
+// Stages or StageComplete.
+func (s Stage) Valid() bool {
+	return s == StageInit || s == StageComplete || StageIndex(string(s)) >= 0
+}
+
+// HoldsCheckpoint reports whether a checkpoint may be recorded at s: after
+// a stage the pipeline pauses at (see HasCheckpoint), or at StageComplete.
+func (s Stage) HoldsCheckpoint() bool { return HasCheckpoint(string(s)) || s == StageComplete }
 
 // StageIndex returns the position of stage in Stages, or -1.
 func StageIndex(stage string) int {

@@ -3,7 +3,6 @@ package store
 import (
 	"encoding/json"
 	"math"
-	"slices"
 	"strings"
 	"time"
 
@@ -24,17 +23,10 @@ const (
 	MaxEventLimit = 10000
 )
 
-// The CHECK values of the schema, repeated here so bad input becomes a clear
-// EINVALID before it reaches the database (whose constraint errors differ by
-// dialect).
-var (
-	sessionStatuses  = []string{shoot.StatusActive, shoot.StatusCompleted, shoot.StatusError, shoot.StatusExpired}
-	runStates        = []string{shoot.RunIdle, shoot.RunRunning, shoot.RunAwaiting, shoot.RunCancelled, shoot.RunDone, shoot.RunFailed}
-	assetTypes       = []string{shoot.AssetInput, shoot.AssetHero, shoot.AssetContactSheet, shoot.AssetFrame, shoot.AssetClip, shoot.AssetFinal}
-	checkpointStages = []string{shoot.StageHero, shoot.StageContactSheet, shoot.StageFrames, shoot.StageClips, shoot.StageComplete}
-	resolvedStatuses = []string{shoot.CheckpointApproved, shoot.CheckpointRejected, shoot.CheckpointModified}
-	messageRoles     = []string{"user", "assistant"}
-)
+// The checks below hold each enum field to the Valid method of its type in
+// internal/shoot (the values of the schema's CHECK constraints), so bad
+// input becomes a clear EINVALID before it reaches the database, whose
+// constraint errors differ by dialect.
 
 // Now returns the current time as the stores keep it: UTC, truncated to the
 // microsecond that PostgreSQL stores, so a value read back equals the value
@@ -93,11 +85,11 @@ func CheckSession(s *shoot.Session) error {
 	switch {
 	case !shoot.ValidSessionID(s.ID):
 		return shoot.Errorf(shoot.EINVALID, "invalid session id")
-	case !slices.Contains(sessionStatuses, s.Status):
+	case !shoot.SessionStatus(s.Status).Valid():
 		return shoot.Errorf(shoot.EINVALID, "invalid session status %q", s.Status)
 	case !validStage(s.PipelineStage):
 		return shoot.Errorf(shoot.EINVALID, "invalid pipeline stage %q", s.PipelineStage)
-	case !slices.Contains(runStates, s.RunState):
+	case !shoot.RunState(s.RunState).Valid():
 		return shoot.Errorf(shoot.EINVALID, "invalid run state %q", s.RunState)
 	case !finite(s.TotalCostUSD) || s.TotalCostUSD < 0:
 		return shoot.Errorf(shoot.EINVALID, "total cost must be a non-negative number")
@@ -135,7 +127,7 @@ func CheckAsset(a *shoot.Asset) error {
 	switch {
 	case !shoot.ValidSessionID(a.SessionID):
 		return NotFound("Session")
-	case !slices.Contains(assetTypes, a.Type):
+	case !shoot.AssetType(a.Type).Valid():
 		return shoot.Errorf(shoot.EINVALID, "invalid asset type %q", a.Type)
 	case a.Index < 0 || a.Version < 0 || a.Size < 0:
 		return shoot.Errorf(shoot.EINVALID, "asset index, version and size must not be negative")
@@ -152,7 +144,7 @@ func CheckAsset(a *shoot.Asset) error {
 // CheckAssetRefs checks the refs given to SetAssetsStale.
 func CheckAssetRefs(refs []AssetRef) error {
 	for _, r := range refs {
-		if !slices.Contains(assetTypes, r.Type) || r.Index < 0 {
+		if !shoot.AssetType(r.Type).Valid() || r.Index < 0 {
 			return shoot.Errorf(shoot.EINVALID, "invalid asset ref %s/%d", r.Type, r.Index)
 		}
 	}
@@ -178,9 +170,9 @@ func PrepareCheckpoint(c *shoot.Checkpoint) error {
 	switch {
 	case !shoot.ValidSessionID(c.SessionID):
 		return NotFound("Session")
-	case !slices.Contains(checkpointStages, c.Stage):
+	case !shoot.Stage(c.Stage).HoldsCheckpoint():
 		return shoot.Errorf(shoot.EINVALID, "invalid checkpoint stage %q", c.Stage)
-	case c.Status != shoot.CheckpointPending && !slices.Contains(resolvedStatuses, c.Status):
+	case !shoot.CheckpointStatus(c.Status).Valid():
 		return shoot.Errorf(shoot.EINVALID, "invalid checkpoint status %q", c.Status)
 	}
 	return nil
@@ -189,7 +181,7 @@ func PrepareCheckpoint(c *shoot.Checkpoint) error {
 // CheckResolution checks the status given to ResolveCheckpoint: a decision,
 // never "pending".
 func CheckResolution(status string) error {
-	if !slices.Contains(resolvedStatuses, status) {
+	if !shoot.CheckpointStatus(status).Resolved() {
 		return shoot.Errorf(shoot.EINVALID, "checkpoint can only be resolved as approved, rejected or modified")
 	}
 	return nil
@@ -214,7 +206,7 @@ func CheckMessage(m *shoot.Message) error {
 	switch {
 	case !shoot.ValidSessionID(m.SessionID):
 		return NotFound("Session")
-	case !slices.Contains(messageRoles, m.Role):
+	case !shoot.Role(m.Role).Valid():
 		return shoot.Errorf(shoot.EINVALID, "message role must be user or assistant")
 	case len(m.Content) == 0 || !json.Valid(m.Content):
 		return shoot.Errorf(shoot.EINVALID, "message content must be JSON")
