@@ -23,13 +23,11 @@ type SegmentResult struct {
 // Size is a picture size in pixels.
 type Size struct{ W, H int }
 
-// ClipSize probes a clip and returns its picture size.
-func ClipSize(ctx context.Context, path string) (Size, error) {
-	info, err := probeClip(ctx, 0, path)
-	if err != nil {
-		return Size{}, err
-	}
-	return Size{info.Width, info.Height}, nil
+// ProbeClip probes a clip and insists it is a video Stitch can use: a
+// video stream with a size, a duration and a frame rate. Its result may
+// be handed back in StitchOptions.Probes so the clip is not probed again.
+func ProbeClip(ctx context.Context, path string) (Info, error) {
+	return probeClip(ctx, 0, path)
 }
 
 // CommonSize is the film size Stitch picks for clips of these sizes: the

@@ -302,3 +302,44 @@ func TestSegmentAndJoinRefuseBadInput(t *testing.T) {
 func errorsIsNotExist(err error) bool {
 	return err != nil && os.IsNotExist(err) || err == fs.ErrNotExist
 }
+
+// TestSegmentUsesGivenProbe checks that a probe handed in is used instead
+// of a fresh one: with the clip's own probe the segment is byte for byte
+// the one a fresh probe makes, and a probe that describes no usable video
+// is refused rather than probed over.
+func TestSegmentUsesGivenProbe(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := t.TempDir()
+	clip := makeClip(t, dir, "c.mp4", "testsrc2=s=160x96:r=24:d=1")
+	info, err := ProbeClip(ctx, clip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := StitchOptions{Clips: []string{clip}, ClipDuration: 0.5, FPS: 24, Preset: "ultrafast"}
+	fresh, given := opts, opts
+	fresh.Out, given.Out = filepath.Join(dir, "fresh.mp4"), filepath.Join(dir, "given.mp4")
+	given.Probes = []Info{info}
+	if _, err := EncodeSegment(ctx, fresh); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := EncodeSegment(ctx, given); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := os.ReadFile(fresh.Out)
+	b, _ := os.ReadFile(given.Out)
+	if len(a) == 0 || !bytes.Equal(a, b) {
+		t.Errorf("the segment made with the given probe differs (%d vs %d bytes)", len(b), len(a))
+	}
+	still := info
+	still.Duration, still.FPS = 0, 0
+	bad := opts
+	bad.Out, bad.Probes = filepath.Join(dir, "bad.mp4"), []Info{still}
+	if _, err := EncodeSegment(ctx, bad); shoot.ErrorCode(err) != shoot.EINVALID {
+		t.Errorf("a given probe without duration: err %v, want EINVALID", err)
+	}
+	bad.Probes = []Info{info, info}
+	if _, err := EncodeSegment(ctx, bad); shoot.ErrorCode(err) != shoot.EINVALID {
+		t.Errorf("two probes for one clip: err %v, want EINVALID", err)
+	}
+}

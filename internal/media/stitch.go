@@ -75,6 +75,10 @@ type StitchOptions struct {
 	// Progress, if set, receives the share of output frames written, 0–100,
 	// at most once per whole percent.
 	Progress func(pct float64)
+	// Probes, when set, holds ProbeClip's answer for each clip (in the
+	// order of Clips), made earlier by the caller from the same files, so
+	// they are not probed again. A zero Info means "probe this one".
+	Probes []Info
 
 	// loudness is the bed's first-pass measurement, set by Stitch.
 	loudness *Loudness
@@ -169,6 +173,8 @@ func (o StitchOptions) validate() error {
 		return bad("output size %dx%d must be two even numbers (or both 0)", o.Width, o.Height)
 	case o.OnBeat && o.Audio == "":
 		return bad("cutting on the beat needs an audio bed")
+	case len(o.Probes) > len(o.Clips):
+		return bad("%d probes for %d clips", len(o.Probes), len(o.Clips))
 	case len(o.ClipFrames) != 0 && len(o.ClipFrames) != len(o.Clips):
 		return bad("%d per-clip frame counts for %d clips", len(o.ClipFrames), len(o.Clips))
 	}
@@ -261,7 +267,7 @@ func planClips(ctx context.Context, opts StitchOptions) ([]clipPlan, error) {
 		if i < len(opts.ClipFrames) {
 			n = opts.ClipFrames[i]
 		}
-		info, err := probeClip(ctx, i, path)
+		info, err := plannedProbe(ctx, opts, i, path)
 		if err != nil {
 			return nil, err
 		}
@@ -273,6 +279,19 @@ func planClips(ctx context.Context, opts StitchOptions) ([]clipPlan, error) {
 		plans[i] = clipPlan{path: path, info: info, indices: indices}
 	}
 	return plans, nil
+}
+
+// plannedProbe is clip i's probe: the caller's, when it gave one (checked
+// again, cheaply), else a fresh one.
+func plannedProbe(ctx context.Context, opts StitchOptions, i int, path string) (Info, error) {
+	if i < len(opts.Probes) && opts.Probes[i] != (Info{}) {
+		name := fmt.Sprintf("clip %d (%s)", i+1, path)
+		if _, err := os.Stat(path); err != nil {
+			return Info{}, shoot.Wrap(err, shoot.ENOTFOUND, name+" cannot be opened")
+		}
+		return opts.Probes[i], checkClipInfo(name, opts.Probes[i])
+	}
+	return probeClip(ctx, i, path)
 }
 
 // probeClip probes one clip and insists it is a video with a duration.
@@ -289,14 +308,22 @@ func probeClip(ctx context.Context, i int, path string) (Info, error) {
 		return Info{}, err // ffprobe itself failed, not the clip
 	case err != nil:
 		return Info{}, shoot.Wrap(err, shoot.EINVALID, name+" is not a readable video")
-	case !info.HasVideo && !info.HasAudio:
-		return Info{}, shoot.Errorf(shoot.EINVALID, "%s is not a readable video: no streams found", name)
-	case !info.HasVideo || info.Width <= 0 || info.Height <= 0:
-		return Info{}, shoot.Errorf(shoot.EINVALID, "%s has no video stream", name)
-	case info.Duration <= 0 || info.FPS <= 0:
-		return Info{}, shoot.Errorf(shoot.EINVALID, "%s has no duration or frame rate; is it a still image?", name)
 	}
-	return info, nil
+	return info, checkClipInfo(name, info)
+}
+
+// checkClipInfo insists a probed clip (name) has a video stream with a
+// size, a duration and a frame rate.
+func checkClipInfo(name string, info Info) error {
+	switch {
+	case !info.HasVideo && !info.HasAudio:
+		return shoot.Errorf(shoot.EINVALID, "%s is not a readable video: no streams found", name)
+	case !info.HasVideo || info.Width <= 0 || info.Height <= 0:
+		return shoot.Errorf(shoot.EINVALID, "%s has no video stream", name)
+	case info.Duration <= 0 || info.FPS <= 0:
+		return shoot.Errorf(shoot.EINVALID, "%s has no duration or frame rate; is it a still image?", name)
+	}
+	return nil
 }
 
 // commonSize picks the output size (see CommonSize). Other clips are

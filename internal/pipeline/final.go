@@ -249,7 +249,7 @@ func (e *Engine) fetchClips(ctx context.Context, l slots, count int, dir string)
 			return nil, shoot.Errorf(shoot.ECONFLICT, "clip %d is missing; make the clips first", n)
 		}
 		if f, ok := e.facts.get(a.Key); ok {
-			clips[n-1] = landedClip{n: n, key: a.Key, hash: f.hash, size: f.size}
+			clips[n-1] = landedClip{n: n, key: a.Key, hash: f.hash, size: f.size, info: f.info}
 			continue
 		}
 		b, err := e.readBlob(ctx, a.Key)

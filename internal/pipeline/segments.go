@@ -49,21 +49,24 @@ func (e *Engine) cutParams(o shoot.Options) cutParams {
 	return p
 }
 
-// landedClip is a clip the film uses: its content hash and size, and its
-// copy in scratch space for ffmpeg once one is needed (path "" until then).
+// landedClip is a clip the film uses: its content hash, size and probe,
+// and its copy in scratch space for ffmpeg once one is needed (path ""
+// until then).
 type landedClip struct {
 	n    int
 	key  string // the clip asset's bucket key
 	path string
 	hash string // sha256 of the clip's bytes
 	size media.Size
+	info media.Info // ffprobe's description, handed to the cut
 }
 
 // clipFact is what the film needs to know of a stored clip without
-// reading it: its content hash and picture size.
+// reading it: its content hash, picture size and probe.
 type clipFact struct {
 	hash string
 	size media.Size
+	info media.Info
 }
 
 // clipFacts remembers the facts of clips this engine has landed, by asset
@@ -111,16 +114,16 @@ func (e *Engine) landClip(ctx context.Context, dir string, n int, key string, da
 		return c, err
 	}
 	if f, ok := e.facts.get(key); ok && f.hash == c.hash {
-		c.size = f.size
+		c.size, c.info = f.size, f.info
 		return c, nil
 	}
-	size, err := media.ClipSize(ctx, c.path)
+	info, err := media.ProbeClip(ctx, c.path)
 	if err != nil {
 		return c, shoot.Wrap(err, shoot.EINVALID, fmt.Sprintf("clip %d: %v", c.n, err))
 	}
-	c.size = size
+	c.size, c.info = media.Size{W: info.Width, H: info.Height}, info
 	if key != "" {
-		e.facts.put(key, clipFact{hash: c.hash, size: size})
+		e.facts.put(key, clipFact{hash: c.hash, size: c.size, info: info})
 	}
 	return c, nil
 }
@@ -170,8 +173,10 @@ func (e *Engine) cutSegment(ctx context.Context, sid string, c landedClip, p cut
 	if p.frames != 0 {
 		frames = []int{p.frames}
 	}
+	// The clip was probed when it landed: its probe comes along.
 	_, err = media.EncodeSegment(ctx, media.StitchOptions{Clips: []string{c.path}, Out: dst, ClipDuration: p.dur,
-		FPS: p.fps, Easing: ease, Preset: p.preset, CRF: p.crf, Width: size.W, Height: size.H, ClipFrames: frames})
+		FPS: p.fps, Easing: ease, Preset: p.preset, CRF: p.crf, Width: size.W, Height: size.H, ClipFrames: frames,
+		Probes: []media.Info{c.info}})
 	if err != nil {
 		return true, shoot.Wrap(err, shoot.EINTERNAL, fmt.Sprintf("cutting clip %d failed: %v", c.n, err))
 	}
