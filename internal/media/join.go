@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
@@ -75,7 +74,7 @@ func JoinSegments(ctx context.Context, o JoinOptions) (*JoinResult, error) {
 	if err := o.validate(); err != nil {
 		return nil, err
 	}
-	w, h, err := checkSegments(ctx, o.Segments)
+	w, h, err := checkSegments(o.Segments)
 	if err != nil {
 		return nil, err
 	}
@@ -122,35 +121,32 @@ func JoinSegments(ctx context.Context, o JoinOptions) (*JoinResult, error) {
 		Width: w, Height: h, Bytes: size, Audio: o.Audio != "", Loudness: loud}, nil
 }
 
-// checkSegments probes every segment and insists they can share one
-// H.264 stream: same codec, size and pixel format.
-func checkSegments(ctx context.Context, segs []string) (int, int, error) {
-	infos := make([]Info, len(segs))
-	errs := make([]error, len(segs))
-	var wg sync.WaitGroup
+// checkSegments reads every segment's index and insists they can share
+// one H.264 stream: 8-bit 4:2:0 H.264 of one size and profile. The
+// segments are this package's own files, so Go reads their index rather
+// than starting an ffprobe for each.
+func checkSegments(segs []string) (int, int, error) {
+	var first videoTrack
 	for i, p := range segs {
-		// Side by side: each probe mostly waits on process start-up.
-		wg.Go(func() { infos[i], errs[i] = probeClip(ctx, i, p) })
-	}
-	wg.Wait()
-	var first Info
-	for i, info := range infos {
-		if err := errs[i]; err != nil {
-			return 0, 0, err
-		}
-		if info.Codec != "h264" || info.PixFmt != "yuv420p" {
-			return 0, 0, shoot.Errorf(shoot.EINVALID, "segment %d is %s/%s, not h264/yuv420p", i+1, info.Codec, info.PixFmt)
+		v, err := readVideoTrack(p)
+		switch {
+		case err != nil && os.IsNotExist(err):
+			return 0, 0, shoot.Wrap(err, shoot.ENOTFOUND, fmt.Sprintf("segment %d (%s) cannot be opened", i+1, p))
+		case err != nil:
+			return 0, 0, shoot.Wrap(err, shoot.EINVALID, fmt.Sprintf("segment %d (%s) is not a readable MP4", i+1, p))
+		case !v.h264yuv420p():
+			return 0, 0, shoot.Errorf(shoot.EINVALID, "segment %d is %s, not h264/yuv420p", i+1, v.format())
 		}
 		if i == 0 {
-			first = info
+			first = v
 			continue
 		}
-		if info.Width != first.Width || info.Height != first.Height || info.Profile != first.Profile {
+		if v.width != first.width || v.height != first.height || v.profile != first.profile || v.constraints != first.constraints {
 			return 0, 0, shoot.Errorf(shoot.EINVALID, "segment %d is %dx%d %s, segment 1 is %dx%d %s", i+1,
-				info.Width, info.Height, info.Profile, first.Width, first.Height, first.Profile)
+				v.width, v.height, v.format(), first.width, first.height, first.format())
 		}
 	}
-	return first.Width, first.Height, nil
+	return first.width, first.height, nil
 }
 
 // writeConcatList writes the concat demuxer's script next to tmp. Each
@@ -196,16 +192,17 @@ func joinArgs(o JoinOptions, list, out string, total int, loud *Loudness) []stri
 	return append(args, "-c:v", "copy", "-movflags", "+faststart", "-f", "mp4", "file:"+out)
 }
 
-// verifyJoined checks the joined file like a stitched one; the packets were
-// copied from verified segments, so counting them counts the frames.
+// verifyJoined checks the joined file like a segment: its packets were
+// copied from verified segments, so the samples its index lists, backed
+// by the bytes of its media box, are the frames.
 func verifyJoined(ctx context.Context, path string, total int) (int64, error) {
 	size, err := checkWritten(ctx, path, "the join wrote no file")
 	if err != nil {
 		return 0, err
 	}
-	n, err := countPackets(ctx, path)
-	if err != nil || n != total {
-		return verifyFailure(ctx)(err, fmt.Sprintf("the film has %d frames, expected %d", n, total))
+	v, err := readVideoTrack(path)
+	if err != nil || v.samples != total {
+		return verifyFailure(ctx)(err, fmt.Sprintf("the film has %d frames, expected %d", v.samples, total))
 	}
 	return size, nil
 }
@@ -233,46 +230,4 @@ func checkWritten(ctx context.Context, path, empty string) (int64, error) {
 		return fail(err, "the film is not a faststart MP4")
 	}
 	return st.Size(), nil
-}
-
-// countPackets counts the first video stream's packets without decoding.
-func countPackets(ctx context.Context, path string) (int, error) {
-	s, err := countStream(ctx, path)
-	return s.packets, err
-}
-
-// streamCount is the first video stream's codec, pixel format and packet
-// count.
-type streamCount struct {
-	codec, pixFmt string
-	packets       int
-}
-
-// countStream reads the first video stream's codec and pixel format and
-// counts its packets, in one ffprobe run that decodes nothing.
-func countStream(ctx context.Context, path string) (streamCount, error) {
-	args := append([]string{"-v", "error", "-select_streams", "v:0", "-count_packets",
-		"-show_entries", "stream=codec_name,pix_fmt,nb_read_packets", "-of", "default=noprint_wrappers=1"}, localInput(path)...)
-	out, err := runTool(ctx, "count packets", ffprobeBin, args...)
-	if err != nil {
-		return streamCount{}, err
-	}
-	var s streamCount
-	found := false
-	for _, line := range strings.Split(string(out), "\n") {
-		k, v, _ := strings.Cut(strings.TrimSpace(line), "=")
-		switch k {
-		case "codec_name":
-			s.codec = v
-		case "pix_fmt":
-			s.pixFmt = v
-		case "nb_read_packets":
-			s.packets, err = strconv.Atoi(v)
-			found = err == nil
-		}
-	}
-	if !found {
-		return s, fmt.Errorf("ffprobe counted no packets in %s (%q)", path, strings.TrimSpace(string(out)))
-	}
-	return s, nil
 }
