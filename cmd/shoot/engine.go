@@ -161,7 +161,7 @@ func imageProvider(cfg *config.Config, logger *slog.Logger) (pipeline.ImageGener
 func videoProvider(cfg *config.Config, logger *slog.Logger) (pipeline.VideoGenerator, error) {
 	switch cfg.VideoProvider {
 	case "", "studio":
-		return studio.NewVideos(studio.Options{Latency: cfg.StudioClipLatency}), nil
+		return studio.NewVideos(studio.Options{Latency: cfg.StudioClipLatency, MaxSide: cfg.StudioClipSize}), nil
 	case "fal":
 		return fal.NewVideos(falOptions(cfg, logger)), nil
 	case "kling":

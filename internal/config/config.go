@@ -61,6 +61,11 @@ type Config struct {
 	// fixed latencies (benchmarks): SHOOT_STUDIO_IMAGE_LATENCY, SHOOT_STUDIO_CLIP_LATENCY.
 	StudioImageLatency time.Duration
 	StudioClipLatency  time.Duration
+	// StudioClipSize caps the long side of the offline studio's clips in
+	// pixels (SHOOT_STUDIO_CLIP_SIZE; 0 = the studio's default, 720).
+	// Smaller clips render and cut faster, for quick drafts and tests;
+	// their length and frame rate do not change.
+	StudioClipSize int
 
 	// JobTimeout bounds one run of a stage job (SHOOT_JOB_TIMEOUT; default
 	// 5m). Provider waits snooze instead of holding a run, so this bounds

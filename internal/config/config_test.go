@@ -152,6 +152,9 @@ func TestInvalidValues(t *testing.T) {
 		{env: map[string]string{"SHOOT_MAX_COST_USD": "-1"}, want: "SHOOT_MAX_COST_USD"},
 		{env: map[string]string{"SHOOT_MEDIA_REDIRECT": "perhaps"}, want: "SHOOT_MEDIA_REDIRECT"},
 		{env: map[string]string{"SHOOT_STUDIO_CLIP_LATENCY": "soon"}, want: "SHOOT_STUDIO_CLIP_LATENCY"},
+		{env: map[string]string{"SHOOT_STUDIO_CLIP_SIZE": "big"}, want: "SHOOT_STUDIO_CLIP_SIZE"},
+		{env: map[string]string{"SHOOT_STUDIO_CLIP_SIZE": "32"}, want: "SHOOT_STUDIO_CLIP_SIZE"},
+		{env: map[string]string{"SHOOT_STUDIO_CLIP_SIZE": "4096"}, want: "SHOOT_STUDIO_CLIP_SIZE"},
 		{env: map[string]string{"SHOOT_ADDR": "localhost"}, want: "SHOOT_ADDR"},
 		{args: []string{"--addr", "127.0.0.1:99999"}, want: "--addr"},
 		{env: map[string]string{"SHOOT_DATABASE_URL": "mysql://db/x"}, want: "SHOOT_DATABASE_URL"},
@@ -195,6 +198,7 @@ func TestValidValuesAccepted(t *testing.T) {
 		{"SHOOT_ADDR": ":8080"},
 		{"SHOOT_MEDIA_REDIRECT": "1", "SHOOT_STUDIO_IMAGE_LATENCY": "2s", "SHOOT_MAX_COST_USD": "12.5"},
 		{"SHOOT_PUBLIC_URL": "https://studio.example.com/shoot/"},
+		{"SHOOT_STUDIO_CLIP_SIZE": "240"},
 	} {
 		if _, err := load(t, env); err != nil {
 			t.Errorf("%v: %v", env, err)

@@ -133,6 +133,7 @@ func (r *envReader) numbers(c *Config) {
 	r.boolean(&c.MediaRedirect, "SHOOT_MEDIA_REDIRECT")
 	r.duration(&c.StudioImageLatency, "SHOOT_STUDIO_IMAGE_LATENCY")
 	r.duration(&c.StudioClipLatency, "SHOOT_STUDIO_CLIP_LATENCY")
+	r.integer(&c.StudioClipSize, "SHOOT_STUDIO_CLIP_SIZE")
 	r.duration(&c.JobTimeout, "SHOOT_JOB_TIMEOUT")
 	r.duration(&c.RescueAfter, "SHOOT_RESCUE_AFTER")
 	r.duration(&c.DrainDelay, "SHOOT_DRAIN_DELAY")

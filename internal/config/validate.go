@@ -175,6 +175,8 @@ func (c *Config) validateNumbers() error {
 		return errorf("SHOOT_MAX_COST_USD", "must be a number ≥ 0 (0 = no budget)")
 	case c.StudioImageLatency < 0 || c.StudioClipLatency < 0:
 		return errorf("SHOOT_STUDIO_IMAGE_LATENCY", "latencies must not be negative")
+	case c.StudioClipSize != 0 && (c.StudioClipSize < 64 || c.StudioClipSize > 2160):
+		return errorf("SHOOT_STUDIO_CLIP_SIZE", "%d is out of range (64–2160 pixels, or 0 for the default 720)", c.StudioClipSize)
 	case c.JobTimeout < time.Second:
 		return errorf("SHOOT_JOB_TIMEOUT", "%s is too short (at least 1s)", c.JobTimeout)
 	case c.WebhookFirstRetry < 0:
