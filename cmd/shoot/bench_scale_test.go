@@ -57,7 +57,8 @@ func benchShoots(b *testing.B, bin string, procs, slots, shoots int) time.Durati
 	b.StopTimer()
 	dbURL, _ := pgSchemaURL(b)
 	env := []string{"SHOOT_DATABASE_URL=" + dbURL, "SHOOT_BLOB_URL=file://" + b.TempDir(),
-		"SHOOT_STUDIO_IMAGE_LATENCY=2s", "SHOOT_STUDIO_CLIP_LATENCY=4s", "SHOOT_WORKERS=" + strconv.Itoa(slots)}
+		"SHOOT_STUDIO_IMAGE_LATENCY=2s", "SHOOT_STUDIO_CLIP_LATENCY=4s", "SHOOT_WORKERS=" + strconv.Itoa(slots),
+		clipSizeVar + "="} // the studio's default clip size, as users get it
 	var ids []string
 	for i := range procs {
 		ids = append(ids, fmt.Sprintf("w%d", i+1))

@@ -62,12 +62,16 @@ func shootBin(t testing.TB) string {
 }
 
 // binEnv is a child's environment: nothing of this process's SHOOT_*
-// settings, a plain TERM, plus vars (a value of "" removes the variable).
+// settings, a plain TERM, the tests' clip size (testClipSize), plus vars
+// (a value of "" removes the variable).
 func binEnv(vars map[string]string) []string {
 	base := map[string]string{"PATH": os.Getenv("PATH"), "HOME": os.Getenv("HOME"), "TERM": "xterm-256color",
 		"TMPDIR": os.TempDir()}
 	for k, v := range vars {
 		base[k] = v
+	}
+	if _, ok := base[clipSizeVar]; !ok {
+		base[clipSizeVar] = testClipSize
 	}
 	var out []string
 	for k, v := range base {

@@ -76,7 +76,7 @@ func startStudioIn(t *testing.T, dir string, env map[string]string) *liveStudio 
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &liveStudio{t: t, Dir: dir, stop: cancel, exited: make(chan int, 1), Log: &serveOutput{}}
 	argv := []string{"serve", "--addr", "127.0.0.1:0", "--data-dir", dir}
-	go func() { s.exited <- run(ctx, argv, func(k string) string { return env[k] }, io.Discard, s.Log) }()
+	go func() { s.exited <- run(ctx, argv, testGetenv(env), io.Discard, s.Log) }()
 	s.Base = waitForURL(t, s.Log, s.exited)
 	t.Cleanup(s.Stop)
 	return s

@@ -214,6 +214,7 @@ func TestCrashAtEveryStageLosesNothing(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 4*time.Minute)
 	defer cancel()
 
+	env = withTestClipSize(env)
 	c := startCrashServer(t, bin, dataDir, env)
 	s := &liveStudio{t: t, Base: c.base, Dir: dataDir}
 	sid := startOnly(t, s, s.upload(refPNG(21), refPNG(22)), "tailored wool, winter light",

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/fashionshoot/shoot/internal/media"
 )
 
 // runCLI runs `shoot args…` in-process with stdin and env, returning the
@@ -16,7 +18,7 @@ import (
 func runCLI(t *testing.T, vars map[string]string, stdin io.Reader, args ...string) (int, string, string) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	e := &env{getenv: func(k string) string { return vars[k] }, stdin: stdin, stdout: &stdout, stderr: &stderr}
+	e := &env{getenv: testGetenv(vars), stdin: stdin, stdout: &stdout, stderr: &stderr}
 	code := runWith(t.Context(), args, e)
 	return code, stdout.String(), stderr.String()
 }
@@ -119,6 +121,26 @@ func checkLayout(t *testing.T, out string, clips int) {
 	}
 }
 
+// checkClipSize fails unless each of the shoot's clips and its film have
+// a long side of exactly long pixels, read from the MP4s' track headers.
+func checkClipSize(t *testing.T, out string, clips, long int) {
+	t.Helper()
+	files := []string{filepath.Join(out, "final", "fashion-video.mp4")}
+	for n := 1; n <= clips; n++ {
+		files = append(files, filepath.Join(out, "videos", fmt.Sprintf("video-%d.mp4", n)))
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, h, err := media.VideoSize(bytes.NewReader(data), int64(len(data)))
+		if err != nil || max(w, h) != long {
+			t.Errorf("%s is %dx%d (%v), want a long side of %d px", filepath.Base(f), w, h, err, long)
+		}
+	}
+}
+
 // TestRunYesWritesTheSeedLayoutAndManifest runs a whole shoot with --yes,
 // with slowed clips so the test can see that all five were in flight at
 // once.
@@ -136,6 +158,7 @@ func TestRunYesWritesTheSeedLayoutAndManifest(t *testing.T) {
 		t.Fatalf("stdout = %q, want the film's path", got)
 	}
 	checkLayout(t, out, 5)
+	checkClipSize(t, out, 5, 240) // the tests' SHOOT_STUDIO_CLIP_SIZE reached the studio
 	m := readManifest(t, out)
 	if m.Status != "completed" || len(m.Artifacts) != 14 {
 		t.Fatalf("manifest status %s with %d artifacts, want completed with 14", m.Status, len(m.Artifacts))

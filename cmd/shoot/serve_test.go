@@ -66,7 +66,7 @@ func waitForURL(t testing.TB, out interface{ String() string }, exited <-chan in
 // and outputs.
 func runShoot(ctx context.Context, env map[string]string, args ...string) (int, string, string) {
 	var stdout, stderr bytes.Buffer
-	code := run(ctx, args, func(k string) string { return env[k] }, &stdout, &stderr)
+	code := run(ctx, args, testGetenv(env), &stdout, &stderr)
 	return code, stdout.String(), stderr.String()
 }
 

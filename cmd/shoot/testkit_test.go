@@ -18,6 +18,40 @@ import (
 	"time"
 )
 
+// testClipSize is the long side, in pixels, of the offline studio's clips
+// in this package's shoots (SHOOT_STUDIO_CLIP_SIZE). These tests check what
+// a shoot does, not how its pictures look at full size, and a 240-pixel clip
+// costs about a ninth of the rendering, cutting and joining of a 720-pixel
+// one; clip length and frame rate are the same. A test that sets the
+// variable itself ("" for the studio's default) keeps its own value; the
+// benchmarks run at the default, as users do.
+const testClipSize = "240"
+
+// clipSizeVar is the variable testClipSize sets.
+const clipSizeVar = "SHOOT_STUDIO_CLIP_SIZE"
+
+// testGetenv reads vars, with SHOOT_STUDIO_CLIP_SIZE at testClipSize unless
+// vars has it.
+func testGetenv(vars map[string]string) func(string) string {
+	return func(k string) string {
+		if v, ok := vars[k]; ok || k != clipSizeVar {
+			return v
+		}
+		return testClipSize
+	}
+}
+
+// withTestClipSize adds SHOOT_STUDIO_CLIP_SIZE=testClipSize to a child's
+// environment unless it sets the variable.
+func withTestClipSize(env []string) []string {
+	for _, kv := range env {
+		if strings.HasPrefix(kv, clipSizeVar+"=") {
+			return env
+		}
+	}
+	return append(env, clipSizeVar+"="+testClipSize)
+}
+
 // liveStudio is a `shoot serve` started through run() for an end-to-end test.
 type liveStudio struct {
 	t      *testing.T
@@ -36,7 +70,7 @@ func startStudio(t *testing.T, env map[string]string, args ...string) *liveStudi
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &liveStudio{t: t, Dir: dir, stop: cancel, exited: make(chan int, 1), Log: &serveOutput{}}
 	argv := append([]string{"serve", "--addr", "127.0.0.1:0", "--data-dir", dir}, args...)
-	go func() { s.exited <- run(ctx, argv, func(k string) string { return env[k] }, io.Discard, s.Log) }()
+	go func() { s.exited <- run(ctx, argv, testGetenv(env), io.Discard, s.Log) }()
 	s.Base = waitForURL(t, s.Log, s.exited)
 	t.Cleanup(s.Stop)
 	return s

@@ -87,7 +87,7 @@ func TestTraceCrossesHTTPJobsAndProviders(t *testing.T) {
 	exited := make(chan int, 1)
 	go func() {
 		exited <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data-dir", dir},
-			func(k string) string { return env[k] }, io.Discard, log)
+			testGetenv(env), io.Discard, log)
 	}()
 	base := waitForURL(t, log, exited)
 	refs := (&liveStudio{t: t, Base: base}).upload(refPNG(5))

@@ -27,7 +27,7 @@ func startWorker(t *testing.T, env map[string]string, args ...string) *liveWorke
 	ctx, cancel := context.WithCancel(context.Background())
 	w := &liveWorker{t: t, stop: cancel, exited: make(chan int, 1), Log: &serveOutput{}}
 	argv := append([]string{"worker", "--addr", "127.0.0.1:0"}, args...)
-	go func() { w.exited <- run(ctx, argv, func(k string) string { return env[k] }, io.Discard, w.Log) }()
+	go func() { w.exited <- run(ctx, argv, testGetenv(env), io.Discard, w.Log) }()
 	w.Ops = waitForOpsURL(t, w.Log, w.exited)
 	t.Cleanup(func() { w.Stop() })
 	return w
