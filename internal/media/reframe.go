@@ -30,6 +30,10 @@ type ReframeOptions struct {
 	// CRF and Preset are libx264's (0 and "": 18 and veryfast).
 	CRF    int
 	Preset string
+	// MaxKbps caps the video bitrate in kbit/s (0: no cap), for a
+	// platform that takes nothing above it; a film of the format's own
+	// shape is then encoded again rather than copied.
+	MaxKbps int
 
 	// saliency are boxes Deliver found once for every format.
 	saliency []reframe.Box
@@ -45,8 +49,11 @@ type ReframeResult struct {
 	Bytes  int64  `json:"bytes"`
 	// Mode is "crop" (a window following the subject), "pad" (the whole
 	// picture over a blurred, darkened extension of itself) or "same" (the
-	// film already has the format's shape and is copied).
+	// film already has the format's shape and is copied, or encoded again
+	// under MaxKbps).
 	Mode string `json:"mode"`
+	// MaxKbps is the video bitrate cap it was encoded under, if any.
+	MaxKbps int `json:"max_kbps,omitempty"`
 	// Subject says where the boxes came from: "layers" or "saliency".
 	Subject string `json:"subject,omitempty"`
 	// Path sums up the crop window's left edge over the film.
@@ -94,7 +101,7 @@ func Reframe(ctx context.Context, o ReframeOptions) (*ReframeResult, error) {
 	}
 	w, h := info.Width, info.Height
 	ow, oh := o.Format.Size(w, h)
-	res := &ReframeResult{Out: o.Out, Format: o.Format.String(), Width: ow, Height: oh, Frames: frames}
+	res := &ReframeResult{Out: o.Out, Format: o.Format.String(), Width: ow, Height: oh, Frames: frames, MaxKbps: o.MaxKbps}
 	if err := os.MkdirAll(filepath.Dir(o.Out), 0o755); err != nil {
 		return nil, shoot.Wrap(err, shoot.EINTERNAL, "cannot create the output directory")
 	}
@@ -103,7 +110,8 @@ func Reframe(ctx context.Context, o ReframeOptions) (*ReframeResult, error) {
 		return nil, err
 	}
 	defer os.Remove(tmp)
-	if ow == w&^1 && oh == h&^1 && w%2 == 0 && h%2 == 0 {
+	same := ow == w&^1 && oh == h&^1 && w%2 == 0 && h%2 == 0
+	if same && o.MaxKbps == 0 {
 		// The film already has this shape: the film itself is the format.
 		res.Mode = "same"
 		if err := remux(ctx, o.In, tmp); err != nil {
@@ -112,7 +120,11 @@ func Reframe(ctx context.Context, o ReframeOptions) (*ReframeResult, error) {
 		return finishReframe(ctx, res, tmp, frames)
 	}
 	var filter string
-	if o.Format.Crops(w, h) {
+	switch {
+	case same:
+		res.Mode = "same"
+		filter = "[0:v]setsar=1,format=yuv420p[v]"
+	case o.Format.Crops(w, h):
 		res.Mode = "crop"
 		boxes := o.Subjects
 		res.Subject = "layers"
@@ -134,7 +146,7 @@ func Reframe(ctx context.Context, o ReframeOptions) (*ReframeResult, error) {
 		defer os.Remove(cmds)
 		filter = fmt.Sprintf("[0:v]sendcmd=f=%s,crop=w=%d:h=%d:x=%d:y=%d,setsar=1,format=yuv420p[v]",
 			filterQuote(cmds), ow, oh, evenPixel(x[0]), (h-oh)/2)
-	} else {
+	default:
 		res.Mode = "pad"
 		filter = fmt.Sprintf("[0:v]split[a][b];"+
 			"[a]scale=%[1]d:%[2]d:force_original_aspect_ratio=increase,crop=%[1]d:%[2]d,boxblur=luma_radius=%[3]d:luma_power=2,eq=brightness=-0.18:saturation=0.8[bg];"+
@@ -143,8 +155,16 @@ func Reframe(ctx context.Context, o ReframeOptions) (*ReframeResult, error) {
 	}
 	args := append([]string{"-nostdin", "-hide_banner", "-v", "error", "-y"}, localInput(o.In)...)
 	args = append(args, "-filter_complex", filter, "-map", "[v]", "-map", "0:a?", "-c:a", "copy",
-		"-c:v", "libx264", "-profile:v", "high", "-preset", preset, "-crf", strconv.Itoa(crf), "-pix_fmt", "yuv420p",
-		"-fps_mode", "passthrough", "-movflags", "+faststart", "-f", "mp4", "file:"+tmp)
+		"-c:v", "libx264", "-profile:v", "high", "-preset", preset, "-crf", strconv.Itoa(crf), "-pix_fmt", "yuv420p")
+	if o.MaxKbps > 0 {
+		// A capped CRF: quality as asked wherever the cap allows, a
+		// one-second buffer so no second of the film passes the cap, and
+		// that buffer starting nearly empty so the first second does not
+		// spend it on top of the cap.
+		args = append(args, "-maxrate", strconv.Itoa(o.MaxKbps)+"k", "-bufsize", strconv.Itoa(o.MaxKbps)+"k",
+			"-rc_init_occupancy", strconv.Itoa(o.MaxKbps*100))
+	}
+	args = append(args, "-fps_mode", "passthrough", "-movflags", "+faststart", "-f", "mp4", "file:"+tmp)
 	if _, err := runTool(ctx, "reframe", ffmpegBin, args...); err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -192,6 +212,8 @@ type DeliverOptions struct {
 	Cuts     []int
 	CRF      int
 	Preset   string
+	// MaxKbps caps a format's video bitrate (see ReframeOptions.MaxKbps).
+	MaxKbps map[reframe.Format]int
 	// Posters also writes poster.jpg, poster.webp and preview.webp (see
 	// Posters) next to each format.
 	Posters bool
@@ -229,7 +251,7 @@ func Deliver(ctx context.Context, o DeliverOptions) ([]*ReframeResult, error) {
 	out := make([]*ReframeResult, 0, len(o.Formats))
 	for _, f := range o.Formats {
 		r, err := Reframe(ctx, ReframeOptions{In: o.In, Out: filepath.Join(o.Dir, f.Dir(), name), Format: f,
-			Subjects: o.Subjects, Cuts: o.Cuts, CRF: o.CRF, Preset: o.Preset, saliency: found})
+			Subjects: o.Subjects, Cuts: o.Cuts, CRF: o.CRF, Preset: o.Preset, MaxKbps: o.MaxKbps[f], saliency: found})
 		if err != nil {
 			return nil, err
 		}

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/fashionshoot/shoot/internal/reframe"
@@ -143,5 +144,71 @@ func TestDeliverWritesEveryFormat(t *testing.T) {
 		if info := probe(t, want); info.Width != res[i].Width || info.Height != res[i].Height {
 			t.Errorf("%s: file is %dx%d, result says %dx%d", f, info.Width, info.Height, res[i].Width, res[i].Height)
 		}
+	}
+}
+
+// TestReframeBitrateCap: a film full of noise, reframed with a platform's
+// bitrate cap, stays under the cap over every second (the one-second
+// buffer), while the same film without the cap goes far over it, so the
+// cap is what holds it down. A format of the film's own shape is encoded
+// again under a cap rather than copied.
+func TestReframeBitrateCap(t *testing.T) {
+	t.Parallel()
+	const capKbps, fps = 400, 24
+	dir := t.TempDir()
+	src := makeClip(t, dir, "noise.mp4", "nullsrc=s=320x180:r=24:d=3,geq=random(1)*255:128:128",
+		"-c:v", "libx264", "-preset", "ultrafast", "-crf", "4", "-pix_fmt", "yuv420p")
+	for _, f := range []reframe.Format{{W: 9, H: 16}, {W: 16, H: 9}} {
+		t.Run(f.Dir(), func(t *testing.T) {
+			free, err := Reframe(context.Background(), ReframeOptions{In: src, Out: filepath.Join(dir, "free", f.Dir(), "f.mp4"), Format: f})
+			if err != nil {
+				t.Fatal(err)
+			}
+			capped, err := Reframe(context.Background(), ReframeOptions{In: src, Out: filepath.Join(dir, "cap", f.Dir(), "f.mp4"), Format: f, MaxKbps: capKbps})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if capped.MaxKbps != capKbps || capped.Frames != free.Frames {
+				t.Fatalf("capped result %+v, uncapped %d frames", capped, free.Frames)
+			}
+			perSecond := func(path string) []float64 {
+				out, err := exec.Command("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "packet=size",
+					"-of", "csv=p=0", path).Output()
+				if err != nil {
+					t.Fatal(err)
+				}
+				var kbps []float64
+				var bits float64
+				n := 0
+				for _, line := range strings.Fields(string(out)) {
+					size, err := strconv.Atoi(strings.TrimSuffix(line, ","))
+					if err != nil {
+						t.Fatalf("packet size %q", line)
+					}
+					bits += float64(size * 8)
+					if n++; n%fps == 0 {
+						kbps, bits = append(kbps, bits/1000), 0
+					}
+				}
+				return kbps
+			}
+			freeRates, capRates := perSecond(free.Out), perSecond(capped.Out)
+			if len(capRates) != 3 || len(freeRates) != 3 {
+				t.Fatalf("seconds: %v, %v", capRates, freeRates)
+			}
+			for i, r := range capRates {
+				// x264's rate control may overshoot its VBV a little at the
+				// first second; 10 % is the allowance.
+				if r > capKbps*1.1 {
+					t.Errorf("second %d of the capped film: %.0f kbit/s over the cap of %d", i, r, capKbps)
+				}
+				if freeRates[i] < 2*capKbps {
+					t.Errorf("second %d of the uncapped film: %.0f kbit/s, the noise is too easy to test the cap", i, freeRates[i])
+				}
+			}
+			if f == (reframe.Format{W: 16, H: 9}) && (free.Mode != "same" || capped.Mode != "same") {
+				t.Errorf("modes %s and %s, want same", free.Mode, capped.Mode)
+			}
+		})
 	}
 }

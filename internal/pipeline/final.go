@@ -13,6 +13,7 @@ import (
 	"github.com/fashionshoot/shoot/internal/media"
 	"github.com/fashionshoot/shoot/internal/reframe"
 	"github.com/fashionshoot/shoot/internal/shoot"
+	"github.com/fashionshoot/shoot/internal/social"
 )
 
 // doFinal makes the film from the newest clips with the session's easing,
@@ -103,8 +104,14 @@ func (e *Engine) deliverFormats(ctx context.Context, s *shoot.Session, o shoot.O
 		at += n
 		cuts = append(cuts, at)
 	}
+	var caps map[reframe.Format]int
+	if p, ok := social.Lookup(o.Preset); ok && p.Kbps(o.FPS) > 0 {
+		// The preset's platform caps the bitrate of the format it shows.
+		caps = map[reframe.Format]int{p.Format: p.Kbps(o.FPS)}
+	}
 	e.progress(ctx, s.ID, shoot.StageFinal, 0.97, "Reframing the film for every format", nil)
-	res, err := media.Deliver(ctx, media.DeliverOptions{In: film, Dir: filepath.Join(dir, "final"), Formats: formats, Cuts: cuts, Posters: true})
+	res, err := media.Deliver(ctx, media.DeliverOptions{In: film, Dir: filepath.Join(dir, "final"), Formats: formats, Cuts: cuts,
+		Posters: true, MaxKbps: caps})
 	if err != nil {
 		return shoot.Wrap(err, shoot.EINTERNAL, "reframing the film failed: "+err.Error())
 	}

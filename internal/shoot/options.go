@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/fashionshoot/shoot/internal/reframe"
+	"github.com/fashionshoot/shoot/internal/social"
 )
 
 // Options are the parameters of a shoot. Zero values mean "the default".
@@ -32,6 +33,11 @@ type Options struct {
 	// "1:1", "16:9"), reframed from the film; each is a final asset whose
 	// index is DeliverIndex of its format.
 	Deliver []string `json:"deliver,omitempty"`
+	// Preset names a platform (reels, tiktok, feed or youtube, see
+	// internal/social): its format joins Deliver, the frame rate and the
+	// film's length must be ones it takes, and its format's film is
+	// encoded under its bitrate cap.
+	Preset string `json:"preset,omitempty"`
 	// QA turns the picture check after the hero, the contact sheet and the
 	// frames on or off; nil means on.
 	QA *bool `json:"qa,omitempty"`
@@ -103,6 +109,12 @@ func (o Options) WithDefaults() Options {
 	if o.FPS == 0 {
 		o.FPS = DefaultFPS
 	}
+	if p, ok := social.Lookup(o.Preset); ok && !slices.ContainsFunc(o.Deliver, func(d string) bool {
+		f, err := reframe.ParseFormat(d)
+		return err == nil && f == p.Format
+	}) {
+		o.Deliver = append(slices.Clip(o.Deliver), p.Format.String())
+	}
 	return o
 }
 
@@ -137,6 +149,19 @@ func (o Options) Validate() error {
 			return Errorf(EINVALID, "options.deliver names %s twice", f)
 		}
 		seen[f.String()] = true
+	}
+	if o.Preset != "" {
+		p, err := social.Parse(o.Preset)
+		if err != nil {
+			return Errorf(EINVALID, "options.preset: %v", err)
+		}
+		d := o.WithDefaults()
+		if err := p.CheckFPS(d.FPS); err != nil {
+			return Errorf(EINVALID, "options.fps: %v", err)
+		}
+		if err := p.CheckLength(float64(d.ClipCount()) * d.ClipDuration); err != nil {
+			return Errorf(EINVALID, "options.clipDuration: %v", err)
+		}
 	}
 	if n := len(o.Frames); n != 0 && (n < MinOwnFrames || n > MaxOwnFrames) {
 		return Errorf(EINVALID, "options.frames must list %d to %d frames in film order, not %d", MinOwnFrames, MaxOwnFrames, n)
