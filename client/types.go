@@ -28,6 +28,10 @@ type Options struct {
 	// Deliver asks for the film again in these formats ("9:16", "4:5",
 	// "1:1", "16:9"), each with its posters.
 	Deliver []string `json:"deliver,omitempty"`
+	// Preset names a platform (reels, tiktok, feed or youtube): its format
+	// joins Deliver, its frame-rate and length limits are checked and its
+	// format's film is encoded under its bitrate cap.
+	Preset string `json:"preset,omitempty"`
 	// QA turns the picture check off when false (nil: on). QARetry lets a
 	// failed check regenerate the hero or the sheet once (nil: on with
 	// AutoApprove).

@@ -20,6 +20,7 @@ import (
 	"github.com/fashionshoot/shoot/internal/media"
 	"github.com/fashionshoot/shoot/internal/pipeline"
 	"github.com/fashionshoot/shoot/internal/shoot"
+	"github.com/fashionshoot/shoot/internal/social"
 )
 
 // runFlags are `shoot run`'s own flags.
@@ -57,6 +58,7 @@ func newRunCmd(e *env) *cobra.Command {
 	fs.StringArrayVar(&f.frames, "frame", nil, "one of your own stills, in film order (repeat, 2 to 12): no hero or contact sheet, straight to the clips")
 	fs.StringVar(&f.audio, "audio", "", "an audio bed `FILE` (WAV, MP3, FLAC, Ogg or M4A) under the film: cut on its beat, normalised to −14 LUFS")
 	fs.StringSliceVar(&f.opts.Deliver, "deliver", nil, "also make the film in these formats, e.g. 9:16,4:5,1:1,16:9 (written to final/9x16/ … under --out)")
+	fs.StringVar(&f.opts.Preset, "preset", "", "post to this platform: reels, tiktok, feed or youtube; adds its format, checks its frame-rate and length limits, caps its bitrate and names the file (e.g. final/9x16/fashion-video-reels-9x16.mp4)")
 	fs.StringVar(&f.brief, "brief", "", "one-line direction, e.g. \"streetwear editorial, confident energy\"")
 	fs.StringVar(&f.out, "out", "", "folder `DIR` to write the shoot to (hero.png, frames/, videos/, final/, manifest.json)")
 	fs.BoolVar(&f.yes, "yes", false, "approve every checkpoint without asking")
@@ -73,6 +75,7 @@ func newRunCmd(e *env) *cobra.Command {
 	completeWords(cmd, "aspect", shoot.ImageAspectRatios...)
 	completeWords(cmd, "resolution", shoot.Resolutions...)
 	completeWords(cmd, "easing", media.Names()...)
+	completeWords(cmd, "preset", social.Names()...)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if *server != "" {
 			if f.audio != "" {
@@ -194,6 +197,9 @@ func (f *runFlags) checkOptions() error {
 	case (shoot.Options{ClipDuration: o.ClipDuration}).Validate() != nil:
 		return usagef("--clip-duration must be between 0.5 and 5 seconds")
 	}
+	if err := checkPlatform(o.Preset); err != nil {
+		return err
+	}
 	if err := o.Validate(); err != nil {
 		return usagef("%s", shoot.ErrorMessage(err))
 	}
@@ -279,6 +285,9 @@ func drive(ctx context.Context, e *env, r *runner, sid string, after int64, f *r
 			return err
 		}
 		if end.Stage == shoot.StageComplete {
+			if err := r.presetFile(ctx, sid, f.out); err != nil {
+				return err
+			}
 			return reportFilm(e, sid, f)
 		}
 		answer := "continue"
@@ -333,4 +342,55 @@ func ask(ctx context.Context, w io.Writer, in *bufio.Reader, end exchangeEnd, ou
 		return line, nil
 	}
 	return "continue", nil
+}
+
+// checkPlatform refuses a --preset of `shoot run` that names no platform;
+// an x264 speed preset is named apart, as `shoot run` encodes at the
+// studio's own speed.
+func checkPlatform(name string) error {
+	if name == "" {
+		return nil
+	}
+	if _, ok := social.Lookup(name); ok {
+		return nil
+	}
+	if social.IsX264(name) {
+		return usagef("--preset %s is an x264 speed preset; shoot run takes a platform: %s", name, strings.Join(social.Names(), ", "))
+	}
+	return usagef("--preset: unknown preset %q (one of %s)", name, strings.Join(social.Names(), ", "))
+}
+
+// presetFile gives the film of the session's platform preset, once
+// exported, its platform's file name too (a hard link, or a copy where
+// links cannot be made): final/9x16/fashion-video-reels-9x16.mp4 next to
+// final/9x16/fashion-video.mp4.
+func (r *runner) presetFile(ctx context.Context, sid, out string) error {
+	s, err := r.app.store.GetSession(ctx, sid)
+	if err != nil {
+		return err
+	}
+	p, ok := social.Lookup(s.Options.Preset)
+	if !ok {
+		return nil
+	}
+	_, err = linkPresetFile(filepath.Join(out, "final", p.Format.Dir(), "fashion-video.mp4"), p)
+	return err
+}
+
+// linkPresetFile puts film, the preset's format, under the preset's file
+// name in the same folder and returns that path.
+func linkPresetFile(film string, p social.Preset) (string, error) {
+	dst := filepath.Join(filepath.Dir(film), p.FileFor(filepath.Base(film)))
+	if dst == film {
+		return dst, nil
+	}
+	os.Remove(dst)
+	if err := os.Link(film, dst); err == nil {
+		return dst, nil
+	}
+	data, err := os.ReadFile(film)
+	if err != nil {
+		return "", fmt.Errorf("the %s film: %w", p.Platform, err)
+	}
+	return dst, os.WriteFile(dst, data, 0o644)
 }

@@ -13,7 +13,9 @@ import (
 
 // TestRunWithAnAudioBed: `shoot run --audio` puts the bed under the film,
 // and the manifest's film entry gives the tempo, the cuts and the
-// loudness pass; `--deliver` writes the asked formats under final/.
+// loudness pass; `--deliver` writes the asked formats under final/, and
+// `--preset youtube` adds 16:9 under YouTube's 12 Mbps cap for 60 fps with
+// the platform's file name beside it.
 func TestRunWithAnAudioBed(t *testing.T) {
 	t.Parallel()
 	g := beatgen.Generate(beatgen.Track{BPM: 150, Bass: true, Noise: 0.02, Lead: 0.1, Seconds: 8, Seed: 5})
@@ -22,7 +24,7 @@ func TestRunWithAnAudioBed(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "shoot")
-	args := append(fastRunArgs(out, writeRefs(t, 1)...), "--yes", "--audio", bed, "--deliver", "9:16,1:1")
+	args := append(fastRunArgs(out, writeRefs(t, 1)...), "--yes", "--audio", bed, "--deliver", "9:16,1:1", "--preset", "youtube")
 	code, _, stderr := runCLI(t, nil, strings.NewReader(""), args...)
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr)
@@ -33,7 +35,8 @@ func TestRunWithAnAudioBed(t *testing.T) {
 	}
 	var m struct {
 		Options struct {
-			Audio string `json:"audio"`
+			Audio  string `json:"audio"`
+			Preset string `json:"preset"`
 		} `json:"options"`
 		Artifacts []struct {
 			File    string `json:"file"`
@@ -46,6 +49,7 @@ func TestRunWithAnAudioBed(t *testing.T) {
 				Loudness *struct {
 					TargetI float64 `json:"target_i"`
 				} `json:"loudness"`
+				MaxKbps int `json:"max_kbps"`
 			} `json:"details"`
 		} `json:"artifacts"`
 	}
@@ -55,8 +59,14 @@ func TestRunWithAnAudioBed(t *testing.T) {
 	if !strings.HasPrefix(m.Options.Audio, "uploads/") {
 		t.Errorf("options.audio = %q, want the stored bed", m.Options.Audio)
 	}
+	if m.Options.Preset != "youtube" {
+		t.Errorf("options.preset = %q", m.Options.Preset)
+	}
 	found := false
 	for _, a := range m.Artifacts {
+		if a.File == "final/16x9/fashion-video.mp4" && a.Details.MaxKbps != 12000 {
+			t.Errorf("the YouTube film was encoded under %d kbit/s, want 12000", a.Details.MaxKbps)
+		}
 		if a.Type != "final" || a.File != "final/fashion-video.mp4" {
 			continue
 		}
@@ -70,7 +80,8 @@ func TestRunWithAnAudioBed(t *testing.T) {
 		t.Error("no film in the manifest")
 	}
 	for _, f := range []string{"final/9x16/fashion-video.mp4", "final/9x16/poster.jpg", "final/9x16/poster.webp",
-		"final/9x16/preview.webp", "final/1x1/fashion-video.mp4", "final/1x1/poster.jpg"} {
+		"final/9x16/preview.webp", "final/1x1/fashion-video.mp4", "final/1x1/poster.jpg",
+		"final/16x9/fashion-video.mp4", "final/16x9/fashion-video-youtube-16x9.mp4", "final/16x9/poster.jpg"} {
 		if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() == 0 {
 			t.Errorf("--deliver did not write %s: %v", f, err)
 		}

@@ -36,7 +36,7 @@ func runRemote(ctx context.Context, e *env, server string, f runFlags) error {
 		return err
 	}
 	opts := client.Options{AspectRatio: f.opts.AspectRatio, Resolution: f.opts.Resolution, Loop: f.opts.Loop,
-		Easing: f.opts.Easing, ClipDuration: f.opts.ClipDuration, AutoApprove: f.yes, Frames: frames, Deliver: f.opts.Deliver}
+		Easing: f.opts.Easing, ClipDuration: f.opts.ClipDuration, AutoApprove: f.yes, Frames: frames, Deliver: f.opts.Deliver, Preset: f.opts.Preset}
 	if est, err := c.Estimate(ctx, opts); err == nil {
 		fmt.Fprintf(e.stderr, "Estimated cost: $%.2f (%d images, %d clips)\n", est.TotalUSD, est.Images, est.Clips)
 	}

@@ -275,6 +275,9 @@ func TestRunRejectsBadFlags(t *testing.T) {
 		{"easing", append(base, "--easing", "wobble"), nil, "--easing"},
 		{"audio", append(base, "--audio", filepath.Join(out, "no-such-bed.wav")), nil, "--audio"},
 		{"deliver", append(base, "--deliver", "9:16,2:1"), nil, "deliver"},
+		{"preset", append(base, "--preset", "myspace"), nil, "--preset: unknown preset"},
+		{"x264 preset", append(base, "--preset", "veryfast"), nil, "x264 speed preset"},
+		{"preset length", append(base, "--preset", "reels", "--clip-duration", "0.5"), nil, "at least 3 s"},
 		{"provider", base, map[string]string{"SHOOT_IMAGE_PROVIDER": "nope"}, "SHOOT_IMAGE_PROVIDER"},
 	}
 	for _, c := range cases {

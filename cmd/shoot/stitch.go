@@ -14,6 +14,7 @@ import (
 	"github.com/fashionshoot/shoot/internal/media"
 	"github.com/fashionshoot/shoot/internal/reframe"
 	"github.com/fashionshoot/shoot/internal/shoot"
+	"github.com/fashionshoot/shoot/internal/social"
 )
 
 // clipList is a repeatable --clip flag.
@@ -37,7 +38,11 @@ type stitchFlags struct {
 	fps, crf      int
 	easing, bez   string
 	audio, preset string
-	json          bool
+	// x264 is --x264-preset, the encoder's speed; platform is the
+	// platform --preset named, if it named one.
+	x264     string
+	platform *social.Preset
+	json     bool
 	// onBeat cuts on the bed's beats; onBeatSet says the user asked for it
 	// by name, so a bed without a beat is an error rather than a note.
 	onBeat, onBeatSet bool
@@ -62,10 +67,16 @@ func newStitchCmd(e *env) *cobra.Command {
 	fs.StringSliceVar(&f.deliver, "deliver", nil, "also write the film in these formats, e.g. 9:16,4:5,1:1,16:9, each in a folder 9x16, 4x5, 1x1, 16x9 next to --out, reframed to follow the subject, with poster.jpg, poster.webp and a 3 s preview.webp")
 	fs.BoolVar(&f.onBeat, "on-beat", true, "with --audio, time each clip so every cut lands on a beat of the bed")
 	fs.IntVar(&f.crf, "crf", media.DefaultCRF, "x264 quality (lower is better, 1–51)")
-	fs.StringVar(&f.preset, "preset", media.DefaultPreset, "x264 preset (ultrafast … veryslow)")
+	fs.StringVar(&f.preset, "preset", "", "post to this platform: reels, tiktok, feed or youtube; adds its format to --deliver, checks its frame-rate and length limits, caps its bitrate and names the file <name>-reels-9x16.mp4 … (an x264 speed preset is still taken here, as --x264-preset)")
+	fs.StringVar(&f.x264, "x264-preset", media.DefaultPreset, "x264 speed preset (ultrafast … veryslow)")
 	bindJSON(fs, &f.json, "a summary of the film, without progress,")
 	completeWords(cmd, "easing", media.Names()...)
+	completeWords(cmd, "preset", social.Names()...)
+	completeWords(cmd, "x264-preset", social.X264Presets...)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if err := f.choosePreset(cmd.Flags().Changed("x264-preset")); err != nil {
+			return err
+		}
 		if err := f.check(); err != nil {
 			return err
 		}
@@ -104,6 +115,15 @@ func stitch(ctx context.Context, e *env, f *stitchFlags) error {
 	if err != nil {
 		return err
 	}
+	var caps map[reframe.Format]int
+	if p := f.platform; p != nil {
+		if err := p.CheckLength(res.Duration); err != nil {
+			return usagef("--preset %s: %v", p.Name, err)
+		}
+		if k := p.Kbps(res.FPS); k > 0 {
+			caps = map[reframe.Format]int{p.Format: k}
+		}
+	}
 	var delivered []*media.ReframeResult
 	if len(formats) > 0 {
 		var cuts []int
@@ -113,17 +133,29 @@ func stitch(ctx context.Context, e *env, f *stitchFlags) error {
 			cuts = append(cuts, at)
 		}
 		delivered, err = media.Deliver(ctx, media.DeliverOptions{In: res.Out, Dir: filepath.Dir(res.Out), Name: filepath.Base(res.Out),
-			Formats: formats, Cuts: cuts, Posters: true})
+			Formats: formats, Cuts: cuts, Posters: true, MaxKbps: caps})
 		if err != nil {
 			return err
+		}
+	}
+	var platformFile string
+	if p := f.platform; p != nil {
+		for _, d := range delivered {
+			if d.Format == p.Format.String() {
+				if platformFile, err = linkPresetFile(d.Out, *p); err != nil {
+					return err
+				}
+			}
 		}
 	}
 	if f.json {
 		if len(delivered) > 0 {
 			return writeJSON(e.stdout, struct {
 				*media.StitchResult
-				Formats []*media.ReframeResult `json:"formats"`
-			}{res, delivered})
+				Formats  []*media.ReframeResult `json:"formats"`
+				Preset   *social.Preset         `json:"preset,omitempty"`
+				Platform string                 `json:"platformFile,omitempty"`
+			}{res, delivered, f.platform, platformFile})
 		}
 		return writeJSON(e.stdout, res)
 	}
@@ -138,13 +170,36 @@ func stitch(ctx context.Context, e *env, f *stitchFlags) error {
 	for _, d := range delivered {
 		fmt.Fprintf(e.stdout, "wrote %s: %s, %dx%d (%s)\n", d.Out, d.Format, d.Width, d.Height, d.Mode)
 	}
+	if platformFile != "" {
+		fmt.Fprintf(e.stdout, "for %s: %s\n", f.platform.Platform, platformFile)
+	}
 	return nil
 }
 
-// formats parses --deliver.
+// choosePreset sorts --preset into a platform or, as it was before the
+// platforms, an x264 speed preset; the two sets of names are disjoint.
+func (f *stitchFlags) choosePreset(x264Set bool) error {
+	switch p, ok := social.Lookup(f.preset); {
+	case f.preset == "":
+	case ok:
+		f.platform = &p
+	case social.IsX264(f.preset):
+		if x264Set && f.x264 != f.preset {
+			return usagef("--preset %s and --x264-preset %s both set the x264 preset; use --x264-preset", f.preset, f.x264)
+		}
+		f.x264 = f.preset
+	default:
+		return usagef("--preset: unknown preset %q (a platform: %s; or an x264 speed preset: %s)",
+			f.preset, strings.Join(social.Names(), ", "), strings.Join(social.X264Presets, ", "))
+	}
+	return nil
+}
+
+// formats parses --deliver, with the platform's format after the asked ones.
 func (f *stitchFlags) formats() ([]reframe.Format, error) {
 	var out []reframe.Format
 	seen := map[reframe.Format]bool{}
+
 	for _, s := range f.deliver {
 		r, err := reframe.ParseFormat(s)
 		if err != nil {
@@ -154,6 +209,9 @@ func (f *stitchFlags) formats() ([]reframe.Format, error) {
 			seen[r] = true
 			out = append(out, r)
 		}
+	}
+	if p := f.platform; p != nil && !seen[p.Format] {
+		out = append(out, p.Format)
 	}
 	return out, nil
 }
@@ -183,6 +241,14 @@ func (f *stitchFlags) check() error {
 	if _, err := f.formats(); err != nil {
 		return err
 	}
+	if p := f.platform; p != nil {
+		if err := p.CheckFPS(f.fps); err != nil {
+			return usagef("--preset %s: %v", p.Name, err)
+		}
+		if err := p.CheckLength(float64(len(f.clips)) * f.clipDuration); err != nil && !(f.audio != "" && f.onBeat) {
+			return usagef("--preset %s: %v", p.Name, err)
+		}
+	}
 	return nil
 }
 
@@ -194,7 +260,7 @@ func (f *stitchFlags) options() (media.StitchOptions, error) {
 		return media.StitchOptions{}, err
 	}
 	opts := media.StitchOptions{Clips: f.clips, Out: f.out, ClipDuration: f.clipDuration, FPS: f.fps,
-		Easing: ease, CRF: f.crf, Preset: f.preset, Audio: f.audio, OnBeat: f.audio != "" && f.onBeat}
+		Easing: ease, CRF: f.crf, Preset: f.x264, Audio: f.audio, OnBeat: f.audio != "" && f.onBeat}
 	if f.fps == 0 || f.crf == 0 || f.clipDuration == 0 {
 		return opts, usagef("--fps, --crf and --clip-duration must not be 0")
 	}

@@ -116,6 +116,10 @@ func TestStitchCommandErrors(t *testing.T) {
 		{"not a video", []string{"--clip", clip, "--clip", notVideo, "--out", out}, 1, "clip 2"},
 		{"missing audio", []string{"--clip", clip, "--out", out, "--audio", filepath.Join(dir, "gone.mp3")}, 1, "audio bed"},
 		{"bad format", []string{"--clip", clip, "--out", out, "--deliver", "9:16,3:2"}, 2, "--deliver"},
+		{"unknown preset names both kinds", []string{"--clip", clip, "--out", out, "--preset", "myspace"}, 2, "reels, tiktok, feed, youtube"},
+		{"two x264 presets", []string{"--clip", clip, "--out", out, "--preset", "ultrafast", "--x264-preset", "slow"}, 2, "--x264-preset"},
+		{"platform frame rate", []string{"--clip", clip, "--out", out, "--preset", "reels", "--fps", "120"}, 2, "23 to 60 fps"},
+		{"platform length", []string{"--clip", clip, "--clip", clip, "--out", out, "--preset", "feed", "--clip-duration", "0.5"}, 2, "at least"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -234,5 +238,51 @@ func TestStitchCommandDeliver(t *testing.T) {
 				t.Errorf("%s not written: %v", p, err)
 			}
 		}
+	}
+}
+
+// TestStitchCommandPlatformPreset: --preset feed adds 4:5 to the asked
+// formats, encodes it under the feed's 5 Mbps cap (recorded in the
+// summary) and gives it the platform's file name next to the film's; the
+// encoder's speed comes from --x264-preset alongside.
+func TestStitchCommandPlatformPreset(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	a, b := testClip(t, dir, "a.mp4"), testClip(t, dir, "b.mp4")
+	out := filepath.Join(dir, "out", "look.mp4")
+	code, stdout, stderr := runMediaCmd(t, "stitch", "--clip", a, "--clip", b, "--out", out, "--clip-duration", "1.5",
+		"--fps", "30", "--preset", "feed", "--x264-preset", "ultrafast", "--deliver", "1:1", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var res struct {
+		Formats []struct {
+			Out     string `json:"out"`
+			Format  string `json:"format"`
+			MaxKbps int    `json:"max_kbps"`
+		} `json:"formats"`
+		Preset struct {
+			Name    string `json:"name"`
+			MaxKbps int    `json:"maxKbps"`
+		} `json:"preset"`
+		PlatformFile string `json:"platformFile"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%s", err, stdout)
+	}
+	if len(res.Formats) != 2 || res.Formats[0].Format != "1:1" || res.Formats[1].Format != "4:5" {
+		t.Fatalf("formats %+v, want 1:1 then the feed's 4:5", res.Formats)
+	}
+	if res.Formats[0].MaxKbps != 0 || res.Formats[1].MaxKbps != 5000 || res.Preset.Name != "feed" {
+		t.Errorf("caps %d and %d, preset %+v: want none on 1:1 and the feed's 5000 on 4:5", res.Formats[0].MaxKbps, res.Formats[1].MaxKbps, res.Preset)
+	}
+	want := filepath.Join(dir, "out", "4x5", "look-feed-4x5.mp4")
+	if res.PlatformFile != want {
+		t.Errorf("platform file %q, want %q", res.PlatformFile, want)
+	}
+	film, err1 := os.ReadFile(filepath.Join(dir, "out", "4x5", "look.mp4"))
+	named, err2 := os.ReadFile(want)
+	if err1 != nil || err2 != nil || len(film) == 0 || !bytes.Equal(film, named) {
+		t.Errorf("the platform file is not the 4:5 film: %v, %v", err1, err2)
 	}
 }

@@ -106,10 +106,10 @@ func (p Preset) CheckFPS(fps int) error {
 // CheckLength refuses a film the platform would not take for its length.
 func (p Preset) CheckLength(seconds float64) error {
 	if p.MinSeconds > 0 && seconds < p.MinSeconds {
-		return fmt.Errorf("%s takes films of %s at least, not %.2f s", p.Platform, secs(p.MinSeconds), seconds)
+		return fmt.Errorf("%s takes films of at least %s, not %.2f s", p.Platform, secs(p.MinSeconds), seconds)
 	}
 	if p.MaxSeconds > 0 && seconds > p.MaxSeconds {
-		return fmt.Errorf("%s takes films of %s at most, not %.2f s", p.Platform, secs(p.MaxSeconds), seconds)
+		return fmt.Errorf("%s takes films of at most %s, not %.2f s", p.Platform, secs(p.MaxSeconds), seconds)
 	}
 	return nil
 }
