@@ -73,6 +73,11 @@ func (p *generation) start(w http.ResponseWriter, r *http.Request) (*shoot.Sessi
 	if err := p.srv.checkUploads(r.Context(), u, "options.frames", req.Options.Frames); err != nil {
 		return nil, 0, err
 	}
+	if a := req.Options.Audio; a != "" {
+		if err := p.srv.checkUploads(r.Context(), u, "options.audio", []string{a}); err != nil {
+			return nil, 0, err
+		}
+	}
 	done, err := p.srv.beforeRun(r.Context(), w, u)
 	if err != nil {
 		return nil, 0, err

@@ -15,6 +15,7 @@ import (
 	"gocloud.dev/blob"
 
 	"github.com/fashionshoot/shoot/internal/imaging"
+	"github.com/fashionshoot/shoot/internal/pipeline"
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
 
@@ -60,10 +61,13 @@ type uploadPart struct {
 	name     string
 	data     []byte
 	tooLarge bool
+	// audio is a file of the field "audio": a music bed for options.audio.
+	audio bool
 }
 
-// upload answers POST /api/upload: multipart field "images", at most 10
-// files of at most 10 MB. Each file's type comes from its content; good
+// upload answers POST /api/upload: multipart field "images" (pictures) and
+// "audio" (music beds for options.audio), at most 10 files together of at
+// most 10 MB each. Each file's type comes from its content; good
 // files are stored under uploads/<epochms>-<random>.<ext> and recorded, bad
 // ones listed in errors. If none is good the answer is 400, same shape.
 //
@@ -113,14 +117,14 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// readUploadParts reads the "images" files of a multipart request. Other
-// fields are skipped. A file over the size limit is kept as a refusal
+// readUploadParts reads the "images" and "audio" files of a multipart
+// request. Other fields are skipped. A file over the size limit is kept as a refusal
 // without its data, so the client learns which one it was.
 func readUploadParts(w http.ResponseWriter, r *http.Request) ([]uploadPart, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxUploadBody)
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return nil, shoot.Wrap(err, shoot.EINVALID, "Expected a multipart/form-data body with files in the field \"images\"")
+		return nil, shoot.Wrap(err, shoot.EINVALID, "Expected a multipart/form-data body with files in the field \"images\" or \"audio\"")
 	}
 	var parts []uploadPart
 	for {
@@ -131,7 +135,8 @@ func readUploadParts(w http.ResponseWriter, r *http.Request) ([]uploadPart, erro
 		if err != nil {
 			return nil, bodyError(err)
 		}
-		if part.FormName() != "images" || part.FileName() == "" {
+		field := part.FormName()
+		if (field != "images" && field != "audio") || part.FileName() == "" {
 			continue
 		}
 		if len(parts) == MaxUploadFiles {
@@ -141,10 +146,11 @@ func readUploadParts(w http.ResponseWriter, r *http.Request) ([]uploadPart, erro
 		if err != nil {
 			return nil, err
 		}
+		p.audio = field == "audio"
 		parts = append(parts, p)
 	}
 	if len(parts) == 0 {
-		return nil, shoot.Errorf(shoot.EINVALID, "No files in the field \"images\"")
+		return nil, shoot.Errorf(shoot.EINVALID, "No files in the field \"images\" or \"audio\"")
 	}
 	return parts, nil
 }
@@ -193,6 +199,14 @@ func cleanOriginalName(name string) string {
 func (s *Server) storeUpload(ctx context.Context, p uploadPart, owner string) (uploadedFile, error) {
 	if p.tooLarge {
 		return uploadedFile{}, shoot.Errorf(shoot.ETOOLARGE, "File too large: the limit is %d MB", MaxUploadFileBytes>>20)
+	}
+	if p.audio {
+		u, err := pipeline.StoreAudio(ctx, s.store, s.bucket, p.name, p.data, owner)
+		if err != nil {
+			return uploadedFile{}, err
+		}
+		return uploadedFile{OriginalName: u.OriginalName, Filename: u.Filename, R2Key: u.Key,
+			Size: u.Size, MimeType: u.MimeType, URL: "/" + u.Key}, nil
 	}
 	format, width, height, err := s.sniff(ctx, p.data)
 	if err != nil {

@@ -49,11 +49,24 @@ var audioFormats = []struct {
 }{
 	{"wav", "audio/wav", func(b []byte) bool { return len(b) > 12 && string(b[:4]) == "RIFF" && string(b[8:12]) == "WAVE" }},
 	{"mp3", "audio/mpeg", func(b []byte) bool {
-		return len(b) > 3 && (string(b[:3]) == "ID3" || (b[0] == 0xFF && b[1]&0xE0 == 0xE0))
+		return len(b) > 3 && (string(b[:3]) == "ID3" || mpegAudioHeader(b))
 	}},
 	{"flac", "audio/flac", func(b []byte) bool { return len(b) > 4 && string(b[:4]) == "fLaC" }},
 	{"ogg", "audio/ogg", func(b []byte) bool { return len(b) > 4 && string(b[:4]) == "OggS" }},
 	{"m4a", "audio/mp4", func(b []byte) bool { return len(b) > 12 && string(b[4:8]) == "ftyp" && string(b[8:11]) == "M4A" }},
+}
+
+// mpegAudioHeader reports whether b starts with an MPEG audio frame header:
+// the 11-bit sync, then a version, layer, bitrate and sample rate that are
+// not the reserved values (so a file that merely starts with 0xFF is not
+// taken for one).
+func mpegAudioHeader(b []byte) bool {
+	if len(b) < 4 || b[0] != 0xFF || b[1]&0xE0 != 0xE0 {
+		return false
+	}
+	version, layer := (b[1]>>3)&3, (b[1]>>1)&3
+	bitrate, rate := b[2]>>4, (b[2]>>2)&3
+	return version != 1 && layer != 0 && bitrate != 15 && rate != 3
 }
 
 // StoreAudio checks that data is a WAV, MP3, FLAC, Ogg or M4A file by its
