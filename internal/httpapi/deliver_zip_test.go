@@ -135,4 +135,6 @@ func TestSessionZipHasEveryFormat(t *testing.T) {
 	}
 }
 
-func isWebP(b []byte) bool { return len(b) > 12 && string(b[:4]) == "RIFF" && string(b[8:12]) == "WEBP" }
+func isWebP(b []byte) bool {
+	return len(b) > 12 && string(b[:4]) == "RIFF" && string(b[8:12]) == "WEBP"
+}
