@@ -38,7 +38,7 @@ func (e *Engine) Do(ctx context.Context, w Work, lastAttempt bool) error {
 			e.fail(context.WithoutCancel(ctx), w, err)
 			return &Permanent{Err: err}
 		}
-		e.progress(ctx, w.SessionID, stageOf(w.Kind), 0, "Retrying after a problem: "+shoot.ErrorMessage(err), nil)
+		e.notice(ctx, w.SessionID, stageOf(w.Kind), 0, "Retrying after a problem: "+shoot.ErrorMessage(err), nil)
 		return err
 	}
 	return e.finishItem(ctx, w)

@@ -59,6 +59,18 @@ func (e *Engine) progress(ctx context.Context, sid, stage string, pct float64, m
 	if !e.pacer.allow(e.now(), sid, stage, progressItem(extra), percent, msg != "") {
 		return
 	}
+	e.appendProgress(ctx, sid, stage, percent, msg, extra)
+}
+
+// notice emits a progress event the user must see, such as a warning about
+// the contact sheet: it is never paced away, however soon it follows
+// another update of the same stage.
+func (e *Engine) notice(ctx context.Context, sid, stage string, pct float64, msg string, extra map[string]any) {
+	percent := min(max(int(pct*100+0.5), 0), 100)
+	e.appendProgress(ctx, sid, stage, percent, strings.TrimSpace(msg), extra)
+}
+
+func (e *Engine) appendProgress(ctx context.Context, sid, stage string, percent int, msg string, extra map[string]any) {
 	if msg == "" {
 		msg = progressMessage(stage, percent, extra)
 	}

@@ -48,10 +48,10 @@ func (e *Engine) doFrames(ctx context.Context, w Work, s *shoot.Session) error {
 		return err
 	}
 	for _, warn := range grid.Warnings {
-		e.progress(ctx, s.ID, shoot.StageFrames, 0.5, warn, nil)
+		e.notice(ctx, s.ID, shoot.StageFrames, 0.5, warn, nil)
 	}
 	if grid.Mismatch() {
-		e.progress(ctx, s.ID, shoot.StageFrames, 0.5, fmt.Sprintf("The contact sheet shows a %d×%d grid, not the %d×%d asked for", grid.Rows, grid.Cols, grid.AskedRows, grid.AskedCols),
+		e.notice(ctx, s.ID, shoot.StageFrames, 0.5, fmt.Sprintf("The contact sheet shows a %d×%d grid, not the %d×%d asked for", grid.Rows, grid.Cols, grid.AskedRows, grid.AskedCols),
 			map[string]any{"gridMismatch": gridMismatch(grid)})
 	}
 	sz := imaging.Equalize(cells)

@@ -80,7 +80,7 @@ func (e *Engine) retryImage(ctx context.Context, w Work, s *shoot.Session, typ s
 	if shoot.ErrorCode(err) == shoot.ELIMIT {
 		// The budget changed since the retry was planned: the first
 		// version stands.
-		e.progress(ctx, s.ID, stage, 1, "The retry was not made: "+shoot.ErrorMessage(err), nil)
+		e.notice(ctx, s.ID, stage, 1, "The retry was not made: "+shoot.ErrorMessage(err), nil)
 		l, lerr := e.latest(ctx, s.ID)
 		if lerr != nil {
 			return nil, lerr
