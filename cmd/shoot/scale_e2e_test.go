@@ -150,8 +150,16 @@ func TestPostgresShoot(t *testing.T) {
 	sid := scaleShoot(t, s.Base, 3)
 	wantFilm(t, s.Base, sid)
 	wantDeepHealthy(t, s.Base)
+	// The film is stored, and the session complete, a moment before the
+	// final job returns to River and is counted: look until it is.
+	done := func(m map[string]float64) bool {
+		return m[`shoot_jobs{kind="clip",state="completed"}`] == 5 && m[`shoot_job_runs_total{kind="final",outcome="done"}`] == 1
+	}
 	m := scrapeMetrics(t, s.Base)
-	if m[`shoot_jobs{kind="clip",state="completed"}`] != 5 || m[`shoot_job_runs_total{kind="final",outcome="done"}`] != 1 {
+	for end := time.Now().Add(30 * time.Second); !done(m) && time.Now().Before(end); m = scrapeMetrics(t, s.Base) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !done(m) {
 		t.Errorf("metrics: %v", pickSeries(m, "shoot_jobs", "shoot_job_runs_total"))
 	}
 }
