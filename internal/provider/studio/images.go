@@ -76,15 +76,16 @@ func (im *Images) PollImage(ctx context.Context, req shoot.ImageRequest, handleS
 	if im.cancelled.has(handleStr) {
 		return shoot.TaskStatus{}, errCancelled(handleStr)
 	}
-	if st, wait := pending(im.opts, h); wait {
-		return st, nil
-	}
 	if err := checkImageRequest(req); err != nil {
 		return shoot.TaskStatus{}, err
 	}
-	st, frac, done, err := im.jobs.poll(ctx, handleStr, im.opts.PollWait, func(ctx context.Context, report func(float64)) (shoot.TaskStatus, error) {
+	render := func(ctx context.Context, report func(float64)) (shoot.TaskStatus, error) {
 		return im.render(ctx, req, report)
-	})
+	}
+	if st, wait := pending(im.opts, h, func() float64 { return im.jobs.early(ctx, handleStr, render) }); wait {
+		return st, nil
+	}
+	st, frac, done, err := im.jobs.poll(ctx, handleStr, im.opts.PollWait, render)
 	if !done {
 		st.Progress = overall(im.opts, frac)
 	}

@@ -104,8 +104,11 @@ func parseHandle(s string) (handle, error) {
 }
 
 // pending returns the not-done status a poll reports while the configured
-// latency has not yet passed, and false once the job may run.
-func pending(o Options, h handle) (shoot.TaskStatus, bool) {
+// latency has not yet passed, and false once the job may finish. The
+// render starts at the first poll and runs during the wait: progress is
+// half the wait's fraction gone plus half the render's fraction done, so
+// it moves at every poll and meets overall's figure when the wait ends.
+func pending(o Options, h handle, render func() float64) (shoot.TaskStatus, bool) {
 	if o.Latency <= 0 {
 		return shoot.TaskStatus{}, false
 	}
@@ -113,9 +116,8 @@ func pending(o Options, h handle) (shoot.TaskStatus, bool) {
 	if elapsed >= o.Latency {
 		return shoot.TaskStatus{}, false
 	}
-	// The wait is the first half of the job; the render is the second.
-	progress := max(float64(elapsed)/float64(o.Latency), 0) / 2
-	return shoot.TaskStatus{Progress: progress}, true
+	wait := max(float64(elapsed)/float64(o.Latency), 0)
+	return shoot.TaskStatus{Progress: wait/2 + render()/2}, true
 }
 
 // cancelLimit bounds the memory of cancelled handles; the oldest are

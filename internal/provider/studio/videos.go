@@ -60,15 +60,16 @@ func (v *Videos) PollClip(ctx context.Context, req shoot.ClipRequest, handleStr 
 	if v.cancelled.has(handleStr) {
 		return shoot.TaskStatus{}, errCancelled(handleStr)
 	}
-	if st, wait := pending(v.opts, h); wait {
-		return st, nil
-	}
 	if err := checkClipRequest(req); err != nil {
 		return shoot.TaskStatus{}, err
 	}
-	st, frac, done, err := v.jobs.poll(ctx, handleStr, v.opts.PollWait, func(ctx context.Context, report func(float64)) (shoot.TaskStatus, error) {
+	render := func(ctx context.Context, report func(float64)) (shoot.TaskStatus, error) {
 		return v.render(ctx, req, report)
-	})
+	}
+	if st, wait := pending(v.opts, h, func() float64 { return v.jobs.early(ctx, handleStr, render) }); wait {
+		return st, nil
+	}
+	st, frac, done, err := v.jobs.poll(ctx, handleStr, v.opts.PollWait, render)
 	if !done {
 		st.Progress = overall(v.opts, frac)
 	}

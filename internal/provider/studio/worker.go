@@ -52,6 +52,19 @@ func (js *jobs) poll(ctx context.Context, handle string, wait time.Duration, fn 
 	return shoot.TaskStatus{}, math.Float64frombits(j.progress.Load()), false, nil
 }
 
+// early starts the handle's render, if it is not running, and returns its
+// fraction done without waiting: a job still inside its latency renders
+// meanwhile, so its progress moves with the work as well as the clock.
+func (js *jobs) early(ctx context.Context, handle string, fn renderFunc) float64 {
+	j := js.start(ctx, handle, fn)
+	select {
+	case <-j.done:
+		return 1
+	default:
+		return math.Float64frombits(j.progress.Load())
+	}
+}
+
 func (js *jobs) start(ctx context.Context, handle string, fn renderFunc) *job {
 	js.mu.Lock()
 	defer js.mu.Unlock()
@@ -94,8 +107,9 @@ func (js *jobs) stop(handle string) {
 	}
 }
 
-// overall maps a render's fraction done into the job's progress: with a
-// latency, the wait is the first half and the render the second.
+// overall maps a render's fraction done into the job's progress once the
+// latency has passed: the wait was the first half, the render is the
+// second.
 func overall(o Options, render float64) float64 {
 	if o.Latency > 0 {
 		return 0.5 + 0.5*render
