@@ -19,8 +19,11 @@ const (
 	progressEvery = 250 * time.Millisecond
 	progressStep  = 5
 	// progressHeartbeat: a named item (a clip, a frame) whose percent moved
-	// at all is shown at least this often, however small the move.
-	progressHeartbeat = 1500 * time.Millisecond
+	// at all is shown at least this often, however small the move. It
+	// equals the local provider's poll pace, so a clip of the offline
+	// studio shows every move it reports: at 1.5 s a small move waited for
+	// the poll after next, and a clip stood still for 2.3 s.
+	progressHeartbeat = time.Second
 	// stageRate leaves room for every clip in flight (five by default, up
 	// to six a session) to move once a second: at 4 a second, one clip in
 	// five lost its update each second and stood still for two.
