@@ -82,7 +82,7 @@ func TestWebClipProgressAndETA(t *testing.T) {
 // every maxClipStill milliseconds, and the clips stage's ETA must be within
 // maxETAError of the real time.
 const (
-	maxClipStill = 12000
+	maxClipStill = 4000
 	maxETAError  = 0.5
 )
 
@@ -111,11 +111,12 @@ func checkClipSteps(t *testing.T, samples []struct {
 			}
 		}
 		t.Logf("clip %d: longest still %.1f s", c+1, worst/1000)
-		// The aim is a visible move every 2 s: measured 2.3–2.4 s on a quiet
-		// machine, up to 7 s with other test packages running beside this
-		// one. The bound catches a clip whose progress stalls for the whole
-		// latency (22–30 s, as before studio polls were paced) without
-		// failing on a busy machine.
+		// The aim is a visible move every 2 s: measured 1.1–1.3 s with
+		// three other agents' builds loading the two cores (load 4.3),
+		// since the studio renders during its latency and small moves show
+		// every second. The bound leaves room for the whole suite running
+		// beside this test and still catches a clip that stalls for a whole
+		// poll cycle and more (2.3–7 s before).
 		if worst > maxClipStill {
 			t.Errorf("clip %d's progress stood still for %.1f s (more than %v)", c+1, worst/1000, time.Duration(maxClipStill)*time.Millisecond)
 		}
