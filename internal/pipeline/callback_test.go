@@ -81,7 +81,7 @@ func sheetImage(_ string, input map[string]any) []byte {
 }
 
 // smallClip renders a short playable MP4 once per test.
-func smallClip(t *testing.T) []byte {
+func smallClip(t testing.TB) []byte {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "clip.mp4")
 	cmd := exec.CommandContext(t.Context(), "ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi",

@@ -13,7 +13,9 @@ type Timing struct {
 	QueuePolls int
 	// WorkPolls is how many polls answer "in progress" before the result.
 	WorkPolls int
-	// WorkTime is a minimum time in progress, on top of WorkPolls.
+	// WorkTime is a minimum time in progress, on top of WorkPolls, counted
+	// from submission when QueuePolls is 0, else from the poll that first
+	// finds the job working.
 	WorkTime time.Duration
 	// Manual holds every job in progress until Finish or FinishAll.
 	Manual bool
@@ -67,6 +69,11 @@ func (t Timing) advance(j *job, now time.Time) (ended bool) {
 			return false
 		}
 		j.state, j.started = jobWorking, now
+		if t.QueuePolls == 0 {
+			// Never queued: the work began at submission, whether anyone
+			// asked about it or not, as on the real services.
+			j.started = j.created
+		}
 	}
 	if j.state != jobWorking {
 		return false
