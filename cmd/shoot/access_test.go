@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fashionshoot/shoot/internal/provider/fakes"
+	"github.com/fashionshoot/shoot/internal/provider/providertest"
 	"github.com/fashionshoot/shoot/internal/shoot"
 	"github.com/fashionshoot/shoot/internal/store/sqlite"
 )
@@ -279,7 +279,7 @@ func TestAccessLimitsEndToEnd(t *testing.T) {
 // does not give its spending back.
 func TestAccessMonthlyBudget(t *testing.T) {
 	t.Parallel()
-	fal := fakes.NewFAL(fakes.FALOptions{})
+	fal := providertest.NewFAL(providertest.FALOptions{})
 	t.Cleanup(fal.Close)
 	s := startStudio(t, map[string]string{"SHOOT_AUTH": "token", "SHOOT_MONTHLY_BUDGET_USD": "0.20",
 		"SHOOT_IMAGE_PROVIDER": "fal", "FAL_KEY": fal.Key(), "SHOOT_FAL_QUEUE_URL": fal.URL, "SHOOT_FAL_REST_URL": fal.URL,

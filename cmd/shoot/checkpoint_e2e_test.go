@@ -4,17 +4,17 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fashionshoot/shoot/internal/director/claude/claudefake"
+	"github.com/fashionshoot/shoot/internal/director/claude/claudetest"
 )
 
 // overreacher is a model that calls every stage tool in every message,
 // approve first, whatever it is asked: the worst a real model could do.
-func overreacher(claudefake.Request) claudefake.Response {
-	blocks := []claudefake.Block{claudefake.Text("Doing it all at once.")}
+func overreacher(claudetest.Request) claudetest.Response {
+	blocks := []claudetest.Block{claudetest.Text("Doing it all at once.")}
 	for _, name := range []string{"approve", "stitch_final", "generate_all_clips", "extract_frames", "generate_contact_sheet", "generate_hero"} {
-		blocks = append(blocks, claudefake.ToolUse(name, map[string]any{}))
+		blocks = append(blocks, claudetest.ToolUse(name, map[string]any{}))
 	}
-	return claudefake.Reply(blocks...)
+	return claudetest.Reply(blocks...)
 }
 
 // clipTasks counts the provider tasks of a session that make clips.
@@ -37,11 +37,11 @@ func TestClaudeDirectorHoldsEveryCheckpoint(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name  string
-		model func(claudefake.Request) claudefake.Response
+		model func(claudetest.Request) claudetest.Response
 	}{{"behaves", creativeDirector}, {"overreaches", overreacher}} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			api := claudefake.Start(t)
+			api := claudetest.Start(t)
 			api.Handle(tc.model)
 			s := startStudio(t, claudeEnv(api))
 			db := peekDB(t, s.Dir)

@@ -14,18 +14,18 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fashionshoot/shoot/internal/director/claude/claudefake"
+	"github.com/fashionshoot/shoot/internal/director/claude/claudetest"
 	"github.com/fashionshoot/shoot/internal/qa"
 )
 
 // These tests run `shoot serve` with SHOOT_DIRECTOR=claude against
-// claudefake, a local fake of the Anthropic Messages API, through the
+// claudetest, a local fake of the Anthropic Messages API, through the
 // official SDK inside the product. Images and clips come from the offline
 // studio provider; the director's conversation is what is under test.
 
 // claudeEnv points the Claude director at the fake.
-func claudeEnv(api *claudefake.Server) map[string]string {
-	return map[string]string{"SHOOT_DIRECTOR": "claude", "ANTHROPIC_API_KEY": claudefake.TestKey,
+func claudeEnv(api *claudetest.Server) map[string]string {
+	return map[string]string{"SHOOT_DIRECTOR": "claude", "ANTHROPIC_API_KEY": claudetest.TestKey,
 		"ANTHROPIC_BASE_URL": api.URL}
 }
 
@@ -41,32 +41,32 @@ const (
 // acknowledges tool results, and comments on every finished stage.
 // isCheck reports whether a request is a picture check (forced to the
 // qa_verdict tool) rather than a director turn.
-func isCheck(r claudefake.Request) bool {
+func isCheck(r claudetest.Request) bool {
 	return r.ToolChoice == "tool" && len(r.Tools) == 1 && r.Tools[0] == qa.VerdictTool
 }
 
-func creativeDirector(r claudefake.Request) claudefake.Response {
+func creativeDirector(r claudetest.Request) claudetest.Response {
 	if isCheck(r) {
-		return claudefake.Reply(claudefake.ToolUse(qa.VerdictTool, map[string]any{"items": []map[string]any{
+		return claudetest.Reply(claudetest.ToolUse(qa.VerdictTool, map[string]any{"items": []map[string]any{
 			{"item": "garment", "status": "kept", "reason": "same suit"}}}))
 	}
 	last := r.Last()
 	if results := last.Blocks("tool_result"); len(results) > 0 {
 		if results[0].IsError {
-			return claudefake.Reply(claudefake.Text("Let me fix that call."),
-				claudefake.ToolUse("generate_hero", map[string]any{"extra": "soft window light"}))
+			return claudetest.Reply(claudetest.Text("Let me fix that call."),
+				claudetest.ToolUse("generate_hero", map[string]any{"extra": "soft window light"}))
 		}
-		return claudefake.Reply(claudefake.Text(modelStarted))
+		return claudetest.Reply(claudetest.Text(modelStarted))
 	}
 	text := last.Text()
 	switch {
 	case strings.Contains(text, "[New shoot]"):
-		return claudefake.Reply(claudefake.Text(modelOpening),
-			claudefake.ToolUse("generate_hero", map[string]any{"extra": "soft window light"}))
+		return claudetest.Reply(claudetest.Text(modelOpening),
+			claudetest.ToolUse("generate_hero", map[string]any{"extra": "soft window light"}))
 	case strings.Contains(text, "[User reply"):
-		return claudefake.Reply(claudefake.Text(modelApproved), claudefake.ToolUse("approve", nil))
+		return claudetest.Reply(claudetest.Text(modelApproved), claudetest.ToolUse("approve", nil))
 	}
-	return claudefake.Reply(claudefake.Text("That stage looks right to me. Shall we go on?"))
+	return claudetest.Reply(claudetest.Text("That stage looks right to me. Shall we go on?"))
 }
 
 // startStudioIn is startStudio on a given data directory, so a test can
@@ -150,7 +150,7 @@ func countType(evs []sseEvent, typ string) int {
 // of the references, even of a 9 MB upload.
 func TestClaudeDirectorShoot(t *testing.T) {
 	t.Parallel()
-	api := claudefake.Start(t)
+	api := claudetest.Start(t)
 	api.Handle(creativeDirector)
 	s := startStudio(t, claudeEnv(api))
 	health := s.getJSON("/api/health")
@@ -208,7 +208,7 @@ func TestClaudeDirectorShoot(t *testing.T) {
 		t.Errorf("sessionStats.totalCostUsd = %.6f, the ledger's Claude turns cost %.6f", total, ledger)
 	}
 	// The director's turns; the picture checks show the new pictures too.
-	var turnReqs []claudefake.Request
+	var turnReqs []claudetest.Request
 	for _, r := range api.Requests() {
 		if !isCheck(r) {
 			turnReqs = append(turnReqs, r)
@@ -260,12 +260,12 @@ func checkNarration(t *testing.T, evs []sseEvent) {
 // checkModelImages checks every image the model was sent: under the API's
 // 5 MB, a JPEG, at most 1568 px a side, and sent only once (want images in
 // all), in the conversation's first message.
-func checkModelImages(t *testing.T, reqs []claudefake.Request, want int) {
+func checkModelImages(t *testing.T, reqs []claudetest.Request, want int) {
 	t.Helper()
 	seen := 0
 	for _, r := range reqs {
 		for _, b := range r.Images() {
-			if b.DataLen > claudefake.MaxImageBytes {
+			if b.DataLen > claudetest.MaxImageBytes {
 				t.Fatalf("an image of %d bytes (base64) was sent to the model", b.DataLen)
 			}
 			seen++
@@ -318,7 +318,7 @@ func (s *liveStudio) heroExchange() (string, []sseEvent) {
 // summary or reconstruction in between.
 func TestClaudeDirectorRestart(t *testing.T) {
 	t.Parallel()
-	api := claudefake.Start(t)
+	api := claudetest.Start(t)
 	api.Handle(creativeDirector)
 	dir := t.TempDir()
 	first := startStudioIn(t, dir, claudeEnv(api))
@@ -358,7 +358,7 @@ func TestClaudeDirectorRestart(t *testing.T) {
 
 // sameMessage compares two recorded messages block by block, as JSON
 // values (cache markers aside: where the cache breakpoint sits may move).
-func sameMessage(a, b claudefake.Message) bool {
+func sameMessage(a, b claudetest.Message) bool {
 	if a.Role != b.Role || len(a.Content) != len(b.Content) {
 		return false
 	}
@@ -377,7 +377,7 @@ func blockValue(raw json.RawMessage) map[string]any {
 	return m
 }
 
-func rawBlocks(m claudefake.Message) string {
+func rawBlocks(m claudetest.Message) string {
 	var parts []string
 	for _, b := range m.Content {
 		s := string(b.Raw)
@@ -395,9 +395,9 @@ func rawBlocks(m claudefake.Message) string {
 // and the shoot goes on without an error.
 func TestClaudeDirectorRetriesOverload(t *testing.T) {
 	t.Parallel()
-	api := claudefake.Start(t)
-	api.Script(claudefake.Overloaded(),
-		claudefake.Cut(4, claudefake.Reply(claudefake.Text("A pale linen suit against warm concrete, and"))))
+	api := claudetest.Start(t)
+	api.Script(claudetest.Overloaded(),
+		claudetest.Cut(4, claudetest.Reply(claudetest.Text("A pale linen suit against warm concrete, and"))))
 	api.Handle(creativeDirector)
 	s := startStudio(t, claudeEnv(api))
 	_, evs := s.heroExchange()
@@ -424,9 +424,9 @@ func TestClaudeDirectorRetriesOverload(t *testing.T) {
 // result, corrects the call on its next turn, and the hero is made once.
 func TestClaudeDirectorCorrectsToolInput(t *testing.T) {
 	t.Parallel()
-	api := claudefake.Start(t)
-	api.Script(claudefake.Reply(claudefake.Text(modelOpening),
-		claudefake.ToolUse("generate_hero", map[string]any{"resolution": "8K"})))
+	api := claudetest.Start(t)
+	api.Script(claudetest.Reply(claudetest.Text(modelOpening),
+		claudetest.ToolUse("generate_hero", map[string]any{"resolution": "8K"})))
 	api.Handle(creativeDirector)
 	s := startStudio(t, claudeEnv(api))
 	_, evs := s.heroExchange()

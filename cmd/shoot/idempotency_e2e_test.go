@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/fashionshoot/shoot/internal/provider/fakes"
+	"github.com/fashionshoot/shoot/internal/provider/providertest"
 )
 
 // TestRetriedGeneratePaysOnce sends the same POST /api/generate twice,
@@ -19,7 +19,7 @@ func TestRetriedGeneratePaysOnce(t *testing.T) {
 	for _, db := range []string{"sqlite", "postgres"} {
 		t.Run(db, func(t *testing.T) {
 			t.Parallel()
-			p := startProviderFakes(t, fakes.FALOptions{}, fakes.KlingOptions{})
+			p := startProviderFakes(t, providertest.FALOptions{}, providertest.KlingOptions{})
 			env := p.env("kling")
 			if db == "postgres" {
 				u, _ := pgSchemaURL(t)

@@ -18,13 +18,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fashionshoot/shoot/internal/provider/fakes"
+	"github.com/fashionshoot/shoot/internal/provider/providertest"
 	"github.com/fashionshoot/shoot/internal/shoot"
 	"github.com/fashionshoot/shoot/internal/store/sqlite"
 )
 
 // These tests run `shoot serve` against the local fakes of FAL and Kling
-// (internal/provider/fakes) with the real clients, the real queue, SQLite,
+// (internal/provider/providertest) with the real clients, the real queue, SQLite,
 // ffmpeg and the HTTP API: the paid path of a shoot, end to end, with no
 // network beyond loopback.
 
@@ -107,17 +107,17 @@ func sheetPNG(w, h int) []byte {
 
 // providerFakes are a FAL fake and a Kling fake serving real media.
 type providerFakes struct {
-	FAL   *fakes.FAL
-	Kling *fakes.Kling
+	FAL   *providertest.FAL
+	Kling *providertest.Kling
 }
 
 // startProviderFakes starts both fakes with the given options (media
 // generators filled in) and closes them when the test ends.
-func startProviderFakes(t *testing.T, fo fakes.FALOptions, ko fakes.KlingOptions) *providerFakes {
+func startProviderFakes(t *testing.T, fo providertest.FALOptions, ko providertest.KlingOptions) *providerFakes {
 	t.Helper()
 	m := newFakeMedia(t)
 	fo.Image, fo.Video, ko.Video = m.image, m.video, m.video
-	p := &providerFakes{FAL: fakes.NewFAL(fo), Kling: fakes.NewKling(ko)}
+	p := &providerFakes{FAL: providertest.NewFAL(fo), Kling: providertest.NewKling(ko)}
 	t.Cleanup(p.FAL.Close)
 	t.Cleanup(p.Kling.Close)
 	return p
@@ -212,7 +212,7 @@ func (s *liveStudio) requireFilm(sid string, evs []sseEvent) {
 // releaseKling finishes the held (Manual) Kling tasks whenever want of them
 // are active at once, or once all total clips were submitted, so a full
 // wave must build up before any clip may finish. It stops with the test.
-func releaseKling(t *testing.T, k *fakes.Kling, want, total int) {
+func releaseKling(t *testing.T, k *providertest.Kling, want, total int) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	t.Cleanup(func() { cancel(); <-done })
@@ -240,8 +240,8 @@ func sameUSD(a, b float64) bool { return math.Abs(a-b) < 0.001 }
 // the providers' prices.
 func TestFakeProvidersShoot(t *testing.T) {
 	t.Parallel()
-	p := startProviderFakes(t, fakes.FALOptions{Timing: fakes.Timing{QueuePolls: 1}},
-		fakes.KlingOptions{Timing: fakes.Timing{Manual: true}})
+	p := startProviderFakes(t, providertest.FALOptions{Timing: providertest.Timing{QueuePolls: 1}},
+		providertest.KlingOptions{Timing: providertest.Timing{Manual: true}})
 	releaseKling(t, p.Kling, 3, 5)
 	s := startStudio(t, p.env("kling", "SHOOT_CLIP_CONCURRENCY=3"))
 	start := time.Now()
@@ -298,9 +298,9 @@ func TestFakeProvidersTransientFaults(t *testing.T) {
 			t.Parallel()
 			// A hang stalls a quarter second, then the fake gives up with a 504:
 			// the clients' own timeouts are a minute, too long for a test.
-			faults := fakes.Faults{Rate: 0.3, RetryAfter: time.Second, Hang: 250 * time.Millisecond, Seed: 7}
-			p := startProviderFakes(t, fakes.FALOptions{Faults: faults},
-				fakes.KlingOptions{Faults: faults})
+			faults := providertest.Faults{Rate: 0.3, RetryAfter: time.Second, Hang: 250 * time.Millisecond, Seed: 7}
+			p := startProviderFakes(t, providertest.FALOptions{Faults: faults},
+				providertest.KlingOptions{Faults: faults})
 			s := startStudio(t, p.env(video))
 			sid, evs := s.shoot(fastOptions())
 			s.requireFilm(sid, evs)
@@ -349,15 +349,15 @@ func TestFakeProvidersPermanentRefusal(t *testing.T) {
 	const falMsg, klingMsg = "prompt was flagged by the content checker", "image_tail resolution is too small for this account"
 	cases := []struct {
 		name, stage, msg string
-		fal              fakes.FALOptions
-		kling            fakes.KlingOptions
+		fal              providertest.FALOptions
+		kling            providertest.KlingOptions
 		paid             func(p *providerFakes) int // accepted submissions of the refused request
 	}{
 		{name: "fal hero", stage: "hero", msg: falMsg,
-			fal:  fakes.FALOptions{Reject: func(string, map[string]any) string { return falMsg }},
+			fal:  providertest.FALOptions{Reject: func(string, map[string]any) string { return falMsg }},
 			paid: func(p *providerFakes) int { return p.FAL.Submissions("") }},
 		{name: "kling clip 3", stage: "clips", msg: klingMsg,
-			kling: fakes.KlingOptions{Reject: func(_ string, in map[string]any) string {
+			kling: providertest.KlingOptions{Reject: func(_ string, in map[string]any) string {
 				if strings.Contains(fmt.Sprint(in["external_task_id"]), "-clip3-") {
 					return klingMsg
 				}
@@ -397,7 +397,7 @@ func TestFakeProvidersPermanentRefusal(t *testing.T) {
 // why, and the session never spends past its budget.
 func TestFakeProvidersBudget(t *testing.T) {
 	t.Parallel()
-	p := startProviderFakes(t, fakes.FALOptions{}, fakes.KlingOptions{Timing: fakes.Timing{WorkPolls: 1}})
+	p := startProviderFakes(t, providertest.FALOptions{}, providertest.KlingOptions{Timing: providertest.Timing{WorkPolls: 1}})
 	s := startStudio(t, p.env("kling", "SHOOT_MAX_COST_USD=1.00"))
 	sid, evs := s.shoot(fastOptions())
 	end := lastOf(t, evs)
@@ -436,7 +436,7 @@ func settle(t *testing.T, cond func() bool) {
 func TestFakeProvidersKillDuringPolling(t *testing.T) {
 	t.Parallel()
 	bin := buildShoot(t)
-	p := startProviderFakes(t, fakes.FALOptions{}, fakes.KlingOptions{Timing: fakes.Timing{Manual: true}})
+	p := startProviderFakes(t, providertest.FALOptions{}, providertest.KlingOptions{Timing: providertest.Timing{Manual: true}})
 	dir := t.TempDir()
 	first, base := startServeProc(t, bin, dir, p.env("kling"))
 	sid := startShootAsync(t, base)
@@ -505,7 +505,7 @@ func sessionStage(base, sid string) string {
 
 // recordedTasks counts the submissions whose task the studio in dir has
 // stored.
-func recordedTasks(t *testing.T, dir string, subs []fakes.Submission) int {
+func recordedTasks(t *testing.T, dir string, subs []providertest.Submission) int {
 	t.Helper()
 	db, err := sqlite.Open(t.Context(), filepath.Join(dir, "shoot.db"))
 	if err != nil {

@@ -16,8 +16,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fashionshoot/shoot/internal/director/claude/claudefake"
-	"github.com/fashionshoot/shoot/internal/provider/fakes"
+	"github.com/fashionshoot/shoot/internal/director/claude/claudetest"
+	"github.com/fashionshoot/shoot/internal/provider/providertest"
 )
 
 // Known provider credentials for the leak test. The fakes accept only these,
@@ -31,18 +31,18 @@ const (
 
 // secDirector is the fake model: the hero for a new shoot, "approve" at
 // every reply, and a short acknowledgement of each tool result.
-func secDirector(r claudefake.Request) claudefake.Response {
+func secDirector(r claudetest.Request) claudetest.Response {
 	last := r.Last()
 	if len(last.Blocks("tool_result")) > 0 {
-		return claudefake.Reply(claudefake.Text("Under way."))
+		return claudetest.Reply(claudetest.Text("Under way."))
 	}
 	switch text := last.Text(); {
 	case strings.Contains(text, "[New shoot]"):
-		return claudefake.Reply(claudefake.Text("Starting with the hero."), claudefake.ToolUse("generate_hero", map[string]any{}))
+		return claudetest.Reply(claudetest.Text("Starting with the hero."), claudetest.ToolUse("generate_hero", map[string]any{}))
 	case strings.Contains(text, "[User reply"):
-		return claudefake.Reply(claudefake.Text("On to the next step."), claudefake.ToolUse("approve", nil))
+		return claudetest.Reply(claudetest.Text("On to the next step."), claudetest.ToolUse("approve", nil))
 	}
-	return claudefake.Reply(claudefake.Text("That stage is ready."))
+	return claudetest.Reply(claudetest.Text("That stage is ready."))
 }
 
 // secClip renders a small playable MP4 for the video fakes to return, so
@@ -71,12 +71,12 @@ func secClip(t *testing.T) []byte {
 func TestSecretsNeverLeak(t *testing.T) {
 	t.Parallel()
 	clip := secClip(t)
-	fal := fakes.NewFAL(fakes.FALOptions{Key: secFALKey})
+	fal := providertest.NewFAL(providertest.FALOptions{Key: secFALKey})
 	t.Cleanup(fal.Close)
-	kling := fakes.NewKling(fakes.KlingOptions{AccessKey: secKlingAccessKey, SecretKey: secKlingSecretKey,
+	kling := providertest.NewKling(providertest.KlingOptions{AccessKey: secKlingAccessKey, SecretKey: secKlingSecretKey,
 		Video: func(string, map[string]any) []byte { return clip }})
 	t.Cleanup(kling.Close)
-	api := claudefake.New(secAnthropicKey)
+	api := claudetest.New(secAnthropicKey)
 	t.Cleanup(api.Close)
 	api.Handle(secDirector)
 	s := startStudio(t, map[string]string{

@@ -19,7 +19,7 @@ import (
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 	"google.golang.org/protobuf/proto"
 
-	"github.com/fashionshoot/shoot/internal/provider/fakes"
+	"github.com/fashionshoot/shoot/internal/provider/providertest"
 )
 
 // otlpSink is an OTLP/HTTP trace receiver on 127.0.0.1 keeping every span
@@ -78,7 +78,7 @@ func TestTraceCrossesHTTPJobsAndProviders(t *testing.T) {
 	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint)
 	t.Cleanup(func() { otel.SetTracerProvider(noop.NewTracerProvider()) })
 
-	p := startProviderFakes(t, fakes.FALOptions{}, fakes.KlingOptions{})
+	p := startProviderFakes(t, providertest.FALOptions{}, providertest.KlingOptions{})
 	env := p.env("kling", "OTEL_EXPORTER_OTLP_ENDPOINT="+endpoint)
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())

@@ -7,25 +7,25 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/fashionshoot/shoot/internal/director/claude/claudefake"
+	"github.com/fashionshoot/shoot/internal/director/claude/claudetest"
 	"github.com/fashionshoot/shoot/internal/qa"
 )
 
 // bagLost is a model whose picture check finds the bag missing from every
 // picture, and who starts the hero and otherwise only talks.
-func bagLost(r claudefake.Request) claudefake.Response {
+func bagLost(r claudetest.Request) claudetest.Response {
 	if isCheck(r) {
-		return claudefake.Reply(claudefake.ToolUse(qa.VerdictTool, map[string]any{"items": []map[string]any{
+		return claudetest.Reply(claudetest.ToolUse(qa.VerdictTool, map[string]any{"items": []map[string]any{
 			{"item": "garment colour", "status": "kept", "reason": "same red"},
 			{"item": "bag", "status": "missing", "reason": "empty hands"}}}))
 	}
 	if len(r.Last().Blocks("tool_result")) > 0 {
-		return claudefake.Reply(claudefake.Text(modelStarted))
+		return claudetest.Reply(claudetest.Text(modelStarted))
 	}
 	if strings.Contains(r.Last().Text(), "[New shoot]") {
-		return claudefake.Reply(claudefake.Text(modelOpening), claudefake.ToolUse("generate_hero", map[string]any{}))
+		return claudetest.Reply(claudetest.Text(modelOpening), claudetest.ToolUse("generate_hero", map[string]any{}))
 	}
-	return claudefake.Reply(claudefake.Text("Noted; I will keep that in mind."))
+	return claudetest.Reply(claudetest.Text("Noted; I will keep that in mind."))
 }
 
 // TestWebQAFixThis: at the hero checkpoint the studio shows the picture
@@ -36,7 +36,7 @@ func TestWebQAFixThis(t *testing.T) {
 	t.Parallel()
 	chrome := webChromium(t)
 	axe := axeSource(t)
-	api := claudefake.Start(t)
+	api := claudetest.Start(t)
 	api.Handle(bagLost)
 	studio := startStudio(t, claudeEnv(api))
 	b := newSizedBrowser(t, chrome, studio.Base, webSizes[0])

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/fashionshoot/shoot/internal/httpapi"
-	"github.com/fashionshoot/shoot/internal/provider/fakes"
+	"github.com/fashionshoot/shoot/internal/provider/providertest"
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
 
@@ -24,9 +24,9 @@ import (
 // providers carry none, and with requests addressed to a public host name.
 func TestProviderCallbacksRefuseForgeries(t *testing.T) {
 	t.Parallel()
-	f := fakes.NewFAL(fakes.FALOptions{})
+	f := providertest.NewFAL(providertest.FALOptions{})
 	t.Cleanup(f.Close)
-	forger := fakes.NewFAL(fakes.FALOptions{}) // a key FAL never published
+	forger := providertest.NewFAL(providertest.FALOptions{}) // a key FAL never published
 	t.Cleanup(forger.Close)
 	b := newBackend(t, map[string]string{"SHOOT_AUTH": "token", "SHOOT_FAL_JWKS_URL": f.JWKSURL()})
 	logs := &syncBuffer{}

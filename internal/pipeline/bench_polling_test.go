@@ -5,9 +5,9 @@ import (
 	"time"
 
 	"github.com/fashionshoot/shoot/internal/pipeline"
-	"github.com/fashionshoot/shoot/internal/provider/fakes"
 	"github.com/fashionshoot/shoot/internal/provider/fal"
 	"github.com/fashionshoot/shoot/internal/provider/kling"
+	"github.com/fashionshoot/shoot/internal/provider/providertest"
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
 
@@ -26,13 +26,13 @@ func BenchmarkPollingWithoutCallbacks(b *testing.B) {
 	clip := smallClip(b)
 	for _, clips := range []string{"fal", "kling"} {
 		b.Run(clips, func(b *testing.B) {
-			images := fakes.NewFAL(fakes.FALOptions{Image: sheetImage, Timing: fakes.Timing{WorkTime: 2 * time.Second}})
+			images := providertest.NewFAL(providertest.FALOptions{Image: sheetImage, Timing: providertest.Timing{WorkTime: 2 * time.Second}})
 			b.Cleanup(images.Close)
-			fv := fakes.NewFAL(fakes.FALOptions{Video: func(string, map[string]any) []byte { return clip },
-				Timing: fakes.Timing{WorkTime: 4 * time.Second}})
+			fv := providertest.NewFAL(providertest.FALOptions{Video: func(string, map[string]any) []byte { return clip },
+				Timing: providertest.Timing{WorkTime: 4 * time.Second}})
 			b.Cleanup(fv.Close)
-			kf := fakes.NewKling(fakes.KlingOptions{Video: func(string, map[string]any) []byte { return clip },
-				Timing: fakes.Timing{WorkTime: 4 * time.Second}})
+			kf := providertest.NewKling(providertest.KlingOptions{Video: func(string, map[string]any) []byte { return clip },
+				Timing: providertest.Timing{WorkTime: 4 * time.Second}})
 			b.Cleanup(kf.Close)
 			var videos pipeline.VideoGenerator = fal.NewVideos(fal.Options{Key: fv.Key(), QueueURL: fv.URL, RestURL: fv.URL})
 			if clips == "kling" {

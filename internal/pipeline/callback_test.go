@@ -22,9 +22,9 @@ import (
 	"github.com/fashionshoot/shoot/internal/config"
 	"github.com/fashionshoot/shoot/internal/httpapi"
 	"github.com/fashionshoot/shoot/internal/pipeline"
-	"github.com/fashionshoot/shoot/internal/provider/fakes"
 	"github.com/fashionshoot/shoot/internal/provider/fal"
 	"github.com/fashionshoot/shoot/internal/provider/kling"
+	"github.com/fashionshoot/shoot/internal/provider/providertest"
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
 
@@ -172,11 +172,11 @@ func TestCallbackAndPollRace(t *testing.T) {
 func runCallbackShoot(t *testing.T, clip []byte, clips string, public bool, check, backstop time.Duration) {
 	t.Helper()
 	tick := 20 * time.Millisecond
-	ff := fakes.NewFAL(fakes.FALOptions{Image: sheetImage, Video: func(string, map[string]any) []byte { return clip },
-		Timing: fakes.Timing{WorkTime: 300 * time.Millisecond}, StreamTick: tick})
+	ff := providertest.NewFAL(providertest.FALOptions{Image: sheetImage, Video: func(string, map[string]any) []byte { return clip },
+		Timing: providertest.Timing{WorkTime: 300 * time.Millisecond}, StreamTick: tick})
 	t.Cleanup(ff.Close)
-	kf := fakes.NewKling(fakes.KlingOptions{Video: func(string, map[string]any) []byte { return clip },
-		Timing: fakes.Timing{WorkTime: 400 * time.Millisecond}, CallbackTick: tick})
+	kf := providertest.NewKling(providertest.KlingOptions{Video: func(string, map[string]any) []byte { return clip },
+		Timing: providertest.Timing{WorkTime: 400 * time.Millisecond}, CallbackTick: tick})
 	t.Cleanup(kf.Close)
 	fo := fal.Options{Key: ff.Key(), QueueURL: ff.URL, RestURL: ff.URL}
 	var videos pipeline.VideoGenerator = fal.NewVideos(fo)

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/fashionshoot/shoot/internal/director/claude"
-	"github.com/fashionshoot/shoot/internal/director/claude/claudefake"
+	"github.com/fashionshoot/shoot/internal/director/claude/claudetest"
 	"github.com/fashionshoot/shoot/internal/director/rules"
 	"github.com/fashionshoot/shoot/internal/media"
 	"github.com/fashionshoot/shoot/internal/pipeline"
@@ -39,33 +39,33 @@ var everyTool = []struct {
 	{"generate_hero", map[string]any{}},
 }
 
-func reckless(claudefake.Request) claudefake.Response {
-	blocks := []claudefake.Block{claudefake.Text("Pressing on with everything.")}
+func reckless(claudetest.Request) claudetest.Response {
+	blocks := []claudetest.Block{claudetest.Text("Pressing on with everything.")}
 	for _, t := range everyTool {
-		blocks = append(blocks, claudefake.ToolUse(t.name, t.input))
+		blocks = append(blocks, claudetest.ToolUse(t.name, t.input))
 	}
-	return claudefake.Reply(blocks...)
+	return claudetest.Reply(blocks...)
 }
 
 // obedient starts the hero, approves on a reply and only talks otherwise.
-func obedient(r claudefake.Request) claudefake.Response {
+func obedient(r claudetest.Request) claudetest.Response {
 	last := r.Last()
 	switch text := last.Text(); {
 	case len(last.Blocks("tool_result")) > 0:
-		return claudefake.Reply(claudefake.Text("Under way."))
+		return claudetest.Reply(claudetest.Text("Under way."))
 	case strings.Contains(text, "[New shoot]"):
-		return claudefake.Reply(claudefake.Text("Starting the hero."), claudefake.ToolUse("generate_hero", map[string]any{}))
+		return claudetest.Reply(claudetest.Text("Starting the hero."), claudetest.ToolUse("generate_hero", map[string]any{}))
 	case strings.Contains(text, "[User reply"):
-		return claudefake.Reply(claudefake.Text("On we go."), claudefake.ToolUse("approve", map[string]any{}))
+		return claudetest.Reply(claudetest.Text("On we go."), claudetest.ToolUse("approve", map[string]any{}))
 	}
-	return claudefake.Reply(claudefake.Text("That came out well. Continue, or tell me what to change."))
+	return claudetest.Reply(claudetest.Text("That came out well. Continue, or tell me what to change."))
 }
 
 type directorCase struct {
 	name  string
 	make  func(t *testing.T, st store.Store, lib *prompt.Library) pipeline.Director
-	model func(claudefake.Request) claudefake.Response // nil for rules
-	api   *claudefake.Server
+	model func(claudetest.Request) claudetest.Response // nil for rules
+	api   *claudetest.Server
 }
 
 func directorCases() []*directorCase {
@@ -81,9 +81,9 @@ func directorCases() []*directorCase {
 			continue
 		}
 		c.make = func(t *testing.T, st store.Store, lib *prompt.Library) pipeline.Director {
-			c.api = claudefake.Start(t)
+			c.api = claudetest.Start(t)
 			c.api.Handle(c.model)
-			d, err := claude.New(claude.Options{APIKey: claudefake.TestKey, BaseURL: c.api.URL, Store: st,
+			d, err := claude.New(claude.Options{APIKey: claudetest.TestKey, BaseURL: c.api.URL, Store: st,
 				Library: lib, Easings: media.Names(), Retry: claude.Retry{Attempts: 2}})
 			if err != nil {
 				t.Fatal(err)
@@ -166,7 +166,7 @@ func TestCheckpointsHoldForEveryDirector(t *testing.T) {
 // checkHeldTurnsEnd checks how the Claude director handled the model
 // that will not stop: after the engine refused a call as held, the next
 // request offered no tools, and no request after that continued the turn.
-func checkHeldTurnsEnd(t *testing.T, reqs []claudefake.Request) {
+func checkHeldTurnsEnd(t *testing.T, reqs []claudetest.Request) {
 	t.Helper()
 	reqs = withoutChecks(reqs)
 	none := 0
@@ -226,8 +226,8 @@ func TestAutoApproveRunsThroughForEveryDirector(t *testing.T) {
 
 // withoutChecks drops the picture checks' requests (forced to the
 // qa_verdict tool), which the stage jobs make beside the director's turns.
-func withoutChecks(reqs []claudefake.Request) []claudefake.Request {
-	var out []claudefake.Request
+func withoutChecks(reqs []claudetest.Request) []claudetest.Request {
+	var out []claudetest.Request
 	for _, r := range reqs {
 		if r.ToolChoice == "tool" && len(r.Tools) == 1 && r.Tools[0] == qa.VerdictTool {
 			continue

@@ -16,7 +16,7 @@ import (
 
 	"github.com/fashionshoot/shoot/internal/config"
 	"github.com/fashionshoot/shoot/internal/director/claude"
-	"github.com/fashionshoot/shoot/internal/director/claude/claudefake"
+	"github.com/fashionshoot/shoot/internal/director/claude/claudetest"
 	"github.com/fashionshoot/shoot/internal/httpapi"
 	"github.com/fashionshoot/shoot/internal/media"
 	"github.com/fashionshoot/shoot/internal/pipeline"
@@ -28,17 +28,17 @@ import (
 )
 
 // isCheck reports whether a request to the model is a picture check.
-func isCheck(r claudefake.Request) bool {
+func isCheck(r claudetest.Request) bool {
 	return r.ToolChoice == "tool" && len(r.Tools) == 1 && r.Tools[0] == qa.VerdictTool
 }
 
 // checkUsage is what every scripted picture check reports it used.
-var checkUsage = claudefake.Usage{InputTokens: 9000, OutputTokens: 400}
+var checkUsage = claudetest.Usage{InputTokens: 9000, OutputTokens: 400}
 
 // eyes answers picture checks like a careful model: the hero and the sheet
 // kept the garment; in the frames the bag is gone from frames 4 and 6.
 // Director turns get the obedient model.
-func eyes(r claudefake.Request) claudefake.Response {
+func eyes(r claudetest.Request) claudetest.Response {
 	if !isCheck(r) {
 		return obedient(r)
 	}
@@ -47,27 +47,27 @@ func eyes(r claudefake.Request) claudefake.Response {
 		items = append(items, map[string]any{"item": "bag", "status": "missing", "frame": 4, "reason": "empty hand"},
 			map[string]any{"item": "bag", "status": "missing", "frame": 6, "reason": "bag cut off"})
 	}
-	resp := claudefake.Reply(claudefake.ToolUse(qa.VerdictTool, map[string]any{"items": items}))
+	resp := claudetest.Reply(claudetest.ToolUse(qa.VerdictTool, map[string]any{"items": items}))
 	resp.Usage = checkUsage
 	return resp
 }
 
 // blind answers every picture check with a verdict that is not one.
-func blind(r claudefake.Request) claudefake.Response {
+func blind(r claudetest.Request) claudetest.Response {
 	if !isCheck(r) {
 		return obedient(r)
 	}
-	resp := claudefake.Reply(claudefake.ToolUse(qa.VerdictTool, `{"items":"all fine"}`))
+	resp := claudetest.Reply(claudetest.ToolUse(qa.VerdictTool, `{"items":"all fine"}`))
 	resp.Usage = checkUsage
 	return resp
 }
 
 // claudeWith makes the Claude director on a fake model answering with model.
-func claudeWith(model func(claudefake.Request) claudefake.Response, api **claudefake.Server) func(*testing.T, store.Store, *prompt.Library) pipeline.Director {
+func claudeWith(model func(claudetest.Request) claudetest.Response, api **claudetest.Server) func(*testing.T, store.Store, *prompt.Library) pipeline.Director {
 	return func(t *testing.T, st store.Store, lib *prompt.Library) pipeline.Director {
-		*api = claudefake.Start(t)
+		*api = claudetest.Start(t)
 		(*api).Handle(model)
-		d, err := claude.New(claude.Options{APIKey: claudefake.TestKey, BaseURL: (*api).URL, Store: st,
+		d, err := claude.New(claude.Options{APIKey: claudetest.TestKey, BaseURL: (*api).URL, Store: st,
 			Library: lib, Easings: media.Names(), Retry: claude.Retry{Attempts: 2}})
 		if err != nil {
 			t.Fatal(err)
@@ -233,7 +233,7 @@ func TestQAOnEveryPicture(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			var api *claudefake.Server
+			var api *claudetest.Server
 			o := harnessOptions{}
 			if c.claude {
 				o.director = claudeWith(eyes, &api)
@@ -365,7 +365,7 @@ func TestQAOnEveryPicture(t *testing.T) {
 // says not_checked, and the call's cost is in the ledger.
 func TestQAMalformedVerdict(t *testing.T) {
 	t.Parallel()
-	var api *claudefake.Server
+	var api *claudetest.Server
 	h := newHarness(t, harnessOptions{director: claudeWith(blind, &api)})
 	sid, evs := h.start(fast, h.upload(3))
 	if cp := checkpointOf(t, evs); cp != shoot.StageHero {

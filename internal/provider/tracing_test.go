@@ -14,13 +14,13 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/fashionshoot/shoot/internal/director/claude"
-	"github.com/fashionshoot/shoot/internal/director/claude/claudefake"
+	"github.com/fashionshoot/shoot/internal/director/claude/claudetest"
 	"github.com/fashionshoot/shoot/internal/director/directortest"
 	"github.com/fashionshoot/shoot/internal/pipeline"
-	"github.com/fashionshoot/shoot/internal/provider/fakes"
 	"github.com/fashionshoot/shoot/internal/provider/fal"
 	"github.com/fashionshoot/shoot/internal/provider/httpx"
 	"github.com/fashionshoot/shoot/internal/provider/kling"
+	"github.com/fashionshoot/shoot/internal/provider/providertest"
 	"github.com/fashionshoot/shoot/internal/shoot"
 	"github.com/fashionshoot/shoot/internal/store/sqlite"
 )
@@ -88,7 +88,7 @@ func TestProviderRequestsCarryTraceparent(t *testing.T) {
 	}
 }
 
-func fromFakes(list []fakes.Seen) []seen {
+func fromFakes(list []providertest.Seen) []seen {
 	out := make([]seen, len(list))
 	for i, s := range list {
 		out[i] = seen{s.Method + " " + s.Path, s.Traceparent}
@@ -98,7 +98,7 @@ func fromFakes(list []fakes.Seen) []seen {
 
 func noWait(context.Context, time.Duration) error { return nil }
 
-func falOptions(f *fakes.FAL) fal.Options {
+func falOptions(f *providertest.FAL) fal.Options {
 	return fal.Options{Key: f.Key(), QueueURL: f.URL, RestURL: f.URL,
 		Retry: httpx.Policy{Attempts: 4, Sleep: noWait}, RequestTimeout: 5 * time.Second,
 		TransferTimeout: 5 * time.Second, StreamWait: 2 * time.Second}
@@ -126,11 +126,11 @@ func poll(t *testing.T, p func() (shoot.TaskStatus, error)) {
 }
 
 func runFALImage(t *testing.T, ctx context.Context) []seen {
-	f := fakes.NewFAL(fakes.FALOptions{Timing: fakes.Timing{QueuePolls: 1, WorkPolls: 1}})
+	f := providertest.NewFAL(providertest.FALOptions{Timing: providertest.Timing{QueuePolls: 1, WorkPolls: 1}})
 	t.Cleanup(f.Close)
 	c := fal.NewImages(falOptions(f))
 	req := shoot.ImageRequest{Kind: shoot.ImageHero, Prompt: "editorial portrait", AspectRatio: "3:2", Resolution: "2K",
-		Key: "s1/hero/v1", References: []shoot.Reference{{Name: "look.png", ContentType: "image/png", Data: fakes.PNG(64, 64)}}}
+		Key: "s1/hero/v1", References: []shoot.Reference{{Name: "look.png", ContentType: "image/png", Data: providertest.PNG(64, 64)}}}
 	h, err := c.SubmitImage(ctx, req)
 	if err != nil {
 		t.Fatal(err)
@@ -140,7 +140,7 @@ func runFALImage(t *testing.T, ctx context.Context) []seen {
 }
 
 func runFALVideo(t *testing.T, ctx context.Context) []seen {
-	f := fakes.NewFAL(fakes.FALOptions{Timing: fakes.Timing{QueuePolls: 1, WorkPolls: 1}})
+	f := providertest.NewFAL(providertest.FALOptions{Timing: providertest.Timing{QueuePolls: 1, WorkPolls: 1}})
 	t.Cleanup(f.Close)
 	c := fal.NewVideos(falOptions(f))
 	req := clipRequest()
@@ -153,7 +153,7 @@ func runFALVideo(t *testing.T, ctx context.Context) []seen {
 }
 
 func runKlingVideo(t *testing.T, ctx context.Context) []seen {
-	k := fakes.NewKling(fakes.KlingOptions{Timing: fakes.Timing{QueuePolls: 1, WorkPolls: 1}})
+	k := providertest.NewKling(providertest.KlingOptions{Timing: providertest.Timing{QueuePolls: 1, WorkPolls: 1}})
 	t.Cleanup(k.Close)
 	c := kling.NewVideos(kling.Options{AccessKey: k.AccessKey(), SecretKey: k.SecretKey(), BaseURL: k.URL,
 		Retry: httpx.Policy{Attempts: 4, Sleep: noWait}, RequestTimeout: 5 * time.Second, TransferTimeout: 5 * time.Second})
@@ -169,8 +169,8 @@ func runKlingVideo(t *testing.T, ctx context.Context) []seen {
 func clipRequest() shoot.ClipRequest {
 	return shoot.ClipRequest{
 		Prompt: "the camera glides around her",
-		Start:  shoot.Reference{Name: "frame-1.png", ContentType: "image/png", Data: fakes.PNG(640, 400)},
-		End:    shoot.Reference{Name: "frame-2.png", ContentType: "image/png", Data: fakes.PNG(640, 400)},
+		Start:  shoot.Reference{Name: "frame-1.png", ContentType: "image/png", Data: providertest.PNG(640, 400)},
+		End:    shoot.Reference{Name: "frame-2.png", ContentType: "image/png", Data: providertest.PNG(640, 400)},
 		Key:    "s1/clip-1/v1",
 	}
 }
@@ -188,9 +188,9 @@ func runClaude(t *testing.T, ctx context.Context) []seen {
 	if err := db.CreateSession(t.Context(), s); err != nil {
 		t.Fatal(err)
 	}
-	api := claudefake.Start(t)
-	api.Script(claudefake.Reply(claudefake.Text("Linen wants daylight.")))
-	d, err := claude.New(claude.Options{APIKey: claudefake.TestKey, BaseURL: api.URL, Store: db,
+	api := claudetest.Start(t)
+	api.Script(claudetest.Reply(claudetest.Text("Linen wants daylight.")))
+	d, err := claude.New(claude.Options{APIKey: claudetest.TestKey, BaseURL: api.URL, Store: db,
 		Logger: slog.New(slog.DiscardHandler), Retry: claude.Retry{Attempts: 1}})
 	if err != nil {
 		t.Fatal(err)

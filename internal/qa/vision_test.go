@@ -13,7 +13,7 @@ import (
 	"github.com/anthropics/anthropic-sdk-go/v2"
 	"github.com/anthropics/anthropic-sdk-go/v2/option"
 
-	"github.com/fashionshoot/shoot/internal/director/claude/claudefake"
+	"github.com/fashionshoot/shoot/internal/director/claude/claudetest"
 )
 
 func pngOf(t *testing.T, w, h int) Image {
@@ -36,21 +36,21 @@ func TestVisionAgainstFake(t *testing.T) {
 	}}
 	cases := []struct {
 		name    string
-		reply   claudefake.Response
+		reply   claudetest.Response
 		summary string
 		checked bool
 	}{
-		{"verdict", claudefake.Reply(claudefake.ToolUse(VerdictTool, good)), "bag missing in frames 4, 6", true},
-		{"unknown status", claudefake.Reply(claudefake.ToolUse(VerdictTool, `{"items":[{"item":"bag","status":"lost"}]}`)), "", false},
-		{"items not a list", claudefake.Reply(claudefake.ToolUse(VerdictTool, `{"items":"all fine"}`)), "", false},
-		{"negative frame", claudefake.Reply(claudefake.ToolUse(VerdictTool, `{"items":[{"item":"bag","status":"kept","frame":-2}]}`)), "", false},
-		{"no tool call", claudefake.Reply(claudefake.Text("Looks great!")), "", false},
+		{"verdict", claudetest.Reply(claudetest.ToolUse(VerdictTool, good)), "bag missing in frames 4, 6", true},
+		{"unknown status", claudetest.Reply(claudetest.ToolUse(VerdictTool, `{"items":[{"item":"bag","status":"lost"}]}`)), "", false},
+		{"items not a list", claudetest.Reply(claudetest.ToolUse(VerdictTool, `{"items":"all fine"}`)), "", false},
+		{"negative frame", claudetest.Reply(claudetest.ToolUse(VerdictTool, `{"items":[{"item":"bag","status":"kept","frame":-2}]}`)), "", false},
+		{"no tool call", claudetest.Reply(claudetest.Text("Looks great!")), "", false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			fake := claudefake.Start(t)
-			c.reply.Usage = claudefake.Usage{InputTokens: 4000, OutputTokens: 200}
+			fake := claudetest.Start(t)
+			c.reply.Usage = claudetest.Usage{InputTokens: 4000, OutputTokens: 200}
 			fake.Script(c.reply)
 			v := Vision{Client: anthropic.NewClient(option.WithBaseURL(fake.URL), option.WithAPIKey(fake.Key), option.WithMaxRetries(0)),
 				Model: "claude-sonnet-5", Price: func(u anthropic.Usage) float64 {
@@ -87,8 +87,8 @@ func TestVisionAgainstFake(t *testing.T) {
 
 func TestVisionTransportError(t *testing.T) {
 	t.Parallel()
-	fake := claudefake.Start(t)
-	fake.Script(claudefake.Overloaded())
+	fake := claudetest.Start(t)
+	fake.Script(claudetest.Overloaded())
 	v := Vision{Client: anthropic.NewClient(option.WithBaseURL(fake.URL), option.WithAPIKey(fake.Key), option.WithMaxRetries(0)), Model: "claude-sonnet-5"}
 	if _, _, err := v.Check(context.Background(), nil, pngOf(t, 4, 4), false); err == nil {
 		t.Fatal("an overloaded API gave no error")
@@ -99,8 +99,8 @@ func TestVisionTransportError(t *testing.T) {
 // number, after the references.
 func TestVisionFrames(t *testing.T) {
 	t.Parallel()
-	fake := claudefake.Start(t)
-	fake.Script(claudefake.Reply(claudefake.ToolUse(VerdictTool, map[string]any{"items": []map[string]any{
+	fake := claudetest.Start(t)
+	fake.Script(claudetest.Reply(claudetest.ToolUse(VerdictTool, map[string]any{"items": []map[string]any{
 		{"item": "subject", "status": "fail", "frame": 2, "reason": "empty backdrop"}}})))
 	v := Vision{Client: anthropic.NewClient(option.WithBaseURL(fake.URL), option.WithAPIKey(fake.Key), option.WithMaxRetries(0)), Model: "claude-sonnet-5"}
 	frames := make([]Image, 6)

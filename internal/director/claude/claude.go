@@ -46,7 +46,7 @@ type Options struct {
 	// APIKey is the Anthropic API key (ANTHROPIC_API_KEY). Required.
 	APIKey string
 	// BaseURL overrides the API's address (ANTHROPIC_BASE_URL); tests point
-	// it at claudefake. "" means the SDK's default.
+	// it at claudetest. "" means the SDK's default.
 	BaseURL string
 	// Model is the model id (SHOOT_CLAUDE_MODEL); "" means DefaultModel.
 	Model string

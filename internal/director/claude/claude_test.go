@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fashionshoot/shoot/internal/director/claude/claudefake"
+	"github.com/fashionshoot/shoot/internal/director/claude/claudetest"
 	"github.com/fashionshoot/shoot/internal/pipeline"
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
@@ -32,9 +32,9 @@ func TestFullShoot(t *testing.T) {
 
 	// Start: the model explains and starts the hero in one message.
 	e.api.Script(
-		claudefake.Reply(claudefake.Text("Linen wants air and light: a relaxed pose on warm daylight."),
-			claudefake.ToolUse("generate_hero", map[string]any{"pose": "relaxed-natural", "background": "warm-daylight", "extra": "let the linen crease"})),
-		claudefake.Reply(claudefake.Text("The hero is being shot.")),
+		claudetest.Reply(claudetest.Text("Linen wants air and light: a relaxed pose on warm daylight."),
+			claudetest.ToolUse("generate_hero", map[string]any{"pose": "relaxed-natural", "background": "warm-daylight", "extra": "let the linen crease"})),
+		claudetest.Reply(claudetest.Text("The hero is being shot.")),
 	)
 	act, out := e.mustTurn(d, start("a linen suit for a summer campaign", smallJPEG(t)))
 	if act.Names() != "GenerateHero" {
@@ -66,7 +66,7 @@ func TestFullShoot(t *testing.T) {
 	}
 
 	// The hero arrives as the next turn; the model comments.
-	e.api.Script(claudefake.Reply(claudefake.Text("The hero is in. Continue for the contact sheet, or tell me what to change.")))
+	e.api.Script(claudetest.Reply(claudetest.Text("The hero is in. Continue for the contact sheet, or tell me what to change.")))
 	act, _ = e.mustTurn(d, result(shoot.StageHero, "outputs/session_1_test/hero.png"))
 	if act.Names() != "" {
 		t.Errorf("a result turn acted: %s", act.Names())
@@ -76,7 +76,7 @@ func TestFullShoot(t *testing.T) {
 	}
 
 	// The user approves; the model approves and says so.
-	e.api.Script(claudefake.Reply(claudefake.ToolUse("approve", map[string]any{})), claudefake.Reply(claudefake.Text("On to the sheet.")))
+	e.api.Script(claudetest.Reply(claudetest.ToolUse("approve", map[string]any{})), claudetest.Reply(claudetest.Text("On to the sheet.")))
 	act, _ = e.mustTurn(d, replyAt(shoot.StageHero, "continue"))
 	if act.Names() != "Approve" {
 		t.Errorf("reply calls %q", act.Names())
@@ -87,9 +87,9 @@ func TestFullShoot(t *testing.T) {
 
 	// Frames: two tool calls in one message, both run, both answered.
 	e.api.Script(
-		claudefake.Reply(claudefake.ToolUse("regenerate_frame", map[string]any{"frame": 3, "instruction": "warmer light"}),
-			claudefake.ToolUse("resize_frames", map[string]any{"aspectRatio": "9:16"})),
-		claudefake.Reply(claudefake.Text("Reworking frame 3 and going vertical.")),
+		claudetest.Reply(claudetest.ToolUse("regenerate_frame", map[string]any{"frame": 3, "instruction": "warmer light"}),
+			claudetest.ToolUse("resize_frames", map[string]any{"aspectRatio": "9:16"})),
+		claudetest.Reply(claudetest.Text("Reworking frame 3 and going vertical.")),
 	)
 	act, _ = e.mustTurn(d, replyAt(shoot.StageFrames, "frame 3 warmer, and make them vertical"))
 	if act.Names() != "RegenerateFrame,ResizeFrames" || act.Calls[0].Arg != "3|warmer light" || act.Calls[1].Arg != "9:16" {
@@ -101,9 +101,9 @@ func TestFullShoot(t *testing.T) {
 
 	// Clips and film: per-clip prompts and an easing.
 	e.api.Script(
-		claudefake.Reply(claudefake.ToolUse("generate_all_clips", map[string]any{"prompts": map[string]string{"2": "slow dolly in"}, "includeLoop": true}),
-			claudefake.ToolUse("set_options", map[string]any{"easing": "cinematic"})),
-		claudefake.Reply(claudefake.Text("Six clips on the way, cut with cinematic easing.")),
+		claudetest.Reply(claudetest.ToolUse("generate_all_clips", map[string]any{"prompts": map[string]string{"2": "slow dolly in"}, "includeLoop": true}),
+			claudetest.ToolUse("set_options", map[string]any{"easing": "cinematic"})),
+		claudetest.Reply(claudetest.Text("Six clips on the way, cut with cinematic easing.")),
 	)
 	act, _ = e.mustTurn(d, replyAt(shoot.StageFrames, "animate it, loop it, cinematic easing"))
 	if act.Names() != "GenerateAllClips,SetOptions" {
@@ -112,8 +112,8 @@ func TestFullShoot(t *testing.T) {
 	if p := act.Calls[0].Arg.(pipeline.ClipsParams); p.Prompts[2] != "slow dolly in" || p.IncludeLoop == nil || !*p.IncludeLoop {
 		t.Errorf("clips params %+v", p)
 	}
-	e.api.Script(claudefake.Reply(claudefake.ToolUse("stitch_final", map[string]any{"easingCurve": "cinematic", "clipDuration": 1.2})),
-		claudefake.Reply(claudefake.Text("Stitching.")))
+	e.api.Script(claudetest.Reply(claudetest.ToolUse("stitch_final", map[string]any{"easingCurve": "cinematic", "clipDuration": 1.2})),
+		claudetest.Reply(claudetest.Text("Stitching.")))
 	act, _ = e.mustTurn(d, replyAt(shoot.StageClips, "continue"))
 	if p := act.Calls[0].Arg.(pipeline.StitchParams); p.Easing != "cinematic" || p.ClipDuration != 1.2 {
 		t.Errorf("stitch params %+v", p)
@@ -136,14 +136,14 @@ func TestRestartCarriesConversation(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	e.api.Script(
-		claudefake.Reply(claudefake.Thinking("sig-1"), claudefake.Text("Starting the hero."),
-			claudefake.ToolUse("generate_hero", map[string]any{"pose": "confident-standing"})),
-		claudefake.Reply(claudefake.Text("Shooting now.")),
+		claudetest.Reply(claudetest.Thinking("sig-1"), claudetest.Text("Starting the hero."),
+			claudetest.ToolUse("generate_hero", map[string]any{"pose": "confident-standing"})),
+		claudetest.Reply(claudetest.Text("Shooting now.")),
 	)
 	e.mustTurn(e.director(), start("tailored grey coat", smallJPEG(t)))
 	before := e.lastRequest()
 
-	e.api.Script(claudefake.Reply(claudefake.Text("Warmer it is.")))
+	e.api.Script(claudetest.Reply(claudetest.Text("Warmer it is.")))
 	e.mustTurn(e.director(), replyAt(shoot.StageHero, "make it warmer"))
 	after := e.lastRequest()
 
@@ -192,7 +192,7 @@ func TestCrashLeavesToolCallUnanswered(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	e.seed(`[{"type":"text","text":"[New shoot]"}]`, `[{"type":"tool_use","id":"toolu_lost","name":"generate_hero","input":{}}]`)
-	e.api.Script(claudefake.Reply(claudefake.Text("Let me check where we are.")))
+	e.api.Script(claudetest.Reply(claudetest.Text("Let me check where we are.")))
 	e.mustTurn(e.director(), replyAt(shoot.StageHero, "continue"))
 	e.checkAccepted()
 	res := e.lastRequest().Messages[2].Blocks("tool_result")

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fashionshoot/shoot/internal/director/claude/claudefake"
+	"github.com/fashionshoot/shoot/internal/director/claude/claudetest"
 	"github.com/fashionshoot/shoot/internal/pipeline"
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
@@ -17,20 +17,20 @@ import (
 // successful message is stored and announced.
 func TestTransientErrorsRetried(t *testing.T) {
 	t.Parallel()
-	hero := claudefake.Reply(claudefake.Text("Here is the plan for a crisp studio hero, shot straight on."),
-		claudefake.ToolUse("generate_hero", map[string]any{"aspectRatio": "4:5", "extra": "crisp collar"}))
-	cases := map[string]claudefake.Response{
-		"529 overloaded":      claudefake.Overloaded(),
-		"429 retry-after":     claudefake.RateLimited("30"), // capped by MaxDelay, so the test does not wait
-		"error event":         claudefake.StreamError(4, "overloaded_error", hero),
-		"cut mid tool input":  claudefake.Cut(12, hero),
-		"cut after text only": claudefake.Cut(5, hero),
+	hero := claudetest.Reply(claudetest.Text("Here is the plan for a crisp studio hero, shot straight on."),
+		claudetest.ToolUse("generate_hero", map[string]any{"aspectRatio": "4:5", "extra": "crisp collar"}))
+	cases := map[string]claudetest.Response{
+		"529 overloaded":      claudetest.Overloaded(),
+		"429 retry-after":     claudetest.RateLimited("30"), // capped by MaxDelay, so the test does not wait
+		"error event":         claudetest.StreamError(4, "overloaded_error", hero),
+		"cut mid tool input":  claudetest.Cut(12, hero),
+		"cut after text only": claudetest.Cut(5, hero),
 	}
 	for name, failure := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			e := newEnv(t)
-			e.api.Script(failure, hero, claudefake.Reply(claudefake.Text("Shooting.")))
+			e.api.Script(failure, hero, claudetest.Reply(claudetest.Text("Shooting.")))
 			act, out := e.mustTurn(e.director(), start("white shirt"))
 			if act.Names() != "GenerateHero" {
 				t.Errorf("calls %q: the retried message must run its tool once", act.Names())
@@ -58,7 +58,7 @@ func TestTransientErrorsRetried(t *testing.T) {
 func TestOverloadedTooLong(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	e.api.Script(claudefake.Overloaded(), claudefake.Overloaded(), claudefake.Overloaded())
+	e.api.Script(claudetest.Overloaded(), claudetest.Overloaded(), claudetest.Overloaded())
 	_, _, err := e.turn(e.director(), start("a trench coat"))
 	if shoot.ErrorCode(err) != shoot.EUNAVAILABLE || shoot.IsPermanent(err) {
 		t.Fatalf("err = %v, want a transient EUNAVAILABLE", err)
@@ -78,9 +78,9 @@ func TestInvalidToolInputCorrected(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	e.api.Script(
-		claudefake.Reply(claudefake.ToolUse("generate_hero", map[string]any{"aspectRatio": "7:3"})),
-		claudefake.Reply(claudefake.ToolUse("generate_hero", map[string]any{"aspectRatio": "21:9"})),
-		claudefake.Reply(claudefake.Text("Going wide at 21:9.")),
+		claudetest.Reply(claudetest.ToolUse("generate_hero", map[string]any{"aspectRatio": "7:3"})),
+		claudetest.Reply(claudetest.ToolUse("generate_hero", map[string]any{"aspectRatio": "21:9"})),
+		claudetest.Reply(claudetest.Text("Going wide at 21:9.")),
 	)
 	act, out := e.mustTurn(e.director(), start("panoramic beach look"))
 	if act.Names() != "GenerateHero" || act.Calls[0].Arg.(pipeline.HeroParams).AspectRatio != "21:9" {
@@ -109,8 +109,8 @@ func TestRefusedAndFailedActions(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	e.api.Script(
-		claudefake.Reply(claudefake.ToolUse("approve", nil)),
-		claudefake.Reply(claudefake.Text("Nothing to approve yet.")),
+		claudetest.Reply(claudetest.ToolUse("approve", nil)),
+		claudetest.Reply(claudetest.Text("Nothing to approve yet.")),
 	)
 	act := &fakeActions{Fail: map[string]error{"Approve": shoot.Errorf(shoot.ECONFLICT, "there is no checkpoint to approve yet")}}
 	if err := e.director().Turn(t.Context(), pipeline.TurnInput{Kind: pipeline.TurnReply, Session: e.sess, Text: "go"}, act, &fakeEmitter{}); err != nil {
@@ -120,7 +120,7 @@ func TestRefusedAndFailedActions(t *testing.T) {
 		t.Errorf("refusal result %+v", res)
 	}
 
-	e.api.Script(claudefake.Reply(claudefake.ToolUse("generate_hero", nil), claudefake.ToolUse("set_options", map[string]any{"loop": true})))
+	e.api.Script(claudetest.Reply(claudetest.ToolUse("generate_hero", nil), claudetest.ToolUse("set_options", map[string]any{"loop": true})))
 	act = &fakeActions{Fail: map[string]error{"GenerateHero": shoot.Errorf(shoot.EUNAVAILABLE, "queue is down")}}
 	err := e.director().Turn(t.Context(), pipeline.TurnInput{Kind: pipeline.TurnReply, Session: e.sess, Text: "redo"}, act, &fakeEmitter{})
 	if shoot.ErrorCode(err) != shoot.EUNAVAILABLE {
@@ -142,13 +142,13 @@ func TestRetriedTurnResumes(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	in := start("velvet evening gown")
-	e.api.Script(claudefake.Reply(claudefake.ToolUse("generate_hero", nil)),
-		claudefake.Overloaded(), claudefake.Overloaded(), claudefake.Overloaded())
+	e.api.Script(claudetest.Reply(claudetest.ToolUse("generate_hero", nil)),
+		claudetest.Overloaded(), claudetest.Overloaded(), claudetest.Overloaded())
 	act1, _, err := e.turn(e.director(), in)
 	if shoot.ErrorCode(err) != shoot.EUNAVAILABLE || act1.Names() != "GenerateHero" {
 		t.Fatalf("first try: %v, calls %q", err, act1.Names())
 	}
-	e.api.Script(claudefake.Reply(claudefake.Text("The hero is under way.")))
+	e.api.Script(claudetest.Reply(claudetest.Text("The hero is under way.")))
 	act2, _ := e.mustTurn(e.director(), in)
 	if act2.Names() != "" {
 		t.Errorf("the retry ran tools again: %q", act2.Names())
@@ -163,7 +163,7 @@ func TestRetriedTurnResumes(t *testing.T) {
 	e.checkAccepted()
 
 	// A finished turn is not resumed: the same words again are a new message.
-	e.api.Script(claudefake.Reply(claudefake.Text("Still under way.")))
+	e.api.Script(claudetest.Reply(claudetest.Text("Still under way.")))
 	e.mustTurn(e.director(), in)
 	if n := len(e.lastRequest().Messages); n != 5 {
 		t.Errorf("repeat after a finished turn sent %d messages, want 5", n)
@@ -175,8 +175,8 @@ func TestMaxTurns(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	e.opts.MaxTurns = 3
-	e.api.Handle(func(claudefake.Request) claudefake.Response {
-		return claudefake.Reply(claudefake.ToolUse("set_options", map[string]any{"loop": true}))
+	e.api.Handle(func(claudetest.Request) claudetest.Response {
+		return claudetest.Reply(claudetest.ToolUse("set_options", map[string]any{"loop": true}))
 	})
 	_, _, err := e.turn(e.director(), start("endless loop"))
 	if shoot.ErrorCode(err) != shoot.ELIMIT || !shoot.IsPermanent(err) {
@@ -197,9 +197,9 @@ func TestUsageRecorded(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	e.opts.Prices = Prices{Input: 2, Output: 10, CacheWrite: 2.5, CacheRead: 0.1}
-	r := claudefake.Reply(claudefake.Text("Hello."))
+	r := claudetest.Reply(claudetest.Text("Hello."))
 	r.ID = "msg_priced"
-	r.Usage = claudefake.Usage{InputTokens: 1000, OutputTokens: 200, CacheCreationInputTokens: 4000, CacheReadInputTokens: 50000}
+	r.Usage = claudetest.Usage{InputTokens: 1000, OutputTokens: 200, CacheCreationInputTokens: 4000, CacheReadInputTokens: 50000}
 	e.api.Script(r)
 	_, out := e.mustTurn(e.director(), start("hello"))
 	if len(out.usage) != 1 {
@@ -217,13 +217,13 @@ func TestPermanentAPIErrors(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		name string
-		resp claudefake.Response
+		resp claudetest.Response
 		key  string
 		code string
 	}{
-		{"wrong key", claudefake.Reply(claudefake.Text("unused")), "sk-ant-wrong-key-123", shoot.EUNAUTHORIZED},
-		{"bad request", claudefake.Error(http.StatusBadRequest, "invalid_request_error", "max_tokens too large"), claudefake.TestKey, shoot.EINVALID},
-		{"unknown model", claudefake.Error(http.StatusNotFound, "not_found_error", "model: claude-x"), claudefake.TestKey, shoot.EINVALID},
+		{"wrong key", claudetest.Reply(claudetest.Text("unused")), "sk-ant-wrong-key-123", shoot.EUNAUTHORIZED},
+		{"bad request", claudetest.Error(http.StatusBadRequest, "invalid_request_error", "max_tokens too large"), claudetest.TestKey, shoot.EINVALID},
+		{"unknown model", claudetest.Error(http.StatusNotFound, "not_found_error", "model: claude-x"), claudetest.TestKey, shoot.EINVALID},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -252,19 +252,19 @@ func TestNoImageOver5MB(t *testing.T) {
 	e := newEnv(t)
 	huge := shoot.Reference{Name: "raw.jpg", ContentType: "image/jpeg", Data: make([]byte, 4<<20)} // 5.3 MB in base64
 	odd := shoot.Reference{Name: "x.tiff", ContentType: "image/tiff", Data: []byte{1, 2, 3}}
-	e.api.Script(claudefake.Reply(claudefake.Text("One look is enough.")))
+	e.api.Script(claudetest.Reply(claudetest.Text("One look is enough.")))
 	e.mustTurn(e.director(), start("a red dress", huge, smallJPEG(t), odd))
-	if imgs := e.lastRequest().Images(); len(imgs) != 1 || imgs[0].DataLen > claudefake.MaxImageBytes {
+	if imgs := e.lastRequest().Images(); len(imgs) != 1 || imgs[0].DataLen > claudetest.MaxImageBytes {
 		t.Fatalf("images sent %+v", imgs)
 	}
 
-	big := strings.Repeat("A", claudefake.MaxImageBytes+4)
+	big := strings.Repeat("A", claudetest.MaxImageBytes+4)
 	e.seed(`[{"type":"image","source":{"type":"base64","media_type":"image/png","data":"`+big+`"}},{"type":"text","text":"old"}]`, `[{"type":"text","text":"noted"}]`)
-	e.api.Script(claudefake.Reply(claudefake.Text("ok")))
+	e.api.Script(claudetest.Reply(claudetest.Text("ok")))
 	e.mustTurn(e.director(), replyAt(shoot.StageHero, "continue"))
 	for _, r := range e.api.Requests() {
 		for _, img := range r.Images() {
-			if img.DataLen > claudefake.MaxImageBytes {
+			if img.DataLen > claudetest.MaxImageBytes {
 				t.Fatalf("an image of %d bytes was sent", img.DataLen)
 			}
 		}
@@ -283,9 +283,9 @@ func TestEventsNarrateTheStream(t *testing.T) {
 	e := newEnv(t)
 	text := "A sharp navy suit calls for the studio-black backdrop and an editorial stance."
 	e.api.Script(
-		claudefake.Reply(claudefake.Text(text), claudefake.Text("Shooting now."),
-			claudefake.ToolUse("generate_hero", map[string]any{"pose": "editorial-drama", "background": "studio-black"})),
-		claudefake.Reply(claudefake.Text("Done soon.")),
+		claudetest.Reply(claudetest.Text(text), claudetest.Text("Shooting now."),
+			claudetest.ToolUse("generate_hero", map[string]any{"pose": "editorial-drama", "background": "studio-black"})),
+		claudetest.Reply(claudetest.Text("Done soon.")),
 	)
 	_, out := e.mustTurn(e.director(), start("navy suit"))
 	var kinds []string
@@ -350,9 +350,9 @@ func TestNewChecksOptions(t *testing.T) {
 func TestTruncatedToolCallNotRun(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	cut := claudefake.Reply(claudefake.ToolUse("generate_hero", map[string]any{}))
+	cut := claudetest.Reply(claudetest.ToolUse("generate_hero", map[string]any{}))
 	cut.StopReason = "max_tokens"
-	e.api.Script(cut, claudefake.Reply(claudefake.Text("Let me try that again shorter.")))
+	e.api.Script(cut, claudetest.Reply(claudetest.Text("Let me try that again shorter.")))
 	act, _ := e.mustTurn(e.director(), start("a long brief"))
 	if act.Names() != "" {
 		t.Errorf("a truncated call ran: %q", act.Names())

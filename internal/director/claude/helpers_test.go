@@ -11,7 +11,7 @@ import (
 
 	"github.com/fashionshoot/shoot/internal/director/directortest"
 
-	"github.com/fashionshoot/shoot/internal/director/claude/claudefake"
+	"github.com/fashionshoot/shoot/internal/director/claude/claudetest"
 	"github.com/fashionshoot/shoot/internal/pipeline"
 	"github.com/fashionshoot/shoot/internal/prompt"
 	"github.com/fashionshoot/shoot/internal/shoot"
@@ -102,7 +102,7 @@ func (e *fakeEmitter) tools() []event {
 type env struct {
 	t     *testing.T
 	store store.Store
-	api   *claudefake.Server
+	api   *claudetest.Server
 	sess  *shoot.Session
 	opts  Options
 }
@@ -120,13 +120,13 @@ func newEnv(t *testing.T) *env {
 	if err := db.CreateSession(ctx, s); err != nil {
 		t.Fatal(err)
 	}
-	api := claudefake.Start(t)
+	api := claudetest.Start(t)
 	lib, err := prompt.Load("")
 	if err != nil {
 		t.Fatal(err)
 	}
 	e := &env{t: t, store: db, api: api, sess: s}
-	e.opts = Options{APIKey: claudefake.TestKey, BaseURL: api.URL, Store: db, Logger: testLogger(t),
+	e.opts = Options{APIKey: claudetest.TestKey, BaseURL: api.URL, Store: db, Logger: testLogger(t),
 		Library: lib, Easings: []string{"linear", "dramaticSwoop", "cinematic"},
 		Retry: Retry{Attempts: 3, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond}}
 	return e
@@ -186,7 +186,7 @@ func (e *env) stored() []*shoot.Message {
 }
 
 // lastRequest returns the fake's latest request.
-func (e *env) lastRequest() claudefake.Request {
+func (e *env) lastRequest() claudetest.Request {
 	e.t.Helper()
 	reqs := e.api.Requests()
 	if len(reqs) == 0 {

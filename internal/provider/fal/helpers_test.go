@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fashionshoot/shoot/internal/provider/fakes"
 	"github.com/fashionshoot/shoot/internal/provider/fal"
 	"github.com/fashionshoot/shoot/internal/provider/httpx"
+	"github.com/fashionshoot/shoot/internal/provider/providertest"
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
 
@@ -63,7 +63,7 @@ func (l *logBuf) String() string {
 }
 
 type env struct {
-	fake  *fakes.FAL
+	fake  *providertest.FAL
 	opts  fal.Options
 	waits *waits
 	logs  *logBuf
@@ -71,9 +71,9 @@ type env struct {
 
 // newEnv starts a FAL fake and client options pointing at it, with instant
 // backoff and a short try timeout (hangs cost 300 ms).
-func newEnv(t *testing.T, fo fakes.FALOptions) *env {
+func newEnv(t *testing.T, fo providertest.FALOptions) *env {
 	t.Helper()
-	f := fakes.NewFAL(fo)
+	f := providertest.NewFAL(fo)
 	t.Cleanup(f.Close)
 	w := &waits{}
 	lb := &logBuf{t: t}

@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fashionshoot/shoot/internal/provider/fakes"
 	"github.com/fashionshoot/shoot/internal/provider/fal"
+	"github.com/fashionshoot/shoot/internal/provider/providertest"
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
 
@@ -24,7 +24,7 @@ func heroRequest() shoot.ImageRequest {
 
 func TestImageQueueSequenceAndResult(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, fakes.FALOptions{Timing: fakes.Timing{QueuePolls: 1, WorkPolls: 2}})
+	e := newEnv(t, providertest.FALOptions{Timing: providertest.Timing{QueuePolls: 1, WorkPolls: 2}})
 	e.opts.StreamWait = -1 // one status request per poll: the sequence below
 	c := fal.NewImages(e.opts)
 	ctx := context.Background()
@@ -91,14 +91,14 @@ func encode(t *testing.T, format string) []byte {
 
 func TestImageEditUploadsReferencesThroughStorage(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, fakes.FALOptions{})
+	e := newEnv(t, providertest.FALOptions{})
 	c := fal.NewImages(e.opts)
 	ctx := context.Background()
 	req := heroRequest()
 	req.Resolution = "4K"
 	req.Format = "jpg"
 	req.References = []shoot.Reference{
-		ref("look.png", "image/png", fakes.PNG(50, 50)),
+		ref("look.png", "image/png", providertest.PNG(50, 50)),
 		ref("", "", encode(t, "jpeg")), // content type sniffed here
 		ref("dir/anim.gif", "image/gif", encode(t, "gif")),
 	}
@@ -134,7 +134,7 @@ func TestImageEditUploadsReferencesThroughStorage(t *testing.T) {
 
 func TestImageAuthAndValidationErrorsArePermanent(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, fakes.FALOptions{})
+	e := newEnv(t, providertest.FALOptions{})
 	ctx := context.Background()
 	cases := []struct {
 		name     string
@@ -171,7 +171,7 @@ func TestImageAuthAndValidationErrorsArePermanent(t *testing.T) {
 
 func TestImageGenerationFailureAndRejection(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, fakes.FALOptions{
+	e := newEnv(t, providertest.FALOptions{
 		Reject: func(_ string, in map[string]any) string {
 			if strings.Contains(in["prompt"].(string), "forbidden") {
 				return "prompt violates the content policy"
@@ -205,7 +205,7 @@ func TestImageGenerationFailureAndRejection(t *testing.T) {
 
 func TestImageCancel(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, fakes.FALOptions{Timing: fakes.Timing{Manual: true}})
+	e := newEnv(t, providertest.FALOptions{Timing: providertest.Timing{Manual: true}})
 	c := fal.NewImages(e.opts)
 	ctx := context.Background()
 	req := heroRequest()
@@ -236,10 +236,10 @@ func TestImageCancel(t *testing.T) {
 
 func TestImageTransientFaultsAreRetried(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, fakes.FALOptions{
-		Timing: fakes.Timing{QueuePolls: 1, WorkPolls: 1},
+	e := newEnv(t, providertest.FALOptions{
+		Timing: providertest.Timing{QueuePolls: 1, WorkPolls: 1},
 		// Hangs stall 300 ms and end in a gateway 504.
-		Faults: fakes.Faults{Rate: 0.3, RetryAfter: 2 * time.Second, Hang: 300 * time.Millisecond, Seed: 42},
+		Faults: providertest.Faults{Rate: 0.3, RetryAfter: 2 * time.Second, Hang: 300 * time.Millisecond, Seed: 42},
 	})
 	// FAL has no idempotency key: a try that times out on our side after
 	// FAL accepted the submit pays twice, so the count below is exact only
@@ -257,7 +257,7 @@ func TestImageTransientFaultsAreRetried(t *testing.T) {
 			defer wg.Done()
 			req := heroRequest()
 			if n%2 == 1 {
-				req.References = []shoot.Reference{ref("r.png", "image/png", fakes.PNG(20, 20))}
+				req.References = []shoot.Reference{ref("r.png", "image/png", providertest.PNG(20, 20))}
 			}
 			h, err := c.SubmitImage(ctx, req)
 			for shoot.ErrorCode(err) == shoot.EUNAVAILABLE { // the job would retry
@@ -288,7 +288,7 @@ func TestImageTransientFaultsAreRetried(t *testing.T) {
 
 func TestImageOutOfRetriesIsUnavailable(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, fakes.FALOptions{Faults: fakes.Faults{Rate: 1, Kinds: []fakes.Fault{fakes.FaultUnavailable}}})
+	e := newEnv(t, providertest.FALOptions{Faults: providertest.Faults{Rate: 1, Kinds: []providertest.Fault{providertest.FaultUnavailable}}})
 	_, err := fal.NewImages(e.opts).SubmitImage(context.Background(), heroRequest())
 	if shoot.ErrorCode(err) != shoot.EUNAVAILABLE || shoot.IsPermanent(err) {
 		t.Fatalf("err = %v, want transient EUNAVAILABLE", err)
@@ -297,7 +297,7 @@ func TestImageOutOfRetriesIsUnavailable(t *testing.T) {
 
 func TestImageResultMustDecode(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, fakes.FALOptions{Image: func(string, map[string]any) []byte { return []byte("<html>not an image</html>") }})
+	e := newEnv(t, providertest.FALOptions{Image: func(string, map[string]any) []byte { return []byte("<html>not an image</html>") }})
 	c := fal.NewImages(e.opts)
 	ctx := context.Background()
 	req := heroRequest()

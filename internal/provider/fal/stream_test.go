@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fashionshoot/shoot/internal/provider/fakes"
 	"github.com/fashionshoot/shoot/internal/provider/fal"
+	"github.com/fashionshoot/shoot/internal/provider/providertest"
 )
 
 // A poll follows the request's status stream: one stream and no status
@@ -18,18 +18,18 @@ func TestPollFollowsTheStatusStream(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		name        string
-		timing      fakes.Timing
+		timing      providertest.Timing
 		wait        time.Duration
 		wantPolls   int // PollImage calls until done
 		wantStreams int
 	}{
-		{"finishes inside one stream", fakes.Timing{QueuePolls: 1, WorkPolls: 3}, 5 * time.Second, 1, 1},
-		{"outlasts the stream wait", fakes.Timing{WorkTime: 700 * time.Millisecond}, 300 * time.Millisecond, 3, 3},
+		{"finishes inside one stream", providertest.Timing{QueuePolls: 1, WorkPolls: 3}, 5 * time.Second, 1, 1},
+		{"outlasts the stream wait", providertest.Timing{WorkTime: 700 * time.Millisecond}, 300 * time.Millisecond, 3, 3},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			e := newEnv(t, fakes.FALOptions{Timing: tc.timing, StreamTick: 20 * time.Millisecond})
+			e := newEnv(t, providertest.FALOptions{Timing: tc.timing, StreamTick: 20 * time.Millisecond})
 			e.opts.StreamWait = tc.wait
 			c := fal.NewImages(e.opts)
 			ctx := context.Background()
@@ -72,7 +72,7 @@ func TestPollFollowsTheStatusStream(t *testing.T) {
 // endpoint once, as before.
 func TestPollWithoutStreamAsksStatus(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, fakes.FALOptions{Timing: fakes.Timing{WorkPolls: 1}})
+	e := newEnv(t, providertest.FALOptions{Timing: providertest.Timing{WorkPolls: 1}})
 	e.opts.StreamWait = -1
 	c := fal.NewImages(e.opts)
 	ctx := context.Background()

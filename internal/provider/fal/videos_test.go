@@ -7,23 +7,23 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fashionshoot/shoot/internal/provider/fakes"
 	"github.com/fashionshoot/shoot/internal/provider/fal"
+	"github.com/fashionshoot/shoot/internal/provider/providertest"
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
 
 func clipRequest() shoot.ClipRequest {
 	return shoot.ClipRequest{
 		Prompt: "slow orbit from left to right",
-		Start:  ref("frame-1.png", "image/png", fakes.PNG(200, 120)), // too small: scaled up
-		End:    ref("frame-2.png", "image/png", fakes.PNG(900, 300)), // 3:1: cropped to 2.5:1
+		Start:  ref("frame-1.png", "image/png", providertest.PNG(200, 120)), // too small: scaled up
+		End:    ref("frame-2.png", "image/png", providertest.PNG(900, 300)), // 3:1: cropped to 2.5:1
 		Key:    "s1/clip-1/v1",
 	}
 }
 
 func TestFALVideoClip(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, fakes.FALOptions{Timing: fakes.Timing{QueuePolls: 1, WorkPolls: 1}})
+	e := newEnv(t, providertest.FALOptions{Timing: providertest.Timing{QueuePolls: 1, WorkPolls: 1}})
 	c := fal.NewVideos(e.opts)
 	ctx := context.Background()
 	req := clipRequest()
@@ -77,7 +77,7 @@ func frameSize(t *testing.T, url string) (int, int) {
 func TestFALVideoOlderEndpointFieldsAndTenSeconds(t *testing.T) {
 	t.Parallel()
 	const endpoint = "fal-ai/kling-video/v2.5-turbo/pro/image-to-video"
-	e := newEnv(t, fakes.FALOptions{StartField: "image_url", EndField: "tail_image_url"})
+	e := newEnv(t, providertest.FALOptions{StartField: "image_url", EndField: "tail_image_url"})
 	e.opts.VideoModel = endpoint
 	c := fal.NewVideos(e.opts)
 	ctx := context.Background()
@@ -99,7 +99,7 @@ func TestFALVideoOlderEndpointFieldsAndTenSeconds(t *testing.T) {
 
 func TestFALVideoRefusals(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, fakes.FALOptions{Video: func(string, map[string]any) []byte { return []byte("not a video at all") }})
+	e := newEnv(t, providertest.FALOptions{Video: func(string, map[string]any) []byte { return []byte("not a video at all") }})
 	c := fal.NewVideos(e.opts)
 	ctx := context.Background()
 	req := clipRequest()

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fashionshoot/shoot/internal/provider/fakes"
 	"github.com/fashionshoot/shoot/internal/provider/fal"
+	"github.com/fashionshoot/shoot/internal/provider/providertest"
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
 
@@ -16,9 +16,9 @@ import (
 // it returned.
 func TestWebhookVerify(t *testing.T) {
 	t.Parallel()
-	f := fakes.NewFAL(fakes.FALOptions{})
+	f := providertest.NewFAL(providertest.FALOptions{})
 	t.Cleanup(f.Close)
-	other := fakes.NewFAL(fakes.FALOptions{}) // another key: a forger's
+	other := providertest.NewFAL(providertest.FALOptions{}) // another key: a forger's
 	t.Cleanup(other.Close)
 	now := time.Now()
 	body := []byte(`{"request_id":"req-1","gateway_request_id":"req-1","status":"OK","payload":{"video":{"url":"u"}}}`)
@@ -70,7 +70,7 @@ func TestWebhookVerify(t *testing.T) {
 // the key set again instead of refusing genuine deliveries.
 func TestWebhookKeyRotation(t *testing.T) {
 	t.Parallel()
-	f := fakes.NewFAL(fakes.FALOptions{})
+	f := providertest.NewFAL(providertest.FALOptions{})
 	t.Cleanup(f.Close)
 	v := &fal.WebhookVerifier{JWKSURL: f.JWKSURL()}
 	body := []byte(`{"request_id":"r","status":"OK","payload":{}}`)

@@ -9,8 +9,8 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/fashionshoot/shoot/internal/provider/fakes"
 	"github.com/fashionshoot/shoot/internal/provider/kling"
+	"github.com/fashionshoot/shoot/internal/provider/providertest"
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
 
@@ -37,11 +37,11 @@ func TestFitFrameShapes(t *testing.T) {
 		format       string
 		sameBytesOut bool
 	}{
-		{"fits already", fakes.PNG(640, 400), 640, 400, "png", true},
-		{"jpeg fits", fakes.JPEG(300, 750), 300, 750, "jpeg", true},
-		{"too small", fakes.PNG(200, 120), 500, 300, "png", false},
-		{"too wide", fakes.PNG(1000, 200), 750, 300, "png", false},
-		{"too tall", fakes.PNG(400, 1200), 400, 1000, "png", false},
+		{"fits already", providertest.PNG(640, 400), 640, 400, "png", true},
+		{"jpeg fits", providertest.JPEG(300, 750), 300, 750, "jpeg", true},
+		{"too small", providertest.PNG(200, 120), 500, 300, "png", false},
+		{"too wide", providertest.PNG(1000, 200), 750, 300, "png", false},
+		{"too tall", providertest.PNG(400, 1200), 400, 1000, "png", false},
 		{"gif converted", gifData, 400, 400, "png", false},
 	}
 	for _, tc := range cases {
@@ -85,7 +85,7 @@ func TestFitFrameShrinksHeavyFramesUnderTenMB(t *testing.T) {
 
 func TestFitFrameRefusesGarbage(t *testing.T) {
 	t.Parallel()
-	for _, data := range [][]byte{nil, []byte("hello"), fakes.PNG(10, 10)[:30]} {
+	for _, data := range [][]byte{nil, []byte("hello"), providertest.PNG(10, 10)[:30]} {
 		if _, err := kling.FitFrame(shoot.Reference{Data: data}); shoot.ErrorCode(err) != shoot.EINVALID {
 			t.Errorf("FitFrame(%q…) = %v, want EINVALID", data[:min(len(data), 8)], err)
 		}

@@ -14,9 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fashionshoot/shoot/internal/provider/fakes"
 	"github.com/fashionshoot/shoot/internal/provider/httpx"
 	"github.com/fashionshoot/shoot/internal/provider/kling"
+	"github.com/fashionshoot/shoot/internal/provider/providertest"
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
 
@@ -43,9 +43,9 @@ func (l *logBuf) String() string {
 var instant = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
 
 // newClient starts a Kling fake and a client pointing at it.
-func newClient(t *testing.T, ko fakes.KlingOptions) (*fakes.Kling, kling.Options, *logBuf) {
+func newClient(t *testing.T, ko providertest.KlingOptions) (*providertest.Kling, kling.Options, *logBuf) {
 	t.Helper()
-	k := fakes.NewKling(ko)
+	k := providertest.NewKling(ko)
 	t.Cleanup(k.Close)
 	lb := &logBuf{t: t}
 	return k, kling.Options{
@@ -63,8 +63,8 @@ func newClient(t *testing.T, ko fakes.KlingOptions) (*fakes.Kling, kling.Options
 func clip(key string) shoot.ClipRequest {
 	return shoot.ClipRequest{
 		Prompt: "the camera glides around her",
-		Start:  shoot.Reference{Name: "frame-1.png", ContentType: "image/png", Data: fakes.PNG(640, 400)},
-		End:    shoot.Reference{Name: "frame-2.png", ContentType: "image/png", Data: fakes.PNG(150, 100)},
+		Start:  shoot.Reference{Name: "frame-1.png", ContentType: "image/png", Data: providertest.PNG(640, 400)},
+		End:    shoot.Reference{Name: "frame-2.png", ContentType: "image/png", Data: providertest.PNG(150, 100)},
 		Key:    key,
 	}
 }
@@ -87,7 +87,7 @@ func pollUntilDone(t *testing.T, poll func() (shoot.TaskStatus, error)) (shoot.T
 func TestClipSequenceRequestAndJWT(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
-	k, opts, logs := newClient(t, fakes.KlingOptions{Now: func() time.Time { return now }, Timing: fakes.Timing{QueuePolls: 1, WorkPolls: 1}})
+	k, opts, logs := newClient(t, providertest.KlingOptions{Now: func() time.Time { return now }, Timing: providertest.Timing{QueuePolls: 1, WorkPolls: 1}})
 	c := kling.NewVideos(opts)
 	ctx := context.Background()
 	req := clip("s1/clip-1/v1")
@@ -165,7 +165,7 @@ func redact(in map[string]any) string {
 
 func TestClipAuthFailuresGetKlingBodies(t *testing.T) {
 	t.Parallel()
-	k, opts, _ := newClient(t, fakes.KlingOptions{})
+	k, opts, _ := newClient(t, providertest.KlingOptions{})
 	ctx := context.Background()
 	cases := []struct {
 		name string
@@ -196,7 +196,7 @@ func TestClipAuthFailuresGetKlingBodies(t *testing.T) {
 
 func TestClipValidationErrorsArePermanent(t *testing.T) {
 	t.Parallel()
-	k, opts, _ := newClient(t, fakes.KlingOptions{})
+	k, opts, _ := newClient(t, providertest.KlingOptions{})
 	ctx := context.Background()
 	o := opts
 	o.Model = "kling-v9-imaginary"
@@ -226,7 +226,7 @@ func TestClipValidationErrorsArePermanent(t *testing.T) {
 
 func TestClipResubmitReattachesInsteadOfPayingTwice(t *testing.T) {
 	t.Parallel()
-	k, opts, logs := newClient(t, fakes.KlingOptions{Timing: fakes.Timing{QueuePolls: 1}})
+	k, opts, logs := newClient(t, providertest.KlingOptions{Timing: providertest.Timing{QueuePolls: 1}})
 	ctx := context.Background()
 	req := clip("s1/clip-4/v2")
 	h1, err := kling.NewVideos(opts).SubmitClip(ctx, req)
@@ -257,7 +257,7 @@ func TestClipResubmitReattachesInsteadOfPayingTwice(t *testing.T) {
 
 func TestClipFailedTaskIsPermanent(t *testing.T) {
 	t.Parallel()
-	_, opts, _ := newClient(t, fakes.KlingOptions{Fail: func(string, map[string]any) string { return "Failure to pass the risk control system" }})
+	_, opts, _ := newClient(t, providertest.KlingOptions{Fail: func(string, map[string]any) string { return "Failure to pass the risk control system" }})
 	c := kling.NewVideos(opts)
 	ctx := context.Background()
 	req := clip("s1/clip-5/v1")
@@ -276,7 +276,7 @@ func TestClipFailedTaskIsPermanent(t *testing.T) {
 
 func TestClipConcurrencyLimitIsTransient(t *testing.T) {
 	t.Parallel()
-	k, opts, _ := newClient(t, fakes.KlingOptions{MaxConcurrent: 1})
+	k, opts, _ := newClient(t, providertest.KlingOptions{MaxConcurrent: 1})
 	c := kling.NewVideos(opts)
 	ctx := context.Background()
 	first := clip("s1/clip-1/v1")
@@ -301,9 +301,9 @@ func TestClipConcurrencyLimitIsTransient(t *testing.T) {
 
 func TestClipsSurviveTransientFaults(t *testing.T) {
 	t.Parallel()
-	k, opts, _ := newClient(t, fakes.KlingOptions{
-		Timing: fakes.Timing{QueuePolls: 1, WorkPolls: 1},
-		Faults: fakes.Faults{Rate: 0.3, RetryAfter: time.Second, Seed: 3, Kinds: append([]fakes.Fault{fakes.FaultLostAnswer}, fakes.AllFaults...)},
+	k, opts, _ := newClient(t, providertest.KlingOptions{
+		Timing: providertest.Timing{QueuePolls: 1, WorkPolls: 1},
+		Faults: providertest.Faults{Rate: 0.3, RetryAfter: time.Second, Seed: 3, Kinds: append([]providertest.Fault{providertest.FaultLostAnswer}, providertest.AllFaults...)},
 	})
 	opts.RequestTimeout, opts.TransferTimeout = 300*time.Millisecond, 300*time.Millisecond // hangs end on our side
 	c := kling.NewVideos(opts)

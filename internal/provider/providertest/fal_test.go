@@ -1,4 +1,4 @@
-package fakes_test
+package providertest_test
 
 import (
 	"bytes"
@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fashionshoot/shoot/internal/provider/fakes"
+	"github.com/fashionshoot/shoot/internal/provider/providertest"
 )
 
 // do sends a raw request and decodes a JSON answer (nil if not JSON).
@@ -37,7 +37,7 @@ func do(t *testing.T, method, url, auth string, body any) (int, map[string]any) 
 
 func TestFALAuthBodies(t *testing.T) {
 	t.Parallel()
-	f := fakes.NewFAL(fakes.FALOptions{})
+	f := providertest.NewFAL(providertest.FALOptions{})
 	defer f.Close()
 	url := f.URL + "/fal-ai/nano-banana-pro"
 	in := map[string]any{"prompt": "x"}
@@ -59,7 +59,7 @@ func TestFALAuthBodies(t *testing.T) {
 
 func TestFALQueueProtocol(t *testing.T) {
 	t.Parallel()
-	f := fakes.NewFAL(fakes.FALOptions{Timing: fakes.Timing{QueuePolls: 1, WorkPolls: 1}})
+	f := providertest.NewFAL(providertest.FALOptions{Timing: providertest.Timing{QueuePolls: 1, WorkPolls: 1}})
 	defer f.Close()
 	key := "Key " + f.Key()
 	code, sub := do(t, "POST", f.URL+"/fal-ai/nano-banana-pro/edit", key, map[string]any{"prompt": "x", "image_urls": []string{"https://elsewhere.example/a.png"}})
@@ -112,14 +112,14 @@ func TestFALQueueProtocol(t *testing.T) {
 
 func TestFALStorageSignedUpload(t *testing.T) {
 	t.Parallel()
-	f := fakes.NewFAL(fakes.FALOptions{})
+	f := providertest.NewFAL(providertest.FALOptions{})
 	defer f.Close()
 	code, init := do(t, "POST", f.URL+"/storage/upload/initiate?storage_type=fal-cdn-v3", "Key "+f.Key(), map[string]any{"content_type": "image/png", "file_name": "a.png"})
 	if code != 200 || init["upload_url"] == nil || init["file_url"] == nil {
 		t.Fatalf("initiate: %d %v", code, init)
 	}
 	put := func(ct string) int {
-		req, _ := http.NewRequest("PUT", init["upload_url"].(string), bytes.NewReader(fakes.PNG(4, 4)))
+		req, _ := http.NewRequest("PUT", init["upload_url"].(string), bytes.NewReader(providertest.PNG(4, 4)))
 		req.Header.Set("Content-Type", ct)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -140,7 +140,7 @@ func TestFALStorageSignedUpload(t *testing.T) {
 
 func TestFALManualCancelAndFaults(t *testing.T) {
 	t.Parallel()
-	f := fakes.NewFAL(fakes.FALOptions{Timing: fakes.Timing{Manual: true}})
+	f := providertest.NewFAL(providertest.FALOptions{Timing: providertest.Timing{Manual: true}})
 	defer f.Close()
 	key := "Key " + f.Key()
 	_, a := do(t, "POST", f.URL+"/fal-ai/nano-banana-pro", key, map[string]any{"prompt": "a"})
@@ -160,7 +160,7 @@ func TestFALManualCancelAndFaults(t *testing.T) {
 	if _, st := do(t, "GET", b["status_url"].(string), key, nil); st["status"] != "COMPLETED" || st["error_type"] != "request_cancelled" {
 		t.Fatalf("cancelled job: %v", st)
 	}
-	f.SetFaults(fakes.Faults{Rate: 1, Kinds: []fakes.Fault{fakes.FaultRateLimited}, RetryAfter: 3 * time.Second})
+	f.SetFaults(providertest.Faults{Rate: 1, Kinds: []providertest.Fault{providertest.FaultRateLimited}, RetryAfter: 3 * time.Second})
 	req, _ := http.NewRequest("GET", a["status_url"].(string), nil)
 	req.Header.Set("Authorization", key)
 	resp, err := http.DefaultClient.Do(req)
@@ -175,7 +175,7 @@ func TestFALManualCancelAndFaults(t *testing.T) {
 
 func TestFaultRateIsRoughlyHonoured(t *testing.T) {
 	t.Parallel()
-	f := fakes.NewFAL(fakes.FALOptions{Faults: fakes.Faults{Rate: 0.3, Kinds: []fakes.Fault{fakes.FaultServerError}, Seed: 9}})
+	f := providertest.NewFAL(providertest.FALOptions{Faults: providertest.Faults{Rate: 0.3, Kinds: []providertest.Fault{providertest.FaultServerError}, Seed: 9}})
 	defer f.Close()
 	failed := 0
 	for range 400 {

@@ -1,4 +1,4 @@
-package fakes_test
+package providertest_test
 
 import (
 	"crypto/ed25519"
@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fashionshoot/shoot/internal/provider/fakes"
+	"github.com/fashionshoot/shoot/internal/provider/providertest"
 )
 
 // receiver is a callback endpoint that records what it is sent and answers
@@ -63,7 +63,7 @@ func (r *receiver) wait(t *testing.T, n int) {
 // fake's published key set; a refused delivery is retried.
 func TestFALWebhookDelivery(t *testing.T) {
 	t.Parallel()
-	f := fakes.NewFAL(fakes.FALOptions{Timing: fakes.Timing{WorkPolls: 2}, StreamTick: 10 * time.Millisecond})
+	f := providertest.NewFAL(providertest.FALOptions{Timing: providertest.Timing{WorkPolls: 2}, StreamTick: 10 * time.Millisecond})
 	defer f.Close()
 	rcv, hook := newReceiver(t, http.StatusServiceUnavailable)
 	code, body := do(t, "POST", f.URL+"/fal-ai/nano-banana-pro?"+url.Values{"fal_webhook": {hook}}.Encode(), "Key "+f.Key(),
@@ -116,10 +116,10 @@ func TestFALWebhookDelivery(t *testing.T) {
 // succeed and the video URL.
 func TestKlingCallbackDelivery(t *testing.T) {
 	t.Parallel()
-	k := fakes.NewKling(fakes.KlingOptions{Timing: fakes.Timing{QueuePolls: 1, WorkPolls: 1}, CallbackTick: 10 * time.Millisecond})
+	k := providertest.NewKling(providertest.KlingOptions{Timing: providertest.Timing{QueuePolls: 1, WorkPolls: 1}, CallbackTick: 10 * time.Millisecond})
 	defer k.Close()
 	rcv, hook := newReceiver(t)
-	in := map[string]any{"model_name": "kling-v2-6", "mode": "pro", "duration": "5", "image": base64.StdEncoding.EncodeToString(fakes.PNG(400, 400)),
+	in := map[string]any{"model_name": "kling-v2-6", "mode": "pro", "duration": "5", "image": base64.StdEncoding.EncodeToString(providertest.PNG(400, 400)),
 		"external_task_id": "ours-1", "callback_url": hook}
 	if code, body := do(t, "POST", k.URL+"/v1/videos/image2video", bearer(t, k.AccessKey(), k.SecretKey(), time.Now()), in); code != 200 {
 		t.Fatalf("create: %d %v", code, body)

@@ -1,4 +1,4 @@
-package claudefake
+package claudetest
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package claudefake
+package claudetest
 
 import (
 	"encoding/json"
@@ -55,7 +55,7 @@ func ToolUse(name string, input any) Block {
 	default:
 		b, err := json.Marshal(v)
 		if err != nil {
-			panic("claudefake: tool input does not marshal: " + err.Error())
+			panic("claudetest: tool input does not marshal: " + err.Error())
 		}
 		raw = b
 	}

@@ -1,10 +1,10 @@
-// Package claudefake is a local stand-in for the Anthropic Messages API,
+// Package claudetest is a local stand-in for the Anthropic Messages API,
 // for tests: an httptest server that answers POST /v1/messages the way the
 // real service does — the same headers, error bodies and server-sent event
 // stream, with deltas split across network writes — from a script of
 // replies the test chooses. It records every request so a test can check
 // what a client sent.
-package claudefake
+package claudetest
 
 import (
 	"fmt"
@@ -101,7 +101,7 @@ func (s *Server) next(req Request) (Response, int) {
 	if h != nil {
 		return h(req), n
 	}
-	return Error(http.StatusInternalServerError, "api_error", "claudefake: no scripted reply left"), n
+	return Error(http.StatusInternalServerError, "api_error", "claudetest: no scripted reply left"), n
 }
 
 func (s *Server) record(r Request) {

@@ -1,4 +1,4 @@
-package fakes
+package providertest
 
 import (
 	"bytes"

@@ -1,15 +1,15 @@
-// Package fakes runs local stand-ins for the paid services the studio calls
+// Package providertest runs local stand-ins for the paid services the studio calls
 // — FAL.ai (queue, storage, result files) and Kling's direct API — on
 // loopback httptest servers, speaking their protocols closely enough that
 // the real clients in internal/provider/fal and internal/provider/kling run
 // against them unchanged. Any package's tests may use them; nothing here
 // needs a *testing.T.
 //
-//	f := fakes.NewFAL(fakes.FALOptions{Timing: fakes.Timing{QueuePolls: 1, WorkPolls: 2}})
+//	f := providertest.NewFAL(providertest.FALOptions{Timing: providertest.Timing{QueuePolls: 1, WorkPolls: 2}})
 //	defer f.Close()
 //	// point SHOOT_FAL_QUEUE_URL and SHOOT_FAL_REST_URL at f.URL, FAL_KEY at f.Key()
 //
-//	k := fakes.NewKling(fakes.KlingOptions{MaxConcurrent: 5})
+//	k := providertest.NewKling(providertest.KlingOptions{MaxConcurrent: 5})
 //	defer k.Close()
 //	// SHOOT_KLING_BASE_URL=k.URL, KLING_ACCESS_KEY=k.AccessKey(), KLING_SECRET_KEY=k.SecretKey()
 //
@@ -58,4 +58,4 @@
 // injected, and AuthLeaks (requests that sent credentials to a storage or
 // media URL, which must stay 0). Inputs returns every accepted submission's
 // JSON body for field-level assertions.
-package fakes
+package providertest

@@ -1,4 +1,4 @@
-package fakes_test
+package providertest_test
 
 import (
 	"encoding/base64"
@@ -8,7 +8,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
-	"github.com/fashionshoot/shoot/internal/provider/fakes"
+	"github.com/fashionshoot/shoot/internal/provider/providertest"
 )
 
 func bearer(t *testing.T, ak, sk string, now time.Time) string {
@@ -24,11 +24,11 @@ func bearer(t *testing.T, ak, sk string, now time.Time) string {
 	return "Bearer " + tok
 }
 
-func frame(w, h int) string { return base64.StdEncoding.EncodeToString(fakes.PNG(w, h)) }
+func frame(w, h int) string { return base64.StdEncoding.EncodeToString(providertest.PNG(w, h)) }
 
 func TestKlingAuthCodes(t *testing.T) {
 	t.Parallel()
-	k := fakes.NewKling(fakes.KlingOptions{})
+	k := providertest.NewKling(providertest.KlingOptions{})
 	defer k.Close()
 	url := k.URL + "/v1/videos/image2video/123"
 	now := time.Now()
@@ -55,7 +55,7 @@ func TestKlingAuthCodes(t *testing.T) {
 
 func TestKlingCreateValidation(t *testing.T) {
 	t.Parallel()
-	k := fakes.NewKling(fakes.KlingOptions{})
+	k := providertest.NewKling(providertest.KlingOptions{})
 	defer k.Close()
 	auth := bearer(t, k.AccessKey(), k.SecretKey(), time.Now())
 	ok := func() map[string]any {
@@ -90,7 +90,7 @@ func TestKlingCreateValidation(t *testing.T) {
 
 func TestKlingTaskLifecycleAndIdempotency(t *testing.T) {
 	t.Parallel()
-	k := fakes.NewKling(fakes.KlingOptions{Timing: fakes.Timing{QueuePolls: 1, WorkPolls: 1}, MaxConcurrent: 1})
+	k := providertest.NewKling(providertest.KlingOptions{Timing: providertest.Timing{QueuePolls: 1, WorkPolls: 1}, MaxConcurrent: 1})
 	defer k.Close()
 	auth := bearer(t, k.AccessKey(), k.SecretKey(), time.Now())
 	in := map[string]any{"model_name": "kling-v2-6", "mode": "pro", "duration": "10", "image": frame(400, 300), "external_task_id": "ext-1"}

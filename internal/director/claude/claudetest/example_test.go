@@ -1,4 +1,4 @@
-package claudefake_test
+package claudetest_test
 
 import (
 	"context"
@@ -7,22 +7,22 @@ import (
 	"github.com/anthropics/anthropic-sdk-go/v2"
 	"github.com/anthropics/anthropic-sdk-go/v2/option"
 
-	"github.com/fashionshoot/shoot/internal/director/claude/claudefake"
+	"github.com/fashionshoot/shoot/internal/director/claude/claudetest"
 )
 
 // A test scripts the model's replies, points a client at the fake, and
 // reads back what the client sent.
 func Example() {
-	api := claudefake.New(claudefake.TestKey)
+	api := claudetest.New(claudetest.TestKey)
 	defer api.Close()
-	api.Script(claudefake.Reply(claudefake.Text("Starting the hero."),
-		claudefake.ToolUse("generate_hero", map[string]any{"pose": "street-walk"})))
+	api.Script(claudetest.Reply(claudetest.Text("Starting the hero."),
+		claudetest.ToolUse("generate_hero", map[string]any{"pose": "street-walk"})))
 	// Replies after the script runs out can depend on the request.
-	api.Handle(func(r claudefake.Request) claudefake.Response {
-		return claudefake.Reply(claudefake.Text(fmt.Sprintf("%d messages seen.", len(r.Messages))))
+	api.Handle(func(r claudetest.Request) claudetest.Response {
+		return claudetest.Reply(claudetest.Text(fmt.Sprintf("%d messages seen.", len(r.Messages))))
 	})
 
-	client := anthropic.NewClient(option.WithoutEnvironmentDefaults(), option.WithAPIKey(claudefake.TestKey),
+	client := anthropic.NewClient(option.WithoutEnvironmentDefaults(), option.WithAPIKey(claudetest.TestKey),
 		option.WithBaseURL(api.URL), option.WithMaxRetries(0))
 	m, err := client.Messages.New(context.Background(), anthropic.MessageNewParams{
 		Model: "claude-sonnet-5-5", MaxTokens: 100,
