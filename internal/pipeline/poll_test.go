@@ -81,3 +81,34 @@ func TestLatenciesLearn(t *testing.T) {
 		t.Error("a negative duration was learned")
 	}
 }
+
+// What a task is learned to take: the provider's own figure, else the
+// callback's arrival, else the midpoint of the last window, and never a
+// figure outside what the polls saw.
+func TestTookBetween(t *testing.T) {
+	t.Parallel()
+	s := time.Date(2026, 12, 5, 12, 0, 0, 0, time.UTC)
+	at := func(d time.Duration) time.Time { return s.Add(d) }
+	cases := []struct {
+		name              string
+		pending, done, cb time.Duration
+		said, want        time.Duration
+	}{
+		{"midpoint of a coarse window", 2 * time.Second, 4 * time.Second, 0, 0, 3 * time.Second},
+		{"the provider's own figure", 2 * time.Second, 4 * time.Second, 0, 3900 * time.Millisecond, 3900 * time.Millisecond},
+		{"a figure past the poll that saw it done", 2 * time.Second, 4 * time.Second, 0, 9 * time.Second, 4 * time.Second},
+		{"a figure before the poll that saw it pending", 2 * time.Second, 4 * time.Second, 0, time.Second, 2 * time.Second},
+		{"the callback's arrival", 2 * time.Second, 4 * time.Second, 2500 * time.Millisecond, 0, 2500 * time.Millisecond},
+		{"the provider's figure over the callback", 2 * time.Second, 4 * time.Second, 2500 * time.Millisecond, 3 * time.Second, 3 * time.Second},
+		{"done at the first poll", 0, 4 * time.Second, 0, 0, 2 * time.Second},
+	}
+	for _, tc := range cases {
+		var arrived time.Time
+		if tc.cb > 0 {
+			arrived = at(tc.cb)
+		}
+		if got := tookBetween(s, at(tc.pending), at(tc.done), arrived, tc.said); got != tc.want {
+			t.Errorf("%s: learned %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

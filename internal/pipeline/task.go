@@ -102,17 +102,26 @@ func (e *Engine) runTask(ctx context.Context, w Work, c providerCall) (*shoot.Ar
 			if st.Result == nil || len(st.Result.Data) == 0 {
 				return nil, shoot.Errorf(shoot.EUNAVAILABLE, "the provider finished without a result")
 			}
-			// It finished between the last two polls: learn the midpoint,
-			// or when the callback said, learn that.
-			end := lastPending.Add(e.now().Sub(lastPending) / 2)
-			if !arrived.IsZero() && arrived.After(submitted) {
-				end = arrived
-			}
-			e.learnLatency(ctx, c.class, end.Sub(submitted))
+			e.learnLatency(ctx, c.class, tookBetween(submitted, lastPending, e.now(), arrived, st.Took))
 			return st.Result, nil
 		}
 		lastPending = e.now()
 	}
+}
+
+// tookBetween is the best guess of how long a task that was still
+// pending at lastPending and done at now ran since submitted: what the
+// provider says it took, else when the callback came, else the midpoint.
+// A guess outside the window the polls saw is brought inside it.
+func tookBetween(submitted, lastPending, now, arrived time.Time, said time.Duration) time.Duration {
+	lo, hi := lastPending.Sub(submitted), now.Sub(submitted)
+	switch {
+	case said > 0:
+		return min(max(said, lo), hi)
+	case !arrived.IsZero() && arrived.After(submitted):
+		return min(max(arrived.Sub(submitted), lo), hi)
+	}
+	return lo + (hi-lo)/2
 }
 
 // waitToPoll sleeps until the next poll is due, or asks for a snooze when

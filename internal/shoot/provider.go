@@ -1,6 +1,9 @@
 package shoot
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"time"
+)
 
 // Image request kinds.
 const (
@@ -55,6 +58,9 @@ type TaskStatus struct {
 	Progress float64  // 0..1 when known, else 0
 	Logs     []string // new log lines since the last poll
 	Result   *Artifact
+	// Took is how long the provider says a finished task ran, from
+	// submission to result on its own clock; 0 when it does not say.
+	Took time.Duration
 }
 
 // Artifact is a finished provider result, downloaded into memory.

@@ -34,6 +34,10 @@ type task struct {
 	TaskInfo      struct {
 		ExternalTaskID string `json:"external_task_id"`
 	} `json:"task_info"`
+	// CreatedAt and UpdatedAt are Unix milliseconds on Kling's clock; a
+	// finished task was last updated when it finished.
+	CreatedAt  int64 `json:"created_at"`
+	UpdatedAt  int64 `json:"updated_at"`
 	TaskResult struct {
 		Videos []struct {
 			URL      string `json:"url"`
@@ -143,4 +147,13 @@ func answerError(op string, r *httpx.Response, e envelope) error {
 		return shoot.Wrap(cause, shoot.ENOTFOUND, text)
 	}
 	return shoot.Wrap(cause, shoot.EINVALID, text)
+}
+
+// took is how long a finished task ran by Kling's own clock, 0 when its
+// times are missing or make no sense.
+func (t task) took() time.Duration {
+	if t.CreatedAt <= 0 || t.UpdatedAt <= t.CreatedAt {
+		return 0
+	}
+	return time.Duration(t.UpdatedAt-t.CreatedAt) * time.Millisecond
 }

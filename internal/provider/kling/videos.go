@@ -230,7 +230,7 @@ func (v *Videos) result(ctx context.Context, req shoot.ClipRequest, h handle, t 
 		Data: data, ContentType: "video/mp4", Provider: "kling", Model: h.Model, Seed: req.Seed,
 		Units: float64(secs), Unit: "second", CostUSD: rate * float64(secs),
 	}
-	return shoot.TaskStatus{Done: true, Progress: 1, Result: art}, nil
+	return shoot.TaskStatus{Done: true, Progress: 1, Result: art, Took: t.took()}, nil
 }
 
 // CancelClip does nothing: Kling's API has no way to cancel a task.

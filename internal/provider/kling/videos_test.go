@@ -336,3 +336,34 @@ func TestClipsSurviveTransientFaults(t *testing.T) {
 		t.Fatalf("submissions=%d faults=%d", k.Submissions(""), k.FaultsInjected())
 	}
 }
+
+// A finished clip says how long it ran by Kling's clock: from the task's
+// created_at to its updated_at, the moment it finished, however late the
+// poll that found it done.
+func TestClipTookIsKlingsOwnTime(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	at := time.Date(2026, 12, 5, 12, 0, 0, 0, time.UTC)
+	now := func() time.Time { mu.Lock(); defer mu.Unlock(); return at }
+	wait := func(d time.Duration) { mu.Lock(); at = at.Add(d); mu.Unlock() }
+	_, opts, _ := newClient(t, providertest.KlingOptions{Now: now, Timing: providertest.Timing{WorkTime: 3 * time.Second}})
+	c := kling.NewVideos(opts)
+	ctx := t.Context()
+	req := clip("s1/clip-1/v1")
+	h, err := c.SubmitClip(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wait(time.Second)
+	if st, err := c.PollClip(ctx, req, h); err != nil || st.Done || st.Took != 0 {
+		t.Fatalf("after 1 s of 3: %+v, %v", st, err)
+	}
+	wait(4 * time.Second) // found done 2 s after it finished
+	st, err := c.PollClip(ctx, req, h)
+	if err != nil || !st.Done {
+		t.Fatalf("after 5 s of 3: %+v, %v", st, err)
+	}
+	if st.Took != 3*time.Second {
+		t.Fatalf("took %v by Kling's clock, want 3s", st.Took)
+	}
+}

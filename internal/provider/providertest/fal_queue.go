@@ -52,6 +52,7 @@ func (f *FAL) submit(w http.ResponseWriter, r *http.Request) {
 // enqueue records an accepted submission.
 func (f *FAL) enqueue(endpoint, app string, input map[string]any) *job {
 	j := &job{id: newUUID(), endpoint: endpoint, app: app, input: cloneInput(input), created: f.now()}
+	j.changed = j.created
 	if f.opts.Fail != nil {
 		j.fail = f.opts.Fail(endpoint, input)
 	}

@@ -51,6 +51,7 @@ func (k *Kling) create(w http.ResponseWriter, r *http.Request) {
 func (k *Kling) accept(model, ext string, in map[string]any) *job {
 	k.seq++
 	j := &job{id: strconv.FormatInt(k.seq, 10), extID: ext, endpoint: model, input: cloneInput(in), created: k.opts.Now()}
+	j.changed = j.created
 	if k.opts.Fail != nil {
 		j.fail = k.opts.Fail(model, in)
 	}
@@ -103,7 +104,7 @@ func (k *Kling) envelope(j *job) map[string]any {
 		"task_status": k.status(j),
 		"task_info":   map[string]any{"external_task_id": j.extID},
 		"created_at":  j.created.UnixMilli(),
-		"updated_at":  k.opts.Now().UnixMilli(),
+		"updated_at":  j.changed.UnixMilli(),
 	}
 	switch {
 	case j.state == jobDone && j.fail != "":

@@ -42,7 +42,9 @@ type job struct {
 	worked   int // polls answered in progress
 	started  time.Time
 	created  time.Time
-	released bool // Manual jobs: Finish was called
+	changed  time.Time // when the state last changed: Kling's updated_at
+	polled   time.Time // the last poll that advanced it
+	released bool      // Manual jobs: Finish was called
 	fail     string
 	logs     []falLog
 	media    string // result file name under /media/
@@ -63,6 +65,8 @@ func (j *job) active() bool { return j.state == jobQueued || j.state == jobWorki
 // advance moves j one poll forward. It reports whether the job just left
 // the active states, so the caller can update its gauges.
 func (t Timing) advance(j *job, now time.Time) (ended bool) {
+	before := j.polled
+	j.polled = now
 	if j.state == jobQueued {
 		if j.queued < t.QueuePolls {
 			j.queued++
@@ -74,6 +78,7 @@ func (t Timing) advance(j *job, now time.Time) (ended bool) {
 			// asked about it or not, as on the real services.
 			j.started = j.created
 		}
+		j.changed = j.started
 	}
 	if j.state != jobWorking {
 		return false
@@ -89,6 +94,11 @@ func (t Timing) advance(j *job, now time.Time) (ended bool) {
 		})
 		return false
 	}
-	j.state = jobDone
+	j.state, j.changed = jobDone, now
+	if due := j.started.Add(t.WorkTime); t.WorkTime > 0 && due.After(before) && due.Before(now) {
+		// The time in progress ran out between two polls: that is when
+		// the job really finished.
+		j.changed = due
+	}
 	return true
 }
