@@ -27,7 +27,7 @@ type ReframeOptions struct {
 	// Cuts are the first frames of every shot after the first: the crop
 	// may jump there, and moves smoothly everywhere else.
 	Cuts []int
-	// CRF and Preset are libx264's (0 and "": 18 and veryfast).
+	// CRF and Preset are libx264's (0 and "": DefaultCRF and FilmPreset).
 	CRF    int
 	Preset string
 	// MaxKbps caps the video bitrate in kbit/s (0: no cap), for a
