@@ -142,10 +142,8 @@ func (c *landedClip) write(dir string, data []byte) error {
 // encode.
 func (e *Engine) cutSegment(ctx context.Context, sid string, c landedClip, p cutParams, size media.Size, dst string) (bool, error) {
 	key := segmentKey(sid, c, p, size)
-	if ok, err := e.bucket.Exists(ctx, key); err == nil && ok {
-		if err := e.download(ctx, key, dst); err == nil {
-			return false, nil
-		}
+	if e.keptSegment(ctx, key, dst) {
+		return false, nil
 	}
 	ease, err := media.Lookup(p.easing)
 	if err != nil {
@@ -169,6 +167,12 @@ func (e *Engine) cutSegment(ctx context.Context, sid string, c landedClip, p cut
 	case <-ctx.Done():
 		return false, ctx.Err()
 	}
+	// The same segment may have been cut while this one waited for the
+	// slot: the film asks for the last clip's segment while the clip's own
+	// cut is still running.
+	if e.keptSegment(ctx, key, dst) {
+		return false, nil
+	}
 	var frames []int
 	if p.frames != 0 {
 		frames = []int{p.frames}
@@ -184,6 +188,13 @@ func (e *Engine) cutSegment(ctx context.Context, sid string, c landedClip, p cut
 		e.logger.Warn("keeping a segment failed", "session_id", sid, "clip", c.n, "err", err)
 	}
 	return true, nil
+}
+
+// keptSegment copies the segment an earlier cut kept under key to dst,
+// and reports whether there was one.
+func (e *Engine) keptSegment(ctx context.Context, key, dst string) bool {
+	ok, err := e.bucket.Exists(ctx, key)
+	return err == nil && ok && e.download(ctx, key, dst) == nil
 }
 
 // prepareSegment cuts the segment of clip n, just landed, at the session's
