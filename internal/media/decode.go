@@ -53,6 +53,7 @@ func decodeClip(ctx context.Context, i int, p clipPlan, w, h int, emit func([]by
 	if err != nil {
 		return 0, err
 	}
+	widenPipe(stdout)
 	endSpan := telemetry.StartProcess(ctx, ffmpegBin, "decode")
 	if err := cmd.Start(); err != nil {
 		endSpan(err)

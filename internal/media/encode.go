@@ -59,6 +59,7 @@ func startEncoder(ctx context.Context, o StitchOptions, out string, total int) (
 	if err != nil {
 		return nil, err
 	}
+	widenPipe(stdin)
 	e.stdin = stdin
 	e.endSpan = telemetry.StartProcess(ctx, ffmpegBin, "encode")
 	if err := e.cmd.Start(); err != nil {
