@@ -77,7 +77,13 @@ func EncodeSegment(ctx context.Context, opts StitchOptions) (*SegmentResult, err
 	if err := os.MkdirAll(filepath.Dir(opts.Out), 0o755); err != nil {
 		return nil, shoot.Wrap(err, shoot.EINTERNAL, "cannot create the output directory")
 	}
-	res, err := encodeFilm(ctx, opts, plans, verifySegment)
+	encode := encodeFilm
+	if monotonic(plans[0].indices) {
+		encode = func(ctx context.Context, o StitchOptions, plans []clipPlan, v verifier) (*StitchResult, error) {
+			return encodeOnePass(ctx, o, plans[0], v)
+		}
+	}
+	res, err := encode(ctx, opts, plans, verifySegment)
 	if err != nil {
 		return nil, err
 	}
