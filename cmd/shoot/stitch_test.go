@@ -242,7 +242,7 @@ func TestStitchCommandDeliver(t *testing.T) {
 }
 
 // TestStitchCommandPlatformPreset: --preset feed adds 4:5 to the asked
-// formats, encodes it under the feed's 5 Mbps cap (recorded in the
+// formats, encodes it under the feed's 25 Mbps cap (recorded in the
 // summary) and gives it the platform's file name next to the film's; the
 // encoder's speed comes from --x264-preset alongside.
 func TestStitchCommandPlatformPreset(t *testing.T) {
@@ -273,8 +273,8 @@ func TestStitchCommandPlatformPreset(t *testing.T) {
 	if len(res.Formats) != 2 || res.Formats[0].Format != "1:1" || res.Formats[1].Format != "4:5" {
 		t.Fatalf("formats %+v, want 1:1 then the feed's 4:5", res.Formats)
 	}
-	if res.Formats[0].MaxKbps != 0 || res.Formats[1].MaxKbps != 5000 || res.Preset.Name != "feed" {
-		t.Errorf("caps %d and %d, preset %+v: want none on 1:1 and the feed's 5000 on 4:5", res.Formats[0].MaxKbps, res.Formats[1].MaxKbps, res.Preset)
+	if res.Formats[0].MaxKbps != 0 || res.Formats[1].MaxKbps != 25000 || res.Preset.Name != "feed" {
+		t.Errorf("caps %d and %d, preset %+v: want none on 1:1 and the feed's 25000 on 4:5", res.Formats[0].MaxKbps, res.Formats[1].MaxKbps, res.Preset)
 	}
 	want := filepath.Join(dir, "out", "4x5", "look-feed-4x5.mp4")
 	if res.PlatformFile != want {

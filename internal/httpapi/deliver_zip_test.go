@@ -113,8 +113,8 @@ func TestSessionZipHasEveryFormat(t *testing.T) {
 						t.Errorf("film details: beat %+v, loudness %+v, want about 120 BPM at -14 LUFS", b, l)
 					}
 				case "final/4x5/fashion-video.mp4":
-					if a.Details.MaxKbps != 5000 {
-						t.Errorf("the feed's 4:5 film was encoded under %d kbit/s, want 5000", a.Details.MaxKbps)
+					if a.Details.MaxKbps != 25000 {
+						t.Errorf("the feed's 4:5 film was encoded under %d kbit/s, want 25000", a.Details.MaxKbps)
 					}
 				case "final/9x16/fashion-video.mp4":
 					if a.Details.MaxKbps != 0 {

@@ -26,8 +26,8 @@ func TestPresetOptions(t *testing.T) {
 		// Two own frames, one clip of 0.5 s: under Instagram's 3 s.
 		{"reels too short", Options{Preset: "reels", ClipDuration: 0.5, Frames: []string{"a", "b"}}, nil, "options.clipDuration"},
 		{"tiktok has no minimum", Options{Preset: "tiktok", ClipDuration: 0.5, Frames: []string{"a", "b"}}, []string{"9:16"}, ""},
-		// 12 frames looped, 5 s each: 60 s, the feed's longest.
-		{"feed at its longest", Options{Preset: "feed", ClipDuration: 5, Loop: true, Frames: make([]string, 12)}, []string{"4:5"}, ""},
+		// 12 frames looped, 5 s each: 60 s, the longest film the options make.
+		{"feed at the longest film", Options{Preset: "feed", ClipDuration: 5, Loop: true, Frames: make([]string, 12)}, []string{"4:5"}, ""},
 		{"x264 name", Options{Preset: "veryfast"}, nil, "options.preset"},
 		{"unknown", Options{Preset: "myspace"}, nil, "options.preset"},
 	}

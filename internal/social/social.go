@@ -53,12 +53,15 @@ var Presets = []Preset{
 	// https://developers.tiktok.com/doc/content-posting-api-media-transfer-guide
 	{Name: "tiktok", Platform: "TikTok", Format: reframe.Format{W: 9, H: 16}, MaxSeconds: 10 * 60,
 		MinFPS: 23, MaxFPS: 60, FileName: "{name}-tiktok-9x16.mp4"},
-	// An Instagram feed video, as the Instagram Graph API publishes it
-	// ("Video specifications": 23–60 FPS, aspect ratio 4:5 to 16:9, VBR
-	// 5 Mbps maximum, 3 to 60 seconds); 4:5 is the tallest it shows:
-	// https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/media#video-specifications
-	{Name: "feed", Platform: "Instagram feed", Format: reframe.Format{W: 4, H: 5}, MinSeconds: 3, MaxSeconds: 60,
-		MinFPS: 23, MaxFPS: 60, MaxKbps: 5000, FileName: "{name}-feed-4x5.mp4"},
+	// An Instagram feed video. The Graph API retired its VIDEO media type
+	// on 2023-11-09; a video for the feed is now published as a reel
+	// (media_type REELS, shown in the feed as well), so the "Reel
+	// specifications" bind it: 23–60 FPS, VBR 25 Mbps maximum, 3 s to
+	// 15 min. 4:5 is the tallest picture the feed shows uncropped:
+	// https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/media#reel-specifications
+	// https://developers.facebook.com/docs/graph-api/changelog/out-of-cycle-changes/june-28-2022
+	{Name: "feed", Platform: "Instagram feed", Format: reframe.Format{W: 4, H: 5}, MinSeconds: 3, MaxSeconds: 15 * 60,
+		MinFPS: 23, MaxFPS: 60, MaxKbps: 25000, FileName: "{name}-feed-4x5.mp4"},
 	// YouTube's recommended upload encoding settings: 16:9, the frame rate
 	// the film was made at, 8 Mbps for 1080p at 24–30 fps and 12 Mbps at
 	// 48–60 fps (the caps here; YouTube asks for no limit but recommends

@@ -32,7 +32,9 @@ func TestPresetNames(t *testing.T) {
 }
 
 // TestPresetLimits: the bounds hold at their edges and refuse just past
-// them; the YouTube cap follows the frame rate; the file name pattern
+// them; the YouTube cap follows the frame rate; the feed, whose videos are
+// published as reels, takes the reels' length and 25 Mbps cap rather than
+// the retired feed-video type's 60 s and 5 Mbps; the file name pattern
 // takes the film's name.
 func TestPresetLimits(t *testing.T) {
 	t.Parallel()
@@ -56,6 +58,15 @@ func TestPresetLimits(t *testing.T) {
 	}
 	if tt, _ := social.Lookup("tiktok"); tt.Kbps(60) != 0 {
 		t.Errorf("tiktok names no cap, got %d", tt.Kbps(60))
+	}
+	feed, _ := social.Lookup("feed")
+	if feed.Kbps(30) != 25000 || feed.Kbps(60) != reels.Kbps(60) {
+		t.Errorf("feed caps %d at 30 fps and %d at 60, want the reels' 25000", feed.Kbps(30), feed.Kbps(60))
+	}
+	for s, ok := range map[float64]bool{2.99: false, 3: true, 61: true, 900: true, 900.5: false} {
+		if err := feed.CheckLength(s); (err == nil) != ok {
+			t.Errorf("feed of %g s: %v", s, err)
+		}
 	}
 	if got := reels.FileFor("look.mp4"); got != "look-reels-9x16.mp4" {
 		t.Errorf("FileFor = %q", got)
