@@ -105,6 +105,7 @@ func TestRequestsAreDocumented(t *testing.T) {
 	c.Health(ctx)
 	c.OpenAPI(ctx)
 	c.Upload(ctx, client.File{Name: "a.png", Data: []byte("x")})
+	c.UploadAudio(ctx, client.File{Name: "a.wav", Data: []byte("x")})
 	for _, open := range []func() (*client.Stream, error){
 		func() (*client.Stream, error) { return c.Generate(ctx, client.GenerateRequest{Prompt: "p"}) },
 		func() (*client.Stream, error) { return c.Continue(ctx, "s1", "continue") },
@@ -128,7 +129,7 @@ func TestRequestsAreDocumented(t *testing.T) {
 	c.Webhooks(ctx)
 	c.DeleteWebhook(ctx, "wh_1")
 	c.WebhookDeliveries(ctx, "wh_1", 10)
-	if len(seen) != 18 {
+	if len(seen) != 19 {
 		t.Fatalf("%d requests recorded: %v", len(seen), seen)
 	}
 	for _, req := range seen {

@@ -23,7 +23,8 @@ func (c *Client) OpenAPI(ctx context.Context) ([]byte, error) {
 	return b.Bytes(), err
 }
 
-// File is one reference picture to upload.
+// File is one file to upload: a reference picture (Upload) or a music bed
+// (UploadAudio).
 type File struct {
 	Name string
 	Data []byte
@@ -33,10 +34,24 @@ type File struct {
 // refused are listed in the result's Errors; when every file fails the
 // answer is an *Error.
 func (c *Client) Upload(ctx context.Context, files ...File) (*UploadResult, error) {
+	return c.upload(ctx, "images", files)
+}
+
+// UploadAudio stores music beds (WAV, MP3, FLAC, Ogg or M4A, known by
+// their content) through the same route, in its "audio" field. A stored
+// file's URL is what Options.Audio takes: the film is then cut on the
+// bed's beats and the bed mixed under it. Refusals are reported as by
+// Upload.
+func (c *Client) UploadAudio(ctx context.Context, files ...File) (*UploadResult, error) {
+	return c.upload(ctx, "audio", files)
+}
+
+// upload posts files as one multipart request, each in field.
+func (c *Client) upload(ctx context.Context, field string, files []File) (*UploadResult, error) {
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	for _, f := range files {
-		w, err := mw.CreateFormFile("images", f.Name)
+		w, err := mw.CreateFormFile(field, f.Name)
 		if err != nil {
 			return nil, err
 		}
