@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"github.com/pb33f/libopenapi/datamodel/high/base"
 
 	"github.com/fashionshoot/shoot/client"
+	"github.com/fashionshoot/shoot/internal/beatgen"
 	"github.com/fashionshoot/shoot/internal/httpapi"
 )
 
@@ -226,5 +228,74 @@ func TestRunServerWithOwnFrames(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(out, "videos", "video-3.mp4")); err == nil {
 		t.Error("three frames without --loop made a third clip")
+	}
+}
+
+// TestRunServerWithAudioBed runs `shoot run --server URL --audio …` on
+// three stills: the bed goes up through the audio upload, the remote
+// film's one cut is put on its beat (the manifest's film entry has a beat
+// grid and a loudness pass), and a
+// file that is no bed stops the run before any shoot, naming the flag.
+func TestRunServerWithAudioBed(t *testing.T) {
+	t.Parallel()
+	studio := startStudio(t, nil)
+	dir, out := t.TempDir(), t.TempDir()
+	bed := filepath.Join(dir, "bed.wav")
+	if err := beatgen.WriteWAV(bed, beatgen.Generate(beatgen.Track{BPM: 120, Seconds: 6, Seed: 9}).Samples); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"run", "--server", studio.Base, "--yes", "--out", out, "--audio", bed}
+	for i := 1; i <= 3; i++ {
+		p := filepath.Join(dir, "still-"+string(rune('0'+i))+".png")
+		if err := os.WriteFile(p, refPNG(20+i), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		args = append(args, "--frame", p)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	code, _, stderr := runShoot(ctx, nil, args...)
+	if code != 0 {
+		t.Fatalf("shoot run --server --audio: exit %d\n%s", code, stderr)
+	}
+	raw, err := os.ReadFile(filepath.Join(out, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Options struct {
+			Audio string `json:"audio"`
+		} `json:"options"`
+		Artifacts []struct {
+			File    string `json:"file"`
+			Details struct {
+				Beat     *struct{ Tempo float64 } `json:"beat"`
+				Loudness *struct{}                `json:"loudness"`
+			} `json:"details"`
+		} `json:"artifacts"`
+	}
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(m.Options.Audio, "uploads/") || !strings.HasSuffix(m.Options.Audio, ".wav") {
+		t.Errorf("options.audio = %q, want the uploaded bed", m.Options.Audio)
+	}
+	cut := false
+	for _, a := range m.Artifacts {
+		if a.File == "final/fashion-video.mp4" {
+			cut = a.Details.Beat != nil && a.Details.Loudness != nil
+		}
+	}
+	if !cut {
+		t.Errorf("the film has no beat grid or loudness pass: %s", raw)
+	}
+
+	notes := filepath.Join(dir, "notes.wav")
+	if err := os.WriteFile(notes, []byte("not a sound"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bad := []string{"run", "--server", studio.Base, "--yes", "--out", t.TempDir(), "--audio", notes, "--frame", args[len(args)-1], "--frame", args[len(args)-3]}
+	if code, _, stderr := runShoot(ctx, nil, bad...); code == 0 || !strings.Contains(stderr, "--audio") {
+		t.Errorf("a bed that is no sound: exit %d, %q", code, stderr)
 	}
 }

@@ -78,9 +78,6 @@ func newRunCmd(e *env) *cobra.Command {
 	completeWords(cmd, "preset", social.Names()...)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if *server != "" {
-			if f.audio != "" {
-				return usagef("--audio works on a local run only, not with --server")
-			}
 			return runRemoteChecked(cmd.Context(), e, *server, f, fs)
 		}
 		if cfgErr != nil {

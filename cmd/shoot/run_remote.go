@@ -35,8 +35,13 @@ func runRemote(ctx context.Context, e *env, server string, f runFlags) error {
 	if err != nil {
 		return err
 	}
+	audio, err := remoteAudio(ctx, c, f.audio)
+	if err != nil {
+		return err
+	}
 	opts := client.Options{AspectRatio: f.opts.AspectRatio, Resolution: f.opts.Resolution, Loop: f.opts.Loop,
-		Easing: f.opts.Easing, ClipDuration: f.opts.ClipDuration, AutoApprove: f.yes, Frames: frames, Deliver: f.opts.Deliver, Preset: f.opts.Preset}
+		Easing: f.opts.Easing, ClipDuration: f.opts.ClipDuration, AutoApprove: f.yes, Frames: frames, Deliver: f.opts.Deliver,
+		Preset: f.opts.Preset, Audio: audio}
 	if est, err := c.Estimate(ctx, opts); err == nil {
 		fmt.Fprintf(e.stderr, "Estimated cost: $%.2f (%d images, %d clips)\n", est.TotalUSD, est.Images, est.Clips)
 	}
@@ -96,6 +101,28 @@ func remoteRefs(ctx context.Context, c *client.Client, f runFlags) ([]string, er
 		files = append(files, client.File{Name: filepath.Base(p), Data: data})
 	}
 	return upload(ctx, c, "--ref", files)
+}
+
+// remoteAudio uploads the --audio bed, if any, and returns its reference.
+func remoteAudio(ctx context.Context, c *client.Client, p string) (string, error) {
+	if p == "" {
+		return "", nil
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return "", fmt.Errorf("--audio %s: %w", p, err)
+	}
+	up, err := c.UploadAudio(ctx, client.File{Name: filepath.Base(p), Data: data})
+	if err != nil {
+		return "", fmt.Errorf("--audio %s: %w", p, err)
+	}
+	if len(up.Errors) > 0 {
+		return "", fmt.Errorf("--audio %s: %s", p, up.Errors[0].Error)
+	}
+	if len(up.Files) != 1 {
+		return "", fmt.Errorf("--audio %s: the studio stored %d files", p, len(up.Files))
+	}
+	return up.Files[0].URL, nil
 }
 
 // uploadPaths uploads the files at paths (the flag's values) in order.
