@@ -18,7 +18,9 @@ import (
 // ends with a session zip holding final/<format>/fashion-video.mp4,
 // poster.jpg, poster.webp and preview.webp for each of 9x16, 4x5, 1x1 and
 // 16x9, each of its own kind; its manifest has the film's beat grid and
-// loudness, and the feed's 4:5 film under the feed's bitrate cap. On
+// loudness, and the feed's 4:5 film under the feed's bitrate cap, also
+// kept as final/4x5/fashion-video-feed-4x5.mp4 (the manifest's
+// presetFile). On
 // SQLite and PostgreSQL.
 func TestSessionZipHasEveryFormat(t *testing.T) {
 	t.Parallel()
@@ -87,8 +89,9 @@ func TestSessionZipHasEveryFormat(t *testing.T) {
 				t.Errorf("the 4:5 preview is %d bytes, over 2 MB", len(files["final/4x5/preview.webp"]))
 			}
 			var m struct {
-				Options   shoot.Options `json:"options"`
-				Artifacts []struct {
+				Options    shoot.Options                          `json:"options"`
+				PresetFile *struct{ File, Film, Platform string } `json:"presetFile"`
+				Artifacts  []struct {
 					File    string `json:"file"`
 					Details struct {
 						Beat *struct {
@@ -120,6 +123,14 @@ func TestSessionZipHasEveryFormat(t *testing.T) {
 					if a.Details.MaxKbps != 0 {
 						t.Errorf("9:16 is not the feed's format but was capped at %d", a.Details.MaxKbps)
 					}
+				}
+			}
+			if p := m.PresetFile; p == nil || p.File != "final/4x5/fashion-video-feed-4x5.mp4" || p.Film != "final/4x5/fashion-video.mp4" {
+				t.Errorf("manifest presetFile %+v", m.PresetFile)
+			} else {
+				seen[p.File] = true
+				if !bytes.Equal(files[p.File], files[p.Film]) {
+					t.Errorf("%s is not the 4:5 film", p.File)
 				}
 			}
 			for f := range files {

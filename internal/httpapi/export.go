@@ -13,6 +13,7 @@ import (
 
 	"github.com/fashionshoot/shoot/internal/pipeline"
 	"github.com/fashionshoot/shoot/internal/shoot"
+	"github.com/fashionshoot/shoot/internal/social"
 )
 
 // exporter serves a session's artifacts as one zip download.
@@ -31,7 +32,19 @@ type exporter struct {
 type exportManifest struct {
 	*pipeline.Manifest
 	References []exportReference `json:"references"`
+	// PresetFile, for a shoot with a platform preset, names the copy of
+	// the preset format's film kept under the platform's file name.
+	PresetFile *exportPresetFile `json:"presetFile,omitempty"`
 	ExportedAt time.Time         `json:"exportedAt"`
+}
+
+// exportPresetFile is a second entry of the archive holding the film of
+// the preset's format (Film) under the name the platform's preset gives
+// it (File), e.g. final/9x16/fashion-video-reels-9x16.mp4.
+type exportPresetFile struct {
+	File     string `json:"file"`
+	Film     string `json:"film"`
+	Platform string `json:"platform"`
 }
 
 type exportReference struct {
@@ -63,11 +76,12 @@ func (x *exporter) export(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	entries, refs, err := x.entries(r.Context(), m)
+	entries, refs, preset, err := x.entries(r.Context(), m)
 	if err != nil {
 		return err
 	}
-	manifest, err := json.MarshalIndent(exportManifest{Manifest: m, References: refs, ExportedAt: time.Now().UTC()}, "", "  ")
+	manifest, err := json.MarshalIndent(exportManifest{Manifest: m, References: refs, PresetFile: preset,
+		ExportedAt: time.Now().UTC()}, "", "  ")
 	if err != nil {
 		return shoot.Wrap(err, shoot.EINTERNAL, "could not write the manifest")
 	}
@@ -85,11 +99,12 @@ func (x *exporter) export(w http.ResponseWriter, r *http.Request) error {
 }
 
 // entries lists the archive's files: generated artifacts by their seed
-// names, then the references.
-func (x *exporter) entries(ctx context.Context, m *pipeline.Manifest) ([]zipEntry, []exportReference, error) {
+// names (the preset format's film followed by its copy under the
+// platform's file name), then the references.
+func (x *exporter) entries(ctx context.Context, m *pipeline.Manifest) ([]zipEntry, []exportReference, *exportPresetFile, error) {
 	assets, err := x.srv.store.LatestAssets(ctx, m.SessionID)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	created := map[string]time.Time{}
 	var entries []zipEntry
@@ -103,11 +118,25 @@ func (x *exporter) entries(ctx context.Context, m *pipeline.Manifest) ([]zipEntr
 		entries = append(entries, zipEntry{name: name, key: a.Key, modified: a.CreatedAt})
 		refs = append(refs, exportReference{File: name, OriginalName: a.FileName, MimeType: a.MimeType, Size: a.Size})
 	}
-	arts := make([]zipEntry, 0, len(m.Artifacts))
+	var preset *exportPresetFile
+	film := ""
+	if p, ok := social.Lookup(m.Options.Preset); ok {
+		film = "final/" + p.Format.Dir() + "/fashion-video.mp4"
+		preset = &exportPresetFile{File: path.Join(path.Dir(film), p.FileFor(path.Base(film))), Film: film, Platform: p.Platform}
+	}
+	arts := make([]zipEntry, 0, len(m.Artifacts)+1)
+	found := false
 	for _, a := range m.Artifacts {
 		arts = append(arts, zipEntry{name: a.File, key: a.Key, modified: created[a.Key]})
+		if preset != nil && a.File == film {
+			arts = append(arts, zipEntry{name: preset.File, key: a.Key, modified: created[a.Key]})
+			found = true
+		}
 	}
-	return append(arts, entries...), refs, nil
+	if !found {
+		preset = nil // the shoot has not made that film (yet)
+	}
+	return append(arts, entries...), refs, preset, nil
 }
 
 // referenceName is a safe archive name for reference n: its original name

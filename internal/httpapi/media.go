@@ -2,8 +2,10 @@ package httpapi
 
 import (
 	"net/http"
+	"regexp"
 
 	"github.com/fashionshoot/shoot/internal/shoot"
+	"github.com/fashionshoot/shoot/internal/social"
 )
 
 // The media routes differ only in how the path names the key;
@@ -12,7 +14,7 @@ import (
 
 // mediaByKey answers GET and HEAD /api/media/{key...}.
 func (s *Server) mediaByKey(w http.ResponseWriter, r *http.Request) error {
-	return s.media.ServeKey(w, r, r.PathValue("key"))
+	return s.serveMedia(w, r, r.PathValue("key"))
 }
 
 // mediaUpload answers GET and HEAD /uploads/{filename}.
@@ -26,5 +28,44 @@ func (s *Server) mediaOutput(w http.ResponseWriter, r *http.Request) error {
 	if !shoot.ValidSessionID(id) {
 		return shoot.Errorf(shoot.EINVALID, "Invalid session id")
 	}
-	return s.media.ServeKey(w, r, "outputs/"+id+"/"+r.PathValue("path"))
+	return s.serveMedia(w, r, "outputs/"+id+"/"+r.PathValue("path"))
+}
+
+// serveMedia streams key; the film of the format a session's platform
+// preset posts is named for that platform (see presetDisposition).
+func (s *Server) serveMedia(w http.ResponseWriter, r *http.Request, key string) error {
+	named := s.presetDisposition(r, w.Header(), key)
+	err := s.media.ServeKey(w, r, key)
+	if err != nil && named {
+		w.Header().Del("Content-Disposition")
+	}
+	return err
+}
+
+// formatFilm is the key of a delivered format's film, any version:
+// outputs/<session>/final/<W>x<H>/fashion-video[.v<N>].mp4.
+var formatFilm = regexp.MustCompile(`^outputs/([^/]+)/final/([0-9]+x[0-9]+)/fashion-video(?:\.v[0-9]+)?\.mp4$`)
+
+// presetDisposition names the download of the film a session made for its
+// platform preset as the platform's file, e.g. Content-Disposition:
+// inline; filename="fashion-video-reels-9x16.mp4". It stays inline, so a
+// player or a browser tab still plays it; saving it takes that name. It
+// reports whether it set the header. Other keys, and sessions without a
+// preset, are left alone; a session that cannot be read is left to the
+// ownership check and the blob lookup, which answer for it.
+func (s *Server) presetDisposition(r *http.Request, h http.Header, key string) bool {
+	m := formatFilm.FindStringSubmatch(key)
+	if m == nil || !shoot.ValidSessionID(m[1]) {
+		return false
+	}
+	ss, err := s.store.GetSession(r.Context(), m[1])
+	if err != nil {
+		return false
+	}
+	p, ok := social.Lookup(ss.Options.Preset)
+	if !ok || p.Format.Dir() != m[2] {
+		return false
+	}
+	h.Set("Content-Disposition", `inline; filename="`+p.FileFor("fashion-video.mp4")+`"`)
+	return true
 }
