@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"gocloud.dev/blob"
@@ -49,6 +50,9 @@ type Options struct {
 	// checked before every paid call (budget.go); 0 = none.
 	MonthlyBudgetUSD float64
 
+	// CountCuts, if set, is told of every eased segment a clip needed:
+	// encoded (true) or copied from the segment cache (false) (metrics).
+	CountCuts func(encoded bool)
 	// ObserveRequests, if set, is told how many provider requests a shoot
 	// has made each time its film is finished (metrics).
 	ObserveRequests func(n int)
@@ -87,6 +91,8 @@ type Engine struct {
 	pacer    *pacer
 	lat      *latencies    // learned usual task durations, for polling
 	facts    *clipFacts    // hash and size of landed clips, for the film
+	beats    *beatPlans    // segment lengths of films cut on their audio beds
+	planning sync.Mutex    // held while a bed's beat is found ahead of its film
 	cutting  chan struct{} // held while a segment is encoded
 	onAsset  func(context.Context, *shoot.Asset)
 	wakes    *wakeups // tasks waiting for a provider callback here
@@ -139,7 +145,7 @@ func New(d Deps, opts Options) *Engine {
 	return &Engine{
 		store: d.Store, bucket: d.Bucket, events: d.Events, images: d.Images, videos: d.Videos,
 		director: d.Director, presets: d.Presets, queue: d.Queue, onAsset: d.OnAsset, logger: logger, opts: opts, now: time.Now, pacer: newPacer(),
-		lat: &latencies{}, facts: &clipFacts{}, cutting: make(chan struct{}, 1), wakes: &wakeups{},
+		lat: &latencies{}, facts: &clipFacts{}, beats: &beatPlans{}, cutting: make(chan struct{}, 1), wakes: &wakeups{},
 	}
 }
 

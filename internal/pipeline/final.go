@@ -178,38 +178,120 @@ func (e *Engine) bedPlan(ctx context.Context, s *shoot.Session, o shoot.Options,
 	if o.Audio == "" {
 		return "", nil, nil
 	}
-	name, err := ParseReference(o.Audio)
-	if err != nil {
-		return "", nil, shoot.Errorf(shoot.EINVALID, "options.audio: %s", shoot.ErrorMessage(err))
-	}
-	u, err := e.store.GetUpload(ctx, name)
-	if shoot.ErrorCode(err) == shoot.ENOTFOUND {
-		return "", nil, shoot.Errorf(shoot.EINVALID, "options.audio: unknown upload %q", name)
-	}
+	bed, err := e.fetchBed(ctx, o, dir)
 	if err != nil {
 		return "", nil, err
-	}
-	data, err := e.readBlob(ctx, u.Key)
-	if err != nil {
-		return "", nil, err
-	}
-	bed := filepath.Join(dir, "bed"+filepath.Ext(u.Key))
-	if err := os.WriteFile(bed, data, 0o600); err != nil {
-		return "", nil, shoot.Wrap(err, shoot.EINTERNAL, "no scratch space for the audio bed")
 	}
 	e.progress(ctx, s.ID, shoot.StageFinal, 0, "Finding the beat of the music", nil)
 	beats, err := media.PlanBeat(ctx, bed, clips, o.ClipDuration, o.FPS)
 	switch {
 	case err == nil:
+		e.beats.put(beatPlanKey(o, clips), beats.Frames)
 		return bed, beats, nil
 	case ctx.Err() != nil:
 		return "", nil, ctx.Err()
 	case errors.Is(err, beat.ErrNoPulse) || errors.Is(err, beat.ErrNoFit):
 		e.logger.Info("the film is cut evenly under its audio bed", "session_id", s.ID, "why", shoot.ErrorMessage(err))
+		e.beats.put(beatPlanKey(o, clips), nil)
 		return bed, nil, nil
 	default:
 		return "", nil, err
 	}
+}
+
+// fetchBed copies the audio bed options.audio names into dir.
+func (e *Engine) fetchBed(ctx context.Context, o shoot.Options, dir string) (string, error) {
+	name, err := ParseReference(o.Audio)
+	if err != nil {
+		return "", shoot.Errorf(shoot.EINVALID, "options.audio: %s", shoot.ErrorMessage(err))
+	}
+	u, err := e.store.GetUpload(ctx, name)
+	if shoot.ErrorCode(err) == shoot.ENOTFOUND {
+		return "", shoot.Errorf(shoot.EINVALID, "options.audio: unknown upload %q", name)
+	}
+	if err != nil {
+		return "", err
+	}
+	data, err := e.readBlob(ctx, u.Key)
+	if err != nil {
+		return "", err
+	}
+	bed := filepath.Join(dir, "bed"+filepath.Ext(u.Key))
+	if err := os.WriteFile(bed, data, 0o600); err != nil {
+		return "", shoot.Wrap(err, shoot.EINTERNAL, "no scratch space for the audio bed")
+	}
+	return bed, nil
+}
+
+// beatPlans remembers the segment lengths a film takes on its audio bed,
+// by bed and film settings (beatPlanKey), so a segment cut as its clip
+// lands already has the length the film will ask of it; a nil plan is a
+// film cut evenly under its bed.
+type beatPlans struct {
+	mu sync.Mutex
+	m  map[string][]int
+}
+
+// maxBeatPlans bounds beatPlans; past it the map starts again.
+const maxBeatPlans = 256
+
+func (b *beatPlans) get(key string) ([]int, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	f, ok := b.m[key]
+	return f, ok
+}
+
+func (b *beatPlans) put(key string, frames []int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.m == nil || len(b.m) >= maxBeatPlans {
+		b.m = map[string][]int{}
+	}
+	b.m[key] = frames
+}
+
+// beatPlanKey names a film's cut plan: everything PlanBeat reads. An
+// upload's name stands for its bytes, which never change.
+func beatPlanKey(o shoot.Options, clips int) string {
+	return fmt.Sprint(o.Audio, " ", clips, " ", o.ClipDuration, " ", o.FPS)
+}
+
+// segmentFrames is the length in frames the film will give clip n's
+// segment when it is cut on the session's audio bed, or 0 (no bed, a bed
+// cut evenly, or a plan that cannot be made now: the film then cuts what
+// it needs itself). The plan is made once per bed and settings, and one
+// at a time, so clips landing together do not each find the beat.
+func (e *Engine) segmentFrames(ctx context.Context, s *shoot.Session, n int, dir string) int {
+	o := s.Options.WithDefaults()
+	if o.Audio == "" {
+		return 0
+	}
+	clips := o.ClipCount()
+	key := beatPlanKey(o, clips)
+	e.planning.Lock()
+	defer e.planning.Unlock()
+	frames, ok := e.beats.get(key)
+	if !ok {
+		bed, err := e.fetchBed(ctx, o, dir)
+		if err != nil {
+			return 0
+		}
+		beats, err := media.PlanBeat(ctx, bed, clips, o.ClipDuration, o.FPS)
+		switch {
+		case err == nil:
+			frames = beats.Frames
+		case errors.Is(err, beat.ErrNoPulse) || errors.Is(err, beat.ErrNoFit):
+			frames = nil
+		default:
+			return 0
+		}
+		e.beats.put(key, frames)
+	}
+	if n < 1 || n > len(frames) {
+		return 0
+	}
+	return frames[n-1]
 }
 
 // cutAll leaves every clip's segment in dir, at the film's common size,

@@ -143,6 +143,7 @@ func (c *landedClip) write(dir string, data []byte) error {
 func (e *Engine) cutSegment(ctx context.Context, sid string, c landedClip, p cutParams, size media.Size, dst string) (bool, error) {
 	key := segmentKey(sid, c, p, size)
 	if e.keptSegment(ctx, key, dst) {
+		e.countCut(false)
 		return false, nil
 	}
 	ease, err := media.Lookup(p.easing)
@@ -171,6 +172,7 @@ func (e *Engine) cutSegment(ctx context.Context, sid string, c landedClip, p cut
 	// slot: the film asks for the last clip's segment while the clip's own
 	// cut is still running.
 	if e.keptSegment(ctx, key, dst) {
+		e.countCut(false)
 		return false, nil
 	}
 	var frames []int
@@ -184,6 +186,7 @@ func (e *Engine) cutSegment(ctx context.Context, sid string, c landedClip, p cut
 	if err != nil {
 		return true, shoot.Wrap(err, shoot.EINTERNAL, fmt.Sprintf("cutting clip %d failed: %v", c.n, err))
 	}
+	e.countCut(true)
 	if err := e.upload(ctx, dst, key); err != nil {
 		e.logger.Warn("keeping a segment failed", "session_id", sid, "clip", c.n, "err", err)
 	}
@@ -197,9 +200,16 @@ func (e *Engine) keptSegment(ctx context.Context, key, dst string) bool {
 	return err == nil && ok && e.download(ctx, key, dst) == nil
 }
 
+// countCut tells Options.CountCuts of a segment encoded or reused.
+func (e *Engine) countCut(encoded bool) {
+	if e.opts.CountCuts != nil {
+		e.opts.CountCuts(encoded)
+	}
+}
+
 // prepareSegment cuts the segment of clip n, just landed, at the session's
-// current film settings and the clip's own size, so the film only has to
-// join it. Failures are logged: the film cuts what is missing itself.
+// current film settings and the clip's own size (and, with an audio bed,
+// at the length the beat gives it), so the film only has to join it. Failures are logged: the film cuts what is missing itself.
 func (e *Engine) prepareSegment(ctx context.Context, s *shoot.Session, n int, key string, data []byte) {
 	dir, err := os.MkdirTemp(e.opts.TempDir, "shoot-segment-")
 	if err != nil {
@@ -210,7 +220,9 @@ func (e *Engine) prepareSegment(ctx context.Context, s *shoot.Session, n int, ke
 	c, err := e.landClip(ctx, dir, n, key, data)
 	if err == nil {
 		size := media.CommonSize([]media.Size{c.size})
-		_, err = e.cutSegment(ctx, s.ID, c, e.cutParams(s.Options), size, filepath.Join(dir, "segment.mp4"))
+		p := e.cutParams(s.Options)
+		p.frames = e.segmentFrames(ctx, s, n, dir)
+		_, err = e.cutSegment(ctx, s.ID, c, p, size, filepath.Join(dir, "segment.mp4"))
 	}
 	if err != nil && ctx.Err() == nil {
 		e.logger.Warn("cutting a segment ahead of the film failed", "session_id", s.ID, "clip", n, "err", err)
