@@ -11,7 +11,11 @@ import { easingPlot } from "./easing.js";
 import { confirmDialog } from "./dialogs.js";
 
 const ASPECTS = ["21:9", "16:9", "3:2", "4:3", "5:4", "1:1", "4:5", "3:4", "2:3", "9:16"];
-const DEFAULTS = { aspectRatio: "3:2", resolution: "2K", fps: "60", clipDuration: 1.5, easing: "dramaticSwoop", loop: false, autoApprove: false, pose: "", background: "" };
+const DEFAULTS = { aspectRatio: "3:2", resolution: "2K", fps: "60", clipDuration: 1.5, easing: "dramaticSwoop", loop: false, autoApprove: false, pose: "", background: "", deliver: [] };
+// DELIVER_FORMATS are the shapes the film can also be delivered in
+// (options.deliver): each is the film reframed around the subject, with
+// its poster and preview.
+const DELIVER_FORMATS = ["9:16", "4:5", "1:1", "16:9"];
 const MAX_BRIEF = 4000;
 // FRAME_SHAPES are the ratios one's own frames can be cut to; "" keeps the
 // shape nearest the frames as they are.
@@ -119,6 +123,8 @@ export class NewShootView {
     this.auto = switchField("auto-approve", "Auto-approve", "Run straight through every checkpoint.", () => {});
     this.frameShape = radioGroup("frame-shape", "Frame shape", FRAME_SHAPES, null, this.onInput(), (v) => v || "As shot");
     this.frameShape.hidden = true;
+    this.formats = checkGroup("deliver", "Formats", "Also deliver the film in these shapes, reframed around the model, each with a poster.",
+      DELIVER_FORMATS, (v) => aspectSwatch(v), () => {});
     this.estimate = h("p", { class: "estimate", role: "status", "aria-live": "polite" });
     this.error = h("p", { class: "form-error", role: "alert" });
     this.submit = h("button", { type: "submit", class: "btn btn-primary btn-wide" }, "Start the shoot", icon("arrow"));
@@ -139,6 +145,7 @@ export class NewShootView {
       h("div", { class: "field" },
         h("label", { for: "easing", class: "label" }, "Speed curve"),
         h("div", { class: "easing-row" }, this.easingSelect, this.easingPreview)),
+      this.formats,
       this.loop.el, this.auto.el,
       h("div", { class: "compose-go" }, this.estimate, this.error, this.submit));
   }
@@ -190,6 +197,13 @@ export class NewShootView {
     this.durationOut.textContent = `${Number(this.duration.value).toFixed(1)} s`;
     this.loop.input.checked = Boolean(this.saved.loop);
     this.auto.input.checked = Boolean(this.saved.autoApprove);
+    const deliver = Array.isArray(this.saved.deliver) ? this.saved.deliver : [];
+    for (const c of this.formats.querySelectorAll('input[name="deliver"]')) c.checked = deliver.includes(c.value);
+  }
+
+  // deliver is the formats ticked, in the order they are shown.
+  deliver() {
+    return [...this.formats.querySelectorAll('input[name="deliver"]:checked')].map((c) => c.value);
   }
 
   restoreDraft() {
@@ -221,6 +235,7 @@ export class NewShootView {
         easing: this.easingSelect.value || DEFAULTS.easing,
         loop: this.loop.input.checked,
         autoApprove: this.auto.input.checked,
+        ...withDeliver(this.deliver()),
       };
     }
     return {
@@ -233,6 +248,7 @@ export class NewShootView {
       autoApprove: this.auto.input.checked,
       pose: this.pose.select.value,
       background: this.background.select.value,
+      ...withDeliver(this.deliver()),
     };
   }
 
@@ -298,7 +314,7 @@ export class NewShootView {
     } else if (!inputImages.length && !(await this.confirmNoReferences())) return;
     const options = this.options();
     const { frames: _, ...remembered } = options;
-    localStorage.setItem(REMEMBER, JSON.stringify({ ...this.saved, ...remembered }));
+    localStorage.setItem(REMEMBER, JSON.stringify({ ...this.saved, ...remembered, deliver: options.deliver || [] }));
     this.starting = true;
     this.refresh();
     try {
@@ -403,6 +419,23 @@ function radioGroup(name, legend, values, decorate, onChange, label = (v) => v) 
       h("input", { type: "radio", name, value: v, class: "visually-hidden", onchange: onChange }),
       decorate ? decorate(v) : null,
       h("span", {}, label(v))))));
+}
+
+// checkGroup is a fieldset of checkboxes drawn as a segmented control,
+// any number of them on, with a hint under it.
+function checkGroup(name, legend, help, values, decorate, onChange) {
+  return h("fieldset", { class: "field segmented", "data-name": name, "aria-describedby": `${name}-help` },
+    h("legend", { class: "label" }, legend),
+    h("div", { class: "segments" }, values.map((v) => h("label", { class: "segment" },
+      h("input", { type: "checkbox", name, value: v, class: "visually-hidden", onchange: onChange }),
+      decorate ? decorate(v) : null,
+      h("span", {}, v)))),
+    h("p", { id: `${name}-help`, class: "hint" }, help));
+}
+
+// withDeliver is the deliver option when any format is ticked.
+function withDeliver(formats) {
+  return formats.length ? { deliver: formats } : {};
 }
 
 function aspectSwatch(ratio) {
