@@ -86,7 +86,7 @@ func buildEngine(ctx context.Context, cfg *config.Config, st store.Store, bucket
 		Director: dir, Presets: lib, Logger: logger, Queue: q, OnAsset: dispatch.Asset},
 		pipeline.Options{ClipConcurrency: cfg.ClipConcurrency, MaxCostUSD: cfg.MaxCostUSD, TempDir: os.TempDir(),
 			MonthlyBudgetUSD: cfg.MonthlyBudgetUSD, ObserveRequests: m.ObserveShootRequests,
-			CountRequests: m.CountProviderRequests, PublicURL: cfg.PublicURL})
+			CountRequests: m.CountProviderRequests, CountCuts: m.CountCut, PublicURL: cfg.PublicURL})
 	if err := m.WatchQueue(func(ctx context.Context) ([]jobs.JobCount, error) {
 		return jobs.CountJobs(ctx, st.DB(), st.Dialect())
 	}, logger); err != nil {

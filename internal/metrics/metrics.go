@@ -40,6 +40,7 @@ type Metrics struct {
 	costUSD      *prometheus.CounterVec
 	shootCalls   prometheus.Histogram
 	shootReqs    *prometheus.CounterVec
+	segments     *prometheus.CounterVec
 }
 
 // New returns collectors registered on a fresh registry, together with the
@@ -76,9 +77,12 @@ func New() *Metrics {
 		shootReqs: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "shoot_provider_requests_total", Help: "Provider requests (submits and polls) counted for shoots, by provider, as each task ends or pauses: the figures behind each manifest's providerRequests.",
 		}, []string{"provider"}),
+		segments: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "shoot_film_segments_total", Help: "Eased clip segments the films needed, by result: encoded, or reused from the segment cache.",
+		}, []string{"result"}),
 	}
 	m.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.httpRequests, m.httpDuration, m.jobRuns, m.jobDuration, m.calls, m.callDuration, m.costUSD, m.shootCalls, m.shootReqs)
+		m.httpRequests, m.httpDuration, m.jobRuns, m.jobDuration, m.calls, m.callDuration, m.costUSD, m.shootCalls, m.shootReqs, m.segments)
 	return m
 }
 
@@ -105,6 +109,16 @@ func (m *Metrics) ObserveShootRequests(n int) { m.shootCalls.Observe(float64(n))
 // shoot; it matches pipeline.Options.CountRequests.
 func (m *Metrics) CountProviderRequests(provider string, n int) {
 	m.shootReqs.WithLabelValues(provider).Add(float64(n))
+}
+
+// CountCut records one film segment, encoded or reused from the cache;
+// it matches pipeline.Options.CountCuts.
+func (m *Metrics) CountCut(encoded bool) {
+	result := "reused"
+	if encoded {
+		result = "encoded"
+	}
+	m.segments.WithLabelValues(result).Inc()
 }
 
 // ObserveJob records one stage job run; it matches jobs.Options.Observe.

@@ -62,10 +62,15 @@ func TestHTTPAndJobSeries(t *testing.T) {
 	m.CountProviderRequests("fal", 3)
 	m.CountProviderRequests("fal", 2)
 	m.CountProviderRequests("kling", 1)
+	m.CountCut(true)
+	m.CountCut(false)
+	m.CountCut(false)
 	got := scrape(t, m)
 	want := map[string]float64{
 		`shoot_provider_requests_total{provider="fal"}`:                                            5,
 		`shoot_provider_requests_total{provider="kling"}`:                                          1,
+		`shoot_film_segments_total{result="encoded"}`:                                              1,
+		`shoot_film_segments_total{result="reused"}`:                                               2,
 		`shoot_http_requests_total{method="GET",route="/api/sessions/{id}",status="404"}`:          2,
 		`shoot_http_requests_total{method="POST",route="/api/upload",status="200"}`:                1,
 		`shoot_http_request_duration_seconds_count{method="GET",route="/api/sessions/{id}"}`:       2,
