@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/fashionshoot/shoot/internal/retry"
 )
 
 // Probes for load balancers and orchestrators. They answer JSON, never the
@@ -93,10 +95,5 @@ func (s *Server) drain(ctx context.Context, delay time.Duration) {
 		return
 	}
 	s.logger.Info("draining before shutdown", "delay", delay.String())
-	t := time.NewTimer(delay)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-ctx.Done():
-	}
+	_ = retry.SleepContext(ctx, delay) // a cancelled drain just ends early
 }

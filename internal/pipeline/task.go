@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/fashionshoot/shoot/internal/retry"
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
 
@@ -132,7 +133,7 @@ func (e *Engine) waitToPoll(ctx context.Context, w Work, elapsed, expected, ceil
 	if e.now().Add(d).After(deadline) {
 		return &Snooze{After: d}
 	}
-	if err := sleep(ctx, d); err != nil {
+	if err := retry.SleepContext(ctx, d); err != nil {
 		return err
 	}
 	// A cancel or delete from another process cannot interrupt this run
@@ -292,17 +293,6 @@ func (e *Engine) cancelTasks(ctx context.Context, sid string, tasks map[string]s
 		if err := e.store.PutProviderTask(ctx, t); err != nil {
 			e.logger.Warn("provider task update failed", "session_id", sid, "err", err)
 		}
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
 	}
 }
 

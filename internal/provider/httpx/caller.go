@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/fashionshoot/shoot/internal/retry"
 )
 
 // Request is one logical HTTP call. Header is called before every try so a
@@ -41,7 +43,7 @@ func DefaultClassifier(r *Response, now time.Time) error {
 	if r.Status >= 500 || r.Status == http.StatusTooManyRequests {
 		return &TransientError{
 			Err:    fmt.Errorf("HTTP %d", r.Status),
-			After:  RetryAfter(r.Header, now),
+			After:  retry.After(r.Header, now),
 			Status: r.Status,
 			Body:   r.Body,
 		}

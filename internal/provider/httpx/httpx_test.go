@@ -44,31 +44,6 @@ func TestBackoffGrowsWithinBounds(t *testing.T) {
 	}
 }
 
-func TestRetryAfter(t *testing.T) {
-	t.Parallel()
-	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	cases := []struct {
-		v    string
-		want time.Duration
-	}{
-		{"", 0},
-		{"7", 7 * time.Second},
-		{"-3", 0},
-		{"soon", 0},
-		{now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second},
-		{now.Add(-time.Hour).Format(http.TimeFormat), 0},
-	}
-	for _, c := range cases {
-		h := http.Header{}
-		if c.v != "" {
-			h.Set("Retry-After", c.v)
-		}
-		if got := RetryAfter(h, now); got != c.want {
-			t.Errorf("RetryAfter(%q) = %v, want %v", c.v, got, c.want)
-		}
-	}
-}
-
 func TestDoStopsOnPermanentAndExhausts(t *testing.T) {
 	t.Parallel()
 	s := &sleeps{}

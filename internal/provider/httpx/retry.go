@@ -8,10 +8,6 @@
 package httpx
 
 import (
-	"context"
-	"net/http"
-	"time"
-
 	"github.com/fashionshoot/shoot/internal/retry"
 )
 
@@ -26,9 +22,3 @@ func DefaultPolicy() Policy { return retry.DefaultPolicy() }
 
 // IsTransient is retry.IsTransient.
 func IsTransient(err error) bool { return retry.IsTransient(err) }
-
-// SleepContext is retry.SleepContext.
-func SleepContext(ctx context.Context, d time.Duration) error { return retry.SleepContext(ctx, d) }
-
-// RetryAfter is retry.After: the one reading of a server's wish to wait.
-func RetryAfter(h http.Header, now time.Time) time.Duration { return retry.After(h, now) }

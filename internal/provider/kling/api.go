@@ -11,6 +11,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/fashionshoot/shoot/internal/provider/httpx"
+	"github.com/fashionshoot/shoot/internal/retry"
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
 
@@ -63,7 +64,7 @@ func classify(r *httpx.Response, now time.Time) error {
 	}
 	return &httpx.TransientError{
 		Err:    fmt.Errorf("HTTP %d code %d", r.Status, e.Code),
-		After:  httpx.RetryAfter(r.Header, now),
+		After:  retry.After(r.Header, now),
 		Status: r.Status,
 		Body:   r.Body,
 	}
