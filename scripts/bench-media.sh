@@ -34,7 +34,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-go build -o "$work/benchserve" ./internal/blobserve/cmd/benchserve
+go build -o "$work/benchserve" ./cmd/benchserve
 args=(-addr 127.0.0.1:0)
 if [[ -n ${FILE:-} ]]; then args+=(-file "$FILE"); fi
 "$work/benchserve" "${args[@]}" >"$work/out" 2>"$work/err" &
