@@ -16,6 +16,7 @@ import (
 
 	"github.com/fashionshoot/shoot/internal/shoot"
 	"github.com/fashionshoot/shoot/internal/store/postgres"
+	"github.com/fashionshoot/shoot/internal/store/postgres/postgrestest"
 )
 
 // The scale benchmarks start real processes on PostgreSQL and take minutes.
@@ -55,7 +56,7 @@ func BenchmarkScaleOutShoots(b *testing.B) {
 func benchShoots(b *testing.B, bin string, procs, slots, shoots int) time.Duration {
 	b.Helper()
 	b.StopTimer()
-	dbURL, _ := pgSchemaURL(b)
+	dbURL, _ := postgrestest.FreshSchema(b)
 	env := []string{"SHOOT_DATABASE_URL=" + dbURL, "SHOOT_BLOB_URL=file://" + b.TempDir(),
 		"SHOOT_STUDIO_IMAGE_LATENCY=2s", "SHOOT_STUDIO_CLIP_LATENCY=4s", "SHOOT_WORKERS=" + strconv.Itoa(slots),
 		clipSizeVar + "="} // the studio's default clip size, as users get it
@@ -142,7 +143,7 @@ func uploadRefs(ctx context.Context, base string, pics ...[]byte) ([]string, err
 // hub re-reads the log → the stream. It reports the p50 and p99.
 func BenchmarkEventLatencyAcrossProcesses(b *testing.B) {
 	bin := buildShoot(b)
-	dbURL, _ := pgSchemaURL(b)
+	dbURL, _ := postgrestest.FreshSchema(b)
 	base, _ := startSplitStudio(b, bin, []string{"SHOOT_DATABASE_URL=" + dbURL, "SHOOT_BLOB_URL=file://" + b.TempDir()})
 	st, err := postgres.Open(b.Context(), dbURL)
 	if err != nil {

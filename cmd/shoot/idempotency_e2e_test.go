@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/fashionshoot/shoot/internal/provider/providertest"
+	"github.com/fashionshoot/shoot/internal/store/postgres/postgrestest"
 )
 
 // TestRetriedGeneratePaysOnce sends the same POST /api/generate twice,
@@ -22,7 +23,7 @@ func TestRetriedGeneratePaysOnce(t *testing.T) {
 			p := startProviderFakes(t, providertest.FALOptions{}, providertest.KlingOptions{})
 			env := p.env("kling")
 			if db == "postgres" {
-				u, _ := pgSchemaURL(t)
+				u, _ := postgrestest.FreshSchema(t)
 				env["SHOOT_DATABASE_URL"] = u
 			}
 			s := startStudio(t, env)

@@ -2,69 +2,18 @@ package main
 
 import (
 	"bufio"
-	"context"
-	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
-	"os"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/fashionshoot/shoot/internal/events"
 	"github.com/fashionshoot/shoot/internal/shoot"
 	"github.com/fashionshoot/shoot/internal/store/postgres"
+	"github.com/fashionshoot/shoot/internal/store/postgres/postgrestest"
 )
-
-// pgSchemaSeq tells apart the schemas of one test process.
-var pgSchemaSeq atomic.Int64
-
-// pgSchemaURL returns a PostgreSQL URL whose connections use a fresh, empty
-// schema (dropped when the test ends), and the schema's name. Without
-// SHOOT_TEST_POSTGRES_URL the test is skipped, except in CI, which always
-// provides a server (scripts/postgres.sh).
-func pgSchemaURL(t testing.TB) (string, string) {
-	t.Helper()
-	base := os.Getenv("SHOOT_TEST_POSTGRES_URL")
-	if base == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("SHOOT_TEST_POSTGRES_URL is not set (CI must start PostgreSQL: eval \"$(scripts/postgres.sh)\")")
-		}
-		t.Skip("SHOOT_TEST_POSTGRES_URL is not set; run: eval \"$(scripts/postgres.sh)\"")
-	}
-	schema := fmt.Sprintf("shoot_cmd_%d_%d_%d", os.Getpid(), time.Now().UnixNano()%1e9, pgSchemaSeq.Add(1))
-	pgExec(t, base, "CREATE SCHEMA "+schema)
-	t.Cleanup(func() { pgExec(t, base, "DROP SCHEMA "+schema+" CASCADE") })
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	q.Set("application_name", schema)
-	u.RawQuery = q.Encode()
-	return u.String(), schema
-}
-
-// pgExec runs one statement on its own connection.
-func pgExec(t testing.TB, dbURL, sql string, args ...any) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	c, err := pgx.Connect(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close(ctx)
-	if _, err := c.Exec(ctx, sql, args...); err != nil {
-		t.Fatalf("%s: %v", sql, err)
-	}
-}
 
 // scaleShootOptions keep a shoot cheap: 1K images, half-second clips at 24
 // fps, every checkpoint approved, so one stream runs the whole shoot.
@@ -145,7 +94,7 @@ func pickSeries(all map[string]float64, prefixes ...string) map[string]float64 {
 // deep health check green, and the queue visible in /metrics.
 func TestPostgresShoot(t *testing.T) {
 	t.Parallel()
-	dbURL, _ := pgSchemaURL(t)
+	dbURL, _ := postgrestest.FreshSchema(t)
 	s := startStudio(t, map[string]string{"SHOOT_DATABASE_URL": dbURL})
 	sid := scaleShoot(t, s.Base, 3)
 	wantFilm(t, s.Base, sid)
@@ -169,7 +118,7 @@ func TestPostgresShoot(t *testing.T) {
 // never polls (once an hour), so only a notification can deliver them.
 func TestEventsFollowOtherProcesses(t *testing.T) {
 	t.Parallel()
-	dbURL, _ := pgSchemaURL(t)
+	dbURL, _ := postgrestest.FreshSchema(t)
 	ctx := t.Context()
 	api, err := postgres.Open(ctx, dbURL)
 	if err != nil {

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/fashionshoot/shoot/internal/store/postgres/postgrestest"
 )
 
 // buildShoot returns the path of the package's one build of this command
@@ -217,7 +219,7 @@ func pickVictim(t *testing.T, db *pgx.Conn, sid string) (string, []int64) {
 // client of the API process sees every event, numbered without a gap.
 func TestScaleOutAcrossProcesses(t *testing.T) {
 	t.Parallel()
-	dbURL, _ := pgSchemaURL(t)
+	dbURL, _ := postgrestest.FreshSchema(t)
 	bin := buildShoot(t)
 	// The job timeout leaves room for a loaded CI machine (the film stage
 	// took over 10 s there); the rescue comes 1 s after it, so the test

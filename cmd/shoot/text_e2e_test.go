@@ -3,6 +3,8 @@ package main
 import (
 	"strings"
 	"testing"
+
+	"github.com/fashionshoot/shoot/internal/store/postgres/postgrestest"
 )
 
 // TestControlCharactersRefusedOnEveryDatabase sends text fields with
@@ -14,7 +16,7 @@ func TestControlCharactersRefusedOnEveryDatabase(t *testing.T) {
 	dbs := map[string]func(t *testing.T) map[string]string{
 		"sqlite": func(*testing.T) map[string]string { return nil },
 		"postgres": func(t *testing.T) map[string]string {
-			u, _ := pgSchemaURL(t)
+			u, _ := postgrestest.FreshSchema(t)
 			return map[string]string{"SHOOT_DATABASE_URL": u}
 		},
 	}

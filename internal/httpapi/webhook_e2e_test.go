@@ -4,20 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"gocloud.dev/blob/fileblob"
 
 	"github.com/fashionshoot/shoot/internal/config"
@@ -32,6 +27,7 @@ import (
 	"github.com/fashionshoot/shoot/internal/shoot"
 	"github.com/fashionshoot/shoot/internal/store"
 	"github.com/fashionshoot/shoot/internal/store/postgres"
+	"github.com/fashionshoot/shoot/internal/store/postgres/postgrestest"
 	"github.com/fashionshoot/shoot/internal/store/sqlite"
 	"github.com/fashionshoot/shoot/internal/webhook"
 	"github.com/fashionshoot/shoot/internal/webhooktest"
@@ -52,45 +48,6 @@ type hookStudio struct {
 	log      *events.Log
 	eng      *pipeline.Engine
 	dispatch *webhook.Dispatcher
-}
-
-var pgSchemas atomic.Int64
-
-// pgURL makes a fresh schema on SHOOT_TEST_POSTGRES_URL's server, dropped
-// when the test ends, and returns a URL whose connections use it. Without
-// the variable the test is skipped, except in CI, where it fails.
-func pgURL(t *testing.T) string {
-	t.Helper()
-	base := os.Getenv("SHOOT_TEST_POSTGRES_URL")
-	if base == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("SHOOT_TEST_POSTGRES_URL is not set (CI must start PostgreSQL: eval \"$(scripts/postgres.sh)\")")
-		}
-		t.Skip("SHOOT_TEST_POSTGRES_URL is not set; run: eval \"$(scripts/postgres.sh)\"")
-	}
-	schema := fmt.Sprintf("shoot_api_%d_%d_%d", os.Getpid(), time.Now().UnixNano()%1e9, pgSchemas.Add(1))
-	exec := func(sql string) {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		c, err := pgx.Connect(ctx, base)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close(ctx)
-		if _, err := c.Exec(ctx, sql); err != nil {
-			t.Fatal(err)
-		}
-	}
-	exec("CREATE SCHEMA " + schema)
-	t.Cleanup(func() { exec("DROP SCHEMA " + schema + " CASCADE") })
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 func newHookStudio(t *testing.T, dialect string, firstRetry time.Duration) *hookStudio {
@@ -118,7 +75,8 @@ func newHookStudio(t *testing.T, dialect string, firstRetry time.Duration) *hook
 		st = db
 		newQueue = func(r jobs.Runner, o jobs.Options) (jobs.Queue, error) { return jobs.NewSQLite(ctx, db.DB(), r, o) }
 	case "postgres":
-		db, err := postgres.Open(ctx, pgURL(t))
+		u, _ := postgrestest.FreshSchema(t)
+		db, err := postgres.Open(ctx, u)
 		if err != nil {
 			t.Fatal(err)
 		}

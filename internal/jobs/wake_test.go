@@ -4,19 +4,17 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net/url"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/fashionshoot/shoot/internal/jobs"
 	"github.com/fashionshoot/shoot/internal/pipeline"
+	"github.com/fashionshoot/shoot/internal/store/postgres/postgrestest"
 	"github.com/fashionshoot/shoot/internal/store/sqlite"
 )
 
@@ -81,36 +79,8 @@ func sqliteWakeQueue(t *testing.T, r jobs.Runner) wakeQueue {
 
 func postgresWakeQueue(t *testing.T, r jobs.Runner) wakeQueue {
 	t.Helper()
-	base := os.Getenv("SHOOT_TEST_POSTGRES_URL")
-	if base == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("SHOOT_TEST_POSTGRES_URL is not set (CI must start PostgreSQL: eval \"$(scripts/postgres.sh)\")")
-		}
-		t.Skip("SHOOT_TEST_POSTGRES_URL is not set; run: eval \"$(scripts/postgres.sh)\"")
-	}
-	schema := fmt.Sprintf("shoot_wake_%d_%d", os.Getpid(), time.Now().UnixNano()%1e9)
-	admin := func(stmt string) {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		c, err := pgx.Connect(ctx, base)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close(ctx)
-		if _, err := c.Exec(ctx, stmt); err != nil {
-			t.Fatal(err)
-		}
-	}
-	admin("CREATE SCHEMA " + schema)
-	t.Cleanup(func() { admin("DROP SCHEMA " + schema + " CASCADE") })
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := u.Query()
-	v.Set("search_path", schema)
-	u.RawQuery = v.Encode()
-	pool, err := pgxpool.New(t.Context(), u.String())
+	u, _ := postgrestest.FreshSchema(t)
+	pool, err := pgxpool.New(t.Context(), u)
 	if err != nil {
 		t.Fatal(err)
 	}
