@@ -1,6 +1,6 @@
 #!/bin/sh
-# bench-stitch.sh runs issue 3's benchmark (b): five 5 s 720p clips stitched
-# into a 7.5 s 60 fps film by the one-pass Stitch and by the original's
+# bench-stitch.sh runs the stitch benchmark: five 5 s 720p clips stitched
+# into a 7.5 s 60 fps film by the one-pass Stitch and by the naive
 # per-frame PNG method, in one run, under /usr/bin/time -v so the peak
 # resident set size (of the test binary or its largest ffmpeg child) shows.
 # Usage: scripts/bench-stitch.sh [onepass|perframe-png]   (default: both)

@@ -23,8 +23,8 @@ func localPaths(text, sid, out string) string {
 	})
 }
 
-// seedPath turns a blob key outputs/<sid>/<path> into <path>.
-func seedPath(key string) string {
+// outputPath turns a blob key outputs/<sid>/<path> into <path>.
+func outputPath(key string) string {
 	parts := strings.SplitN(key, "/", 3)
 	if len(parts) == 3 {
 		return parts[2]

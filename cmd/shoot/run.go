@@ -314,7 +314,7 @@ func reportFilm(e *env, sid string, f *runFlags) error {
 func ask(ctx context.Context, w io.Writer, in *bufio.Reader, end exchangeEnd, out string) (string, error) {
 	fmt.Fprintf(w, "\n%s\n", end.Message)
 	for _, k := range end.Artifacts {
-		fmt.Fprintf(w, "  %s\n", filepath.Join(out, seedPath(k)))
+		fmt.Fprintf(w, "  %s\n", filepath.Join(out, outputPath(k)))
 	}
 	fmt.Fprint(w, "Press Enter to approve, or type what to change: ")
 	type answer struct {

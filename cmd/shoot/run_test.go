@@ -78,8 +78,8 @@ func readManifest(t *testing.T, out string) manifestFile {
 	return m
 }
 
-// seedLayout lists the files a finished shoot writes under --out.
-func seedLayout(clips int) []string {
+// outputLayout lists the files a finished shoot writes under --out.
+func outputLayout(clips int) []string {
 	files := []string{"hero.png", "contact-sheet.png", "final/fashion-video.mp4", "manifest.json"}
 	for n := 1; n <= 6; n++ {
 		files = append(files, fmt.Sprintf("frames/frame-%d.png", n))
@@ -90,12 +90,12 @@ func seedLayout(clips int) []string {
 	return files
 }
 
-// checkLayout fails unless out holds exactly the seed layout's files, each
+// checkLayout fails unless out holds exactly the output layout's files, each
 // non-empty.
 func checkLayout(t *testing.T, out string, clips int) {
 	t.Helper()
 	want := map[string]bool{}
-	for _, f := range seedLayout(clips) {
+	for _, f := range outputLayout(clips) {
 		want[f] = true
 	}
 	err := filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
@@ -141,10 +141,10 @@ func checkClipSize(t *testing.T, out string, clips, long int) {
 	}
 }
 
-// TestRunYesWritesTheSeedLayoutAndManifest runs a whole shoot with --yes,
+// TestRunYesWritesTheOutputLayoutAndManifest runs a whole shoot with --yes,
 // with slowed clips so the test can see that all five were in flight at
 // once.
-func TestRunYesWritesTheSeedLayoutAndManifest(t *testing.T) {
+func TestRunYesWritesTheOutputLayoutAndManifest(t *testing.T) {
 	t.Parallel()
 	out := filepath.Join(t.TempDir(), "shoot")
 	data := t.TempDir()

@@ -17,7 +17,7 @@ const (
 
 // withCORS answers cross-origin requests from the configured origins
 // (Config.CORSOrigins; none by default, "*" for any). Every OPTIONS request
-// is answered here with 204, as the seed does; the CORS headers are added
+// is answered here with 204, whatever its origin; the CORS headers are added
 // only for an allowed Origin.
 func (s *Server) withCORS(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -98,9 +98,9 @@ func (x *exporter) export(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// entries lists the archive's files: generated artifacts by their seed
-// names (the preset format's film followed by its copy under the
-// platform's file name), then the references.
+// entries lists the archive's files: generated artifacts by their
+// output-layout names (the preset format's film followed by its copy under
+// the platform's file name), then the references.
 func (x *exporter) entries(ctx context.Context, m *pipeline.Manifest) ([]zipEntry, []exportReference, *exportPresetFile, error) {
 	assets, err := x.srv.store.LatestAssets(ctx, m.SessionID)
 	if err != nil {

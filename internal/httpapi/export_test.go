@@ -74,7 +74,7 @@ func (e *exportEnv) shootWithArtifacts(t *testing.T) (string, map[string][]byte)
 	add := func(typ string, index, version int, name, mime string, meta *shoot.AssetMeta) {
 		data := []byte(fmt.Sprintf("%s-%d-v%d", typ, index, version))
 		e.put(t, &shoot.Asset{SessionID: sid, Type: typ, Index: index, Version: version, FileName: name, MimeType: mime}, data, meta)
-		want[shoot.SeedName(typ, index)] = data
+		want[shoot.OutputName(typ, index)] = data
 	}
 	heroMeta := &shoot.AssetMeta{Prompt: "hero prompt", Provider: "studio", Model: "studio-image", Seed: 42, CostUSD: 0.15}
 	add(shoot.AssetHero, 0, 1, "hero.png", "image/png", heroMeta)

@@ -153,7 +153,7 @@ func TestListAssets(t *testing.T) {
 	add := func(typ string, index int, stale bool) {
 		t.Helper()
 		a := &shoot.Asset{SessionID: sid, Type: typ, Index: index, MimeType: "image/png", Size: 100,
-			FileName: shoot.SeedName(typ, index), Stale: stale}
+			FileName: shoot.OutputName(typ, index), Stale: stale}
 		// The version is assigned by the store; the key follows it.
 		a.Key = shoot.AssetKey(sid, typ, index, 1)
 		if err := e.store.AddAsset(ctx, a); err != nil {

@@ -174,8 +174,8 @@ func TestEventsHeartbeatOnQuietStream(t *testing.T) {
 }
 
 // TestEventsCarryLongMultilineTextWhole sends an assistant message with
-// newlines and 200 KB of text: it arrives as one event, byte for byte (the
-// original split JSON lines across chunks and lost them).
+// newlines and 200 KB of text: it arrives as one event, byte for byte (a
+// writer that splits JSON lines across chunks would lose them).
 func TestEventsCarryLongMultilineTextWhole(t *testing.T) {
 	t.Parallel()
 	e := newPipeEnv(t, nil)

@@ -32,7 +32,7 @@ func TestCropToAspect(t *testing.T) {
 		inW, inH     int
 		wantW, wantH int
 	}{
-		{"9:16", 826, 836, 470, 836}, // the original's example: now kept as is (≥ 300)
+		{"9:16", 826, 836, 470, 836}, // a narrow frame: kept as is (≥ 300)
 		{"16:9", 826, 836, 826, 465}, // keep full width
 		{"1:1", 1200, 800, 800, 800}, // keep full height
 		{"4:3", 800, 800, 800, 600},  //

@@ -43,7 +43,7 @@ func ParseBezier(s string) (Easing, error) {
 }
 
 // bezierSolveEps is how closely the solved parameter must reproduce t.
-// It is tighter than the original's 1e-6 so the curve's own error stays far
+// It is tighter than the usual 1e-6 so the curve's own error stays far
 // below one source frame even on the steepest presets.
 const bezierSolveEps = 1e-9
 

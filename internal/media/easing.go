@@ -55,9 +55,9 @@ func Names() []string {
 	return out
 }
 
-// Lookup returns the easing called name (case-sensitive, as in the original
-// scripts). An unknown name is an EINVALID error listing the valid names;
-// unlike the original there is no silent fallback to linear.
+// Lookup returns the easing called name (case-sensitive). An unknown name is
+// an EINVALID error listing the valid names; there is deliberately no silent
+// fallback to linear, so a typo never turns into a flat film.
 func Lookup(name string) (Easing, error) {
 	for _, e := range catalog() {
 		if e.info.Name == name {

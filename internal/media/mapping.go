@@ -11,8 +11,8 @@ func OutputFrames(clipDuration float64, fps int) int {
 
 // SourceTimes returns, for each of n output frames, the source time (in
 // seconds) it shows: clamp(ease(i/(n−1)) × duration, 0, duration − 1/srcFPS).
-// The upper clamp keeps every time on a frame that exists; the original
-// lost frames by asking for a time past the last one (a known failure of the naive mapping).
+// The upper clamp keeps every time on a frame that exists; the naive mapping
+// (ease × duration) asks for a time past the last frame and loses it.
 // Overshooting curves are clamped at both ends by the same rule.
 func SourceTimes(ease Easing, n int, duration, srcFPS float64) []float64 {
 	last := math.Max(0, duration-1/srcFPS)

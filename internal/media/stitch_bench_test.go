@@ -22,7 +22,7 @@ func cpuSeconds() float64 {
 	return tv(self.Utime) + tv(self.Stime) + tv(kids.Utime) + tv(kids.Stime)
 }
 
-// BenchmarkStitch is benchmark (b) of issue 3: five 5 s 720p 24 fps clips
+// BenchmarkStitch is the stitch benchmark: five 5 s 720p 24 fps clips
 // become a 7.5 s 60 fps film (1.5 s per clip), once with Stitch and once
 // with the two-step method (one ffmpeg per
 // output frame seeking with -ss and writing a PNG, then one encode of the
@@ -94,8 +94,8 @@ func benchClips(b *testing.B, dir string) []string {
 	return clips
 }
 
-// stitchPerFramePNG is the original's method, kept here only as the
-// benchmark's point of comparison. It returns the bytes of PNG written.
+// stitchPerFramePNG is the naive method (every output frame extracted to a
+// PNG, then encoded), kept here only as the benchmark's point of comparison. It returns the bytes of PNG written.
 func stitchPerFramePNG(b *testing.B, clips []string, out string, ease Easing) (int64, error) {
 	tmp := b.TempDir()
 	n := OutputFrames(DefaultClipDuration, DefaultFPS)

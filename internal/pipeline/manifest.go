@@ -29,7 +29,7 @@ type Manifest struct {
 // duration are always present, zero where they do not apply (a cropped
 // frame has no prompt or seed), so readers need not guess.
 type ManifestEntry struct {
-	File       string  `json:"file"` // path in the seed layout, e.g. frames/frame-3.png
+	File       string  `json:"file"` // path in the output layout, e.g. frames/frame-3.png
 	Key        string  `json:"key"`  // blob key of this version
 	Type       string  `json:"type"`
 	Index      int     `json:"index,omitempty"`
@@ -77,7 +77,7 @@ func (e *Engine) Manifest(ctx context.Context, sid string) (*Manifest, error) {
 			continue
 		}
 		meta := assetMeta(a)
-		entry := ManifestEntry{File: shoot.SeedName(a.Type, a.Index), Key: a.Key, Type: a.Type,
+		entry := ManifestEntry{File: shoot.OutputName(a.Type, a.Index), Key: a.Key, Type: a.Type,
 			Index: a.Index, Version: a.Version, Size: a.Size, MimeType: a.MimeType, Prompt: meta.Prompt,
 			Provider: meta.Provider, Model: meta.Model, Seed: meta.Seed, CostUSD: meta.CostUSD,
 			DurationMS: meta.DurationMS, Stale: a.Stale, Width: meta.Width, Height: meta.Height, Details: meta.Details, QA: meta.QA}

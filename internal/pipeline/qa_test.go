@@ -284,7 +284,7 @@ func TestQAOnEveryPicture(t *testing.T) {
 			}
 			files := []string{"hero.png", "contact-sheet.png"}
 			for n := 1; n <= 6; n++ {
-				files = append(files, shoot.SeedName(shoot.AssetFrame, n))
+				files = append(files, shoot.OutputName(shoot.AssetFrame, n))
 			}
 			for _, f := range files {
 				if r := byFile[f]; r == nil || r.By != c.by {

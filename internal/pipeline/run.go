@@ -211,8 +211,8 @@ func checkpointMessage(stage string, n int) string {
 }
 
 // checkpointEvent is the checkpoint event of the SSE protocol: top-level stage, artifact
-// or artifacts, message, sessionId and awaitingInput, plus the nested form
-// the original Worker sent.
+// or artifacts, message, sessionId and awaitingInput, plus the same facts
+// nested under "checkpoint", a form clients of the HTTP API read as well.
 func checkpointEvent(sid string, cp *shoot.Checkpoint, awaiting bool) map[string]any {
 	ev := map[string]any{"stage": cp.Stage, "message": cp.Message, "sessionId": sid, "awaitingInput": awaiting}
 	nested := map[string]any{"id": cp.ID, "stage": cp.Stage, "status": "complete", "message": cp.Message}

@@ -13,8 +13,8 @@ import (
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
 
-// Preset kinds. The original had only these two categories: lighting, lens
-// and grade are fixed by the film treatment, not chosen per shoot.
+// Preset kinds. There are only these two categories: lighting, lens and
+// grade are fixed by the film treatment, not chosen per shoot.
 const (
 	KindPose       = "pose"
 	KindBackground = "background"

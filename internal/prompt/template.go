@@ -43,7 +43,7 @@ type SheetVars struct {
 }
 
 // Hero renders the hero-image prompt. The ratio line follows AspectRatio
-// (the original always said 3:2), and the eyewear clause appears only when
+// (3:2 when unset), and the eyewear clause appears only when
 // Glasses is set.
 func Hero(v HeroVars) string {
 	v.AspectRatio = ratioOrDefault(v.AspectRatio)

@@ -15,8 +15,8 @@ type vibe struct {
 }
 
 // vibes is the brief-keyword table, with a few close synonyms
-// added. urban-lean is deliberately absent: the original mapping never picks
-// it, it is there for the user to ask for by name.
+// added. urban-lean is deliberately absent: no brief keyword picks it; it is
+// there for the user to ask for by name.
 func vibes() []vibe {
 	return []vibe{
 		{[]string{"edgy", "dramatic", "drama", "bold", "intense", "fierce", "moody"}, "editorial-drama", "studio-black"},

@@ -107,9 +107,9 @@ func AssetKey(sessionID, assetType string, index, version int) string {
 	return "outputs/" + sessionID + "/" + name
 }
 
-// SeedName returns the artifact's path relative to the session folder in the
+// OutputName returns the artifact's path relative to the session folder in the
 // studio's layout, without any version suffix (e.g. "frames/frame-3.png").
-func SeedName(assetType string, index int) string {
+func OutputName(assetType string, index int) string {
 	return strings.TrimPrefix(AssetKey("x", assetType, index, 1), "outputs/x/")
 }
 

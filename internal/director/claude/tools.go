@@ -11,9 +11,9 @@ import (
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
 
-// Tool names: the original's action templates plus frame edits, options and
-// approval. The rules director uses the same names, so the event log reads
-// the same whichever director ran.
+// Tool names: one per pipeline action (hero, sheet, frames, clips, film)
+// plus frame edits, options and approval. The rules director uses the same
+// names, so the event log reads the same whichever director ran.
 const (
 	toolHero     = "generate_hero"
 	toolSheet    = "generate_contact_sheet"

@@ -125,9 +125,9 @@ func TestOpenErrors(t *testing.T) {
 	var _ store.Store = (*sqlite.DB)(nil)
 }
 
-// TestSeedTimeForm: a row written with SQLite's CURRENT_TIMESTAMP (the
+// TestCurrentTimestampReadsAsUTC: a row written with SQLite's CURRENT_TIMESTAMP (the
 // schema's default) still reads back as UTC.
-func TestSeedTimeForm(t *testing.T) {
+func TestCurrentTimestampReadsAsUTC(t *testing.T) {
 	t.Parallel()
 	db := openTemp(t)
 	ctx := context.Background()

@@ -22,11 +22,11 @@ var assetTests = []test{
 	{"AssetStale", testAssetStale},
 }
 
-// asset returns a new unsaved asset of a session slot, named like the seed.
+// asset returns a new unsaved asset of a session slot, named as in the output layout.
 func asset(sessionID, typ string, index int) *shoot.Asset {
 	return &shoot.Asset{
 		SessionID: sessionID, Type: typ, Index: index,
-		FileName: shoot.SeedName(typ, index), Key: shoot.AssetKey(sessionID, typ, index, 1),
+		FileName: shoot.OutputName(typ, index), Key: shoot.AssetKey(sessionID, typ, index, 1),
 		Size: 1234, MimeType: "image/png",
 	}
 }
