@@ -13,37 +13,35 @@ import (
 	"github.com/fashionshoot/shoot/internal/store"
 )
 
-type authTest struct {
-	name string
-	fn   func(t *testing.T, s store.Store, a store.Auth)
+// authStore is a store with its store.Auth part.
+type authStore interface {
+	store.Store
+	store.Auth
+}
+
+type authTest = caseOf[authStore]
+
+// both hands a case the store twice: as store.Store and as store.Auth.
+func both(fn func(t *testing.T, s store.Store, a store.Auth)) func(*testing.T, authStore) {
+	return func(t *testing.T, s authStore) { fn(t, s, s) }
 }
 
 var authTests = []authTest{
-	{"TokenLifecycle", testTokenLifecycle},
-	{"TokenInvalid", testTokenInvalid},
-	{"TokenTouch", testTokenTouch},
-	{"WebSessions", testWebSessions},
-	{"Audit", testAudit},
-	{"UsageLimit", testUsageLimit},
-	{"UsageConcurrent", testUsageConcurrent},
-	{"SpendFollowsCosts", testSpendFollowsCosts},
-	{"CountRunning", testCountRunning},
+	{"TokenLifecycle", both(testTokenLifecycle)},
+	{"TokenInvalid", both(testTokenInvalid)},
+	{"TokenTouch", both(testTokenTouch)},
+	{"WebSessions", both(testWebSessions)},
+	{"Audit", both(testAudit)},
+	{"UsageLimit", both(testUsageLimit)},
+	{"UsageConcurrent", both(testUsageConcurrent)},
+	{"SpendFollowsCosts", both(testSpendFollowsCosts)},
+	{"CountRunning", both(testCountRunning)},
 }
 
 // RunAuth runs the conformance suite of store.Auth. open must return a
 // fresh, empty, migrated store that also implements store.Auth.
 func RunAuth(t *testing.T, open func(t *testing.T) store.Store) {
-	for _, tc := range authTests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			s := open(t)
-			a, ok := s.(store.Auth)
-			if !ok {
-				t.Fatalf("%T does not implement store.Auth", s)
-			}
-			tc.fn(t, s, a)
-		})
-	}
+	runCases(t, open, authTests)
 }
 
 // hashOf is a stand-in token hash.

@@ -12,10 +12,7 @@ import (
 	"github.com/fashionshoot/shoot/internal/store"
 )
 
-type idemTest struct {
-	name string
-	fn   func(t *testing.T, s store.Idempotency)
-}
+type idemTest = caseOf[store.Idempotency]
 
 var idemTests = []idemTest{
 	{"ClaimThenHeld", testIdemClaimThenHeld},
@@ -31,17 +28,7 @@ var idemTests = []idemTest{
 // RunIdempotency runs the conformance suite of store.Idempotency. open must
 // return a fresh, empty, migrated store that also implements it.
 func RunIdempotency(t *testing.T, open func(t *testing.T) store.Store) {
-	for _, tc := range idemTests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			s := open(t)
-			i, ok := s.(store.Idempotency)
-			if !ok {
-				t.Fatalf("%T does not implement store.Idempotency", s)
-			}
-			tc.fn(t, i)
-		})
-	}
+	runCases(t, open, idemTests)
 }
 
 // fingerprint is a stand-in request fingerprint.

@@ -7,6 +7,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -15,26 +17,39 @@ import (
 	"github.com/fashionshoot/shoot/internal/store"
 )
 
-type test struct {
+// caseOf is one conformance case on a store seen as P: store.Store itself
+// or one of the optional parts (store.Auth, store.Idempotency, …).
+type caseOf[P any] struct {
 	name string
-	fn   func(t *testing.T, s store.Store)
+	fn   func(t *testing.T, p P)
+}
+
+type test = caseOf[store.Store]
+
+// runCases is the suite's one runner: every case runs in a parallel subtest
+// on a fresh store of its own from open, seen as P; a store that does not
+// implement P fails the case.
+func runCases[P any](t *testing.T, open func(t *testing.T) store.Store, cases []caseOf[P]) {
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := open(t)
+			p, ok := s.(P)
+			if !ok {
+				var want *P
+				t.Fatalf("%T does not implement %s", s, reflect.TypeOf(want).Elem())
+			}
+			tc.fn(t, p)
+		})
+	}
 }
 
 // Run runs the conformance suite. open must return a fresh, empty, migrated
 // store and close it when the test ends; every case gets its own store and
 // runs in parallel with the others.
 func Run(t *testing.T, open func(t *testing.T) store.Store) {
-	var tests []test
-	for _, group := range [][]test{sessionTests, uploadTests, assetTests, checkpointTests,
-		eventTests, messageTests, providerTaskTests, callbackTests, latencyTests, costTests, deleteTests, miscTests} {
-		tests = append(tests, group...)
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			tc.fn(t, open(t))
-		})
-	}
+	runCases(t, open, slices.Concat(sessionTests, uploadTests, assetTests, checkpointTests,
+		eventTests, messageTests, providerTaskTests, callbackTests, latencyTests, costTests, deleteTests, miscTests))
 }
 
 var idCounter atomic.Int64

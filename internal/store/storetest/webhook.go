@@ -13,10 +13,7 @@ import (
 	"github.com/fashionshoot/shoot/internal/store"
 )
 
-type webhookTest struct {
-	name string
-	fn   func(t *testing.T, s store.Webhooks)
-}
+type webhookTest = caseOf[store.Webhooks]
 
 var webhookTests = []webhookTest{
 	{"CreateGetList", testWebhookCreateGetList},
@@ -30,17 +27,7 @@ var webhookTests = []webhookTest{
 // RunWebhooks runs the conformance suite of store.Webhooks. open must
 // return a fresh, empty, migrated store that also implements it.
 func RunWebhooks(t *testing.T, open func(t *testing.T) store.Store) {
-	for _, tc := range webhookTests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			s := open(t)
-			w, ok := s.(store.Webhooks)
-			if !ok {
-				t.Fatalf("%T does not implement store.Webhooks", s)
-			}
-			tc.fn(t, w)
-		})
-	}
+	runCases(t, open, webhookTests)
 }
 
 var webhookSeq atomic.Int64
