@@ -36,6 +36,7 @@ func TestEnumsValid(t *testing.T) {
 			[]string{"session_init", "status", "text_delta", "message_type_hint", "assistant_message", "system",
 				"checkpoint", "complete", "error"}},
 		{"Role", func(s string) validator { return shoot.Role(s) }, []string{"user", "assistant"}},
+		{"CallbackOutcome", func(s string) validator { return shoot.CallbackOutcome(s) }, []string{"done", "failed"}},
 	}
 	for _, c := range cases {
 		for _, v := range c.valid {

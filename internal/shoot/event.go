@@ -102,11 +102,19 @@ type ProviderTask struct {
 	UpdatedAt time.Time `json:"updatedAt"`
 }
 
-// Callback outcomes: what a provider's callback said about its task.
+// CallbackOutcome is what a provider's callback said about its task. The
+// constants below are its values, untyped like the other enums' so the
+// stored string field takes them as they are.
+type CallbackOutcome string
+
+// Callback outcomes.
 const (
 	CallbackDone   = "done"
 	CallbackFailed = "failed"
 )
+
+// Valid reports whether o is one of the callback outcomes.
+func (o CallbackOutcome) Valid() bool { return o == CallbackDone || o == CallbackFailed }
 
 // ProviderCallback is a provider task whose end the provider announces by
 // calling the studio back (a FAL webhook, a Kling callback_url). It is

@@ -87,7 +87,7 @@ func CheckSession(s *shoot.Session) error {
 		return shoot.Errorf(shoot.EINVALID, "invalid session id")
 	case !shoot.SessionStatus(s.Status).Valid():
 		return shoot.Errorf(shoot.EINVALID, "invalid session status %q", s.Status)
-	case !validStage(s.PipelineStage):
+	case !shoot.Stage(s.PipelineStage).Valid():
 		return shoot.Errorf(shoot.EINVALID, "invalid pipeline stage %q", s.PipelineStage)
 	case !shoot.RunState(s.RunState).Valid():
 		return shoot.Errorf(shoot.EINVALID, "invalid run state %q", s.RunState)
@@ -97,10 +97,6 @@ func CheckSession(s *shoot.Session) error {
 		return shoot.Errorf(shoot.EINVALID, "total turns must not be negative")
 	}
 	return checkJSON("session metadata", s.Metadata)
-}
-
-func validStage(stage string) bool {
-	return stage == shoot.StageInit || stage == shoot.StageComplete || shoot.StageIndex(stage) >= 0
 }
 
 // CheckUpload checks an upload row and fills its creation time.
@@ -295,7 +291,7 @@ func CheckCallback(c *shoot.ProviderCallback) error {
 
 // CheckOutcome checks a callback outcome.
 func CheckOutcome(outcome string) error {
-	if outcome != shoot.CallbackDone && outcome != shoot.CallbackFailed {
+	if !shoot.CallbackOutcome(outcome).Valid() {
 		return shoot.Errorf(shoot.EINVALID, "a callback outcome is %q or %q", shoot.CallbackDone, shoot.CallbackFailed)
 	}
 	return nil
