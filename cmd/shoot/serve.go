@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/fashionshoot/shoot/internal/config"
 	"github.com/fashionshoot/shoot/internal/httpapi"
@@ -19,22 +20,36 @@ import (
 // newServeCmd is `shoot serve`: the HTTP API on --addr until SIGINT or
 // SIGTERM, then a graceful shutdown.
 func newServeCmd(e *env) *cobra.Command {
+	return newServerCmd(e, "serve", "run the studio: HTTP API and web UI",
+		"jobs this process works at once; 0 serves the API only (SHOOT_WORKERS)",
+		func(fs *pflag.FlagSet, cfg *config.Config) {
+			fs.BoolVar(&cfg.InsecureNoAuth, "insecure-no-auth", cfg.InsecureNoAuth, "serve without access control even on a public address")
+		},
+		func(cmd *cobra.Command, cfg *config.Config) error { return serve(cmd.Context(), e, cfg) })
+}
+
+// newServerCmd is the frame `shoot serve` and `shoot worker` share: a
+// long-running command on the configuration (environment, then the common
+// flags), with --workers described by workersUsage. flags binds the
+// command's own flags; run gets the finished configuration.
+func newServerCmd(e *env, use, short, workersUsage string, flags func(*pflag.FlagSet, *config.Config),
+	run func(*cobra.Command, *config.Config) error) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:         "serve",
-		Short:       "run the studio: HTTP API and web UI",
+		Use:         use,
+		Short:       short,
 		Args:        noArgs,
 		Annotations: map[string]string{annotationServer: "yes"},
 	}
 	fs := cmd.Flags()
 	cc := bindConfig(e, fs)
-	fs.IntVar(&cc.cfg.Workers, "workers", cc.cfg.Workers, "jobs this process works at once; 0 serves the API only (SHOOT_WORKERS)")
-	fs.BoolVar(&cc.cfg.InsecureNoAuth, "insecure-no-auth", cc.cfg.InsecureNoAuth, "serve without access control even on a public address")
+	fs.IntVar(&cc.cfg.Workers, "workers", cc.cfg.Workers, workersUsage)
+	flags(fs, cc.cfg)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		cfg, err := cc.finish()
 		if err != nil {
 			return err
 		}
-		return serve(cmd.Context(), e, cfg)
+		return run(cmd, cfg)
 	}
 	return cmd
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/fashionshoot/shoot/internal/config"
 	"github.com/fashionshoot/shoot/internal/httpapi"
@@ -21,24 +22,14 @@ import (
 // another after SHOOT_RESCUE_AFTER. With --addr it also answers /metrics
 // and /api/health (deep) there, for Prometheus and the orchestrator.
 func newWorkerCmd(e *env) *cobra.Command {
-	cmd := &cobra.Command{
-		Use:         "worker",
-		Short:       "work stage jobs only, sharing the queue with other processes",
-		Args:        noArgs,
-		Annotations: map[string]string{annotationServer: "yes"},
-	}
-	fs := cmd.Flags()
-	cc := bindConfig(e, fs)
-	fs.IntVar(&cc.cfg.Workers, "workers", cc.cfg.Workers, "jobs this process works at once (SHOOT_WORKERS)")
-	fs.StringVar(&cc.cfg.WorkerID, "id", cc.cfg.WorkerID, "this worker's name in the queue (SHOOT_WORKER_ID; default host-pid)")
-	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		cfg, err := cc.finish()
-		if err != nil {
-			return err
-		}
-		return runWorker(cmd.Context(), e, cfg, fs.Changed("addr"))
-	}
-	return cmd
+	return newServerCmd(e, "worker", "work stage jobs only, sharing the queue with other processes",
+		"jobs this process works at once (SHOOT_WORKERS)",
+		func(fs *pflag.FlagSet, cfg *config.Config) {
+			fs.StringVar(&cfg.WorkerID, "id", cfg.WorkerID, "this worker's name in the queue (SHOOT_WORKER_ID; default host-pid)")
+		},
+		func(cmd *cobra.Command, cfg *config.Config) error {
+			return runWorker(cmd.Context(), e, cfg, cmd.Flags().Changed("addr"))
+		})
 }
 
 // runWorker works jobs until ctx is done; with listen it also answers
