@@ -114,24 +114,32 @@ func TestStageEndSurvivesAFailedCheckpointWrite(t *testing.T) {
 	}
 }
 
+// startClips starts a shoot from upload n, approves the hero and the sheet,
+// asks for the clips and waits until all five were submitted.
+func (h *harness) startClips(n int) string {
+	h.t.Helper()
+	sid, _ := h.start(fast, h.upload(n))
+	h.reply(sid, "continue")
+	h.reply(sid, "continue")
+	if _, _, err := h.eng.Continue(h.t.Context(), sid, "continue"); err != nil {
+		h.t.Fatal(err)
+	}
+	for h.calls.count("clip") < 5 {
+		if h.t.Context().Err() != nil {
+			h.t.Fatal("the clips never started")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return sid
+}
+
 // TestCancelledWorkEndsQuietly cancels clips whose jobs the queue cannot
 // stop (workers in another process): the jobs learn of it from the
 // provider, and must end without reporting an error into the session.
 func TestCancelledWorkEndsQuietly(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, harnessOptions{clipConcurrency: 5, clipLatency: time.Hour, remoteWorkers: true})
-	sid, _ := h.start(fast, h.upload(9))
-	h.reply(sid, "continue")
-	h.reply(sid, "continue")
-	if _, _, err := h.eng.Continue(t.Context(), sid, "continue"); err != nil {
-		t.Fatal(err)
-	}
-	for h.calls.count("clip") < 5 {
-		if t.Context().Err() != nil {
-			t.Fatal("the clips never started")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	sid := h.startClips(9)
 	if _, err := h.eng.Cancel(t.Context(), sid); err != nil {
 		t.Fatal(err)
 	}
@@ -171,18 +179,7 @@ func TestCancelStopsPollingWithoutProviderCancel(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, harnessOptions{clipConcurrency: 5, clipLatency: time.Hour, remoteWorkers: true,
 		pollWindow: time.Hour, videos: func(v pipeline.VideoGenerator) pipeline.VideoGenerator { return deafVideos{v} }})
-	sid, _ := h.start(fast, h.upload(19))
-	h.reply(sid, "continue")
-	h.reply(sid, "continue")
-	if _, _, err := h.eng.Continue(t.Context(), sid, "continue"); err != nil {
-		t.Fatal(err)
-	}
-	for h.calls.count("clip") < 5 {
-		if t.Context().Err() != nil {
-			t.Fatal("the clips never started")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	sid := h.startClips(19)
 	if _, err := h.eng.Cancel(t.Context(), sid); err != nil {
 		t.Fatal(err)
 	}

@@ -52,18 +52,7 @@ func TestInterruptedRunAcceptsAReply(t *testing.T) {
 func TestRunningWithLiveJobsStillConflicts(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, harnessOptions{interruptedAfter: time.Millisecond, clipConcurrency: 5, clipLatency: time.Hour})
-	sid, _ := h.start(fast, h.upload(22))
-	h.reply(sid, "continue")
-	h.reply(sid, "continue")
-	if _, _, err := h.eng.Continue(t.Context(), sid, "continue"); err != nil {
-		t.Fatal(err)
-	}
-	for h.calls.count("clip") < 5 {
-		if t.Context().Err() != nil {
-			t.Fatal("the clips never started")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	sid := h.startClips(22)
 	time.Sleep(5 * time.Millisecond)
 	if _, _, err := h.eng.Continue(t.Context(), sid, "continue"); shoot.ErrorCode(err) != shoot.ECONFLICT {
 		t.Fatalf("continue while clip jobs live: %v, want conflict", err)

@@ -157,17 +157,9 @@ func (e *Engine) doHero(ctx context.Context, w Work, s *shoot.Session) error {
 		return err
 	}
 	m := readMeta(s)
-	o := s.Options.WithDefaults()
-	req := shoot.ImageRequest{Kind: shoot.ImageHero, Prompt: e.heroPrompt(m, s), References: refs,
-		AspectRatio: firstNonEmpty(m.Hero.AspectRatio, o.AspectRatio), Resolution: firstNonEmpty(m.Hero.Resolution, o.Resolution),
-		Format: "png", Seed: seedFor(s.ID, "hero", w.Version), Background: m.Background}
-	if _, err := e.imageWork(ctx, w, s, shoot.AssetHero, 0, req, []string{"params:" + digest(req.Prompt)}); err != nil {
-		return err
-	}
-	if w.Version > 1 {
-		e.markStale(ctx, s.ID, shoot.AssetHero, 0, o.Loop)
-	}
-	return nil
+	req := oneImage(s, m, shoot.ImageRequest{Kind: shoot.ImageHero, Prompt: e.heroPrompt(m, s), References: refs,
+		AspectRatio: m.Hero.AspectRatio, Resolution: m.Hero.Resolution, Seed: seedFor(s.ID, "hero", w.Version)})
+	return e.makeOne(ctx, w, s, shoot.AssetHero, req, []string{"params:" + digest(req.Prompt)})
 }
 
 func (e *Engine) doSheet(ctx context.Context, w Work, s *shoot.Session) error {
@@ -188,16 +180,33 @@ func (e *Engine) doSheet(ctx context.Context, w Work, s *shoot.Session) error {
 		return err
 	}
 	m := readMeta(s)
-	o := s.Options.WithDefaults()
-	req := shoot.ImageRequest{Kind: shoot.ImageContactSheet, Prompt: e.sheetPrompt(m, s),
+	req := oneImage(s, m, shoot.ImageRequest{Kind: shoot.ImageContactSheet, Prompt: e.sheetPrompt(m, s),
 		References:  append([]shoot.Reference{heroRef}, refs...),
-		AspectRatio: firstNonEmpty(m.Sheet.AspectRatio, o.AspectRatio), Resolution: firstNonEmpty(m.Sheet.Resolution, o.Resolution),
-		Format: "png", Seed: seedFor(s.ID, "sheet", w.Version), Background: m.Background}
-	if _, err := e.imageWork(ctx, w, s, shoot.AssetContactSheet, 0, req, sheetInputs(l, m)); err != nil {
+		AspectRatio: m.Sheet.AspectRatio, Resolution: m.Sheet.Resolution, Seed: seedFor(s.ID, "sheet", w.Version)})
+	return e.makeOne(ctx, w, s, shoot.AssetContactSheet, req, sheetInputs(l, m))
+}
+
+// oneImage completes the request for the session's one hero or contact
+// sheet: the stage's own aspect ratio and resolution, else the session's;
+// PNG; the brief's background.
+func oneImage(s *shoot.Session, m runMeta, req shoot.ImageRequest) shoot.ImageRequest {
+	o := s.Options.WithDefaults()
+	req.AspectRatio = firstNonEmpty(req.AspectRatio, o.AspectRatio)
+	req.Resolution = firstNonEmpty(req.Resolution, o.Resolution)
+	req.Format = "png"
+	req.Background = m.Background
+	return req
+}
+
+// makeOne makes the session's one asset of typ (the hero or the contact
+// sheet) and, when it replaces an earlier version, marks stale what was made
+// from that.
+func (e *Engine) makeOne(ctx context.Context, w Work, s *shoot.Session, typ string, req shoot.ImageRequest, inputs []string) error {
+	if _, err := e.imageWork(ctx, w, s, typ, 0, req, inputs); err != nil {
 		return err
 	}
 	if w.Version > 1 {
-		e.markStale(ctx, s.ID, shoot.AssetContactSheet, 0, o.Loop)
+		e.markStale(ctx, s.ID, typ, 0, s.Options.WithDefaults().Loop)
 	}
 	return nil
 }
