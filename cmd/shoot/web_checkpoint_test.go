@@ -21,73 +21,66 @@ import (
 // is stored. Screenshots of each first screen are kept.
 func TestWebCheckpoints(t *testing.T) {
 	t.Parallel()
-	chrome := webChromium(t)
-	axe := axeSource(t)
-	for _, sz := range webSizes {
-		t.Run(sz.name, func(t *testing.T) {
-			t.Parallel()
-			studio := startStudio(t, map[string]string{"SHOOT_STUDIO_IMAGE_LATENCY": "300ms", "SHOOT_STUDIO_CLIP_LATENCY": "1s"})
-			b := newSizedBrowser(t, chrome, studio.Base, sz)
-			desktop := !sz.mobile
+	eachWebSize(t, map[string]string{"SHOOT_STUDIO_IMAGE_LATENCY": "300ms", "SHOOT_STUDIO_CLIP_LATENCY": "1s"}, func(t *testing.T, sz webSize, studio *liveStudio, b *webBrowser, axe string) {
+		desktop := !sz.mobile
 
-			b.open("/")
-			b.wait("the new-shoot form", `document.querySelectorAll("#pose option").length > 1 && document.querySelector(".estimate-value") !== null`)
-			b.axe(axe, "home")
-			b.viewShot("home")
-			// The desktop shoot is 3:2 · 2K straight through; the phone's
-			// is 1K with changes, lighter on a shared test machine.
-			res := map[bool]string{true: "2K", false: "1K"}[desktop]
-			sid := b.startShoot(webRefFiles(t), "Rain-slicked street at dusk, the coat catching the flash.",
-				map[string]string{"aspect": "3:2", "resolution": res, "fps": "24"}, "0.5")
+		b.open("/")
+		b.wait("the new-shoot form", `document.querySelectorAll("#pose option").length > 1 && document.querySelector(".estimate-value") !== null`)
+		b.axe(axe, "home")
+		b.viewShot("home")
+		// The desktop shoot is 3:2 · 2K straight through; the phone's
+		// is 1K with changes, lighter on a shared test machine.
+		res := map[bool]string{true: "2K", false: "1K"}[desktop]
+		sid := b.startShoot(webRefFiles(t), "Rain-slicked street at dusk, the coat catching the flash.",
+			map[string]string{"aspect": "3:2", "resolution": res, "fps": "24"}, "0.5")
 
+		b.waitCheckpoint(studio, sid, "hero")
+		if !desktop {
+			// A reworked hero: the archive must show this one later.
+			b.reply("warmer light")
 			b.waitCheckpoint(studio, sid, "hero")
-			if !desktop {
-				// A reworked hero: the archive must show this one later.
-				b.reply("warmer light")
-				b.waitCheckpoint(studio, sid, "hero")
-			}
-			b.checkpoint(axe, "hero")
+		}
+		b.checkpoint(axe, "hero")
 
+		b.waitCheckpoint(studio, sid, "contact-sheet")
+		if !desktop {
+			b.reply("more variety in the angles")
 			b.waitCheckpoint(studio, sid, "contact-sheet")
-			if !desktop {
-				b.reply("more variety in the angles")
-				b.waitCheckpoint(studio, sid, "contact-sheet")
-				b.compare("contact-sheet", 1)
-			}
-			b.checkpoint(axe, "contact-sheet")
+			b.compare("contact-sheet", 1)
+		}
+		b.checkpoint(axe, "contact-sheet")
 
+		b.waitCheckpoint(studio, sid, "frames")
+		b.checkStatedSizes(studio, "frames")
+		if !desktop {
+			b.reply("regenerate frame 3")
 			b.waitCheckpoint(studio, sid, "frames")
-			b.checkStatedSizes(studio, "frames")
-			if !desktop {
-				b.reply("regenerate frame 3")
-				b.waitCheckpoint(studio, sid, "frames")
-				b.compare("frames", 1)
-			}
-			b.checkpoint(axe, "frames")
+			b.compare("frames", 1)
+		}
+		b.checkpoint(axe, "frames")
 
-			b.waitCheckpoint(studio, sid, "clips")
-			b.checkpoint(axe, "clips")
+		b.waitCheckpoint(studio, sid, "clips")
+		b.checkpoint(axe, "clips")
 
-			b.wait("the finished film", `document.querySelector('.decision[data-mode="done"]') !== null && Boolean(document.querySelector(".plate-film .figure-meta")?.dataset.size)`)
-			b.checkFilmSize(studio)
-			b.checkClosingMessage(sid)
-			b.axe(axe, "finished session")
-			b.viewShot("finished")
+		b.wait("the finished film", `document.querySelector('.decision[data-mode="done"]') !== null && Boolean(document.querySelector(".plate-film .figure-meta")?.dataset.size)`)
+		b.checkFilmSize(studio)
+		b.checkClosingMessage(sid)
+		b.axe(axe, "finished session")
+		b.viewShot("finished")
 
-			b.eval(`location.hash = "#/sessions"`)
-			b.wait("the session card's picture", `document.querySelector('.session-card[data-id="`+sid+`"] img.card-img')?.complete === true`)
-			wantHero := "/outputs/" + sid + "/hero.png"
-			if !desktop {
-				wantHero = "/outputs/" + sid + "/hero.v2.png"
-			}
-			if got := webEval[string](b, `document.querySelector('.session-card[data-id="`+sid+`"] img.card-img').getAttribute("src")`); got != wantHero {
-				t.Errorf("the archive card shows %s, want the newest hero %s", got, wantHero)
-			}
-			b.axe(axe, "sessions")
-			b.viewShot("sessions")
-			b.checkConsole()
-		})
-	}
+		b.eval(`location.hash = "#/sessions"`)
+		b.wait("the session card's picture", `document.querySelector('.session-card[data-id="`+sid+`"] img.card-img')?.complete === true`)
+		wantHero := "/outputs/" + sid + "/hero.png"
+		if !desktop {
+			wantHero = "/outputs/" + sid + "/hero.v2.png"
+		}
+		if got := webEval[string](b, `document.querySelector('.session-card[data-id="`+sid+`"] img.card-img').getAttribute("src")`); got != wantHero {
+			t.Errorf("the archive card shows %s, want the newest hero %s", got, wantHero)
+		}
+		b.axe(axe, "sessions")
+		b.viewShot("sessions")
+		b.checkConsole()
+	})
 }
 
 // checkpoint checks one checkpoint's first screen, audits it and approves

@@ -25,6 +25,21 @@ type webSize struct {
 	mobile        bool
 }
 
+// eachWebSize runs body in a parallel subtest per window size, each with a
+// studio of its own started with env and a browser of that size on it;
+// axe is the axe-core source for audits.
+func eachWebSize(t *testing.T, env map[string]string, body func(t *testing.T, sz webSize, studio *liveStudio, b *webBrowser, axe string)) {
+	chrome := webChromium(t)
+	axe := axeSource(t)
+	for _, sz := range webSizes {
+		t.Run(sz.name, func(t *testing.T) {
+			t.Parallel()
+			studio := startStudio(t, env)
+			body(t, sz, studio, newSizedBrowser(t, chrome, studio.Base, sz), axe)
+		})
+	}
+}
+
 // webSizes are the two windows every studio screen is checked at: a laptop
 // and a phone.
 var webSizes = []webSize{{"desktop", 1440, 900, false}, {"phone", 390, 844, true}}

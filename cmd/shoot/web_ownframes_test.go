@@ -21,58 +21,51 @@ import (
 // in the order chosen. axe-core audits the form in that mode.
 func TestWebOwnFrames(t *testing.T) {
 	t.Parallel()
-	chrome := webChromium(t)
-	axe := axeSource(t)
-	for _, sz := range webSizes {
-		t.Run(sz.name, func(t *testing.T) {
-			t.Parallel()
-			studio := startStudio(t, nil)
-			b := newSizedBrowser(t, chrome, studio.Base, sz)
-			b.open("/")
-			b.wait("the new-shoot form", `document.querySelectorAll("#pose option").length > 1`)
-			b.eval(`localStorage.clear()`)
-			b.eval(`document.querySelector('input[name="source"][value="frames"]').click()`)
-			b.wait("the frames side", `document.querySelector("#frame-input") !== null && !document.querySelector("#frame-input").closest(".source-panel").hidden
-				&& document.querySelector("#pose").closest(".field").hidden`)
+	eachWebSize(t, nil, func(t *testing.T, sz webSize, studio *liveStudio, b *webBrowser, axe string) {
+		b.open("/")
+		b.wait("the new-shoot form", `document.querySelectorAll("#pose option").length > 1`)
+		b.eval(`localStorage.clear()`)
+		b.eval(`document.querySelector('input[name="source"][value="frames"]').click()`)
+		b.wait("the frames side", `document.querySelector("#frame-input") !== null && !document.querySelector("#frame-input").closest(".source-panel").hidden
+			&& document.querySelector("#pose").closest(".field").hidden`)
 
-			files := ownFrameFiles(t)
-			b.do(chromedp.SetUploadFiles(chromedp.CSS("#frame-input"), files[:1]))
-			b.wait("one uploaded frame", `document.querySelectorAll('.ref[data-status="ok"]').length === 1`)
-			b.eval(`document.querySelector('button[type="submit"]').click()`)
-			b.wait("the too-few-frames error", `document.querySelector(".form-error").textContent.includes("Add 2 to 12 frames")`)
-			if strings.HasPrefix(webEval[string](b, `location.hash`), "#/session/") {
-				t.Fatal("a single frame started a shoot")
-			}
+		files := ownFrameFiles(t)
+		b.do(chromedp.SetUploadFiles(chromedp.CSS("#frame-input"), files[:1]))
+		b.wait("one uploaded frame", `document.querySelectorAll('.ref[data-status="ok"]').length === 1`)
+		b.eval(`document.querySelector('button[type="submit"]').click()`)
+		b.wait("the too-few-frames error", `document.querySelector(".form-error").textContent.includes("Add 2 to 12 frames")`)
+		if strings.HasPrefix(webEval[string](b, `location.hash`), "#/session/") {
+			t.Fatal("a single frame started a shoot")
+		}
 
-			b.do(chromedp.SetUploadFiles(chromedp.CSS("#frame-input"), files[1:]))
-			b.wait("three uploaded frames", `document.querySelectorAll('.ref[data-status="ok"]').length === 3`)
-			// Uploaded red, green, blue; blue moves one place earlier.
-			b.eval(`document.querySelector('.ref-move[aria-label="Move blue.png earlier"]').click()`)
-			order := webEval[[]string](b, `[...document.querySelectorAll(".refs .ref")].map((r) => r.querySelector(".ref-no").textContent + ":" + r.querySelector(".ref-name").textContent)`)
-			if strings.Join(order, " ") != "1:red.png 2:blue.png 3:green.png" {
-				t.Errorf("after moving blue earlier the tray reads %v", order)
-			}
-			if f := webEval[string](b, `document.activeElement?.getAttribute("aria-label") || ""`); f != "Move blue.png earlier" {
-				t.Errorf("focus after moving is on %q, want the same button", f)
-			}
-			b.wait("the price of two clips and no images", `document.querySelector(".estimate-note")?.textContent.startsWith("0 images + 2 clips")`)
-			b.axe(axe, "new shoot from own frames")
-			b.viewShot("own-frames")
+		b.do(chromedp.SetUploadFiles(chromedp.CSS("#frame-input"), files[1:]))
+		b.wait("three uploaded frames", `document.querySelectorAll('.ref[data-status="ok"]').length === 3`)
+		// Uploaded red, green, blue; blue moves one place earlier.
+		b.eval(`document.querySelector('.ref-move[aria-label="Move blue.png earlier"]').click()`)
+		order := webEval[[]string](b, `[...document.querySelectorAll(".refs .ref")].map((r) => r.querySelector(".ref-no").textContent + ":" + r.querySelector(".ref-name").textContent)`)
+		if strings.Join(order, " ") != "1:red.png 2:blue.png 3:green.png" {
+			t.Errorf("after moving blue earlier the tray reads %v", order)
+		}
+		if f := webEval[string](b, `document.activeElement?.getAttribute("aria-label") || ""`); f != "Move blue.png earlier" {
+			t.Errorf("focus after moving is on %q, want the same button", f)
+		}
+		b.wait("the price of two clips and no images", `document.querySelector(".estimate-note")?.textContent.startsWith("0 images + 2 clips")`)
+		b.axe(axe, "new shoot from own frames")
+		b.viewShot("own-frames")
 
-			b.do(chromedp.Click(chromedp.CSS(`button[type="submit"]`)))
-			b.wait("the session view", `location.hash.startsWith("#/session/") && document.querySelector(".session") !== null`)
-			sid := strings.TrimPrefix(webEval[string](b, `location.hash`), "#/session/")
-			b.waitCheckpoint(studio, sid, "frames")
-			b.reviewLoaded("frames")
-			b.wait("hero and sheet shown as skipped", `["hero", "contact-sheet"].every((s) => document.querySelector('.step[data-stage="' + s + '"]').dataset.status === "skipped")`)
-			if n := webEval[float64](b, `document.querySelectorAll(".clipbar").length`); n != 2 {
-				t.Errorf("the clips step has %v clip bars for three frames, want 2", n)
-			}
-			b.axe(axe, "frames checkpoint of own frames")
-			wantFrameColours(t, studio, sid, []string{"red", "blue", "green"})
-			b.checkConsole()
-		})
-	}
+		b.do(chromedp.Click(chromedp.CSS(`button[type="submit"]`)))
+		b.wait("the session view", `location.hash.startsWith("#/session/") && document.querySelector(".session") !== null`)
+		sid := strings.TrimPrefix(webEval[string](b, `location.hash`), "#/session/")
+		b.waitCheckpoint(studio, sid, "frames")
+		b.reviewLoaded("frames")
+		b.wait("hero and sheet shown as skipped", `["hero", "contact-sheet"].every((s) => document.querySelector('.step[data-stage="' + s + '"]').dataset.status === "skipped")`)
+		if n := webEval[float64](b, `document.querySelectorAll(".clipbar").length`); n != 2 {
+			t.Errorf("the clips step has %v clip bars for three frames, want 2", n)
+		}
+		b.axe(axe, "frames checkpoint of own frames")
+		wantFrameColours(t, studio, sid, []string{"red", "blue", "green"})
+		b.checkConsole()
+	})
 }
 
 // ownFrameFiles writes three stills of mixed sizes and orientations, each
