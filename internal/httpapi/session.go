@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/fashionshoot/shoot/client"
 	"github.com/fashionshoot/shoot/internal/auth"
 	"github.com/fashionshoot/shoot/internal/blobstore"
 	"github.com/fashionshoot/shoot/internal/shoot"
@@ -117,24 +118,13 @@ func (s *Server) getSession(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// pipelineCheckpoint is the latest checkpoint as the pipeline answer shows it.
-type pipelineCheckpoint struct {
-	ID           int64      `json:"id"`
-	Stage        string     `json:"stage"`
-	Status       string     `json:"status"`
-	ArtifactKeys []string   `json:"artifact_keys"`
-	Message      string     `json:"message"`
-	UserResponse *string    `json:"user_response"`
-	CreatedAt    time.Time  `json:"created_at"`
-	ResolvedAt   *time.Time `json:"resolved_at"`
-}
-
-type pipelineStatus struct {
-	Stage      string              `json:"stage"`
-	Status     string              `json:"status"`
-	RunState   string              `json:"run_state"`
-	Checkpoint *pipelineCheckpoint `json:"checkpoint"`
-}
+// pipelineCheckpoint is the latest checkpoint as the pipeline answer shows
+// it, and pipelineStatus that answer: the very types the Go client decodes,
+// so the two cannot drift.
+type (
+	pipelineCheckpoint = client.Checkpoint
+	pipelineStatus     = client.Pipeline
+)
 
 // getPipeline answers GET /api/sessions/{id}/pipeline: stage, status and
 // the latest checkpoint or null.
