@@ -136,11 +136,16 @@ func (f *FAL) FaultsInjected() int { return f.faults.total() }
 func (f *FAL) Submissions(endpoint string) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if endpoint != "" {
-		return f.n.submissions[endpoint]
+	return countOf(f.n.submissions, endpoint)
+}
+
+// countOf returns counts[key], or the sum of all counts when key is "".
+func countOf(counts map[string]int, key string) int {
+	if key != "" {
+		return counts[key]
 	}
 	total := 0
-	for _, n := range f.n.submissions {
+	for _, n := range counts {
 		total += n
 	}
 	return total

@@ -137,14 +137,7 @@ func (k *Kling) Seen() []Seen { return k.seen.list() }
 func (k *Kling) Submissions(model string) int {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if model != "" {
-		return k.n.submissions[model]
-	}
-	total := 0
-	for _, n := range k.n.submissions {
-		total += n
-	}
-	return total
+	return countOf(k.n.submissions, model)
 }
 
 // Inputs returns the accepted create bodies in order.
