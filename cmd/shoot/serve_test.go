@@ -9,7 +9,6 @@ import (
 	"image"
 	"image/png"
 	"io"
-	"mime/multipart"
 	"net"
 	"net/http"
 	"os"
@@ -141,21 +140,7 @@ func uploadPNG(t *testing.T, base string) map[string]any {
 	t.Helper()
 	var img bytes.Buffer
 	png.Encode(&img, image.NewRGBA(image.Rect(0, 0, 8, 8)))
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	fw, _ := mw.CreateFormFile("images", "ref.png")
-	fw.Write(img.Bytes())
-	mw.Close()
-	resp, err := http.Post(base+"/api/upload", mw.FormDataContentType(), &body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var m map[string]any
-	if err := json.NewDecoder(resp.Body).Decode(&m); err != nil {
-		t.Fatal(err)
-	}
-	return m
+	return postImage(t, base, "ref.png", img.Bytes())
 }
 
 func TestServeHelp(t *testing.T) {
