@@ -1,7 +1,6 @@
 package fal_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -42,31 +41,11 @@ func (w *waits) has(d time.Duration) bool {
 	return false
 }
 
-// logBuf is a concurrency-safe log sink that also echoes to t.Log.
-type logBuf struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-	t   testing.TB
-}
-
-func (l *logBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.t.Log(string(bytes.TrimSpace(p)))
-	return l.buf.Write(p)
-}
-
-func (l *logBuf) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
 type env struct {
 	fake  *providertest.FAL
 	opts  fal.Options
 	waits *waits
-	logs  *logBuf
+	logs  *providertest.LogSink
 }
 
 // newEnv starts a FAL fake and client options pointing at it, with instant
@@ -76,7 +55,7 @@ func newEnv(t *testing.T, fo providertest.FALOptions) *env {
 	f := providertest.NewFAL(fo)
 	t.Cleanup(f.Close)
 	w := &waits{}
-	lb := &logBuf{t: t}
+	lb := providertest.NewLogSink(t)
 	return &env{fake: f, waits: w, logs: lb, opts: fal.Options{
 		Key:             f.Key(),
 		QueueURL:        f.URL,

@@ -20,34 +20,14 @@ import (
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
 
-// logBuf is a concurrency-safe log sink that also echoes to t.Log.
-type logBuf struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-	t   testing.TB
-}
-
-func (l *logBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.t.Log(string(bytes.TrimSpace(p)))
-	return l.buf.Write(p)
-}
-
-func (l *logBuf) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
 var instant = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
 
 // newClient starts a Kling fake and a client pointing at it.
-func newClient(t *testing.T, ko providertest.KlingOptions) (*providertest.Kling, kling.Options, *logBuf) {
+func newClient(t *testing.T, ko providertest.KlingOptions) (*providertest.Kling, kling.Options, *providertest.LogSink) {
 	t.Helper()
 	k := providertest.NewKling(ko)
 	t.Cleanup(k.Close)
-	lb := &logBuf{t: t}
+	lb := providertest.NewLogSink(t)
 	return k, kling.Options{
 		AccessKey:       k.AccessKey(),
 		SecretKey:       k.SecretKey(),
