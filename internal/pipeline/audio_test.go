@@ -23,18 +23,7 @@ func TestFilmOnTheBeatOfItsAudioBed(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, harnessOptions{clipConcurrency: 5})
 	g := beatgen.Generate(beatgen.Track{BPM: 140, Bass: true, Noise: 0.02, Lead: 0.17, Seconds: 8, Seed: 9})
-	wav := filepath.Join(t.TempDir(), "bed.wav")
-	if err := beatgen.WriteWAV(wav, g.Samples); err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(wav)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, err := pipeline.StoreAudio(t.Context(), h.store, h.bucket, "bed.wav", data, "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	u := h.uploadBed(g)
 	o := fast
 	o.AutoApprove, o.Audio = true, "/uploads/"+u.Filename
 	sid, evs := h.start(o, h.upload(5))
@@ -115,24 +104,31 @@ func TestFilmOnTheBeatOfItsAudioBed(t *testing.T) {
 	}
 }
 
+// uploadBed stores the generated track g as the audio upload bed.wav.
+func (h *harness) uploadBed(g beatgen.Generated) *shoot.Upload {
+	h.t.Helper()
+	wav := filepath.Join(h.t.TempDir(), "bed.wav")
+	if err := beatgen.WriteWAV(wav, g.Samples); err != nil {
+		h.t.Fatal(err)
+	}
+	data, err := os.ReadFile(wav)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	u, err := pipeline.StoreAudio(h.t.Context(), h.store, h.bucket, "bed.wav", data, "")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return u
+}
+
 // TestAudioBedRefusals: an audio bed must be an audio upload, and an audio
 // upload is no reference picture; a file that is not audio is not stored.
 func TestAudioBedRefusals(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, harnessOptions{})
 	g := beatgen.Generate(beatgen.Track{BPM: 90, Seconds: 4, Seed: 1})
-	wav := filepath.Join(t.TempDir(), "bed.wav")
-	if err := beatgen.WriteWAV(wav, g.Samples); err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(wav)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, err := pipeline.StoreAudio(t.Context(), h.store, h.bucket, "bed.wav", data, "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	u := h.uploadBed(g)
 	if _, err := pipeline.StoreAudio(t.Context(), h.store, h.bucket, "notes.txt", []byte("la la la, not audio"), ""); shoot.ErrorCode(err) != shoot.EINVALID {
 		t.Errorf("text stored as audio: %v", err)
 	}
