@@ -215,7 +215,7 @@ func since(t0 time.Time) string { return time.Since(t0).Round(100 * time.Millise
 func TestWebAxeRequiredInCI(t *testing.T) {
 	t.Parallel()
 	webChromium(t) // without chromium the children fail on that first
-	for _, test := range []string{"TestWebCheckpoints", "TestWebNewShootAndStop"} {
+	for _, test := range []string{"TestWebCheckpoints", "TestWebNewShootAndStop", "TestWebDeliverFormats"} {
 		cmd := exec.Command(os.Args[0], "-test.run", "^"+test+"$", "-test.count=1", "-test.v")
 		cmd.Env = append(os.Environ(), "CI=true", "SHOOT_AXE_JS="+filepath.Join(t.TempDir(), "none.js"))
 		out, err := cmd.CombinedOutput()
