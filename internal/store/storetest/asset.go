@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -33,7 +32,7 @@ func asset(sessionID, typ string, index int) *shoot.Asset {
 
 func addAsset(t *testing.T, s store.Store, a *shoot.Asset) *shoot.Asset {
 	t.Helper()
-	must(t, s.AddAsset(context.Background(), a))
+	must(t, s.AddAsset(t.Context(), a))
 	return a
 }
 
@@ -73,7 +72,7 @@ func testAssetRoundTrip(t *testing.T, s store.Store) {
 	addAsset(t, s, in)
 	bare := addAsset(t, s, &shoot.Asset{SessionID: sess.ID, Type: shoot.AssetInput, Index: 1,
 		FileName: "x.png", Key: "uploads/x.png"})
-	list, err := s.ListAssets(context.Background(), sess.ID)
+	list, err := s.ListAssets(t.Context(), sess.ID)
 	must(t, err)
 	if len(list) != 2 {
 		t.Fatalf("ListAssets: %d assets, want 2", len(list))
@@ -112,7 +111,7 @@ func testAssetReAdd(t *testing.T, s store.Store) {
 	if v5.Version != 5 || next.Version != 6 {
 		t.Errorf("versions %d, %d; want 5, 6", v5.Version, next.Version)
 	}
-	list, err := s.ListAssets(context.Background(), sess.ID)
+	list, err := s.ListAssets(t.Context(), sess.ID)
 	must(t, err)
 	if len(list) != 3 {
 		t.Errorf("%d assets after re-add, want 3", len(list))
@@ -133,7 +132,7 @@ func slots(list []*shoot.Asset) []slot {
 }
 
 func testAssetOrder(t *testing.T, s store.Store) {
-	ctx := context.Background()
+	ctx := t.Context()
 	sess := mkSession(t, s)
 	adds := []slot{{shoot.AssetFinal, 0, 1}, {shoot.AssetClip, 2, 1}, {shoot.AssetFrame, 10, 1},
 		{shoot.AssetFrame, 2, 1}, {shoot.AssetHero, 0, 1}, {shoot.AssetClip, 1, 1},
@@ -173,7 +172,7 @@ func testAssetConcurrent(t *testing.T, s store.Store) {
 	for range n {
 		wg.Go(func() {
 			a := asset(sess.ID, shoot.AssetClip, 3)
-			if err := s.AddAsset(context.Background(), a); err != nil {
+			if err := s.AddAsset(t.Context(), a); err != nil {
 				t.Error(err)
 				return
 			}
@@ -212,13 +211,13 @@ func testAssetInvalid(t *testing.T, s store.Store) {
 		t.Run(tc.name, func(t *testing.T) {
 			a := asset(sess.ID, shoot.AssetHero, 0)
 			tc.mod(a)
-			wantCode(t, s.AddAsset(context.Background(), a), tc.code)
+			wantCode(t, s.AddAsset(t.Context(), a), tc.code)
 		})
 	}
 }
 
 func testAssetStale(t *testing.T, s store.Store) {
-	ctx := context.Background()
+	ctx := t.Context()
 	sess := mkSession(t, s)
 	for _, i := range []int{1, 2, 3} {
 		addAsset(t, s, asset(sess.ID, shoot.AssetClip, i))

@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -53,7 +52,7 @@ func hashOf(s string) string {
 func mkToken(t *testing.T, a store.Auth, name string, admin bool) *store.Token {
 	t.Helper()
 	tok := &store.Token{Name: name, Hash: hashOf(name + time.Now().String()), Admin: admin}
-	must(t, a.CreateToken(context.Background(), tok))
+	must(t, a.CreateToken(t.Context(), tok))
 	if tok.ID == 0 {
 		t.Fatal("CreateToken assigned no id")
 	}
@@ -61,7 +60,7 @@ func mkToken(t *testing.T, a store.Auth, name string, admin bool) *store.Token {
 }
 
 func testTokenLifecycle(t *testing.T, _ store.Store, a store.Auth) {
-	ctx := context.Background()
+	ctx := t.Context()
 	alice := mkToken(t, a, "alice", false)
 	root := mkToken(t, a, "root", true)
 	wantCode(t, a.CreateToken(ctx, &store.Token{Name: "alice", Hash: hashOf("another")}), shoot.ECONFLICT)
@@ -101,7 +100,7 @@ func testTokenLifecycle(t *testing.T, _ store.Store, a store.Auth) {
 }
 
 func testTokenInvalid(t *testing.T, _ store.Store, a store.Auth) {
-	ctx := context.Background()
+	ctx := t.Context()
 	for _, tok := range []*store.Token{
 		{Name: "", Hash: hashOf("x")},
 		{Name: "has space", Hash: hashOf("x")},
@@ -114,7 +113,7 @@ func testTokenInvalid(t *testing.T, _ store.Store, a store.Auth) {
 }
 
 func testTokenTouch(t *testing.T, _ store.Store, a store.Auth) {
-	ctx := context.Background()
+	ctx := t.Context()
 	tok := mkToken(t, a, "carol", false)
 	t0 := store.Now()
 	must(t, a.TouchToken(ctx, tok.ID, t0))
@@ -133,7 +132,7 @@ func testTokenTouch(t *testing.T, _ store.Store, a store.Auth) {
 }
 
 func testWebSessions(t *testing.T, _ store.Store, a store.Auth) {
-	ctx := context.Background()
+	ctx := t.Context()
 	tok := mkToken(t, a, "dora", false)
 	now := store.Now()
 	live := &store.WebSession{IDHash: hashOf("cookie-1"), TokenID: tok.ID, ExpiresAt: now.Add(time.Hour)}
@@ -178,7 +177,7 @@ func testWebSessions(t *testing.T, _ store.Store, a store.Auth) {
 }
 
 func testAudit(t *testing.T, _ store.Store, a store.Auth) {
-	ctx := context.Background()
+	ctx := t.Context()
 	base := store.Now().Add(-time.Minute)
 	entries := []store.AuditEntry{
 		{Actor: "alice", Action: "session.create", Target: "s1", At: base},
@@ -228,7 +227,7 @@ func auditIDs(es []*store.AuditEntry) []int64 {
 }
 
 func testUsageLimit(t *testing.T, _ store.Store, a store.Auth) {
-	ctx := context.Background()
+	ctx := t.Context()
 	const kind, day = store.UsageUploadBytes, "2026-01-31"
 	steps := []struct {
 		amount, limit, total float64
@@ -263,7 +262,7 @@ func testUsageLimit(t *testing.T, _ store.Store, a store.Auth) {
 // testUsageConcurrent checks that the limit holds when many callers reserve
 // at once: exactly limit/amount of them succeed.
 func testUsageConcurrent(t *testing.T, _ store.Store, a store.Auth) {
-	ctx := context.Background()
+	ctx := t.Context()
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	granted := 0
@@ -292,7 +291,7 @@ func testUsageConcurrent(t *testing.T, _ store.Store, a store.Auth) {
 }
 
 func testSpendFollowsCosts(t *testing.T, s store.Store, a store.Auth) {
-	ctx := context.Background()
+	ctx := t.Context()
 	sess := mkSession(t, s, func(x *shoot.Session) { x.Owner = "hana" })
 	other := mkSession(t, s, func(x *shoot.Session) { x.Owner = "ivan" })
 	at := time.Date(2026, 4, 30, 23, 59, 0, 0, time.UTC)
@@ -328,7 +327,7 @@ func testSpendFollowsCosts(t *testing.T, s store.Store, a store.Auth) {
 }
 
 func testCountRunning(t *testing.T, s store.Store, a store.Auth) {
-	ctx := context.Background()
+	ctx := t.Context()
 	for _, st := range []string{shoot.RunRunning, shoot.RunRunning, shoot.RunAwaiting, shoot.RunDone} {
 		mkSession(t, s, func(x *shoot.Session) { x.Owner = "jack"; x.RunState = st })
 	}

@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"context"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -19,7 +18,7 @@ var callbackTests = []test{
 // keeps the first token), found by remote id or by token, and marked with
 // the first outcome only.
 func testCallbackLifecycle(t *testing.T, s store.Store) {
-	ctx := context.Background()
+	ctx := t.Context()
 	sess := mkSession(t, s)
 	c := &shoot.ProviderCallback{TaskKey: sess.ID + "-clip1-v1-g1", SessionID: sess.ID, Provider: "kling", Token: "tok-first"}
 	must(t, s.ExpectCallback(ctx, c))
@@ -77,7 +76,7 @@ func testCallbackLifecycle(t *testing.T, s store.Store) {
 
 // testCallbackMarkedOnce: of many concurrent marks, exactly one is fresh.
 func testCallbackMarkedOnce(t *testing.T, s store.Store) {
-	ctx := context.Background()
+	ctx := t.Context()
 	sess := mkSession(t, s)
 	key := sess.ID + "-hero0-v1-g1"
 	must(t, s.ExpectCallback(ctx, &shoot.ProviderCallback{TaskKey: key, SessionID: sess.ID, Provider: "fal", RemoteID: "req-1"}))

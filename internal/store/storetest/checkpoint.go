@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"context"
 	"slices"
 	"testing"
 	"time"
@@ -19,12 +18,12 @@ var checkpointTests = []test{
 func mkCheckpoint(t *testing.T, s store.Store, sessionID, stage string, keys ...string) *shoot.Checkpoint {
 	t.Helper()
 	c := &shoot.Checkpoint{SessionID: sessionID, Stage: stage, ArtifactKeys: keys, Message: "Look at " + stage}
-	must(t, s.CreateCheckpoint(context.Background(), c))
+	must(t, s.CreateCheckpoint(t.Context(), c))
 	return c
 }
 
 func testCheckpointLifecycle(t *testing.T, s store.Store) {
-	ctx := context.Background()
+	ctx := t.Context()
 	sess := mkSession(t, s)
 	c := mkCheckpoint(t, s, sess.ID, shoot.StageHero, "outputs/x/hero.png")
 	if c.ID == 0 || c.Status != shoot.CheckpointPending {
@@ -65,7 +64,7 @@ func testCheckpointLifecycle(t *testing.T, s store.Store) {
 }
 
 func testCheckpointLatest(t *testing.T, s store.Store) {
-	ctx := context.Background()
+	ctx := t.Context()
 	sess := mkSession(t, s)
 	other := mkSession(t, s)
 	_, err := s.LatestCheckpoint(ctx, sess.ID)
@@ -89,7 +88,7 @@ func testCheckpointLatest(t *testing.T, s store.Store) {
 }
 
 func testCheckpointInvalid(t *testing.T, s store.Store) {
-	ctx := context.Background()
+	ctx := t.Context()
 	sess := mkSession(t, s)
 	cases := []struct {
 		name string

@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"context"
 	"encoding/json"
 	"testing"
 
@@ -14,7 +13,7 @@ var deleteTests = []test{{"DeleteSessionCascade", testDeleteCascade}}
 // fill gives a session one row of every kind that belongs to it.
 func fill(t *testing.T, s store.Store, id string) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	addAsset(t, s, asset(id, shoot.AssetHero, 0))
 	mkCheckpoint(t, s, id, shoot.StageHero)
 	_, err := s.AppendEvent(ctx, id, shoot.EventStatus, []byte(`{"type":"status"}`))
@@ -27,7 +26,7 @@ func fill(t *testing.T, s store.Store, id string) {
 // counts returns how many rows of each kind the session has.
 func counts(t *testing.T, s store.Store, id string) map[string]int {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	assets, err := s.ListAssets(ctx, id)
 	must(t, err)
 	cps, err := s.ListCheckpoints(ctx, id)
@@ -47,7 +46,7 @@ func counts(t *testing.T, s store.Store, id string) map[string]int {
 }
 
 func testDeleteCascade(t *testing.T, s store.Store) {
-	ctx := context.Background()
+	ctx := t.Context()
 	doomed, kept := mkSession(t, s), mkSession(t, s)
 	fill(t, s, doomed.ID)
 	fill(t, s, kept.ID)

@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"context"
 	"fmt"
 	"sync"
 	"testing"
@@ -22,7 +21,7 @@ func eventData(typ string, n int) []byte {
 }
 
 func testEventAppend(t *testing.T, s store.Store) {
-	ctx := context.Background()
+	ctx := t.Context()
 	a, b := mkSession(t, s), mkSession(t, s)
 	var appended []shoot.Event
 	for i, typ := range []string{shoot.EventSessionInit, shoot.EventTextDelta, shoot.EventComplete} {
@@ -59,7 +58,7 @@ func testEventAppend(t *testing.T, s store.Store) {
 }
 
 func testEventPaging(t *testing.T, s store.Store) {
-	ctx := context.Background()
+	ctx := t.Context()
 	sess := mkSession(t, s)
 	const n = 25
 	for i := range n {
@@ -110,7 +109,7 @@ func testEventPaging(t *testing.T, s store.Store) {
 // testEventConcurrent: 20 appenders at once on one session get the numbers
 // 1..N exactly once each, and each appender sees its own numbers rise.
 func testEventConcurrent(t *testing.T, s store.Store) {
-	ctx := context.Background()
+	ctx := t.Context()
 	sess := mkSession(t, s)
 	const workers, each = 20, 5
 	seqs := make([][]int64, workers)
@@ -168,12 +167,12 @@ func testEventInvalid(t *testing.T, s store.Store) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := s.AppendEvent(context.Background(), tc.session, tc.typ, tc.data)
+			_, err := s.AppendEvent(t.Context(), tc.session, tc.typ, tc.data)
 			wantCode(t, err, tc.code)
 		})
 	}
 	// Failed appends leave no gap.
-	e, err := s.AppendEvent(context.Background(), sess.ID, shoot.EventStatus, []byte(`{"type":"status"}`))
+	e, err := s.AppendEvent(t.Context(), sess.ID, shoot.EventStatus, []byte(`{"type":"status"}`))
 	must(t, err)
 	if e.Seq != 1 {
 		t.Errorf("first good append got seq %d", e.Seq)

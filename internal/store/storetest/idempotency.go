@@ -2,7 +2,6 @@ package storetest
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"sync"
 	"testing"
@@ -41,7 +40,7 @@ func newIdem(owner, key string, n int) *store.IdemKey {
 // claim claims k and returns what was held (nil when k was claimed).
 func claim(t *testing.T, s store.Idempotency, k *store.IdemKey) *store.IdemKey {
 	t.Helper()
-	held, err := s.ClaimIdempotencyKey(context.Background(), k, time.Now().Add(-time.Hour))
+	held, err := s.ClaimIdempotencyKey(t.Context(), k, time.Now().Add(-time.Hour))
 	must(t, err)
 	return held
 }
@@ -66,7 +65,7 @@ func testIdemClaimThenHeld(t *testing.T, s store.Idempotency) {
 }
 
 func testIdemSave(t *testing.T, s store.Idempotency) {
-	ctx := context.Background()
+	ctx := t.Context()
 	k := newIdem("ana", "save", 1)
 	claim(t, s, k)
 	k.State, k.Status, k.SessionID, k.AfterSeq = store.IdemDone, 201, "session_1_x", 7
@@ -112,7 +111,7 @@ func testIdemExpired(t *testing.T, s store.Idempotency) {
 }
 
 func testIdemStale(t *testing.T, s store.Idempotency) {
-	ctx := context.Background()
+	ctx := t.Context()
 	for _, tc := range []struct {
 		key      string
 		state    string
@@ -142,7 +141,7 @@ func testIdemStale(t *testing.T, s store.Idempotency) {
 }
 
 func testIdemSweep(t *testing.T, s store.Idempotency) {
-	ctx := context.Background()
+	ctx := t.Context()
 	for i, age := range []time.Duration{30 * time.Hour, 25 * time.Hour, time.Hour, 0} {
 		k := newIdem("ana", fmt.Sprint("sweep-", i), i)
 		k.CreatedAt = time.Now().Add(-age)
@@ -173,7 +172,7 @@ func testIdemConcurrent(t *testing.T, s store.Idempotency) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			held, err := s.ClaimIdempotencyKey(context.Background(), newIdem("ana", "race", i), time.Now().Add(-time.Hour))
+			held, err := s.ClaimIdempotencyKey(t.Context(), newIdem("ana", "race", i), time.Now().Add(-time.Hour))
 			if err != nil {
 				t.Error(err)
 				return
@@ -192,7 +191,7 @@ func testIdemConcurrent(t *testing.T, s store.Idempotency) {
 }
 
 func testIdemInvalid(t *testing.T, s store.Idempotency) {
-	ctx := context.Background()
+	ctx := t.Context()
 	for _, k := range []*store.IdemKey{
 		{Owner: "", Key: "k", Fingerprint: fingerprint(1), State: store.IdemRunning},
 		{Owner: "ana", Key: "", Fingerprint: fingerprint(1), State: store.IdemRunning},

@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -27,7 +26,7 @@ func newUpload(name string) *shoot.Upload {
 }
 
 func testUpload(t *testing.T, s store.Store) {
-	ctx := context.Background()
+	ctx := t.Context()
 	in := newUpload("1736860000000-abc123.jpg")
 	in.CreatedAt = time.Date(2025, 1, 14, 13, 29, 1, 987654321, time.UTC)
 	must(t, s.CreateUpload(ctx, in))
@@ -62,13 +61,13 @@ func testUploadInvalid(t *testing.T, s store.Store) {
 		t.Run(tc.name, func(t *testing.T) {
 			u := newUpload("1736860000000-abc123.gif")
 			tc.mod(u)
-			wantCode(t, s.CreateUpload(context.Background(), u), shoot.EINVALID)
+			wantCode(t, s.CreateUpload(t.Context(), u), shoot.EINVALID)
 		})
 	}
 }
 
 func testMessages(t *testing.T, s store.Store) {
-	ctx := context.Background()
+	ctx := t.Context()
 	sess, other := mkSession(t, s), mkSession(t, s)
 	contents := []string{
 		`[{"type":"text","text":"Shoot a red coat"}]`,
@@ -114,7 +113,7 @@ func testMessages(t *testing.T, s store.Store) {
 }
 
 func testProviderTasks(t *testing.T, s store.Store) {
-	ctx := context.Background()
+	ctx := t.Context()
 	sess := mkSession(t, s)
 	task := &shoot.ProviderTask{Key: "hero:" + sess.ID + ":v1", SessionID: sess.ID, Provider: "fal",
 		Handle: `{"request_id":"r-1"}`, State: "submitted"}
@@ -165,7 +164,7 @@ func testProviderTasks(t *testing.T, s store.Store) {
 var costTests = []test{{"CostLedger", testCosts}}
 
 func testCosts(t *testing.T, s store.Store) {
-	ctx := context.Background()
+	ctx := t.Context()
 	sess, other := mkSession(t, s), mkSession(t, s)
 	entries := []struct {
 		session, ref string
@@ -240,7 +239,7 @@ var latencyTests = []test{{"ProviderLatency", testProviderLatency}}
 // it by LatencyWeight, classes are apart, concurrent observers do not
 // fail, and bad observations are refused.
 func testProviderLatency(t *testing.T, s store.Store) {
-	ctx := context.Background()
+	ctx := t.Context()
 	class := "fal/clip/" + newID() + "/5s"
 	_, err := s.ProviderLatency(ctx, class)
 	wantCode(t, err, shoot.ENOTFOUND)

@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"reflect"
@@ -28,7 +27,7 @@ var sessionTests = []test{
 }
 
 func testSessionRoundTrip(t *testing.T, s store.Store) {
-	ctx := context.Background()
+	ctx := t.Context()
 	msg := "provider said no"
 	created := time.Date(2025, 1, 14, 13, 29, 1, 123456789, time.FixedZone("CET", 3600))
 	in := &shoot.Session{
@@ -63,7 +62,7 @@ func testSessionRoundTrip(t *testing.T, s store.Store) {
 }
 
 func testSessionDefaults(t *testing.T, s store.Store) {
-	ctx := context.Background()
+	ctx := t.Context()
 	in := &shoot.Session{ID: newID()}
 	must(t, s.CreateSession(ctx, in))
 	got, err := s.GetSession(ctx, in.ID)
@@ -96,16 +95,16 @@ func testSessionInvalid(t *testing.T, s store.Store) {
 		t.Run(tc.name, func(t *testing.T) {
 			x := &shoot.Session{ID: newID()}
 			tc.mod(x)
-			wantCode(t, s.CreateSession(context.Background(), x), shoot.EINVALID)
+			wantCode(t, s.CreateSession(t.Context(), x), shoot.EINVALID)
 		})
 	}
 }
 
 func testSessionDuplicate(t *testing.T, s store.Store) {
 	first := mkSession(t, s, func(x *shoot.Session) { x.Brief = "first" })
-	err := s.CreateSession(context.Background(), &shoot.Session{ID: first.ID, Brief: "second"})
+	err := s.CreateSession(t.Context(), &shoot.Session{ID: first.ID, Brief: "second"})
 	wantCode(t, err, shoot.ECONFLICT)
-	got, err := s.GetSession(context.Background(), first.ID)
+	got, err := s.GetSession(t.Context(), first.ID)
 	must(t, err)
 	if got.Brief != "first" {
 		t.Errorf("duplicate create overwrote the session: brief %q", got.Brief)
@@ -113,7 +112,7 @@ func testSessionDuplicate(t *testing.T, s store.Store) {
 }
 
 func testSessionNotFound(t *testing.T, s store.Store) {
-	ctx := context.Background()
+	ctx := t.Context()
 	for _, id := range []string{newID(), "", "bad/id"} {
 		_, err := s.GetSession(ctx, id)
 		wantCode(t, err, shoot.ENOTFOUND)
@@ -150,7 +149,7 @@ func wantIDs(t *testing.T, got []*shoot.Session, want ...string) {
 }
 
 func testListSessionsOrder(t *testing.T, s store.Store) {
-	ctx := context.Background()
+	ctx := t.Context()
 	base := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	a := mkSession(t, s, at(base, 0))
 	b := mkSession(t, s, at(base, 2*time.Microsecond))
@@ -170,7 +169,7 @@ func testListSessionsOrder(t *testing.T, s store.Store) {
 }
 
 func testListSessionsOwner(t *testing.T, s store.Store) {
-	ctx := context.Background()
+	ctx := t.Context()
 	base := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	owner := func(o string) func(*shoot.Session) { return func(x *shoot.Session) { x.Owner = o } }
 	a1 := mkSession(t, s, at(base, 0), owner("alice"))
@@ -202,7 +201,7 @@ func testListSessionsOwner(t *testing.T, s store.Store) {
 }
 
 func testListSessionsLimits(t *testing.T, s store.Store) {
-	ctx := context.Background()
+	ctx := t.Context()
 	for range store.MaxSessionLimit + 5 {
 		mkSession(t, s)
 	}
@@ -222,7 +221,7 @@ func testListSessionsLimits(t *testing.T, s store.Store) {
 }
 
 func testUpdateSession(t *testing.T, s store.Store) {
-	ctx := context.Background()
+	ctx := t.Context()
 	old := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	orig := mkSession(t, s, at(old, 0))
 	msg := "boom"
@@ -258,7 +257,7 @@ func testUpdateSession(t *testing.T, s store.Store) {
 }
 
 func testUpdateSessionRollback(t *testing.T, s store.Store) {
-	ctx := context.Background()
+	ctx := t.Context()
 	orig := mkSession(t, s, func(x *shoot.Session) { x.Brief = "keep" })
 	sentinel := errors.New("changed my mind")
 	cases := []struct {
@@ -288,7 +287,7 @@ func testUpdateSessionRollback(t *testing.T, s store.Store) {
 // testUpdateSessionConcurrent shows read-modify-write is one transaction:
 // concurrent increments are never lost.
 func testUpdateSessionConcurrent(t *testing.T, s store.Store) {
-	ctx := context.Background()
+	ctx := t.Context()
 	orig := mkSession(t, s)
 	const n = 10
 	var wg sync.WaitGroup

@@ -4,7 +4,6 @@
 package storetest
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -66,7 +65,7 @@ func mkSession(t *testing.T, s store.Store, mods ...func(*shoot.Session)) *shoot
 	for _, m := range mods {
 		m(sess)
 	}
-	if err := s.CreateSession(context.Background(), sess); err != nil {
+	if err := s.CreateSession(t.Context(), sess); err != nil {
 		t.Fatalf("CreateSession: %v", err)
 	}
 	return sess
@@ -138,6 +137,6 @@ var miscTests = []test{
 		if s.DB() == nil {
 			t.Fatal("DB() = nil")
 		}
-		must(t, s.DB().PingContext(context.Background()))
+		must(t, s.DB().PingContext(t.Context()))
 	}},
 }

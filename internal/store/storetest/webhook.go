@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -41,7 +40,7 @@ func newWebhook(owner string, events ...string) *store.Webhook {
 func mkWebhook(t *testing.T, s store.Webhooks, owner string, events ...string) *store.Webhook {
 	t.Helper()
 	w := newWebhook(owner, events...)
-	must(t, s.CreateWebhook(context.Background(), w))
+	must(t, s.CreateWebhook(t.Context(), w))
 	return w
 }
 
@@ -54,7 +53,7 @@ func hookIDs(list []*store.Webhook) []string {
 }
 
 func testWebhookCreateGetList(t *testing.T, s store.Webhooks) {
-	ctx := context.Background()
+	ctx := t.Context()
 	a := mkWebhook(t, s, "ana", store.WebhookComplete, store.WebhookAssetCreated)
 	wantRecent(t, "CreatedAt", a.CreatedAt)
 	got, err := s.GetWebhook(ctx, a.ID)
@@ -86,7 +85,7 @@ func testWebhookCreateGetList(t *testing.T, s store.Webhooks) {
 }
 
 func testWebhookOwners(t *testing.T, s store.Webhooks) {
-	ctx := context.Background()
+	ctx := t.Context()
 	a := mkWebhook(t, s, "ana", store.WebhookComplete)
 	b := mkWebhook(t, s, "bo", store.WebhookComplete)
 	list, err := s.ListWebhooks(ctx, "bo")
@@ -109,7 +108,7 @@ func testWebhookOwners(t *testing.T, s store.Webhooks) {
 }
 
 func testWebhookSubscribed(t *testing.T, s store.Webhooks) {
-	ctx := context.Background()
+	ctx := t.Context()
 	all := mkWebhook(t, s, "ana", store.WebhookEvents...)
 	done := mkWebhook(t, s, "ana", store.WebhookComplete)
 	assets := mkWebhook(t, s, "ana", store.WebhookAssetCreated, store.WebhookCheckpoint)
@@ -139,7 +138,7 @@ func delivery(w *store.Webhook, msg string, attempt int, outcome string) *store.
 }
 
 func testWebhookDelete(t *testing.T, s store.Webhooks) {
-	ctx := context.Background()
+	ctx := t.Context()
 	w := mkWebhook(t, s, "ana", store.WebhookComplete)
 	must(t, s.AddWebhookDelivery(ctx, delivery(w, "msg_1", 1, store.DeliveryRetrying)))
 	must(t, s.DeleteWebhook(ctx, "ana", w.ID))
@@ -156,7 +155,7 @@ func testWebhookDelete(t *testing.T, s store.Webhooks) {
 }
 
 func testWebhookDeliveryLog(t *testing.T, s store.Webhooks) {
-	ctx := context.Background()
+	ctx := t.Context()
 	w := mkWebhook(t, s, "ana", store.WebhookComplete)
 	other := mkWebhook(t, s, "ana", store.WebhookComplete)
 	for i := 1; i <= 3; i++ {
@@ -208,7 +207,7 @@ func testWebhookDeliveryLog(t *testing.T, s store.Webhooks) {
 }
 
 func testWebhookInvalid(t *testing.T, s store.Webhooks) {
-	ctx := context.Background()
+	ctx := t.Context()
 	for name, mod := range map[string]func(*store.Webhook){
 		"bad id":        func(w *store.Webhook) { w.ID = "hook 1" },
 		"no owner":      func(w *store.Webhook) { w.Owner = "" },
