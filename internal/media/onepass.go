@@ -66,7 +66,7 @@ func onePassArgs(o StitchOptions, p clipPlan, out string, total int) []string {
 }
 
 // encodeOnePass cuts a segment of one monotonic clip plan in one ffmpeg
-// process. Its source frames are counted by the demuxer at the same time,
+// process. Its source frames are counted from the container at the same time,
 // so a truncated clip fails as it does through the decoder pipe instead of
 // having its gap filled with its last frame.
 func encodeOnePass(ctx context.Context, o StitchOptions, p clipPlan, verify verifier) (*StitchResult, error) {
@@ -81,7 +81,7 @@ func encodeOnePass(ctx context.Context, o StitchOptions, p clipPlan, verify veri
 		countErr error
 		wg       sync.WaitGroup
 	)
-	wg.Go(func() { packets, countErr = countPackets(ctx, p.path) })
+	wg.Go(func() { packets, countErr = sourceFrames(ctx, p.path) })
 	_, err = runTool(ctx, "segment", ffmpegBin, onePassArgs(o, p, tmp, total)...)
 	wg.Wait()
 	switch {
@@ -101,6 +101,17 @@ func encodeOnePass(ctx context.Context, o StitchOptions, p clipPlan, verify veri
 	report := ClipReport{Path: p.path, Duration: p.info.Duration, FPS: p.info.FPS, Width: p.info.Width,
 		Height: p.info.Height, SourceFrames: packets, OutputFrames: total}
 	return finishFilm(ctx, o, tmp, total, total, []ClipReport{report}, verify)
+}
+
+// sourceFrames is how many frames the clip at path holds: an MP4's sample
+// count when its index reads in Go and its media boxes hold every sample
+// (no ffprobe start on the way from a landed clip to the film), else the
+// packets ffprobe finds.
+func sourceFrames(ctx context.Context, path string) (int, error) {
+	if v, err := readVideoTrack(path); err == nil && v.samples > 0 {
+		return v.samples, nil
+	}
+	return countPackets(ctx, path)
 }
 
 // countPackets counts the packets of path's first video stream by reading

@@ -20,6 +20,7 @@ func TestSegmentShowsMappedSourceFrames(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	graded := gradedClip(t, dir, "graded.mp4", "-c:v", "libx264", "-preset", "ultrafast", "-qp", "0")
+	mkv := gradedClip(t, dir, "graded.mkv", "-c:v", "ffv1") // counted by ffprobe, not from an MP4 index
 	short := makeClip(t, dir, "short.mp4", "color=c=black:s=64x48:r=24:d=0.25,format=yuv420p,geq=lum='16+9*N':cb=128:cr=128",
 		"-c:v", "libx264", "-preset", "ultrafast", "-qp", "0")
 	cases := []struct {
@@ -37,6 +38,7 @@ func TestSegmentShowsMappedSourceFrames(t *testing.T) {
 		{"easeInOutElastic", graded, 0.6, 60, false},
 		{"linear", short, 0.5, 30, true},
 		{"dramaticSwoop", short, 1.0, 60, true},
+		{"easeInOut", mkv, 0.5, 30, true},
 	}
 	for _, tc := range cases {
 		t.Run(fmt.Sprintf("%s/%.1fs@%d/%s", tc.easing, tc.dur, tc.fps, filepath.Base(tc.clip)), func(t *testing.T) {
