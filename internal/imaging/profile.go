@@ -156,11 +156,15 @@ func gutterColor(xm, xs, ym, ys []float64) (g float64, tol int, ok bool) {
 	return refineColor(level, window, xm, xs, ym, ys, maxStd)
 }
 
+// cleanStd is the most a drawn gutter line's luma deviates along its
+// length, noise, compression and a gentle gradient included.
+const cleanStd = 3
+
 // cleanLines reports whether some line is as flat as a drawn gutter, noise
 // and compression included.
 func cleanLines(xs, ys []float64) bool {
 	for _, s := range append(slices.Clone(xs), ys...) {
-		if s <= 3 {
+		if s <= cleanStd {
 			return true
 		}
 	}
@@ -182,7 +186,10 @@ func refineColor(level, window int, xm, xs, ym, ys []float64, maxStd float64) (f
 	}
 	add(xm, xs)
 	add(ym, ys)
-	if len(stds) == 0 {
+	if len(stds) == 0 || slices.Min(stds) > cleanStd {
+		// A gutter or margin is drawn flat: some line of it is clean. Lines
+		// that are only flat-ish (a grey backdrop with grain or weave on a
+		// sheet whose cells touch) are picture.
 		return 0, 0, false
 	}
 	sigma := median(stds)
