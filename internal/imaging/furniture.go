@@ -1,5 +1,7 @@
 package imaging
 
+import "slices"
+
 // Frame furniture drawn flush round every cell: a drop shadow, a keyline
 // with no gap, a border. What sits between two gutter runs (captions,
 // numbers, sprockets, a keyline with a gap) is left out by the layout
@@ -20,14 +22,29 @@ const maxFurniture = 16
 func (e *edgeProbe) furnitureDepth(cells []cell, rows, cols int) [][4]int {
 	out := make([][4]int, len(cells))
 	for side := range 4 {
-		for _, outer := range []bool{false, true} {
-			var group []int
-			for i := range cells {
-				if outerSide(i/cols, i%cols, rows, cols, side) == outer {
-					group = append(group, i)
-				}
+		var groups [2][]int
+		for i := range cells {
+			outer := b2i(outerSide(i/cols, i%cols, rows, cols, side))
+			groups[outer] = append(groups[outer], i)
+		}
+		all, allLong := e.sideDepth(cells, append(slices.Clone(groups[0]), groups[1]...), side)
+		if allLong {
+			all = 0
+		}
+		for _, g := range groups {
+			d, long := e.sideDepth(cells, g, side)
+			if long {
+				// Flat lines alike all the way: picture flat at the edge
+				// of the few cells of this group, after furniture or not.
+				d = 0
 			}
-			e.sideDepth(cells, group, side, out)
+			// Compression breaks a furniture line in a cell now and then,
+			// which stops a small group early; every cell of the sheet
+			// together tells where the furniture really ends.
+			d = max(d, all)
+			for _, i := range g {
+				out[i][side] = d
+			}
 		}
 	}
 	return out
@@ -47,10 +64,12 @@ func outerSide(r, c, rows, cols, side int) bool {
 	return r == rows-1
 }
 
-// sideDepth sets out[i][side] for the cells in group: how many lines
-// inwards from their edges are flat, at one level, in nearly all of them.
-func (e *edgeProbe) sideDepth(cells []cell, group []int, side int, out [][4]int) {
-	depth := 0
+// sideDepth returns, for the cells in group, how many lines inwards from
+// their edges are flat, at one level, in nearly all of them; long is true
+// when they are for maxFurniture lines or more. Furniture is narrow, so
+// flat lines that go on are picture drawn alike in every cell (a studio
+// floor, a white backdrop), or furniture and then such picture.
+func (e *edgeProbe) sideDepth(cells []cell, group []int, side int) (depth int, long bool) {
 	for k := range maxFurniture {
 		var levels []int
 		judged := 0
@@ -64,24 +83,30 @@ func (e *edgeProbe) sideDepth(cells []cell, group []int, side int, out [][4]int)
 				levels = append(levels, lv)
 			}
 		}
-		if judged < 2 || !e.alike(levels, judged-judged/5) {
-			break
+		if judged < 2 || !e.alike(levels, judged-outliers(judged)) {
+			return depth, false
 		}
 		depth = k + 1
 	}
-	if depth == maxFurniture {
-		// Furniture is narrow; flat lines that go on are picture drawn
-		// alike in every cell (a studio floor, a white backdrop).
-		depth = 0
+	return depth, true
+}
+
+// outliers is how many of n cells may break a furniture line: one in
+// five, and one of four (compression breaks a flat line now and then),
+// but none of two or three.
+func outliers(n int) int {
+	if n >= 4 {
+		return max(1, n/5)
 	}
-	for _, i := range group {
-		out[i][side] = depth
-	}
+	return 0
 }
 
 // alike reports whether need of the levels lie within the gutter tolerance
-// of their median: furniture is drawn the same round every cell, while
-// pictures that happen to be flat at an edge differ from cell to cell.
+// of their median, plus levelTol for compression: furniture is drawn the
+// same round every cell, but JPEG blocks beside a picture shift a flat
+// line's level by a few steps from cell to cell (a shadow's plateau next to
+// dark picture), while pictures that happen to be flat at an edge differ
+// from cell to cell by far more.
 func (e *edgeProbe) alike(levels []int, need int) bool {
 	if len(levels) < need || len(levels) == 0 {
 		return false
@@ -89,7 +114,7 @@ func (e *edgeProbe) alike(levels []int, need int) bool {
 	med := medianInt(levels)
 	n := 0
 	for _, v := range levels {
-		if absInt(v-med) <= e.d {
+		if absInt(v-med) <= e.d+levelTol {
 			n++
 		}
 	}
