@@ -24,6 +24,12 @@ func (d *detector) attempt(lut *[256]uint8, rows, cols int) axes {
 	if okY {
 		a.rows = len(hy.gutters) + 1
 	}
+	if !okX {
+		a.cols = d.thinCount(vx, true, a.cols)
+	}
+	if !okY {
+		a.rows = d.thinCount(hy, false, a.rows)
+	}
 	switch {
 	case okX && okY:
 		a.xs, a.ys = repeat(vx.spans(), a.rows), repeat(hy.spans(), a.cols)
