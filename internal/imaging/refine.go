@@ -237,9 +237,12 @@ func (e *edgeProbe) absorbStripe(vertical bool, pos, dir, a, b, size int, level 
 			continue
 		}
 		ink = true
+		// Compression rings round bright ink (the rounded ends of
+		// sprocket holes), so the gutter between the ink counts under
+		// the loose tolerance.
 		var s int
 		for _, v := range cur {
-			s += int(e.strict[v])
+			s += int(e.loose[v])
 		}
 		if s*10 < len(cur)*3 {
 			break
