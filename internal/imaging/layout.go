@@ -331,9 +331,16 @@ func (l axisLayout) spans() []span {
 // a stripe between two gutter runs counts as furniture, not picture.
 const furnitureZone = 0.08
 
+// stripeZone is the share of a cell's extent, at either end, in which a
+// gutter run of the whole sheet ends a stripe of furniture. It is wider
+// than furnitureZone: captions sit anywhere in a margin or gutter as deep
+// as a fifth of a small cell, and a run that clean across every cell of
+// the sheet is gutter, not picture.
+const stripeZone = 0.2
+
 // absorb moves the ends of s past unused gutter runs near them.
 func (l axisLayout) absorb(s span) span {
-	zone := int(furnitureZone * float64(s.hi-s.lo+1))
+	zone := int(stripeZone * float64(s.hi-s.lo+1))
 	lo, hi := s.lo, s.hi
 	for _, r := range l.runs {
 		if r.start <= s.lo || r.end >= s.hi {
