@@ -152,6 +152,10 @@ func (e *edgeProbe) trim(vertical bool, pos, dir, a, b, size, skip int) (int, bo
 			furn = false
 		}
 		if !e.gutterish(cur, level) {
+			if w := e.gappedKeyline(vertical, pos, dir, a, b, level); w > 0 {
+				pos += w * dir
+				continue
+			}
 			n1 := e.line(e.b, vertical, pos+dir, a, b)
 			n2 := e.line(e.n, vertical, pos+2*dir, a, b)
 			kind := e.judge(cur, n1, n2, outside)
@@ -196,6 +200,37 @@ func (e *edgeProbe) keyline(vertical bool, pos, dir, a, b int, level float64) in
 		}
 		if lv, flat := e.flat(e.line(e.a, vertical, q, a, b)); !flat || absInt(lv-first) > e.d {
 			return w
+		}
+	}
+	return 0
+}
+
+// keylineContrast is how far a keyline's level lies from the gutter's at
+// least: a line is drawn to be seen. A faint blend ring or compression
+// ringing beside a picture is much closer.
+const keylineContrast = 40
+
+// gappedKeyline returns the width of a keyline drawn a gap away from the
+// picture that starts at pos, reached over gutter: up to maxKeyline flat
+// lines at one level off the gutter's, then a line of gutter again (the
+// gap). It returns 0 when the lines at pos are anything else. It reads
+// into e.b, leaving the walk's current line in e.a alone.
+func (e *edgeProbe) gappedKeyline(vertical bool, pos, dir, a, b int, level float64) int {
+	first, ok := e.flat(e.line(e.b, vertical, pos, a, b))
+	if !ok || absDiff(float64(first), level) <= keylineContrast {
+		return 0
+	}
+	for w := 1; w <= maxKeyline; w++ {
+		q := pos + w*dir
+		if q < 0 || q >= e.extent(vertical) {
+			return 0
+		}
+		l := e.line(e.b, vertical, q, a, b)
+		if e.gutterish(l, level) {
+			return w
+		}
+		if lv, flat := e.flat(l); !flat || absInt(lv-first) > e.d {
+			return 0
 		}
 	}
 	return 0
