@@ -111,9 +111,37 @@ func colorTable(g float64, tol int) *[256]uint8 {
 // the colour shared by flat columns and flat rows wins; a flat studio floor
 // only makes rows flat. ok is false when nothing looks like a gutter.
 func gutterColor(xm, xs, ym, ys []float64) (g float64, tol int, ok bool) {
+	if g, tol, ok = gutterColorFlat(xm, xs, ym, ys, 10); ok || !cleanLines(xs, ys) {
+		return g, tol, ok
+	}
+	// The flat lines were only flat-ish picture, but some lines are clean:
+	// those are the gutters and margins when there are enough of them at
+	// one level to make a margin or gutter, not a line or two of picture.
+	g, tol, ok = gutterColorFlat(xm, xs, ym, ys, cleanStd)
+	n := 0
+	for _, l := range [][2][]float64{{xm, xs}, {ym, ys}} {
+		for i, m := range l[0] {
+			if l[1][i] <= cleanStd && math.Abs(m-g) <= float64(tol) {
+				n++
+			}
+		}
+	}
+	if !ok || n < minCleanLines {
+		return 0, 0, false
+	}
+	return g, tol, true
+}
+
+// minCleanLines is how many clean lines at one level make a margin or
+// gutter.
+const minCleanLines = 8
+
+// gutterColorFlat is gutterColor counting the lines whose deviation is at
+// most maxStd as flat.
+func gutterColorFlat(xm, xs, ym, ys []float64, maxStd float64) (g float64, tol int, ok bool) {
 	// The window is narrow: a flat floor a dozen levels off the gutter colour
 	// must not merge with the gutters' flat lines into one peak.
-	const maxStd, window = 10, 3
+	const window = 3
 	var hx, hy [256]int
 	for i, s := range xs {
 		if s <= maxStd {
