@@ -136,17 +136,20 @@ func (e *edgeProbe) trim(vertical bool, pos, dir, a, b, size, skip int) (int, bo
 		pos += e.keyline(vertical, pos, dir, a, b, level) * dir
 	}
 	// Past furniture (a shadow's flat plateau), a line flat at the level of
-	// the furniture line outside it is more of the same furniture.
-	furnLevel, furn := 0, false
+	// the furniture line outside it is more of the same furniture, for a
+	// few lines at most: the depth measured on every cell is close, and a
+	// picture flat at the plateau's level must not be eaten.
+	furnLevel, furn, extra := 0, false, 0
 	if skip > 0 && outside != nil {
 		furnLevel, furn = e.flat(outside)
 	}
 	steps, blends := min(maxTrim, size/4), 0
 	for range steps {
 		cur := e.line(e.a, vertical, pos, a, b)
-		if furn {
+		if furn && extra < maxBlend {
 			if lv, flat := e.flat(cur); flat && absInt(lv-furnLevel) <= 2 && e.same(cur, outside) {
 				pos += dir
+				extra++
 				continue
 			}
 			furn = false
