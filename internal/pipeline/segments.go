@@ -209,7 +209,8 @@ func (e *Engine) countCut(encoded bool) {
 
 // prepareSegment cuts the segment of clip n, just landed, at the session's
 // current film settings and the clip's own size (and, with an audio bed,
-// at the length the beat gives it), so the film only has to join it. Failures are logged: the film cuts what is missing itself.
+// at the length the beat gives it), so the film only has to join it.
+// Failures are logged: the film cuts what is missing itself.
 func (e *Engine) prepareSegment(ctx context.Context, s *shoot.Session, n int, key string, data []byte) {
 	dir, err := os.MkdirTemp(e.opts.TempDir, "shoot-segment-")
 	if err != nil {
