@@ -26,7 +26,14 @@ func stageOf(kind string) string {
 }
 
 // enqueue puts works on the queue and remembers their job ids for Cancel.
+// A work of no known kind is refused before anything is queued: no worker
+// could run it.
 func (e *Engine) enqueue(ctx context.Context, sid string, works ...Work) error {
+	for _, w := range works {
+		if !WorkKind(w.Kind).Valid() {
+			return shoot.Errorf(shoot.EINTERNAL, "refusing to queue work of unknown kind %q", w.Kind)
+		}
+	}
 	ids, err := e.queue.Enqueue(ctx, works...)
 	if err != nil {
 		return shoot.Wrap(err, shoot.EUNAVAILABLE, "could not queue the work; try again")
