@@ -201,22 +201,15 @@ func (e *Engine) bedPlan(ctx context.Context, s *shoot.Session, o shoot.Options,
 
 // fetchBed copies the audio bed options.audio names into dir.
 func (e *Engine) fetchBed(ctx context.Context, o shoot.Options, dir string) (string, error) {
-	name, err := ParseReference(o.Audio)
-	if err != nil {
-		return "", shoot.Errorf(shoot.EINVALID, "options.audio: %s", shoot.ErrorMessage(err))
-	}
-	u, err := e.store.GetUpload(ctx, name)
-	if shoot.ErrorCode(err) == shoot.ENOTFOUND {
-		return "", shoot.Errorf(shoot.EINVALID, "options.audio: unknown upload %q", name)
-	}
+	key, err := e.resolveAudio(ctx, o.Audio)
 	if err != nil {
 		return "", err
 	}
-	data, err := e.readBlob(ctx, u.Key)
+	data, err := e.readBlob(ctx, key)
 	if err != nil {
 		return "", err
 	}
-	bed := filepath.Join(dir, "bed"+filepath.Ext(u.Key))
+	bed := filepath.Join(dir, "bed"+filepath.Ext(key))
 	if err := os.WriteFile(bed, data, 0o600); err != nil {
 		return "", shoot.Wrap(err, shoot.EINTERNAL, "no scratch space for the audio bed")
 	}
