@@ -207,14 +207,7 @@ func TestRunServerWithOwnFrames(t *testing.T) {
 	t.Parallel()
 	studio := startStudio(t, nil)
 	dir, out := t.TempDir(), t.TempDir()
-	args := []string{"run", "--server", studio.Base, "--yes", "--out", out}
-	for i := 1; i <= 3; i++ {
-		p := filepath.Join(dir, "still-"+string(rune('0'+i))+".png")
-		if err := os.WriteFile(p, refPNG(10+i), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		args = append(args, "--frame", p)
-	}
+	args := append([]string{"run", "--server", studio.Base, "--yes", "--out", out}, stillFrameArgs(t, dir, 10)...)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	code, _, stderr := runShoot(ctx, nil, args...)
@@ -244,14 +237,7 @@ func TestRunServerWithAudioBed(t *testing.T) {
 	if err := beatgen.WriteWAV(bed, beatgen.Generate(beatgen.Track{BPM: 120, Seconds: 6, Seed: 9}).Samples); err != nil {
 		t.Fatal(err)
 	}
-	args := []string{"run", "--server", studio.Base, "--yes", "--out", out, "--audio", bed}
-	for i := 1; i <= 3; i++ {
-		p := filepath.Join(dir, "still-"+string(rune('0'+i))+".png")
-		if err := os.WriteFile(p, refPNG(20+i), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		args = append(args, "--frame", p)
-	}
+	args := append([]string{"run", "--server", studio.Base, "--yes", "--out", out, "--audio", bed}, stillFrameArgs(t, dir, 20)...)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	code, _, stderr := runShoot(ctx, nil, args...)
@@ -298,4 +284,19 @@ func TestRunServerWithAudioBed(t *testing.T) {
 	if code, _, stderr := runShoot(ctx, nil, bad...); code == 0 || !strings.Contains(stderr, "--audio") {
 		t.Errorf("a bed that is no sound: exit %d, %q", code, stderr)
 	}
+}
+
+// stillFrameArgs writes three distinct stills to dir (drawn from seeds
+// seed+1…seed+3) and returns them as --frame flags.
+func stillFrameArgs(t *testing.T, dir string, seed int) []string {
+	t.Helper()
+	var args []string
+	for i := 1; i <= 3; i++ {
+		p := filepath.Join(dir, "still-"+string(rune('0'+i))+".png")
+		if err := os.WriteFile(p, refPNG(seed+i), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		args = append(args, "--frame", p)
+	}
+	return args
 }
