@@ -17,14 +17,16 @@ import (
 func TestPollFollowsTheStatusStream(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
-		name        string
-		timing      providertest.Timing
-		wait        time.Duration
-		wantPolls   int // PollImage calls until done
-		wantStreams int
+		name   string
+		timing providertest.Timing
+		wait   time.Duration
+		// minPolls and maxPolls bound the PollImage calls until done; a
+		// request that outlasts the wait takes more than one, how many
+		// more depends on the machine's scheduling.
+		minPolls, maxPolls int
 	}{
 		{"finishes inside one stream", providertest.Timing{QueuePolls: 1, WorkPolls: 3}, 5 * time.Second, 1, 1},
-		{"outlasts the stream wait", providertest.Timing{WorkTime: 700 * time.Millisecond}, 300 * time.Millisecond, 3, 3},
+		{"outlasts the stream wait", providertest.Timing{WorkTime: 700 * time.Millisecond}, 300 * time.Millisecond, 2, 10},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -51,13 +53,14 @@ func TestPollFollowsTheStatusStream(t *testing.T) {
 				if done && (st.Result == nil || len(st.Result.Data) == 0) {
 					t.Fatal("done without a result")
 				}
-				if polls > 10 {
-					t.Fatal("never done")
+				if polls > tc.maxPolls {
+					t.Fatalf("not done after %d polls", polls)
 				}
 			}
-			if polls != tc.wantPolls || e.fake.StatusStreams() != tc.wantStreams || e.fake.Polls() != 0 {
-				t.Errorf("%d polls, %d streams, %d status requests; want %d, %d, 0",
-					polls, e.fake.StatusStreams(), e.fake.Polls(), tc.wantPolls, tc.wantStreams)
+			// One stream per poll and never a status request.
+			if polls < tc.minPolls || e.fake.StatusStreams() != polls || e.fake.Polls() != 0 {
+				t.Errorf("%d polls, %d streams, %d status requests; want %d..%d polls, one stream each, 0 status requests",
+					polls, e.fake.StatusStreams(), e.fake.Polls(), tc.minPolls, tc.maxPolls)
 			}
 			seen := slices.Clone(logs)
 			slices.Sort(seen)
