@@ -62,6 +62,15 @@ type Server struct {
 // 416, 405) are written here. Once a body has started, a failed copy can only
 // be logged.
 func (s *Server) ServeKey(w http.ResponseWriter, r *http.Request, key string) error {
+	return s.ServeKeyAs(w, r, key, "")
+}
+
+// ServeKeyAs is ServeKey for an object that is downloaded under a name of
+// its own: disposition is the Content-Disposition of the answer, e.g.
+// `inline; filename="look-reels-9x16.mp4"` ("" for none). A streamed answer
+// carries it as a header; a redirect carries it inside the signed URL, so
+// the store answers with the same header (see redirect).
+func (s *Server) ServeKeyAs(w http.ResponseWriter, r *http.Request, key, disposition string) error {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		writeStatus(w, http.StatusMethodNotAllowed, "method_not_allowed", "Method not allowed")
@@ -84,14 +93,14 @@ func (s *Server) ServeKey(w http.ResponseWriter, r *http.Request, key string) er
 		writeStatus(w, http.StatusPreconditionFailed, "precondition_failed", "Precondition failed")
 		return nil
 	}
-	if s.Redirect && r.Method == http.MethodGet && s.redirect(w, r, key) {
+	if s.Redirect && r.Method == http.MethodGet && s.redirect(w, r, key, disposition) {
 		return nil
 	}
-	return s.stream(w, r, key, attrs, v)
+	return s.stream(w, r, key, attrs, v, disposition)
 }
 
 // stream sends the whole object or the one range the request selects.
-func (s *Server) stream(w http.ResponseWriter, r *http.Request, key string, attrs *blob.Attributes, v validators) error {
+func (s *Server) stream(w http.ResponseWriter, r *http.Request, key string, attrs *blob.Attributes, v validators, disposition string) error {
 	part, outcome := byteRange{length: attrs.Size}, rangeIgnore
 	if rh := r.Header.Get("Range"); rh != "" && v.rangeAllowed(r.Header) {
 		if rng, o := parseRange(rh, attrs.Size); o != rangeIgnore {
@@ -120,6 +129,9 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, key string, attr
 		w.Header().Set("Content-Range", part.contentRange(attrs.Size))
 	}
 	setRepresentation(w.Header(), v, key, attrs.ContentType, part.length)
+	if disposition != "" {
+		w.Header().Set("Content-Disposition", disposition)
+	}
 	w.WriteHeader(status)
 	if body != nil {
 		s.copyBody(r.Context(), w, body, key, part.length)

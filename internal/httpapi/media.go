@@ -32,14 +32,10 @@ func (s *Server) mediaOutput(w http.ResponseWriter, r *http.Request) error {
 }
 
 // serveMedia streams key; the film of the format a session's platform
-// preset posts is named for that platform (see presetDisposition).
+// preset posts is named for that platform (see presetDisposition), also
+// when it is answered with a redirect to the store.
 func (s *Server) serveMedia(w http.ResponseWriter, r *http.Request, key string) error {
-	named := s.presetDisposition(r, w.Header(), key)
-	err := s.media.ServeKey(w, r, key)
-	if err != nil && named {
-		w.Header().Del("Content-Disposition")
-	}
-	return err
+	return s.media.ServeKeyAs(w, r, key, s.presetDisposition(r, key))
 }
 
 // formatFilm is the key of a delivered format's film, any version:
@@ -49,23 +45,22 @@ var formatFilm = regexp.MustCompile(`^outputs/([^/]+)/final/([0-9]+x[0-9]+)/fash
 // presetDisposition names the download of the film a session made for its
 // platform preset as the platform's file, e.g. Content-Disposition:
 // inline; filename="fashion-video-reels-9x16.mp4". It stays inline, so a
-// player or a browser tab still plays it; saving it takes that name. It
-// reports whether it set the header. Other keys, and sessions without a
-// preset, are left alone; a session that cannot be read is left to the
-// ownership check and the blob lookup, which answer for it.
-func (s *Server) presetDisposition(r *http.Request, h http.Header, key string) bool {
+// player or a browser tab still plays it; saving it takes that name. Other
+// keys, and sessions without a preset, get "" (no header); a session that
+// cannot be read is left to the ownership check and the blob lookup, which
+// answer for it.
+func (s *Server) presetDisposition(r *http.Request, key string) string {
 	m := formatFilm.FindStringSubmatch(key)
 	if m == nil || !shoot.ValidSessionID(m[1]) {
-		return false
+		return ""
 	}
 	ss, err := s.store.GetSession(r.Context(), m[1])
 	if err != nil {
-		return false
+		return ""
 	}
 	p, ok := social.Lookup(ss.Options.Preset)
 	if !ok || p.Format.Dir() != m[2] {
-		return false
+		return ""
 	}
-	h.Set("Content-Disposition", `inline; filename="`+p.FileFor("fashion-video.mp4")+`"`)
-	return true
+	return `inline; filename="` + p.FileFor("fashion-video.mp4") + `"`
 }
