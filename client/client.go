@@ -48,7 +48,8 @@ func New(baseURL string, opts ...Option) *Client {
 }
 
 // Error is an error answer of the API: its HTTP status, the stable machine
-// Code ("not_found", "conflict", "limit", …) and the message.
+// Code ("not_found", "conflict", "limit", …) and the message. For an upload
+// none of whose files was stored, the message says why each file failed.
 type Error struct {
 	Status  int    `json:"-"`
 	Message string `json:"error"`
@@ -104,11 +105,34 @@ func (c *Client) send(req *http.Request) (*http.Response, error) {
 // API's JSON error keeps its status and the start of its text.
 func readError(resp *http.Response) error {
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	e := &Error{Status: resp.StatusCode}
-	if json.Unmarshal(raw, e) != nil || e.Message == "" {
-		e.Message = strings.TrimSpace(string(raw[:min(len(raw), 200)]))
+	var body struct {
+		Error
+		Files []FileError `json:"errors"`
 	}
+	if json.Unmarshal(raw, &body) != nil || body.Message == "" {
+		return &Error{Status: resp.StatusCode, Message: strings.TrimSpace(string(raw[:min(len(raw), 200)]))}
+	}
+	e := &body.Error
+	e.Status = resp.StatusCode
+	e.Message = withFileReasons(e.Message, body.Files)
 	return e
+}
+
+// withFileReasons adds to the message of a refused upload each file with
+// its reason ("look.txt: not a JPEG…; big.jpg: File too large…"), unless
+// the message already gives them, as the studio's own does.
+func withFileReasons(msg string, files []FileError) string {
+	if len(files) == 0 {
+		return msg
+	}
+	why := make([]string, len(files))
+	for i, f := range files {
+		why[i] = f.OriginalName + ": " + strings.TrimSuffix(f.Error, ".")
+	}
+	if detail := strings.Join(why, "; "); !strings.Contains(msg, detail) {
+		msg += ": " + detail
+	}
+	return msg
 }
 
 // do sends a JSON request and decodes the JSON answer into out (nil

@@ -32,7 +32,7 @@ type File struct {
 
 // Upload stores reference pictures (POST /api/upload). Files the studio
 // refused are listed in the result's Errors; when every file fails the
-// answer is an *Error.
+// answer is an *Error whose Files (and message) say why each one did.
 func (c *Client) Upload(ctx context.Context, files ...File) (*UploadResult, error) {
 	return c.upload(ctx, "images", files)
 }

@@ -85,10 +85,13 @@ type UploadResult struct {
 	Code    string         `json:"code"`
 	Count   int            `json:"count"`
 	Files   []UploadedFile `json:"files"`
-	Errors  []struct {
-		OriginalName string `json:"originalName"`
-		Error        string `json:"error"`
-	} `json:"errors"`
+	Errors  []FileError    `json:"errors"`
+}
+
+// FileError is a file an upload refused and why.
+type FileError struct {
+	OriginalName string `json:"originalName"`
+	Error        string `json:"error"`
 }
 
 // SessionSummary is one row of GET /api/sessions

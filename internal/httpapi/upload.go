@@ -31,7 +31,8 @@ const (
 )
 
 // uploadResponse is the documented upload answer. Error is set only when
-// every file failed.
+// every file failed; it then says why each file failed (see
+// allUploadsFailed), and Errors lists the same reasons file by file.
 type uploadResponse struct {
 	Success bool           `json:"success"`
 	Error   string         `json:"error,omitempty"`
@@ -110,11 +111,27 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) error {
 	resp.Success = resp.Count > 0
 	status := http.StatusOK
 	if !resp.Success {
-		resp.Error, resp.Code = "All uploads failed", shoot.EINVALID
+		resp.Error, resp.Code = allUploadsFailed(resp.Errors), shoot.EINVALID
 		status = http.StatusBadRequest
 	}
 	writeJSON(w, status, resp)
 	return nil
+}
+
+// allUploadsFailed is the error message of an upload none of whose files
+// was stored: "All uploads failed: look.gif: not a JPEG, PNG, WebP or GIF
+// image; big.jpg: File too large: the limit is 10 MB". A file the client
+// sent without a name is called by its place in the request ("file 2").
+func allUploadsFailed(errs []uploadError) string {
+	reasons := make([]string, len(errs))
+	for i, e := range errs {
+		name := e.OriginalName
+		if name == "" {
+			name = fmt.Sprintf("file %d", i+1)
+		}
+		reasons[i] = name + ": " + strings.TrimSuffix(e.Error, ".")
+	}
+	return "All uploads failed: " + strings.Join(reasons, "; ")
 }
 
 // readUploadParts reads the "images" and "audio" files of a multipart

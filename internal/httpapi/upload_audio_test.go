@@ -113,7 +113,8 @@ func TestUploadAudioRefusals(t *testing.T) {
 	}
 	for _, tc := range cases {
 		m := e.upload(t, http.StatusBadRequest, tc.file)
-		if m["success"] != false || m["code"] != "invalid" || m["count"] != float64(0) || m["error"] != "All uploads failed" {
+		if msg, _ := m["error"].(string); m["success"] != false || m["code"] != "invalid" || m["count"] != float64(0) ||
+			!strings.HasPrefix(msg, "All uploads failed: "+tc.file.name+": ") || !strings.Contains(msg, tc.reason) {
 			t.Errorf("%s: %v", tc.name, m)
 			continue
 		}

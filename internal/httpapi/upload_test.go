@@ -215,7 +215,8 @@ func TestUploadRejections(t *testing.T) {
 	}
 	for _, tc := range cases {
 		m := e.upload(t, http.StatusBadRequest, tc.file)
-		if m["success"] != false || m["count"] != float64(0) || len(m["files"].([]any)) != 0 || m["error"] != "All uploads failed" {
+		if msg, _ := m["error"].(string); m["success"] != false || m["count"] != float64(0) || len(m["files"].([]any)) != 0 ||
+			!strings.HasPrefix(msg, "All uploads failed: "+tc.file.name+": ") || !strings.Contains(msg, tc.reason) {
 			t.Errorf("%s: %v", tc.name, m)
 			continue
 		}
@@ -227,6 +228,37 @@ func TestUploadRejections(t *testing.T) {
 	}
 	if n := countBlobs(t, e.bucket, "uploads/"); n != 0 {
 		t.Errorf("%d refused files were stored", n)
+	}
+}
+
+// TestUploadAllFailedSaysWhy: when no file of an upload is stored, the
+// JSON error names every file with its reason, in the order they were
+// sent, and errors lists the same reasons; the code stays "invalid".
+func TestUploadAllFailedSaysWhy(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	big := append(jpegBytes(t), make([]byte, 10<<20)...)
+	m := e.upload(t, http.StatusBadRequest, img("notes.png", "image/png", []byte("hello")),
+		img("big.jpg", "image/jpeg", big), bed("look.mp3", pngBytes(t)))
+	const want = "All uploads failed: notes.png: not a JPEG, PNG, WebP or GIF image; " +
+		"big.jpg: File too large: the limit is 10 MB; look.mp3: "
+	msg, _ := m["error"].(string)
+	if !strings.HasPrefix(msg, want) || !strings.Contains(msg[len(want):], "must be a WAV") || strings.HasSuffix(msg, ".") {
+		t.Errorf("error %q, want it to start %q and give look.mp3's reason", msg, want)
+	}
+	if m["code"] != "invalid" || m["success"] != false || m["count"] != float64(0) {
+		t.Errorf("answer %v", m)
+	}
+	errs, _ := m["errors"].([]any)
+	if len(errs) != 3 {
+		t.Fatalf("errors %v, want three", errs)
+	}
+	for i, name := range []string{"notes.png", "big.jpg", "look.mp3"} {
+		item, _ := errs[i].(map[string]any)
+		reason, _ := item["error"].(string)
+		if item["originalName"] != name || !strings.Contains(msg, name+": "+strings.TrimSuffix(reason, ".")) {
+			t.Errorf("errors[%d] = %v, not as the message gives it", i, item)
+		}
 	}
 }
 
