@@ -3,7 +3,6 @@ package pipeline
 import (
 	"context"
 	"log/slog"
-	"sync"
 	"time"
 
 	"gocloud.dev/blob"
@@ -92,7 +91,6 @@ type Engine struct {
 	lat      *latencies    // learned usual task durations, for polling
 	facts    *clipFacts    // hash and size of landed clips, for the film
 	beats    *beatPlans    // segment lengths of films cut on their audio beds
-	planning sync.Mutex    // held while a bed's beat is found ahead of its film
 	cutting  chan struct{} // held while a segment is encoded
 	onAsset  func(context.Context, *shoot.Asset)
 	wakes    *wakeups // tasks waiting for a provider callback here

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sync"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/fashionshoot/shoot/internal/beat"
 	"github.com/fashionshoot/shoot/internal/media"
 	"github.com/fashionshoot/shoot/internal/reframe"
@@ -223,6 +225,12 @@ func (e *Engine) fetchBed(ctx context.Context, o shoot.Options, dir string) (str
 type beatPlans struct {
 	mu sync.Mutex
 	m  map[string][]int
+	// making makes each plan once: askers of a plan that is being made
+	// wait for it and share it, while plans of other beds or settings
+	// (other shoots) are made side by side.
+	making singleflight.Group
+	// onMake, when set (tests), is called as a plan starts being made.
+	onMake func(key string)
 }
 
 // maxBeatPlans bounds beatPlans; past it the map starts again.
@@ -253,8 +261,9 @@ func beatPlanKey(o shoot.Options, clips int) string {
 // segmentFrames is the length in frames the film will give clip n's
 // segment when it is cut on the session's audio bed, or 0 (no bed, a bed
 // cut evenly, or a plan that cannot be made now: the film then cuts what
-// it needs itself). The plan is made once per bed and settings, and one
-// at a time, so clips landing together do not each find the beat.
+// it needs itself). The plan is made once per bed and settings, so clips
+// landing together do not each find the beat; plans for other beds or
+// settings are made at the same time.
 func (e *Engine) segmentFrames(ctx context.Context, s *shoot.Session, n int, dir string) int {
 	o := s.Options.WithDefaults()
 	if o.Audio == "" {
@@ -262,29 +271,48 @@ func (e *Engine) segmentFrames(ctx context.Context, s *shoot.Session, n int, dir
 	}
 	clips := o.ClipCount()
 	key := beatPlanKey(o, clips)
-	e.planning.Lock()
-	defer e.planning.Unlock()
 	frames, ok := e.beats.get(key)
 	if !ok {
-		bed, err := e.fetchBed(ctx, o, dir)
+		made, err, _ := e.beats.making.Do(key, func() (any, error) {
+			return e.makeBeatPlan(ctx, o, clips, key, dir)
+		})
 		if err != nil {
 			return 0
 		}
-		beats, err := media.PlanBeat(ctx, bed, clips, o.ClipDuration, o.FPS)
-		switch {
-		case err == nil:
-			frames = beats.Frames
-		case errors.Is(err, beat.ErrNoPulse) || errors.Is(err, beat.ErrNoFit):
-			frames = nil
-		default:
-			return 0
-		}
-		e.beats.put(key, frames)
+		frames = made.([]int)
 	}
 	if n < 1 || n > len(frames) {
 		return 0
 	}
 	return frames[n-1]
+}
+
+// makeBeatPlan finds the beat of the bed o names, in dir, and remembers
+// the plan under key; a plan made while this one waited its turn is taken
+// as it is. An error is a plan that cannot be made now and is not kept.
+func (e *Engine) makeBeatPlan(ctx context.Context, o shoot.Options, clips int, key, dir string) ([]int, error) {
+	if frames, ok := e.beats.get(key); ok {
+		return frames, nil
+	}
+	if e.beats.onMake != nil {
+		e.beats.onMake(key)
+	}
+	bed, err := e.fetchBed(ctx, o, dir)
+	if err != nil {
+		return nil, err
+	}
+	var frames []int
+	beats, err := media.PlanBeat(ctx, bed, clips, o.ClipDuration, o.FPS)
+	switch {
+	case err == nil:
+		frames = beats.Frames
+	case errors.Is(err, beat.ErrNoPulse) || errors.Is(err, beat.ErrNoFit):
+		frames = nil
+	default:
+		return nil, err
+	}
+	e.beats.put(key, frames)
+	return frames, nil
 }
 
 // cutAll leaves every clip's segment in dir, at the film's common size,
