@@ -3,6 +3,7 @@ package reframe_test
 import (
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/fashionshoot/shoot/internal/reframe"
@@ -67,6 +68,7 @@ func TestCropPathHoldsTheSubject(t *testing.T) {
 			for name, boxes := range map[string][]reframe.Box{"layers": truth, "saliency": found} {
 				t.Run(fmt.Sprintf("seed%d/%s/%s", seed+1, f.Dir(), name), func(t *testing.T) {
 					x := reframe.Path(boxes, film.Cuts, w, cropW, reframe.MaxAccel)
+					margin := math.Inf(1) // the least room the subject has inside the crop
 					for i, b := range truth {
 						if x[i] < -1e-9 || x[i]+float64(cropW) > w+1e-9 {
 							t.Fatalf("frame %d: crop [%.1f, %.1f] leaves the %d-pixel picture", i, x[i], x[i]+float64(cropW), w)
@@ -77,10 +79,57 @@ func TestCropPathHoldsTheSubject(t *testing.T) {
 						if b.X0 < x[i]-1 || b.X1 > x[i]+float64(cropW)+1 {
 							t.Errorf("frame %d (%s): subject [%.1f, %.1f] outside crop [%.1f, %.1f]", i, film.Kinds[i], b.X0, b.X1, x[i], x[i]+float64(cropW))
 						}
+						margin = min(margin, b.X0-x[i], x[i]+float64(cropW)-b.X1)
 					}
-					if a := reframe.Accel(x, film.Cuts, w); a > reframe.MaxAccel+1e-9 {
+					a := reframe.Accel(x, film.Cuts, w)
+					if a > reframe.MaxAccel+1e-9 {
 						t.Errorf("acceleration %.6f of the width a frame², bound %.6f", a, reframe.MaxAccel)
 					}
+					t.Logf("subject at least %.1f px inside the crop; acceleration %.6f of the width a frame² (bound %.6f)", margin, a, reframe.MaxAccel)
+				})
+			}
+		}
+	}
+}
+
+// TestCropPathPansWithinTheBound: a figure walking across the frame in
+// long shots cannot be held by a still window in the narrower formats, so
+// the path pans; it keeps the true box inside the crop on every frame,
+// with its acceleration within MaxAccel, from the studio's boxes and from
+// saliency alike.
+func TestCropPathPansWithinTheBound(t *testing.T) {
+	const w, h, frames = 240, 160, 72
+	for seed := range uint64(3) {
+		film := reframegen.Generate(w, h, frames, []string{reframegen.Walk, reframegen.Centre, reframegen.Walk}, seed+1)
+		truth := toBoxes(film.Truth)
+		found := make([]reframe.Box, len(film.Frames))
+		for i, img := range film.Frames {
+			found[i] = reframe.Saliency(img)
+		}
+		for _, f := range []reframe.Format{{W: 9, H: 16}, {W: 4, H: 5}, {W: 1, H: 1}} {
+			cropW, _ := f.Size(w, h)
+			for name, boxes := range map[string][]reframe.Box{"layers": truth, "saliency": found} {
+				t.Run(fmt.Sprintf("seed%d/%s/%s", seed+1, f.Dir(), name), func(t *testing.T) {
+					x := reframe.Path(boxes, film.Cuts, w, cropW, reframe.MaxAccel)
+					margin, pan := math.Inf(1), 0.0
+					for i, b := range truth {
+						if b.X0 < x[i]-1 || b.X1 > x[i]+float64(cropW)+1 {
+							t.Errorf("frame %d (%s): subject [%.1f, %.1f] outside crop [%.1f, %.1f]", i, film.Kinds[i], b.X0, b.X1, x[i], x[i]+float64(cropW))
+						}
+						margin = min(margin, b.X0-x[i], x[i]+float64(cropW)-b.X1)
+						if i > 0 && !slices.Contains(film.Cuts, i) {
+							pan = max(pan, math.Abs(x[i]-x[i-1]))
+						}
+					}
+					if pan == 0 {
+						t.Fatal("the window never moves inside a shot: the walk does not test the pan")
+					}
+					a := reframe.Accel(x, film.Cuts, w)
+					if a > reframe.MaxAccel+1e-9 {
+						t.Errorf("acceleration %.6f of the width a frame², bound %.6f", a, reframe.MaxAccel)
+					}
+					t.Logf("pans up to %.2f px a frame; subject at least %.1f px inside the crop; acceleration %.6f of the width a frame² (bound %.6f)",
+						pan, margin, a, reframe.MaxAccel)
 				})
 			}
 		}

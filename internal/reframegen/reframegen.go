@@ -1,7 +1,8 @@
 // Package reframegen draws test films for reframing: a figure on a studio
 // backdrop whose bounding box is known exactly, in shots that put it in
-// the middle, walking along one side (side-on), or close up (detail). It
-// shares no code with the reframing it tests.
+// the middle, walking along one side (side-on), walking across the whole
+// frame (walk), or close up (detail). It shares no code with the reframing
+// it tests.
 package reframegen
 
 import (
@@ -19,6 +20,9 @@ const (
 	Centre = "centre"
 	SideOn = "side-on"
 	Detail = "detail"
+	// Walk crosses the frame from one side to the other, so a narrow crop
+	// has to pan to keep the figure.
+	Walk = "walk"
 )
 
 // Film is a drawn film.
@@ -48,6 +52,12 @@ func Generate(w, h, frames int, kinds []string, seed uint64) Film {
 				x0, x1 = 0.12*float64(w), 0.22*float64(w)
 			} else {
 				x0, x1 = 0.88*float64(w), 0.76*float64(w)
+			}
+		case Walk:
+			fh = 0.75 * float64(h)
+			x0, x1 = 0.2*float64(w), 0.8*float64(w)
+			if r.IntN(2) == 0 {
+				x0, x1 = x1, x0
 			}
 		case Detail:
 			fh = 1.5 * float64(h) // close up: the figure runs off the frame
