@@ -83,9 +83,11 @@ func checkTempo(t *testing.T, g beatgen.Generated, a *beat.Analysis) {
 	tr := g.Track
 	within := func(what string, got, want float64) {
 		t.Helper()
-		if err := math.Abs(got-want) / want; err > 0.02 {
+		err := math.Abs(got-want) / want
+		if err > 0.02 {
 			t.Errorf("%s: detected %.2f BPM, true %.2f (%.1f %% off)", what, got, want, 100*err)
 		}
+		t.Logf("%s: detected %.2f BPM, true %.2f (%.2f %% off)", what, got, want, 100*err)
 	}
 	if tr.ChangeBPM == 0 {
 		if len(a.Sections) != 1 {
@@ -109,7 +111,7 @@ func checkPlan(t *testing.T, truth []float64, p *beat.Plan, segs int, length flo
 	if len(p.Frames) != segs || len(p.Cuts) != segs {
 		t.Fatalf("%d fps: plan has %d segments and %d cuts, want %d", fps, len(p.Frames), len(p.Cuts), segs)
 	}
-	sum := 0
+	sum, worst := 0, 0.0
 	for i, f := range p.Frames {
 		if f < 1 {
 			t.Fatalf("%d fps: segment %d has %d frames", fps, i+1, f)
@@ -117,11 +119,14 @@ func checkPlan(t *testing.T, truth []float64, p *beat.Plan, segs int, length flo
 		sum += f
 		// The cut is where the frames put it, not just what the plan says.
 		at := float64(sum) / float64(fps)
-		if d := nearest(truth, at); d > 1/float64(fps) {
+		d := nearest(truth, at)
+		if d > 1/float64(fps) {
 			t.Errorf("%d fps: cut %d at %.4f s is %.1f ms from the nearest true beat (a frame is %.1f ms)",
 				fps, i+1, at, 1000*d, 1000/float64(fps))
 		}
+		worst = max(worst, d)
 	}
+	t.Logf("%d fps: the farthest of %d cuts is %.1f ms from a true beat (%.2f frames)", fps, segs, 1000*worst, worst*float64(fps))
 	total := float64(sum) / float64(fps)
 	if math.Abs(total-length) > 0.1*length {
 		t.Errorf("%d fps: film is %.3f s, asked %.3f s (more than 10 %% off)", fps, total, length)

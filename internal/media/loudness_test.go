@@ -35,6 +35,7 @@ func integratedLUFS(t testing.TB, path string) float64 {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("%s: integrated loudness %.1f LUFS", filepath.Base(path), v)
 	return v
 }
 

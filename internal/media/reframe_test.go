@@ -91,19 +91,33 @@ func TestReframeEveryFormat(t *testing.T) {
 			if len(frames) != len(film.Frames) {
 				t.Fatalf("decoded %d frames, want %d", len(frames), len(film.Frames))
 			}
+			darkest, kept := 255.0, 1.0
 			for i, fr := range frames {
-				if edge := darkestEdge(fr, info.Width, info.Height); edge < 40 {
+				edge := darkestEdge(fr, info.Width, info.Height)
+				if edge < 40 {
 					t.Errorf("frame %d: an edge averages luma %.0f, a black bar", i, edge)
 				}
+				darkest = min(darkest, edge)
 				if res.Mode != "crop" || film.Truth[i].X1-film.Truth[i].X0 > float64(info.Width) {
 					continue
 				}
-				if got, had := dark(fr, info.Width, info.Height), dark(srcFrames[i], w, h); float64(got) < 0.97*float64(had) {
+				got, had := dark(fr, info.Width, info.Height), dark(srcFrames[i], w, h)
+				if float64(got) < 0.97*float64(had) {
 					t.Errorf("frame %d (%s): %d figure pixels in the crop, %d in the source", i, film.Kinds[i], got, had)
 				}
+				if had > 0 {
+					kept = min(kept, float64(got)/float64(had))
+				}
 			}
-			if res.Path != nil && res.Path.MaxAccel > reframe.MaxAccel+1e-9 {
-				t.Errorf("crop path acceleration %.6f over the bound %.6f", res.Path.MaxAccel, reframe.MaxAccel)
+			t.Logf("%s (%s): darkest edge luma %.0f over %d frames (a bar is under 40)", f, res.Mode, darkest, len(frames))
+			if res.Mode == "crop" {
+				t.Logf("%s: the crop keeps at least %.3f of the figure's pixels on frames it fits", f, kept)
+			}
+			if res.Path != nil {
+				if res.Path.MaxAccel > reframe.MaxAccel+1e-9 {
+					t.Errorf("crop path acceleration %.6f over the bound %.6f", res.Path.MaxAccel, reframe.MaxAccel)
+				}
+				t.Logf("%s: crop path acceleration %.6f of the width a frame² (bound %.6f)", f, res.Path.MaxAccel, reframe.MaxAccel)
 			}
 		})
 	}

@@ -99,6 +99,7 @@ func TestFilmOnTheBeatOfItsAudioBed(t *testing.T) {
 		t.Fatalf("no loudness measured:\n%s", out)
 	}
 	lufs, _ := strconv.ParseFloat(string(found[len(found)-1][1]), 64)
+	t.Logf("the film plays at %.1f LUFS", lufs)
 	if math.Abs(lufs+14) > 1 {
 		t.Errorf("the film plays at %.2f LUFS, want −14 ± 1", lufs)
 	}
