@@ -123,6 +123,62 @@ func TestReframeEveryFormat(t *testing.T) {
 	}
 }
 
+// TestReframeFollowsAWalk: a figure walking across the whole frame, found
+// by saliency in the encoded film, is followed by a panning crop in the
+// narrower formats: every frame keeps the whole figure, no edge is a black
+// bar, and the window's acceleration stays within reframe.MaxAccel.
+func TestReframeFollowsAWalk(t *testing.T) {
+	t.Parallel()
+	const w, h, fps, n = 240, 160, 24, 72
+	film := reframegen.Generate(w, h, n, []string{reframegen.Walk}, 5)
+	dir := t.TempDir()
+	src := filepath.Join(dir, "walk.mp4")
+	encodeGenerated(t, src, film, fps)
+	srcFrames := grayFrames(t, src, w, h)
+	dark := func(f []byte) int {
+		c := 0
+		for _, v := range f {
+			if v < 100 {
+				c++
+			}
+		}
+		return c
+	}
+	for _, f := range []reframe.Format{{W: 9, H: 16}, {W: 1, H: 1}} {
+		t.Run(f.Dir(), func(t *testing.T) {
+			res, err := Reframe(context.Background(), ReframeOptions{In: src, Out: filepath.Join(dir, f.Dir(), "fashion-video.mp4"),
+				Format: f, Preset: "ultrafast"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Mode != "crop" || res.Path == nil || res.Path.Moving == 0 {
+				t.Fatalf("mode %s, path %+v: want a crop that pans", res.Mode, res.Path)
+			}
+			if res.Path.MaxAccel > reframe.MaxAccel+1e-9 {
+				t.Errorf("crop path acceleration %.6f over the bound %.6f", res.Path.MaxAccel, reframe.MaxAccel)
+			}
+			frames := grayFrames(t, res.Out, res.Width, res.Height)
+			if len(frames) != n {
+				t.Fatalf("decoded %d frames, want %d", len(frames), n)
+			}
+			darkest, kept := 255.0, 1.0
+			for i, fr := range frames {
+				darkest = min(darkest, darkestEdge(fr, res.Width, res.Height))
+				got, had := dark(fr), dark(srcFrames[i])
+				if float64(got) < 0.97*float64(had) {
+					t.Errorf("frame %d: %d figure pixels in the crop, %d in the source", i, got, had)
+				}
+				kept = min(kept, float64(got)/float64(max(had, 1)))
+			}
+			if darkest < 40 {
+				t.Errorf("an edge averages luma %.0f, a black bar", darkest)
+			}
+			t.Logf("%s: pans on %d frames over x %.0f–%.0f, acceleration %.6f (bound %.6f); keeps at least %.3f of the figure; darkest edge luma %.0f",
+				f, res.Path.Moving, res.Path.MinX, res.Path.MaxX, res.Path.MaxAccel, reframe.MaxAccel, kept, darkest)
+		})
+	}
+}
+
 // darkestEdge is the lowest mean luma of a frame's four two-pixel borders.
 func darkestEdge(f []byte, w, h int) float64 {
 	mean := func(x0, y0, x1, y1 int) float64 {
