@@ -15,6 +15,7 @@ import (
 
 	"github.com/fashionshoot/shoot/internal/beat"
 	"github.com/fashionshoot/shoot/internal/beatgen"
+	"github.com/fashionshoot/shoot/internal/reframe"
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
 
@@ -35,7 +36,7 @@ func integratedLUFS(t testing.TB, path string) float64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("%s: integrated loudness %.1f LUFS", filepath.Base(path), v)
+	t.Logf("%s: integrated loudness %.1f LUFS", filepath.Join(filepath.Base(filepath.Dir(path)), filepath.Base(path)), v)
 	return v
 }
 
@@ -216,5 +217,32 @@ func TestShortFilmWithPeakyBed(t *testing.T) {
 	}
 	if got := integratedLUFS(t, res.Out); math.Abs(got-TargetLUFS) > 1 {
 		t.Errorf("a %.1f s film plays at %.2f LUFS, want %.0f ± 1", res.Duration, got, TargetLUFS)
+	}
+}
+
+// TestDeliveredFormatsKeepTheLoudness: every format Deliver makes from a
+// film over a bed carries the film's sound, measured at −14 ± 1 LUFS.
+func TestDeliveredFormatsKeepTheLoudness(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	var clips []string
+	for _, c := range []string{"red", "blue", "white"} {
+		clips = append(clips, makeClip(t, dir, c+".mp4", "color=c="+c+":s=96x54:r=24:d=1"))
+	}
+	bed, _ := writeBed(t, dir, beatgen.Track{BPM: 110, Bass: true, Noise: 0.01, Lead: 0.1, Seconds: 6, Seed: 3}, 0.1)
+	film, err := Stitch(context.Background(), StitchOptions{Clips: clips, Out: filepath.Join(dir, "film.mp4"),
+		ClipDuration: 1, FPS: 24, Preset: "ultrafast", Audio: bed, OnBeat: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Deliver(context.Background(), DeliverOptions{In: film.Out, Dir: filepath.Join(dir, "final"),
+		Formats: reframe.Formats, Preset: "ultrafast"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res {
+		if got := integratedLUFS(t, r.Out); math.Abs(got-TargetLUFS) > 1 {
+			t.Errorf("%s: %.2f LUFS, want %.0f ± 1", r.Format, got, TargetLUFS)
+		}
 	}
 }
