@@ -181,3 +181,31 @@ func TestErrorAnswers(t *testing.T) {
 		})
 	}
 }
+
+// TestAssetGroupsByKind checks that every kind of artifact names its own
+// group, in the API's order, and that an unknown kind has none.
+func TestAssetGroupsByKind(t *testing.T) {
+	t.Parallel()
+	var a client.Assets
+	var kinds []string
+	for kind := range a.All() {
+		g := a.Group(kind)
+		if g == nil {
+			t.Fatalf("no group for kind %q", kind)
+		}
+		*g = append(*g, client.Asset{FileName: kind})
+		kinds = append(kinds, kind)
+	}
+	want := []string{"input", "hero", "contact-sheet", "frame", "clip", "final"}
+	if !reflect.DeepEqual(kinds, want) {
+		t.Errorf("kinds %v, want %v", kinds, want)
+	}
+	for i, got := range [][]client.Asset{a.Inputs, a.Hero, a.ContactSheet, a.Frames, a.Videos, a.Final} {
+		if len(got) != 1 || got[0].FileName != want[i] {
+			t.Errorf("group %d holds %v, want one %q", i, got, want[i])
+		}
+	}
+	if a.Group("poster") != nil {
+		t.Error("an unknown kind has a group")
+	}
+}

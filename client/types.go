@@ -2,23 +2,25 @@ package client
 
 import (
 	"encoding/json"
+	"iter"
+	"slices"
 	"time"
 )
 
 // Options are a shoot's parameters; zero fields take the studio's defaults
 // (components.schemas.Options).
 type Options struct {
-	AspectRatio  string  `json:"aspectRatio,omitempty"`
-	FrameAspect  string  `json:"frameAspect,omitempty"`
-	Resolution   string  `json:"resolution,omitempty"`
-	Loop         bool    `json:"loop,omitempty"`
-	Easing       string  `json:"easing,omitempty"`
-	ClipDuration float64 `json:"clipDuration,omitempty"`
-	VideoSeconds int     `json:"videoSeconds,omitempty"`
-	AutoApprove  bool    `json:"autoApprove,omitempty"`
-	Pose         string  `json:"pose,omitempty"`
-	Background   string  `json:"background,omitempty"`
-	FPS          int     `json:"fps,omitempty"`
+	AspectRatio  string  `json:"aspectRatio,omitempty"`  // hero/sheet ratio, e.g. "3:2"
+	FrameAspect  string  `json:"frameAspect,omitempty"`  // frames re-cropped to this ratio; "" keeps the cells
+	Resolution   string  `json:"resolution,omitempty"`   // 1K, 2K or 4K
+	Loop         bool    `json:"loop,omitempty"`         // add a clip from the last frame back to the first
+	Easing       string  `json:"easing,omitempty"`       // easing name for the stitch
+	ClipDuration float64 `json:"clipDuration,omitempty"` // seconds per clip in the film
+	VideoSeconds int     `json:"videoSeconds,omitempty"` // provider clip length: 5 or 10
+	AutoApprove  bool    `json:"autoApprove,omitempty"`  // run through every checkpoint
+	Pose         string  `json:"pose,omitempty"`         // pose preset id; "" lets the director choose
+	Background   string  `json:"background,omitempty"`   // background preset id; "" lets the director choose
+	FPS          int     `json:"fps,omitempty"`          // film frame rate
 	// Frames are your own stills (upload references, 2–12, in film order):
 	// the shoot then starts at the frames checkpoint.
 	Frames []string `json:"frames,omitempty"`
@@ -32,9 +34,11 @@ type Options struct {
 	// joins Deliver, its frame-rate and length limits are checked and its
 	// format's film is encoded under its bitrate cap.
 	Preset string `json:"preset,omitempty"`
-	// QA turns the picture check off when false (nil: on). QARetry lets a
-	// failed check regenerate the hero or the sheet once (nil: on with
-	// AutoApprove).
+	// QA turns the picture check after the hero, the contact sheet and the
+	// frames off when false (nil: on). QARetry lets a failed check
+	// regenerate the hero or the sheet once, with the verdict in the
+	// prompt, when the budget allows (nil: on with AutoApprove, when
+	// nobody looks at the checkpoint, and off otherwise).
 	QA      *bool `json:"qa,omitempty"`
 	QARetry *bool `json:"qaRetry,omitempty"`
 }
@@ -105,7 +109,7 @@ type SessionSummary struct {
 	TotalCostUSD  float64   `json:"total_cost_usd"`
 	TotalTurns    int       `json:"total_turns"`
 	RunState      string    `json:"run_state"`
-	Brief         string    `json:"brief"`
+	Brief         string    `json:"brief,omitempty"`
 }
 
 // Session is the whole session row (components.schemas.Session).
@@ -148,18 +152,24 @@ type Pipeline struct {
 
 // Asset is the latest version of one artifact (components.schemas.Asset).
 type Asset struct {
-	FileName  string          `json:"fileName"`
-	URL       string          `json:"url"`
-	Size      int64           `json:"size"`
-	MimeType  string          `json:"mimeType"`
-	CreatedAt time.Time       `json:"createdAt"`
-	Index     int             `json:"index"`
-	Version   int             `json:"version"`
-	Stale     bool            `json:"stale"`
-	Width     int             `json:"width"`
-	Height    int             `json:"height"`
-	Metadata  json.RawMessage `json:"metadata"`
-	// QA is the picture check's verdict on a hero, sheet or frame.
+	FileName  string    `json:"fileName"`
+	URL       string    `json:"url"`
+	Size      int64     `json:"size"`
+	MimeType  string    `json:"mimeType"`
+	CreatedAt time.Time `json:"createdAt"`
+	Index     int       `json:"index"`
+	Version   int       `json:"version"`
+	Stale     bool      `json:"stale"`
+	// Width and Height are the artifact's real size in pixels (0 when
+	// the stored file does not say).
+	Width  int `json:"width"`
+	Height int `json:"height"`
+	// Metadata is how the artifact was made (prompt, provider, model,
+	// seed, cost) and, for frames, the contact-sheet grid they were cut
+	// from, which the studio draws over the sheet.
+	Metadata json.RawMessage `json:"metadata,omitempty"`
+	// QA is the picture check's verdict on a hero, sheet or frame (also
+	// found in metadata.qa); absent where no check ran.
 	QA *QAReport `json:"qa,omitempty"`
 }
 
@@ -192,13 +202,45 @@ type QARetry struct {
 }
 
 // Assets are a session's artifacts by kind (components.schemas.Assets).
-type Assets struct {
-	Inputs       []Asset `json:"inputs"`
-	Hero         []Asset `json:"hero"`
-	ContactSheet []Asset `json:"contactSheet"`
-	Frames       []Asset `json:"frames"`
-	Videos       []Asset `json:"videos"`
-	Final        []Asset `json:"final"`
+type Assets = AssetGroups[Asset]
+
+// AssetGroups are artifacts of type T by kind, keyed like the API's
+// Assets; every group is present in the API's answer, empty or not.
+type AssetGroups[T any] struct {
+	Inputs       []T `json:"inputs"`
+	Hero         []T `json:"hero"`
+	ContactSheet []T `json:"contactSheet"`
+	Frames       []T `json:"frames"`
+	Videos       []T `json:"videos"`
+	Final        []T `json:"final"`
+}
+
+// assetKinds are the kinds of artifact ("input", "hero", "contact-sheet",
+// "frame", "clip", "final"), in the order of the groups.
+var assetKinds = [...]string{"input", "hero", "contact-sheet", "frame", "clip", "final"}
+
+func (g *AssetGroups[T]) groups() [len(assetKinds)]*[]T {
+	return [...]*[]T{&g.Inputs, &g.Hero, &g.ContactSheet, &g.Frames, &g.Videos, &g.Final}
+}
+
+// Group returns the group of the artifacts of a kind ("input", "hero",
+// "contact-sheet", "frame", "clip" or "final"), or nil.
+func (g *AssetGroups[T]) Group(kind string) *[]T {
+	if i := slices.Index(assetKinds[:], kind); i >= 0 {
+		return g.groups()[i]
+	}
+	return nil
+}
+
+// All yields each kind of artifact with its group, in the groups' order.
+func (g *AssetGroups[T]) All() iter.Seq2[string, []T] {
+	return func(yield func(string, []T) bool) {
+		for i, p := range g.groups() {
+			if !yield(assetKinds[i], *p) {
+				return
+			}
+		}
+	}
 }
 
 // Estimate is the price of a shoot (components.schemas.Estimate).

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/fashionshoot/shoot/client"
 	"github.com/fashionshoot/shoot/internal/auth"
@@ -14,18 +13,9 @@ import (
 )
 
 // sessionSummary is one row of the session list plus what the
-// studio adds: the run state and the brief.
-type sessionSummary struct {
-	ID            string    `json:"id"`
-	CreatedAt     time.Time `json:"created_at"`
-	UpdatedAt     time.Time `json:"updated_at"`
-	Status        string    `json:"status"`
-	PipelineStage string    `json:"pipeline_stage"`
-	TotalCostUSD  float64   `json:"total_cost_usd"`
-	TotalTurns    int       `json:"total_turns"`
-	RunState      string    `json:"run_state"`
-	Brief         string    `json:"brief,omitempty"`
-}
+// studio adds: the run state and the brief. It is the very type the Go
+// client decodes.
+type sessionSummary = client.SessionSummary
 
 type sessionListResponse struct {
 	Success  bool             `json:"success"`

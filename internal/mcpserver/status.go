@@ -56,12 +56,9 @@ func status(ctx context.Context, c *client.Client, sid string) (Status, error) {
 // flatten lists a session's assets kind by kind, in the API's order.
 func flatten(sid string, a *client.Assets) []Asset {
 	out := []Asset{}
-	for _, k := range []struct {
-		kind string
-		list []client.Asset
-	}{{"input", a.Inputs}, {"hero", a.Hero}, {"contact-sheet", a.ContactSheet}, {"frame", a.Frames}, {"clip", a.Videos}, {"final", a.Final}} {
-		for _, x := range k.list {
-			out = append(out, Asset{Kind: k.kind, FileName: x.FileName, URL: x.URL, Resource: assetURI(sid, x.FileName),
+	for kind, list := range a.All() {
+		for _, x := range list {
+			out = append(out, Asset{Kind: kind, FileName: x.FileName, URL: x.URL, Resource: assetURI(sid, x.FileName),
 				MimeType: x.MimeType, Size: x.Size, Version: x.Version})
 		}
 	}

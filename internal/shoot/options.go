@@ -5,48 +5,16 @@ import (
 	"math"
 	"slices"
 
+	"github.com/fashionshoot/shoot/client"
 	"github.com/fashionshoot/shoot/internal/reframe"
 	"github.com/fashionshoot/shoot/internal/social"
 )
 
 // Options are the parameters of a shoot. Zero values mean "the default".
-type Options struct {
-	AspectRatio  string  `json:"aspectRatio,omitempty"`  // hero/sheet ratio, e.g. "3:2"
-	FrameAspect  string  `json:"frameAspect,omitempty"`  // frames re-cropped to this ratio; "" keeps the cells
-	Resolution   string  `json:"resolution,omitempty"`   // 1K, 2K or 4K
-	Loop         bool    `json:"loop,omitempty"`         // add a clip from the last frame back to the first
-	Easing       string  `json:"easing,omitempty"`       // easing name for the stitch
-	ClipDuration float64 `json:"clipDuration,omitempty"` // seconds per clip in the film
-	VideoSeconds int     `json:"videoSeconds,omitempty"` // provider clip length: 5 or 10
-	AutoApprove  bool    `json:"autoApprove,omitempty"`  // run through every checkpoint
-	Pose         string  `json:"pose,omitempty"`         // pose preset id; "" lets the director choose
-	Background   string  `json:"background,omitempty"`   // background preset id; "" lets the director choose
-	FPS          int     `json:"fps,omitempty"`          // film frame rate
-	// Frames are the user's own stills, as upload references in film
-	// order: the shoot starts at the frames checkpoint with them instead
-	// of a hero and a contact sheet. Empty for a shoot from references.
-	Frames []string `json:"frames,omitempty"`
-	// Audio is an audio bed for the film, as an upload reference: the film
-	// is cut on its beats and its sound normalised to −14 LUFS.
-	Audio string `json:"audio,omitempty"`
-	// Deliver asks for the film again in these formats ("9:16", "4:5",
-	// "1:1", "16:9"), reframed from the film; each is a final asset whose
-	// index is DeliverIndex of its format.
-	Deliver []string `json:"deliver,omitempty"`
-	// Preset names a platform (reels, tiktok, feed or youtube, see
-	// internal/social): its format joins Deliver, the frame rate and the
-	// film's length must be ones it takes, and its format's film is
-	// encoded under its bitrate cap.
-	Preset string `json:"preset,omitempty"`
-	// QA turns the picture check after the hero, the contact sheet and the
-	// frames on or off; nil means on.
-	QA *bool `json:"qa,omitempty"`
-	// QARetry lets a failed check regenerate the hero or the contact sheet
-	// once, with the verdict in the prompt, when the budget allows; nil
-	// means on with AutoApprove (nobody looks at the checkpoint then) and
-	// off otherwise.
-	QARetry *bool `json:"qaRetry,omitempty"`
-}
+// Their fields and JSON names are the API's (client.Options, which
+// documents each field): the shoot stores, validates and runs what a
+// request sent, so the two cannot drift apart.
+type Options client.Options
 
 // QAOn reports whether the picture check runs.
 func (o Options) QAOn() bool { return o.QA == nil || *o.QA }
