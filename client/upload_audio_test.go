@@ -13,41 +13,16 @@ import (
 
 	"github.com/fashionshoot/shoot/client"
 	"github.com/fashionshoot/shoot/internal/beatgen"
-	"github.com/fashionshoot/shoot/internal/blobstore"
-	"github.com/fashionshoot/shoot/internal/config"
 	"github.com/fashionshoot/shoot/internal/httpapi"
-	"github.com/fashionshoot/shoot/internal/store/sqlite"
+	"github.com/fashionshoot/shoot/internal/httpapi/httpapitest"
 )
 
 // studio serves the real API handler on a real SQLite database and blob
 // folder in a temporary directory, and returns a client of it.
 func studio(t *testing.T) *client.Client {
 	t.Helper()
-	ctx := context.Background()
-	dir := t.TempDir()
-	cfg, err := config.FromEnv(func(k string) string {
-		if k == "SHOOT_DATA_DIR" {
-			return dir
-		}
-		return ""
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cfg.Finish(); err != nil {
-		t.Fatal(err)
-	}
-	st, err := sqlite.Open(ctx, filepath.Join(dir, "shoot.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	bucket, err := blobstore.Open(ctx, cfg.BlobURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { bucket.Close() })
-	srv, err := httpapi.New(httpapi.Deps{Config: cfg, Store: st, Bucket: bucket})
+	s := httpapitest.NewStorage(t, nil)
+	srv, err := httpapi.New(httpapi.Deps{Config: s.Config, Store: s.Store, Bucket: s.Bucket})
 	if err != nil {
 		t.Fatal(err)
 	}

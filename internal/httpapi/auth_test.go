@@ -287,7 +287,13 @@ func TestOtherUsersSessionsAreNotFound(t *testing.T) {
 // uploadAs posts one image as a user and returns the answer.
 func (e *accessEnv) uploadAs(t *testing.T, tok string, data []byte) (*http.Response, map[string]any) {
 	t.Helper()
-	body, ct := multipartBody(t, testFile{"images", "photo.jpg", "image/jpeg", data})
+	return e.uploadFilesAs(t, tok, testFile{"images", "photo.jpg", "image/jpeg", data})
+}
+
+// uploadFilesAs posts files as a user and returns the answer.
+func (e *accessEnv) uploadFilesAs(t *testing.T, tok string, files ...testFile) (*http.Response, map[string]any) {
+	t.Helper()
+	body, ct := multipartBody(t, files...)
 	req, _ := http.NewRequest("POST", e.ts.URL+"/api/upload", body)
 	req.Header.Set("Content-Type", ct)
 	req.Header.Set("Authorization", "Bearer "+tok)

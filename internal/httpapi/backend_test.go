@@ -1,17 +1,15 @@
 package httpapi_test
 
 import (
-	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"gocloud.dev/blob"
 
-	"github.com/fashionshoot/shoot/internal/blobstore"
 	"github.com/fashionshoot/shoot/internal/config"
 	"github.com/fashionshoot/shoot/internal/director/rules"
 	"github.com/fashionshoot/shoot/internal/events"
+	"github.com/fashionshoot/shoot/internal/httpapi/httpapitest"
 	"github.com/fashionshoot/shoot/internal/media"
 	"github.com/fashionshoot/shoot/internal/pipeline"
 	"github.com/fashionshoot/shoot/internal/prompt"
@@ -33,29 +31,8 @@ type backend struct {
 // newBackend builds a backend; env adds configuration variables.
 func newBackend(t testing.TB, env map[string]string) *backend {
 	t.Helper()
-	ctx := context.Background()
-	dir := t.TempDir()
-	vars := map[string]string{"SHOOT_DATA_DIR": dir}
-	for k, v := range env {
-		vars[k] = v
-	}
-	cfg, err := config.FromEnv(func(k string) string { return vars[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cfg.Finish(); err != nil {
-		t.Fatal(err)
-	}
-	st, err := sqlite.Open(ctx, filepath.Join(dir, "shoot.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	bucket, err := blobstore.Open(ctx, cfg.BlobURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { bucket.Close() })
+	s := httpapitest.NewStorage(t, env)
+	cfg, st, bucket := s.Config, s.Store, s.Bucket
 	lib, err := prompt.Load("")
 	if err != nil {
 		t.Fatal(err)

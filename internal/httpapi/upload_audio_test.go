@@ -2,7 +2,6 @@ package httpapi_test
 
 import (
 	"bytes"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -142,17 +141,7 @@ func TestAudioBedOwnership(t *testing.T) {
 	e := newAccessEnv(t, nil)
 	alice, bob := e.token(t, "alice", false), e.token(t, "bob", false)
 	send := func(tok string, f testFile) string {
-		body, ct := multipartBody(t, f)
-		req, _ := http.NewRequest("POST", e.ts.URL+"/api/upload", body)
-		req.Header.Set("Content-Type", ct)
-		req.Header.Set("Authorization", "Bearer "+tok)
-		resp, err := e.ts.Client().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		raw, _ := io.ReadAll(resp.Body)
-		m := decodeJSON(t, resp, raw)
+		resp, m := e.uploadFilesAs(t, tok, f)
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("upload: %d %v", resp.StatusCode, m)
 		}

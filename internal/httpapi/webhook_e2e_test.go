@@ -15,10 +15,10 @@ import (
 
 	"gocloud.dev/blob/fileblob"
 
-	"github.com/fashionshoot/shoot/internal/config"
 	"github.com/fashionshoot/shoot/internal/director/rules"
 	"github.com/fashionshoot/shoot/internal/events"
 	"github.com/fashionshoot/shoot/internal/httpapi"
+	"github.com/fashionshoot/shoot/internal/httpapi/httpapitest"
 	"github.com/fashionshoot/shoot/internal/jobs"
 	"github.com/fashionshoot/shoot/internal/media"
 	"github.com/fashionshoot/shoot/internal/pipeline"
@@ -53,16 +53,9 @@ type hookStudio struct {
 func newHookStudio(t *testing.T, dialect string, firstRetry time.Duration) *hookStudio {
 	t.Helper()
 	ctx := context.Background()
-	dir := t.TempDir()
-	env := map[string]string{"SHOOT_DATA_DIR": dir, "SHOOT_WEBHOOK_ALLOW_PRIVATE": "1",
-		"SHOOT_WEBHOOK_FIRST_RETRY": firstRetry.String()}
-	cfg, err := config.FromEnv(func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cfg.Finish(); err != nil {
-		t.Fatal(err)
-	}
+	cfg := httpapitest.Config(t, map[string]string{"SHOOT_WEBHOOK_ALLOW_PRIVATE": "1",
+		"SHOOT_WEBHOOK_FIRST_RETRY": firstRetry.String()})
+	dir := cfg.DataDir
 	logger := slog.New(slog.NewTextHandler(tLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	var st store.Store
 	var newQueue func(jobs.Runner, jobs.Options) (jobs.Queue, error)
