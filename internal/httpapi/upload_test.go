@@ -3,25 +3,16 @@ package httpapi_test
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
-	"hash/crc32"
-	"image"
-	"image/color"
-	"image/color/palette"
-	"image/gif"
-	"image/jpeg"
-	"image/png"
 	"io"
 	"mime/multipart"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"gocloud.dev/blob"
+
+	"github.com/fashionshoot/shoot/internal/imaging/imagingtest"
 )
 
 // testFile is one part of a multipart upload.
@@ -63,86 +54,21 @@ func img(name, ct string, data []byte) testFile {
 	return testFile{field: "images", name: name, contentType: ct, data: data}
 }
 
-func testPicture(w, h int) *image.RGBA {
-	m := image.NewRGBA(image.Rect(0, 0, w, h))
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			m.Set(x, y, color.RGBA{uint8(x * 9), uint8(y * 3), uint8(x ^ y), 255})
-		}
-	}
-	return m
-}
+func jpegBytes(t *testing.T) []byte { return imagingtest.JPEG(t, 160, 120) }
 
-func jpegBytes(t *testing.T) []byte {
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, testPicture(160, 120), nil); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
-func pngBytes(t *testing.T) []byte {
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, testPicture(48, 32)); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
-func gifBytes(t *testing.T) []byte {
-	frame := image.NewPaletted(image.Rect(0, 0, 20, 10), palette.Plan9)
-	for i := range frame.Pix {
-		frame.Pix[i] = uint8(i)
-	}
-	var buf bytes.Buffer
-	if err := gif.EncodeAll(&buf, &gif.GIF{Image: []*image.Paletted{frame, frame}, Delay: []int{5, 5}}); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
-// webpBytes makes a real WebP with ffmpeg (Go has no WebP encoder).
-func webpBytes(t *testing.T) []byte {
-	t.Helper()
-	if _, err := exec.LookPath("ffmpeg"); err != nil {
-		t.Fatal("ffmpeg is needed to make WebP test images: run scripts/setup.sh")
-	}
-	out := filepath.Join(t.TempDir(), "x.webp")
-	cmd := exec.Command("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "color=red:s=16x16",
-		"-frames:v", "1", "-c:v", "libwebp", out)
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("ffmpeg: %v: %s", err, msg)
-	}
-	data, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
-
-// pngBombHeader is a PNG signature and a valid IHDR claiming w×h pixels.
-func pngBombHeader(w, h uint32) []byte {
-	chunk := []byte("IHDR")
-	chunk = binary.BigEndian.AppendUint32(chunk, w)
-	chunk = binary.BigEndian.AppendUint32(chunk, h)
-	chunk = append(chunk, 8, 6, 0, 0, 0)
-	out := []byte("\x89PNG\r\n\x1a\n")
-	out = binary.BigEndian.AppendUint32(out, 13)
-	out = append(out, chunk...)
-	return binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(chunk))
-}
+func pngBytes(t *testing.T) []byte { return imagingtest.PNG(t, 48, 32) }
 
 var serverName = regexp.MustCompile(`^[0-9]{13}-[a-z0-9]+\.(jpg|png|gif|webp)$`)
 
 func TestUploadAcceptsEachFormatByContent(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, nil)
-	pngData, webp := pngBytes(t), webpBytes(t)
+	pngData, webp := pngBytes(t), imagingtest.WebP(t, false)
 	m := e.upload(t, http.StatusOK,
 		img("a.jpg", "image/jpeg", jpegBytes(t)),
 		// A PNG that claims to be a JPEG is stored as what it is.
 		img("lies.jpg", "image/jpeg", pngData),
-		img("c.gif", "image/gif", gifBytes(t)),
+		img("c.gif", "image/gif", imagingtest.GIF(t, 20, 10)),
 		img("d.bin", "application/octet-stream", webp),
 	)
 	if m["success"] != true || m["count"] != float64(4) || len(m["errors"].([]any)) != 0 {
@@ -210,7 +136,7 @@ func TestUploadRejections(t *testing.T) {
 		{"truncated jpeg", img("t.jpg", "image/jpeg", jpg[:len(jpg)*2/3]), "truncated"},
 		{"truncated png", img("t.png", "image/png", pngData[:len(pngData)-20]), "truncated"},
 		{"over 10 MB", img("big.png", "image/png", big), "File too large"},
-		{"bomb header", img("bomb.png", "image/png", pngBombHeader(60000, 60000)), "megapixels"},
+		{"bomb header", img("bomb.png", "image/png", imagingtest.PNGHeader(60000, 60000)), "megapixels"},
 		{"empty file", img("empty.png", "image/png", nil), "not a JPEG"},
 	}
 	for _, tc := range cases {
