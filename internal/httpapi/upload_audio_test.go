@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/fashionshoot/shoot/internal/beatgen"
@@ -98,34 +97,14 @@ func TestUploadAudioRefusals(t *testing.T) {
 	e := newEnv(t, nil)
 	wav := clickWAV(t)
 	big := append(bytes.Clone(wav[:44]), make([]byte, 10<<20)...)
-	cases := []struct {
-		name   string
-		file   testFile
-		reason string
-	}{
+	e.refuseUploads(t, []refusal{
 		{"a picture", bed("look.mp3", pngBytes(t)), "must be a WAV, MP3, FLAC, Ogg or M4A"},
 		{"text", bed("notes.wav", []byte("RIFF but not really a wave file")), "must be a WAV"},
 		{"0xFF noise", bed("noise.mp3", bytes.Repeat([]byte{0xFF}, 64)), "must be a WAV"},
 		{"empty", bed("empty.wav", nil), "must be a WAV"},
 		{"over 10 MB", bed("long.wav", big), "File too large"},
 		{"bed as picture", img("click.wav", "image/png", wav), "not a JPEG"},
-	}
-	for _, tc := range cases {
-		m := e.upload(t, http.StatusBadRequest, tc.file)
-		if msg, _ := m["error"].(string); m["success"] != false || m["code"] != "invalid" || m["count"] != float64(0) ||
-			!strings.HasPrefix(msg, "All uploads failed: "+tc.file.name+": ") || !strings.Contains(msg, tc.reason) {
-			t.Errorf("%s: %v", tc.name, m)
-			continue
-		}
-		errs := m["errors"].([]any)
-		item, _ := errs[0].(map[string]any)
-		if len(errs) != 1 || item["originalName"] != tc.file.name || !strings.Contains(item["error"].(string), tc.reason) {
-			t.Errorf("%s: errors %v, want one naming %s with %q", tc.name, errs, tc.file.name, tc.reason)
-		}
-	}
-	if n := countBlobs(t, e.bucket, "uploads/"); n != 0 {
-		t.Errorf("%d refused files were stored", n)
-	}
+	})
 	// A bed and a picture in one request are both kept.
 	m := e.upload(t, http.StatusOK, bed("click.wav", wav), img("look.png", "image/png", pngBytes(t)))
 	if m["count"] != float64(2) {

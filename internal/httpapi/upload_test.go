@@ -126,11 +126,7 @@ func TestUploadRejections(t *testing.T) {
 	e := newEnv(t, nil)
 	jpg, pngData := jpegBytes(t), pngBytes(t)
 	big := append(bytes.Clone(pngData), make([]byte, 10<<20)...)
-	cases := []struct {
-		name   string
-		file   testFile
-		reason string
-	}{
+	e.refuseUploads(t, []refusal{
 		{"wrong magic", img("x.jpg", "image/jpeg", []byte("GIF88a not really")), "not a JPEG"},
 		{"html as png", img("x.png", "image/png", []byte("<html><script>alert(1)</script>")), "not a JPEG"},
 		{"truncated jpeg", img("t.jpg", "image/jpeg", jpg[:len(jpg)*2/3]), "truncated"},
@@ -138,11 +134,25 @@ func TestUploadRejections(t *testing.T) {
 		{"over 10 MB", img("big.png", "image/png", big), "File too large"},
 		{"bomb header", img("bomb.png", "image/png", imagingtest.PNGHeader(60000, 60000)), "megapixels"},
 		{"empty file", img("empty.png", "image/png", nil), "not a JPEG"},
-	}
+	})
+}
+
+// refusal is a file an upload refuses, and what the refusal must say.
+type refusal struct {
+	name   string
+	file   testFile
+	reason string
+}
+
+// refuseUploads uploads each file alone and checks that it is refused
+// with a 400 naming it and its reason, and that nothing was stored.
+func (e *testEnv) refuseUploads(t *testing.T, cases []refusal) {
+	t.Helper()
 	for _, tc := range cases {
 		m := e.upload(t, http.StatusBadRequest, tc.file)
-		if msg, _ := m["error"].(string); m["success"] != false || m["count"] != float64(0) || len(m["files"].([]any)) != 0 ||
-			!strings.HasPrefix(msg, "All uploads failed: "+tc.file.name+": ") || !strings.Contains(msg, tc.reason) {
+		if msg, _ := m["error"].(string); m["success"] != false || m["code"] != "invalid" || m["count"] != float64(0) ||
+			len(m["files"].([]any)) != 0 || !strings.HasPrefix(msg, "All uploads failed: "+tc.file.name+": ") ||
+			!strings.Contains(msg, tc.reason) {
 			t.Errorf("%s: %v", tc.name, m)
 			continue
 		}
