@@ -37,7 +37,10 @@ func loadDocument(t *testing.T) document {
 
 func jsonFields(typ reflect.Type) []string {
 	var out []string
-	for f := range typ.Fields() {
+	for _, f := range reflect.VisibleFields(typ) {
+		if f.Anonymous {
+			continue // its fields are visible, promoted
+		}
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if name != "" && name != "-" {
 			out = append(out, name)

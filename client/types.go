@@ -112,21 +112,14 @@ type SessionSummary struct {
 	Brief         string    `json:"brief,omitempty"`
 }
 
-// Session is the whole session row (components.schemas.Session).
+// Session is the whole session row (components.schemas.Session): its
+// summary and the rest.
 type Session struct {
-	ID            string          `json:"id"`
-	CreatedAt     time.Time       `json:"created_at"`
-	UpdatedAt     time.Time       `json:"updated_at"`
-	Status        string          `json:"status"`
-	PipelineStage string          `json:"pipeline_stage"`
-	SDKSessionID  string          `json:"sdk_session_id"`
-	TotalCostUSD  float64         `json:"total_cost_usd"`
-	TotalTurns    int             `json:"total_turns"`
-	ErrorMessage  *string         `json:"error_message"`
-	Metadata      json.RawMessage `json:"metadata"`
-	RunState      string          `json:"run_state"`
-	Brief         string          `json:"brief"`
-	Options       Options         `json:"options"`
+	SessionSummary
+	SDKSessionID string          `json:"sdk_session_id"`
+	ErrorMessage *string         `json:"error_message"`
+	Metadata     json.RawMessage `json:"metadata"`
+	Options      Options         `json:"options"`
 }
 
 // Checkpoint is a stage's checkpoint (components.schemas.Checkpoint).
