@@ -25,11 +25,8 @@ type Webhook struct {
 // NewWebhook is a webhook just made, with its signing secret
 // (components.schemas.NewWebhook): keep the secret, no later answer has it.
 type NewWebhook struct {
-	ID        string    `json:"id"`
-	URL       string    `json:"url"`
-	Events    []string  `json:"events"`
-	CreatedAt time.Time `json:"createdAt"`
-	Secret    string    `json:"secret"`
+	Webhook
+	Secret string `json:"secret"`
 }
 
 // WebhookDelivery is one attempt in a webhook's delivery log

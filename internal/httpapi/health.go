@@ -5,33 +5,9 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/fashionshoot/shoot/client"
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
-
-// healthResponse is the documented health shape plus the version and
-// the active providers. It holds no secret: only whether keys are set.
-type healthResponse struct {
-	Status      string          `json:"status"`
-	Agent       string          `json:"agent"`
-	Timestamp   string          `json:"timestamp"`
-	Environment string          `json:"environment"`
-	Version     string          `json:"version"`
-	Database    string          `json:"database"`
-	Providers   healthProviders `json:"providers"`
-	Config      healthConfig    `json:"config"`
-}
-
-type healthProviders struct {
-	Image    string `json:"image"`
-	Video    string `json:"video"`
-	Director string `json:"director"`
-}
-
-type healthConfig struct {
-	HasAnthropicKey bool `json:"hasAnthropicKey"`
-	HasFalKey       bool `json:"hasFalKey"`
-	HasKlingKeys    bool `json:"hasKlingKeys"`
-}
 
 // health answers GET /api/health. It pings the database, so a load
 // balancer sees 503 when the studio cannot work.
@@ -44,19 +20,18 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.DB().PingContext(ctx); err != nil {
 		return shoot.Wrap(err, shoot.EUNAVAILABLE, "Database unavailable.")
 	}
-	writeJSON(w, http.StatusOK, healthResponse{
+	// The answer is the documented health shape plus the version and the
+	// active providers. It holds no secret: only whether keys are set.
+	h := client.Health{
 		Status:      "ok",
 		Agent:       "fashion-shoot-agent",
 		Timestamp:   time.Now().UTC().Format(time.RFC3339),
 		Environment: s.cfg.Environment,
 		Version:     s.version,
 		Database:    s.store.Dialect(),
-		Providers:   healthProviders{Image: s.cfg.ImageProvider, Video: s.cfg.VideoProvider, Director: s.cfg.Director},
-		Config: healthConfig{
-			HasAnthropicKey: s.cfg.AnthropicAPIKey != "",
-			HasFalKey:       s.cfg.FALKey != "",
-			HasKlingKeys:    s.cfg.HasKlingKeys(),
-		},
-	})
+	}
+	h.Providers.Image, h.Providers.Video, h.Providers.Director = s.cfg.ImageProvider, s.cfg.VideoProvider, s.cfg.Director
+	h.Config.HasAnthropicKey, h.Config.HasFalKey, h.Config.HasKlingKeys = s.cfg.AnthropicAPIKey != "", s.cfg.FALKey != "", s.cfg.HasKlingKeys()
+	writeJSON(w, http.StatusOK, h)
 	return nil
 }

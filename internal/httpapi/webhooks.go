@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fashionshoot/shoot/client"
 	"github.com/fashionshoot/shoot/internal/shoot"
 	"github.com/fashionshoot/shoot/internal/store"
 	"github.com/fashionshoot/shoot/internal/webhook"
@@ -21,23 +22,9 @@ const maxWebhooksPerUser = 20
 // target.
 const webhookCheckTimeout = 5 * time.Second
 
-// webhookItem is a webhook as the API shows it; Secret only in the answer
-// that creates it.
-type webhookItem struct {
-	ID        string    `json:"id"`
-	URL       string    `json:"url"`
-	Events    []string  `json:"events"`
-	CreatedAt time.Time `json:"createdAt"`
-	Secret    string    `json:"secret,omitempty"`
-}
-
-func itemOf(w *store.Webhook) webhookItem {
-	return webhookItem{ID: w.ID, URL: w.URL, Events: w.Events, CreatedAt: w.CreatedAt}
-}
-
-type createWebhookRequest struct {
-	URL    string   `json:"url"`
-	Events []string `json:"events"`
+// itemOf is a webhook as the API shows it, without its secret.
+func itemOf(w *store.Webhook) client.Webhook {
+	return client.Webhook{ID: w.ID, URL: w.URL, Events: w.Events, CreatedAt: w.CreatedAt}
 }
 
 // webhooks returns the store's webhook port, or EUNAVAILABLE for a store
@@ -62,7 +49,7 @@ func (s *Server) createWebhook(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var req createWebhookRequest
+	var req client.WebhookRequest
 	if err := DecodeJSON(w, r, maxJSONBody, &req); err != nil {
 		return err
 	}
@@ -90,8 +77,7 @@ func (s *Server) createWebhook(w http.ResponseWriter, r *http.Request) error {
 	if err := ws.CreateWebhook(r.Context(), hook); err != nil {
 		return err
 	}
-	item := itemOf(hook)
-	item.Secret = hook.Secret
+	item := client.NewWebhook{Webhook: itemOf(hook), Secret: hook.Secret}
 	w.Header().Set("Location", "/api/webhooks/"+hook.ID)
 	writeJSON(w, http.StatusCreated, map[string]any{"success": true, "webhook": item})
 	return nil
@@ -137,7 +123,7 @@ func (s *Server) listWebhooks(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	items := make([]webhookItem, 0, len(list))
+	items := make([]client.Webhook, 0, len(list))
 	for _, h := range list {
 		items = append(items, itemOf(h))
 	}
@@ -182,20 +168,6 @@ func (s *Server) deleteWebhook(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// deliveryItem is one attempt in the delivery log.
-type deliveryItem struct {
-	ID          int64     `json:"id"`
-	MessageID   string    `json:"messageId"`
-	Event       string    `json:"event"`
-	SessionID   string    `json:"sessionId"`
-	Attempt     int       `json:"attempt"`
-	Status      int       `json:"status"`
-	Error       string    `json:"error"`
-	Outcome     string    `json:"outcome"`
-	AttemptedAt time.Time `json:"attemptedAt"`
-	DurationMS  int64     `json:"durationMs"`
-}
-
 // listWebhookDeliveries answers GET /api/webhooks/{id}/deliveries?limit=N:
 // the webhook's delivery attempts, newest first (N as for sessions).
 func (s *Server) listWebhookDeliveries(w http.ResponseWriter, r *http.Request) error {
@@ -211,9 +183,9 @@ func (s *Server) listWebhookDeliveries(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	items := make([]deliveryItem, 0, len(log))
+	items := make([]client.WebhookDelivery, 0, len(log))
 	for _, d := range log {
-		items = append(items, deliveryItem{ID: d.ID, MessageID: d.MessageID, Event: d.Event, SessionID: d.SessionID,
+		items = append(items, client.WebhookDelivery{ID: d.ID, MessageID: d.MessageID, Event: d.Event, SessionID: d.SessionID,
 			Attempt: d.Attempt, Status: d.Status, Error: d.Error, Outcome: d.Outcome, AttemptedAt: d.AttemptedAt,
 			DurationMS: d.Duration.Milliseconds()})
 	}
