@@ -9,13 +9,6 @@ import (
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
 
-// Provider task states.
-const (
-	taskSubmitted = "submitted"
-	taskDone      = "done"
-	taskFailed    = "failed"
-)
-
 // providerCall abstracts one image or clip request so the submit/poll/
 // re-attach logic is written once.
 // localPollInterval is the pace of polling a Local provider.
@@ -59,7 +52,7 @@ func (e *Engine) runTask(ctx context.Context, w Work, c providerCall) (*shoot.Ar
 		}
 	case err != nil:
 		return nil, err
-	case t.State == taskFailed:
+	case t.State == shoot.TaskFailed:
 		return nil, shoot.Errorf(shoot.EINVALID, "the provider already rejected this request; ask for a retry")
 	}
 	submitted := t.CreatedAt
@@ -91,7 +84,7 @@ func (e *Engine) runTask(ctx context.Context, w Work, c providerCall) (*shoot.Ar
 		requests++
 		if err != nil {
 			if shoot.IsPermanent(err) {
-				t.State = taskFailed
+				t.State = shoot.TaskFailed
 				e.putTask(ctx, sid, t, c.kind, false)
 			}
 			return nil, err
@@ -182,7 +175,7 @@ func (e *Engine) submitTask(ctx context.Context, sid string, c providerCall, cal
 	if callbackURL != "" {
 		e.bindCallback(ctx, c, handle) // at once: the callback may be quick
 	}
-	t := &shoot.ProviderTask{Key: c.key, SessionID: sid, Provider: c.provider, Handle: handle, State: taskSubmitted}
+	t := &shoot.ProviderTask{Key: c.key, SessionID: sid, Provider: c.provider, Handle: handle, State: shoot.TaskSubmitted}
 	// Stored before the first poll: a crash from here on re-attaches.
 	if err := e.store.PutProviderTask(ctx, t); err != nil {
 		return nil, err
@@ -223,7 +216,7 @@ func (e *Engine) taskDone(ctx context.Context, sid, key, kind string) {
 	if err != nil {
 		return
 	}
-	t.State = taskDone
+	t.State = shoot.TaskDone
 	e.putTask(ctx, sid, t, kind, false)
 }
 
@@ -278,7 +271,7 @@ func (e *Engine) releaseBudget(ctx context.Context, sid, key string) {
 func (e *Engine) cancelTasks(ctx context.Context, sid string, tasks map[string]string) {
 	for key, kind := range tasks {
 		t, err := e.store.GetProviderTask(ctx, key)
-		if err != nil || t.State != taskSubmitted {
+		if err != nil || t.State != shoot.TaskSubmitted {
 			continue
 		}
 		if kind == "clip" {
@@ -289,7 +282,7 @@ func (e *Engine) cancelTasks(ctx context.Context, sid string, tasks map[string]s
 		if err != nil {
 			e.logger.Warn("provider cancel failed", "session_id", sid, "provider", t.Provider, "err", err)
 		}
-		t.State = "cancelled"
+		t.State = shoot.TaskCancelled
 		if err := e.store.PutProviderTask(ctx, t); err != nil {
 			e.logger.Warn("provider task update failed", "session_id", sid, "err", err)
 		}

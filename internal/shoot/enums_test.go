@@ -37,6 +37,8 @@ func TestEnumsValid(t *testing.T) {
 				"checkpoint", "complete", "error"}},
 		{"Role", func(s string) validator { return shoot.Role(s) }, []string{"user", "assistant"}},
 		{"CallbackOutcome", func(s string) validator { return shoot.CallbackOutcome(s) }, []string{"done", "failed"}},
+		{"TaskState", func(s string) validator { return shoot.TaskState(s) },
+			[]string{"submitted", "done", "failed", "cancelled"}},
 	}
 	for _, c := range cases {
 		for _, v := range c.valid {

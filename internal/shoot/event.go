@@ -97,9 +97,31 @@ type ProviderTask struct {
 	SessionID string    `json:"sessionId"`
 	Provider  string    `json:"provider"`
 	Handle    string    `json:"handle"` // provider's opaque handle (ids, URLs)
-	State     string    `json:"state"`  // submitted, done, failed, cancelled
+	State     string    `json:"state"`  // one of the Task* states
 	CreatedAt time.Time `json:"createdAt"`
 	UpdatedAt time.Time `json:"updatedAt"`
+}
+
+// TaskState is where a provider task stands. The constants below are its
+// values, untyped like the other enums' so the stored string field takes
+// them as they are.
+type TaskState string
+
+// Provider task states.
+const (
+	TaskSubmitted = "submitted" // sent; the provider has not said it ended
+	TaskDone      = "done"      // ended with a result
+	TaskFailed    = "failed"    // ended without one
+	TaskCancelled = "cancelled" // the shoot stopped waiting for it
+)
+
+// Valid reports whether s is one of the provider task states.
+func (s TaskState) Valid() bool {
+	switch s {
+	case TaskSubmitted, TaskDone, TaskFailed, TaskCancelled:
+		return true
+	}
+	return false
 }
 
 // CallbackOutcome is what a provider's callback said about its task. The

@@ -222,8 +222,10 @@ func CheckProviderTask(t *shoot.ProviderTask) error {
 		return shoot.Errorf(shoot.EINVALID, "provider task key must be 1 to 512 characters")
 	case t.SessionID != "" && !shoot.ValidSessionID(t.SessionID):
 		return NotFound("Session")
-	case t.Provider == "" || t.State == "":
-		return shoot.Errorf(shoot.EINVALID, "provider task needs a provider and a state")
+	case t.Provider == "":
+		return shoot.Errorf(shoot.EINVALID, "provider task needs a provider")
+	case !shoot.TaskState(t.State).Valid():
+		return shoot.Errorf(shoot.EINVALID, "provider task state must be submitted, done, failed or cancelled, not %q", t.State)
 	}
 	return nil
 }

@@ -19,7 +19,7 @@ func fill(t *testing.T, s store.Store, id string) {
 	_, err := s.AppendEvent(ctx, id, shoot.EventStatus, []byte(`{"type":"status"}`))
 	must(t, err)
 	must(t, s.AppendMessage(ctx, &shoot.Message{SessionID: id, Role: "user", Content: json.RawMessage(`"x"`)}))
-	must(t, s.PutProviderTask(ctx, &shoot.ProviderTask{Key: "task:" + id, SessionID: id, Provider: "fal", State: "submitted"}))
+	must(t, s.PutProviderTask(ctx, &shoot.ProviderTask{Key: "task:" + id, SessionID: id, Provider: "fal", State: shoot.TaskSubmitted}))
 	must(t, s.AddCost(ctx, &shoot.Cost{SessionID: id, Provider: "fal", USD: 0.1, Ref: "r"}))
 }
 

@@ -116,7 +116,7 @@ func testProviderTasks(t *testing.T, s store.Store) {
 	ctx := t.Context()
 	sess := mkSession(t, s)
 	task := &shoot.ProviderTask{Key: "hero:" + sess.ID + ":v1", SessionID: sess.ID, Provider: "fal",
-		Handle: `{"request_id":"r-1"}`, State: "submitted"}
+		Handle: `{"request_id":"r-1"}`, State: shoot.TaskSubmitted}
 	must(t, s.PutProviderTask(ctx, task))
 	wantRecent(t, "created_at", task.CreatedAt)
 	first := *task
@@ -125,11 +125,11 @@ func testProviderTasks(t *testing.T, s store.Store) {
 	if *got != first {
 		t.Errorf("GetProviderTask = %+v, want %+v", *got, first)
 	}
-	update := &shoot.ProviderTask{Key: task.Key, SessionID: sess.ID, Provider: "fal", Handle: `{"request_id":"r-1","url":"u"}`, State: "done"}
+	update := &shoot.ProviderTask{Key: task.Key, SessionID: sess.ID, Provider: "fal", Handle: `{"request_id":"r-1","url":"u"}`, State: shoot.TaskDone}
 	must(t, s.PutProviderTask(ctx, update))
 	got, err = s.GetProviderTask(ctx, task.Key)
 	must(t, err)
-	if got.State != "done" || got.Handle != update.Handle {
+	if got.State != shoot.TaskDone || got.Handle != update.Handle {
 		t.Errorf("update not stored: %+v", *got)
 	}
 	wantTime(t, "created_at after update", got.CreatedAt, first.CreatedAt)
@@ -138,7 +138,7 @@ func testProviderTasks(t *testing.T, s store.Store) {
 		t.Errorf("updated_at went back: %v < %v", got.UpdatedAt, first.UpdatedAt)
 	}
 	// A task may belong to no session.
-	loose := &shoot.ProviderTask{Key: "frames:cli:1", Provider: "studio", State: "submitted"}
+	loose := &shoot.ProviderTask{Key: "frames:cli:1", Provider: "studio", State: shoot.TaskSubmitted}
 	must(t, s.PutProviderTask(ctx, loose))
 	got, err = s.GetProviderTask(ctx, loose.Key)
 	must(t, err)
@@ -152,9 +152,11 @@ func testProviderTasks(t *testing.T, s store.Store) {
 		task shoot.ProviderTask
 		code string
 	}{
-		{"no key", shoot.ProviderTask{Provider: "fal", State: "submitted"}, shoot.EINVALID},
+		{"no key", shoot.ProviderTask{Provider: "fal", State: shoot.TaskSubmitted}, shoot.EINVALID},
 		{"no state", shoot.ProviderTask{Key: "k", Provider: "fal"}, shoot.EINVALID},
-		{"unknown session", shoot.ProviderTask{Key: "k2", SessionID: newID(), Provider: "fal", State: "submitted"}, shoot.ENOTFOUND},
+		{"unknown state", shoot.ProviderTask{Key: "k", Provider: "fal", State: "maybe"}, shoot.EINVALID},
+		{"no provider", shoot.ProviderTask{Key: "k", State: shoot.TaskSubmitted}, shoot.EINVALID},
+		{"unknown session", shoot.ProviderTask{Key: "k2", SessionID: newID(), Provider: "fal", State: shoot.TaskSubmitted}, shoot.ENOTFOUND},
 	}
 	for _, tc := range cases {
 		wantCode(t, s.PutProviderTask(ctx, &tc.task), tc.code)
