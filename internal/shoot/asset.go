@@ -26,11 +26,7 @@ const (
 
 // Valid reports whether t is one of the asset types.
 func (t AssetType) Valid() bool {
-	switch t {
-	case AssetInput, AssetHero, AssetContactSheet, AssetFrame, AssetClip, AssetFinal:
-		return true
-	}
-	return false
+	return oneOf(t, AssetInput, AssetHero, AssetContactSheet, AssetFrame, AssetClip, AssetFinal)
 }
 
 // Asset is one stored artifact. Frames and clips carry their number in Index

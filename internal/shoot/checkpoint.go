@@ -20,11 +20,7 @@ func (s CheckpointStatus) Valid() bool { return s == CheckpointPending || s.Reso
 // Resolved reports whether s is the status of an answered checkpoint:
 // approved, rejected or modified.
 func (s CheckpointStatus) Resolved() bool {
-	switch s {
-	case CheckpointApproved, CheckpointRejected, CheckpointModified:
-		return true
-	}
-	return false
+	return oneOf(s, CheckpointApproved, CheckpointRejected, CheckpointModified)
 }
 
 // Checkpoint is a pause after a stage for the user's approval or changes.

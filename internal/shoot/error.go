@@ -23,11 +23,7 @@ const (
 
 // Valid reports whether c is one of the error codes.
 func (c Code) Valid() bool {
-	switch c {
-	case EINVALID, ENOTFOUND, ECONFLICT, ETOOLARGE, EUNAUTHORIZED, ELIMIT, EUNAVAILABLE, EINTERNAL:
-		return true
-	}
-	return false
+	return oneOf(c, EINVALID, ENOTFOUND, ECONFLICT, ETOOLARGE, EUNAUTHORIZED, ELIMIT, EUNAVAILABLE, EINTERNAL)
 }
 
 // Error is a domain error with a code and a message safe to show a client.

@@ -25,12 +25,8 @@ const (
 
 // Valid reports whether t is one of the event types.
 func (t EventType) Valid() bool {
-	switch t {
-	case EventSessionInit, EventStatus, EventTextDelta, EventMessageTypeHint, EventAssistantMessage,
-		EventSystem, EventCheckpoint, EventComplete, EventError:
-		return true
-	}
-	return false
+	return oneOf(t, EventSessionInit, EventStatus, EventTextDelta, EventMessageTypeHint, EventAssistantMessage,
+		EventSystem, EventCheckpoint, EventComplete, EventError)
 }
 
 // System event subtypes.
@@ -117,11 +113,7 @@ const (
 
 // Valid reports whether s is one of the provider task states.
 func (s TaskState) Valid() bool {
-	switch s {
-	case TaskSubmitted, TaskDone, TaskFailed, TaskCancelled:
-		return true
-	}
-	return false
+	return oneOf(s, TaskSubmitted, TaskDone, TaskFailed, TaskCancelled)
 }
 
 // CallbackOutcome is what a provider's callback said about its task. The

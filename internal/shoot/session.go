@@ -22,11 +22,7 @@ const (
 
 // Valid reports whether s is one of the session status values.
 func (s SessionStatus) Valid() bool {
-	switch s {
-	case StatusActive, StatusCompleted, StatusError, StatusExpired:
-		return true
-	}
-	return false
+	return oneOf(s, StatusActive, StatusCompleted, StatusError, StatusExpired)
 }
 
 // RunState says what the engine is doing for a session right now. The
@@ -46,11 +42,7 @@ const (
 
 // Valid reports whether r is one of the run states.
 func (r RunState) Valid() bool {
-	switch r {
-	case RunIdle, RunRunning, RunAwaiting, RunCancelled, RunDone, RunFailed:
-		return true
-	}
-	return false
+	return oneOf(r, RunIdle, RunRunning, RunAwaiting, RunCancelled, RunDone, RunFailed)
 }
 
 // Session is one shoot: references, brief, options, and where the pipeline is.

@@ -42,11 +42,7 @@ func StageIndex(stage string) int {
 
 // HasCheckpoint reports whether the pipeline pauses for the user after stage.
 func HasCheckpoint(stage string) bool {
-	switch stage {
-	case StageHero, StageContactSheet, StageFrames, StageClips:
-		return true
-	}
-	return false
+	return oneOf(stage, StageHero, StageContactSheet, StageFrames, StageClips)
 }
 
 // NextStage returns the stage after stage, or StageComplete after the last.
