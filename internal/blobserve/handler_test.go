@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"testing"
 
+	"gocloud.dev/blob"
+
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
 
@@ -35,83 +37,68 @@ func TestServeRanges(t *testing.T) {
 		{"reversed ignored", "bytes=500-100", 200, 0, 10_000, ""},
 		{"two ranges: whole object", "bytes=0-9,100-199", 200, 0, 10_000, ""},
 	}
-	for _, be := range backends() {
-		t.Run(be.name, func(t *testing.T) {
-			t.Parallel()
-			b := be.open(t)
-			put(t, b, clipKey, data, "video/mp4")
-			srv := startServer(t, &Server{Bucket: b})
-			for _, tt := range tests {
-				resp, body := fetch(t, srv, "GET", "/api/media/"+clipKey, map[string]string{"Range": tt.rangeHeader})
-				if resp.StatusCode != tt.status {
-					t.Errorf("%s: status %d, want %d", tt.name, resp.StatusCode, tt.status)
-					continue
-				}
-				if got := resp.Header.Get("Content-Range"); got != tt.contentRange {
-					t.Errorf("%s: Content-Range %q, want %q", tt.name, got, tt.contentRange)
-				}
-				if tt.status == 416 {
-					if msg := errorMessage(t, body); msg != "Range not satisfiable" {
-						t.Errorf("%s: error %q", tt.name, msg)
-					}
-					continue
-				}
-				if !bytes.Equal(body, data[tt.from:tt.to]) {
-					t.Errorf("%s: body is %d bytes, want data[%d:%d]", tt.name, len(body), tt.from, tt.to)
-				}
-				if got, want := resp.Header.Get("Content-Length"), strconv.Itoa(tt.to-tt.from); got != want {
-					t.Errorf("%s: Content-Length %q, want %q", tt.name, got, want)
-				}
-				if resp.Header.Get("Accept-Ranges") != "bytes" {
-					t.Errorf("%s: Accept-Ranges %q", tt.name, resp.Header.Get("Accept-Ranges"))
-				}
+	eachBackend(t, func(t *testing.T, b *blob.Bucket) {
+		srv := serveObject(t, b, clipKey, data, "video/mp4", &Server{})
+		for _, tt := range tests {
+			resp, body := fetch(t, srv, "GET", "/api/media/"+clipKey, map[string]string{"Range": tt.rangeHeader})
+			if resp.StatusCode != tt.status {
+				t.Errorf("%s: status %d, want %d", tt.name, resp.StatusCode, tt.status)
+				continue
 			}
-		})
-	}
+			if got := resp.Header.Get("Content-Range"); got != tt.contentRange {
+				t.Errorf("%s: Content-Range %q, want %q", tt.name, got, tt.contentRange)
+			}
+			if tt.status == 416 {
+				if msg := errorMessage(t, body); msg != "Range not satisfiable" {
+					t.Errorf("%s: error %q", tt.name, msg)
+				}
+				continue
+			}
+			if !bytes.Equal(body, data[tt.from:tt.to]) {
+				t.Errorf("%s: body is %d bytes, want data[%d:%d]", tt.name, len(body), tt.from, tt.to)
+			}
+			if got, want := resp.Header.Get("Content-Length"), strconv.Itoa(tt.to-tt.from); got != want {
+				t.Errorf("%s: Content-Length %q, want %q", tt.name, got, want)
+			}
+			if resp.Header.Get("Accept-Ranges") != "bytes" {
+				t.Errorf("%s: Accept-Ranges %q", tt.name, resp.Header.Get("Accept-Ranges"))
+			}
+		}
+	})
 }
 
 func TestServeZeroLengthObject(t *testing.T) {
 	t.Parallel()
-	for _, be := range backends() {
-		t.Run(be.name, func(t *testing.T) {
-			t.Parallel()
-			b := be.open(t)
-			put(t, b, "outputs/s1/empty.txt", nil, "")
-			srv := startServer(t, &Server{Bucket: b})
-			for _, rh := range []string{"", "bytes=0-", "bytes=-5", "bytes=0-0"} {
-				resp, body := fetch(t, srv, "GET", "/api/media/outputs/s1/empty.txt", map[string]string{"Range": rh})
-				if resp.StatusCode != 200 || len(body) != 0 || resp.Header.Get("Content-Length") != "0" {
-					t.Errorf("Range %q: status %d, %d bytes, Content-Length %q; want 200 and empty",
-						rh, resp.StatusCode, len(body), resp.Header.Get("Content-Length"))
-				}
+	eachBackend(t, func(t *testing.T, b *blob.Bucket) {
+		srv := serveObject(t, b, "outputs/s1/empty.txt", nil, "", &Server{})
+		for _, rh := range []string{"", "bytes=0-", "bytes=-5", "bytes=0-0"} {
+			resp, body := fetch(t, srv, "GET", "/api/media/outputs/s1/empty.txt", map[string]string{"Range": rh})
+			if resp.StatusCode != 200 || len(body) != 0 || resp.Header.Get("Content-Length") != "0" {
+				t.Errorf("Range %q: status %d, %d bytes, Content-Length %q; want 200 and empty",
+					rh, resp.StatusCode, len(body), resp.Header.Get("Content-Length"))
 			}
-		})
-	}
+		}
+	})
 }
 
 func TestServeHead(t *testing.T) {
 	t.Parallel()
 	data := randomBytes(5000, 2)
-	for _, be := range backends() {
-		t.Run(be.name, func(t *testing.T) {
-			t.Parallel()
-			b := be.open(t)
-			put(t, b, clipKey, data, "video/mp4")
-			srv := startServer(t, &Server{Bucket: b})
-			resp, body := fetch(t, srv, "HEAD", "/api/media/"+clipKey, nil)
-			if resp.StatusCode != 200 || len(body) != 0 || resp.ContentLength != 5000 {
-				t.Errorf("HEAD: status %d, body %d bytes, length %d; want 200, 0, 5000", resp.StatusCode, len(body), resp.ContentLength)
-			}
-			if resp.Header.Get("ETag") == "" || resp.Header.Get("Content-Type") != "video/mp4" {
-				t.Errorf("HEAD headers: %v", resp.Header)
-			}
-			resp, body = fetch(t, srv, "HEAD", "/api/media/"+clipKey, map[string]string{"Range": "bytes=-100"})
-			if resp.StatusCode != 206 || len(body) != 0 || resp.ContentLength != 100 ||
-				resp.Header.Get("Content-Range") != "bytes 4900-4999/5000" {
-				t.Errorf("HEAD range: status %d, body %d, length %d, %q", resp.StatusCode, len(body), resp.ContentLength, resp.Header.Get("Content-Range"))
-			}
-		})
-	}
+	eachBackend(t, func(t *testing.T, b *blob.Bucket) {
+		srv := serveObject(t, b, clipKey, data, "video/mp4", &Server{})
+		resp, body := fetch(t, srv, "HEAD", "/api/media/"+clipKey, nil)
+		if resp.StatusCode != 200 || len(body) != 0 || resp.ContentLength != 5000 {
+			t.Errorf("HEAD: status %d, body %d bytes, length %d; want 200, 0, 5000", resp.StatusCode, len(body), resp.ContentLength)
+		}
+		if resp.Header.Get("ETag") == "" || resp.Header.Get("Content-Type") != "video/mp4" {
+			t.Errorf("HEAD headers: %v", resp.Header)
+		}
+		resp, body = fetch(t, srv, "HEAD", "/api/media/"+clipKey, map[string]string{"Range": "bytes=-100"})
+		if resp.StatusCode != 206 || len(body) != 0 || resp.ContentLength != 100 ||
+			resp.Header.Get("Content-Range") != "bytes 4900-4999/5000" {
+			t.Errorf("HEAD range: status %d, body %d, length %d, %q", resp.StatusCode, len(body), resp.ContentLength, resp.Header.Get("Content-Range"))
+		}
+	})
 }
 
 // TestServeHeadWritesNoBody calls ServeKey directly: a test server would drop
@@ -145,53 +132,45 @@ func TestServeContentTypeAndCache(t *testing.T) {
 		{"outputs/s1/blob.bin", "", "application/octet-stream", cacheDefault},
 		{"outputs/s1/odd.png", "image/gif", "image/gif", cacheDefault}, // the stored type wins
 	}
-	for _, be := range backends() {
-		t.Run(be.name, func(t *testing.T) {
-			t.Parallel()
-			b := be.open(t)
-			for i, tt := range tests {
-				// Random bytes sniff as application/octet-stream, so an
-				// unset type shows the extension table at work.
-				put(t, b, tt.key, randomBytes(64, uint64(i)), tt.stored)
+	eachBackend(t, func(t *testing.T, b *blob.Bucket) {
+		for i, tt := range tests {
+			// Random bytes sniff as application/octet-stream, so an
+			// unset type shows the extension table at work.
+			put(t, b, tt.key, randomBytes(64, uint64(i)), tt.stored)
+		}
+		srv := startServer(t, &Server{Bucket: b})
+		for _, tt := range tests {
+			resp, _ := fetch(t, srv, "GET", "/api/media/"+tt.key, nil)
+			if got := resp.Header.Get("Content-Type"); got != tt.wantType {
+				t.Errorf("%s: Content-Type %q, want %q", tt.key, got, tt.wantType)
 			}
-			srv := startServer(t, &Server{Bucket: b})
-			for _, tt := range tests {
-				resp, _ := fetch(t, srv, "GET", "/api/media/"+tt.key, nil)
-				if got := resp.Header.Get("Content-Type"); got != tt.wantType {
-					t.Errorf("%s: Content-Type %q, want %q", tt.key, got, tt.wantType)
-				}
-				if got := resp.Header.Get("Cache-Control"); got != tt.wantCache {
-					t.Errorf("%s: Cache-Control %q, want %q", tt.key, got, tt.wantCache)
-				}
-				if got := resp.Header.Get("X-Content-Type-Options"); got != "nosniff" {
-					t.Errorf("%s: X-Content-Type-Options %q", tt.key, got)
-				}
+			if got := resp.Header.Get("Cache-Control"); got != tt.wantCache {
+				t.Errorf("%s: Cache-Control %q, want %q", tt.key, got, tt.wantCache)
 			}
-		})
-	}
+			if got := resp.Header.Get("X-Content-Type-Options"); got != "nosniff" {
+				t.Errorf("%s: X-Content-Type-Options %q", tt.key, got)
+			}
+		}
+	})
 }
 
 func TestServeMissingObject(t *testing.T) {
 	t.Parallel()
-	for _, be := range backends() {
-		t.Run(be.name, func(t *testing.T) {
-			t.Parallel()
-			b := be.open(t)
-			s := &Server{Bucket: b, Logger: testLogger(t)}
-			err := s.ServeKey(httptest.NewRecorder(), httptest.NewRequest("GET", "/x", nil), "outputs/s1/nope.png")
-			if shoot.ErrorCode(err) != shoot.ENOTFOUND || shoot.ErrorMessage(err) != "File not found" {
-				t.Errorf("ServeKey(missing) = %v, want ENOTFOUND File not found", err)
+	eachBackend(t, func(t *testing.T, b *blob.Bucket) {
+		s := &Server{Bucket: b, Logger: testLogger(t)}
+		err := s.ServeKey(httptest.NewRecorder(), httptest.NewRequest("GET", "/x", nil), "outputs/s1/nope.png")
+		if shoot.ErrorCode(err) != shoot.ENOTFOUND || shoot.ErrorMessage(err) != "File not found" {
+			t.Errorf("ServeKey(missing) = %v, want ENOTFOUND File not found", err)
+		}
+		put(t, b, "outputs/s1/dir/inner.png", []byte("x"), "")
+		srv := startServer(t, s)
+		for _, key := range []string{"outputs/s1/nope.png", "outputs/s1/dir"} {
+			resp, body := fetch(t, srv, "GET", "/api/media/"+key, nil)
+			if resp.StatusCode != 404 || errorMessage(t, body) != "File not found" {
+				t.Errorf("%s: status %d body %s, want 404 File not found", key, resp.StatusCode, body)
 			}
-			put(t, b, "outputs/s1/dir/inner.png", []byte("x"), "")
-			srv := startServer(t, s)
-			for _, key := range []string{"outputs/s1/nope.png", "outputs/s1/dir"} {
-				resp, body := fetch(t, srv, "GET", "/api/media/"+key, nil)
-				if resp.StatusCode != 404 || errorMessage(t, body) != "File not found" {
-					t.Errorf("%s: status %d body %s, want 404 File not found", key, resp.StatusCode, body)
-				}
-			}
-		})
-	}
+		}
+	})
 }
 
 func TestServeStoreFailure(t *testing.T) {

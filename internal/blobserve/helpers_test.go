@@ -151,3 +151,22 @@ func errorMessage(t *testing.T, body []byte) string {
 	}
 	return e.Error
 }
+
+// eachBackend runs fn in a parallel subtest for every backend, on a fresh
+// bucket of it.
+func eachBackend(t *testing.T, fn func(t *testing.T, b *blob.Bucket)) {
+	for _, be := range backends() {
+		t.Run(be.name, func(t *testing.T) {
+			t.Parallel()
+			fn(t, be.open(t))
+		})
+	}
+}
+
+// serveObject puts data under key in b and starts s on b.
+func serveObject(t *testing.T, b *blob.Bucket, key string, data []byte, contentType string, s *Server) *httptest.Server {
+	t.Helper()
+	put(t, b, key, data, contentType)
+	s.Bucket = b
+	return startServer(t, s)
+}
