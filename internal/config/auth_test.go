@@ -68,18 +68,9 @@ func TestLimits(t *testing.T) {
 		def.UploadBytesPerDay != DefaultUploadBytesPerDay || def.MonthlyBudgetUSD != 0 {
 		t.Fatalf("defaults %d %d %d %v", def.RatePerMin, def.MaxRunning, def.UploadBytesPerDay, def.MonthlyBudgetUSD)
 	}
-	for name, bad := range map[string]string{"SHOOT_RATE_PER_MIN": "-1", "SHOOT_MAX_RUNNING": "x",
+	refusesEach(t, map[string]string{"SHOOT_RATE_PER_MIN": "-1", "SHOOT_MAX_RUNNING": "x",
 		"SHOOT_UPLOAD_BYTES_PER_DAY": "1e3", "SHOOT_MONTHLY_BUDGET_USD": "-5", "SHOOT_TRUSTED_PROXIES": "10.0.0.0/8,proxy.internal",
-		"SHOOT_DRAIN_DELAY": "soon"} {
-		env := map[string]string{name: bad}
-		cfg, err := FromEnv(func(k string) string { return env[k] })
-		if err == nil {
-			err = cfg.Finish()
-		}
-		if err == nil || !strings.Contains(err.Error(), name) {
-			t.Errorf("%s=%s: %v", name, bad, err)
-		}
-	}
+		"SHOOT_DRAIN_DELAY": "soon"})
 }
 
 func TestWebhookSettings(t *testing.T) {
@@ -102,14 +93,21 @@ func TestWebhookSettings(t *testing.T) {
 	if !strings.Contains(cfg.Redacted(), "webhook_allow_private=true") {
 		t.Errorf("the configuration listing does not show the allowance: %s", cfg.Redacted())
 	}
-	for name, bad := range map[string]string{"SHOOT_WEBHOOK_ALLOW_PRIVATE": "maybe", "SHOOT_WEBHOOK_FIRST_RETRY": "-1s"} {
-		env := map[string]string{name: bad}
+	refusesEach(t, map[string]string{"SHOOT_WEBHOOK_ALLOW_PRIVATE": "maybe", "SHOOT_WEBHOOK_FIRST_RETRY": "-1s"})
+}
+
+// refusesEach sets each variable alone to its bad value and checks that
+// reading or finishing the configuration fails, naming the variable.
+func refusesEach(t *testing.T, bad map[string]string) {
+	t.Helper()
+	for name, v := range bad {
+		env := map[string]string{name: v}
 		cfg, err := FromEnv(func(k string) string { return env[k] })
 		if err == nil {
 			err = cfg.Finish()
 		}
 		if err == nil || !strings.Contains(err.Error(), name) {
-			t.Errorf("%s=%s: %v", name, bad, err)
+			t.Errorf("%s=%s: %v", name, v, err)
 		}
 	}
 }

@@ -139,53 +139,34 @@ func (r *envReader) numbers(c *Config) {
 	r.duration(&c.DrainDelay, "SHOOT_DRAIN_DELAY")
 	r.boolean(&c.WebhookAllowPrivate, "SHOOT_WEBHOOK_ALLOW_PRIVATE")
 	r.duration(&c.WebhookFirstRetry, "SHOOT_WEBHOOK_FIRST_RETRY")
-	if v := strings.TrimSpace(r.getenv("SHOOT_MAX_COST_USD")); v != "" {
-		f, err := strconv.ParseFloat(v, 64)
-		if err != nil {
-			r.fail(errorf("SHOOT_MAX_COST_USD", "%q is not a number", v))
-			return
-		}
-		c.MaxCostUSD = f
+	parsed(r, &c.MaxCostUSD, "SHOOT_MAX_COST_USD", func(v string) (float64, error) { return strconv.ParseFloat(v, 64) }, "a number")
+}
+
+// parsed sets *dst to variable name read by parse, when it is set; a value
+// parse refuses fails the load, saying the value is not what (a noun).
+func parsed[T any](r *envReader, dst *T, name string, parse func(string) (T, error), what string) {
+	v := strings.TrimSpace(r.getenv(name))
+	if v == "" {
+		return
 	}
+	x, err := parse(v)
+	if err != nil {
+		r.fail(errorf(name, "%q is not %s", v, what))
+		return
+	}
+	*dst = x
 }
 
 func (r *envReader) integer(dst *int, name string) {
-	v := strings.TrimSpace(r.getenv(name))
-	if v == "" {
-		return
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		r.fail(errorf(name, "%q is not a whole number", v))
-		return
-	}
-	*dst = n
+	parsed(r, dst, name, strconv.Atoi, "a whole number")
 }
 
 func (r *envReader) boolean(dst *bool, name string) {
-	v := strings.TrimSpace(r.getenv(name))
-	if v == "" {
-		return
-	}
-	b, err := strconv.ParseBool(v)
-	if err != nil {
-		r.fail(errorf(name, "%q is not a boolean (use 1 or 0, true or false)", v))
-		return
-	}
-	*dst = b
+	parsed(r, dst, name, strconv.ParseBool, "a boolean (use 1 or 0, true or false)")
 }
 
 func (r *envReader) duration(dst *time.Duration, name string) {
-	v := strings.TrimSpace(r.getenv(name))
-	if v == "" {
-		return
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil {
-		r.fail(errorf(name, "%q is not a duration (e.g. 2s, 500ms)", v))
-		return
-	}
-	*dst = d
+	parsed(r, dst, name, time.ParseDuration, "a duration (e.g. 2s, 500ms)")
 }
 
 // secrets reads each credential from its variable or from the file its
