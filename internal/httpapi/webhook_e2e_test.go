@@ -50,6 +50,17 @@ type hookStudio struct {
 	dispatch *webhook.Dispatcher
 }
 
+// eachHookStudio runs fn in a parallel subtest on a hook studio of each
+// dialect.
+func eachHookStudio(t *testing.T, firstRetry time.Duration, fn func(t *testing.T, h *hookStudio)) {
+	for _, dialect := range dialects {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			fn(t, newHookStudio(t, dialect, firstRetry))
+		})
+	}
+}
+
 func newHookStudio(t *testing.T, dialect string, firstRetry time.Duration) *hookStudio {
 	t.Helper()
 	ctx := context.Background()
@@ -230,67 +241,63 @@ func decodePayload(t *testing.T, body []byte) payload {
 // with SHOOT_WEBHOOK_FIRST_RETRY.
 func TestWebhookRetriedUntilTaken(t *testing.T) {
 	t.Parallel()
-	for _, dialect := range dialects {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			h := newHookStudio(t, dialect, 10*time.Millisecond)
-			r := webhooktest.New()
-			defer r.Close()
-			id := h.subscribe(r, store.WebhookComplete)
-			r.FailNext(5)
-			ctx := t.Context()
-			sid := shoot.NewSessionID(time.Now())
-			if err := h.store.CreateSession(ctx, &shoot.Session{ID: sid, Owner: "local"}); err != nil {
-				t.Fatal(err)
+	eachHookStudio(t, 10*time.Millisecond, func(t *testing.T, h *hookStudio) {
+		r := webhooktest.New()
+		defer r.Close()
+		id := h.subscribe(r, store.WebhookComplete)
+		r.FailNext(5)
+		ctx := t.Context()
+		sid := shoot.NewSessionID(time.Now())
+		if err := h.store.CreateSession(ctx, &shoot.Session{ID: sid, Owner: "local"}); err != nil {
+			t.Fatal(err)
+		}
+		// Events nobody subscribed to are not sent.
+		if _, err := h.log.Append(ctx, sid, shoot.EventStatus, map[string]any{"message": "working"}); err != nil {
+			t.Fatal(err)
+		}
+		ev, err := h.log.Append(ctx, sid, shoot.EventComplete, map[string]any{"message": "done", "stage": "complete"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		reqs := waitFor(t, r, "six attempts", func(rs []webhooktest.Request) bool { return len(rs) >= 6 })
+		log := h.waitLog(id, 6)
+		// The same event reported again is the same message: not sent again.
+		h.dispatch.Event(ctx, ev)
+		time.Sleep(300 * time.Millisecond) // thirty poll intervals: room for a wrong seventh attempt
+		if reqs = r.Requests(); len(reqs) != 6 {
+			t.Fatalf("the receiver got %d requests, want 6", len(reqs))
+		}
+		for i, q := range reqs {
+			want := 500
+			if i == 5 {
+				want = 204
 			}
-			// Events nobody subscribed to are not sent.
-			if _, err := h.log.Append(ctx, sid, shoot.EventStatus, map[string]any{"message": "working"}); err != nil {
-				t.Fatal(err)
+			if q.Err != nil || q.Status != want || q.ID != reqs[0].ID || !bytes.Equal(q.Body, reqs[0].Body) {
+				t.Errorf("request %d: id %s, status %d, err %v; want id %s, status %d, verified", i, q.ID, q.Status, q.Err, reqs[0].ID, want)
 			}
-			ev, err := h.log.Append(ctx, sid, shoot.EventComplete, map[string]any{"message": "done", "stage": "complete"})
-			if err != nil {
-				t.Fatal(err)
+		}
+		p := decodePayload(t, reqs[0].Body)
+		var data webhook.EventData
+		_ = json.Unmarshal(p.Data, &data)
+		if p.Type != "complete" || data.SessionID != sid || data.Seq != ev.Seq || !strings.Contains(string(data.Event), `"stage":"complete"`) {
+			t.Errorf("body %s", reqs[0].Body)
+		}
+		if len(log) != 6 {
+			t.Fatalf("the delivery log has %d attempts, want 6: %v", len(log), log)
+		}
+		for i, d := range log { // newest first
+			attempt := 6 - i
+			status, outcome := 500.0, store.DeliveryRetrying
+			if attempt == 6 {
+				status, outcome = 204, store.DeliveryDelivered
 			}
-			reqs := waitFor(t, r, "six attempts", func(rs []webhooktest.Request) bool { return len(rs) >= 6 })
-			log := h.waitLog(id, 6)
-			// The same event reported again is the same message: not sent again.
-			h.dispatch.Event(ctx, ev)
-			time.Sleep(300 * time.Millisecond) // thirty poll intervals: room for a wrong seventh attempt
-			if reqs = r.Requests(); len(reqs) != 6 {
-				t.Fatalf("the receiver got %d requests, want 6", len(reqs))
+			if d["attempt"] != float64(attempt) || d["status"] != status || d["outcome"] != outcome ||
+				d["messageId"] != reqs[0].ID || d["event"] != "complete" || d["sessionId"] != sid ||
+				(d["error"] == "") != (outcome == store.DeliveryDelivered) {
+				t.Errorf("log entry %d: %v", i, d)
 			}
-			for i, q := range reqs {
-				want := 500
-				if i == 5 {
-					want = 204
-				}
-				if q.Err != nil || q.Status != want || q.ID != reqs[0].ID || !bytes.Equal(q.Body, reqs[0].Body) {
-					t.Errorf("request %d: id %s, status %d, err %v; want id %s, status %d, verified", i, q.ID, q.Status, q.Err, reqs[0].ID, want)
-				}
-			}
-			p := decodePayload(t, reqs[0].Body)
-			var data webhook.EventData
-			_ = json.Unmarshal(p.Data, &data)
-			if p.Type != "complete" || data.SessionID != sid || data.Seq != ev.Seq || !strings.Contains(string(data.Event), `"stage":"complete"`) {
-				t.Errorf("body %s", reqs[0].Body)
-			}
-			if len(log) != 6 {
-				t.Fatalf("the delivery log has %d attempts, want 6: %v", len(log), log)
-			}
-			for i, d := range log { // newest first
-				attempt := 6 - i
-				status, outcome := 500.0, store.DeliveryRetrying
-				if attempt == 6 {
-					status, outcome = 204, store.DeliveryDelivered
-				}
-				if d["attempt"] != float64(attempt) || d["status"] != status || d["outcome"] != outcome ||
-					d["messageId"] != reqs[0].ID || d["event"] != "complete" || d["sessionId"] != sid ||
-					(d["error"] == "") != (outcome == store.DeliveryDelivered) {
-					t.Errorf("log entry %d: %v", i, d)
-				}
-			}
-		})
-	}
+		}
+	})
 }
 
 // TestWebhooksOfAnOfflineShoot runs a whole offline shoot, auto-approved,
@@ -301,84 +308,80 @@ func TestWebhookRetriedUntilTaken(t *testing.T) {
 // message once, and the delivery log shows each delivered.
 func TestWebhooksOfAnOfflineShoot(t *testing.T) {
 	t.Parallel()
-	for _, dialect := range dialects {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			h := newHookStudio(t, dialect, 10*time.Millisecond)
-			r := webhooktest.New()
-			defer r.Close()
-			id := h.subscribe(r, store.WebhookCheckpoint, store.WebhookComplete, store.WebhookAssetCreated)
-			s, _, err := h.eng.Start(t.Context(), pipeline.StartRequest{Brief: "linen summer dress on a rooftop",
-				Options: shoot.Options{Resolution: "1K", ClipDuration: 0.5, FPS: 24, AutoApprove: true}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := map[string][]payload{}
-			seen := map[string]bool{}
-			// Each message is its own job, so the film's asset.created and
-			// the stages' checkpoints may come after complete: wait for all.
-			reqs := waitFor(t, r, "complete, the film and four checkpoints", func(rs []webhooktest.Request) bool {
-				complete, film, checkpoints := false, false, 0
-				for _, q := range rs {
-					p := decodePayload(t, q.Body)
-					switch p.Type {
-					case "complete":
-						complete = true
-					case "checkpoint":
-						checkpoints++
-					case "asset.created":
-						film = film || strings.Contains(string(p.Data), `"type":"final"`)
-					}
-				}
-				return complete && film && checkpoints >= 4
-			})
-			for _, q := range reqs {
-				if q.Err != nil || q.Status != http.StatusNoContent {
-					t.Errorf("request %s: status %d, err %v", q.ID, q.Status, q.Err)
-				}
-				if seen[q.ID] {
-					t.Errorf("message %s delivered twice", q.ID)
-				}
-				seen[q.ID] = true
+	eachHookStudio(t, 10*time.Millisecond, func(t *testing.T, h *hookStudio) {
+		r := webhooktest.New()
+		defer r.Close()
+		id := h.subscribe(r, store.WebhookCheckpoint, store.WebhookComplete, store.WebhookAssetCreated)
+		s, _, err := h.eng.Start(t.Context(), pipeline.StartRequest{Brief: "linen summer dress on a rooftop",
+			Options: shoot.Options{Resolution: "1K", ClipDuration: 0.5, FPS: 24, AutoApprove: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string][]payload{}
+		seen := map[string]bool{}
+		// Each message is its own job, so the film's asset.created and
+		// the stages' checkpoints may come after complete: wait for all.
+		reqs := waitFor(t, r, "complete, the film and four checkpoints", func(rs []webhooktest.Request) bool {
+			complete, film, checkpoints := false, false, 0
+			for _, q := range rs {
 				p := decodePayload(t, q.Body)
-				got[p.Type] = append(got[p.Type], p)
-			}
-			if n := len(got["checkpoint"]); n < 4 {
-				t.Errorf("%d checkpoint deliveries, want one per stage (4 or more)", n)
-			}
-			films := 0
-			for _, p := range got["asset.created"] {
-				var data webhook.AssetData
-				if err := json.Unmarshal(p.Data, &data); err != nil || data.SessionID != s.ID ||
-					!strings.HasPrefix(data.Asset.URL, "/outputs/"+s.ID+"/") || data.Asset.Size <= 0 {
-					t.Errorf("asset.created data %s", p.Data)
-				}
-				if data.Asset.Type == shoot.AssetFinal {
-					films++
+				switch p.Type {
+				case "complete":
+					complete = true
+				case "checkpoint":
+					checkpoints++
+				case "asset.created":
+					film = film || strings.Contains(string(p.Data), `"type":"final"`)
 				}
 			}
-			if films != 1 || len(got["asset.created"]) < 5 {
-				t.Errorf("%d asset.created deliveries, %d of the film", len(got["asset.created"]), films)
-			}
-			for _, p := range got["checkpoint"] {
-				var data webhook.EventData
-				if err := json.Unmarshal(p.Data, &data); err != nil || data.SessionID != s.ID || data.Seq <= 0 ||
-					!strings.Contains(string(data.Event), `"type":"checkpoint"`) {
-					t.Errorf("checkpoint data %s", p.Data)
-				}
-			}
-			t.Logf("%d deliveries: %d checkpoint, %d asset.created, %d complete", len(reqs), len(got["checkpoint"]),
-				len(got["asset.created"]), len(got["complete"]))
-			log := h.waitLog(id, len(reqs))
-			delivered := 0
-			for _, d := range log {
-				if d["outcome"] == store.DeliveryDelivered && d["status"] == 204.0 && seen[d["messageId"].(string)] {
-					delivered++
-				}
-			}
-			if delivered < len(reqs) {
-				t.Errorf("the delivery log shows %d delivered of %d received: %v", delivered, len(reqs), log)
-			}
+			return complete && film && checkpoints >= 4
 		})
-	}
+		for _, q := range reqs {
+			if q.Err != nil || q.Status != http.StatusNoContent {
+				t.Errorf("request %s: status %d, err %v", q.ID, q.Status, q.Err)
+			}
+			if seen[q.ID] {
+				t.Errorf("message %s delivered twice", q.ID)
+			}
+			seen[q.ID] = true
+			p := decodePayload(t, q.Body)
+			got[p.Type] = append(got[p.Type], p)
+		}
+		if n := len(got["checkpoint"]); n < 4 {
+			t.Errorf("%d checkpoint deliveries, want one per stage (4 or more)", n)
+		}
+		films := 0
+		for _, p := range got["asset.created"] {
+			var data webhook.AssetData
+			if err := json.Unmarshal(p.Data, &data); err != nil || data.SessionID != s.ID ||
+				!strings.HasPrefix(data.Asset.URL, "/outputs/"+s.ID+"/") || data.Asset.Size <= 0 {
+				t.Errorf("asset.created data %s", p.Data)
+			}
+			if data.Asset.Type == shoot.AssetFinal {
+				films++
+			}
+		}
+		if films != 1 || len(got["asset.created"]) < 5 {
+			t.Errorf("%d asset.created deliveries, %d of the film", len(got["asset.created"]), films)
+		}
+		for _, p := range got["checkpoint"] {
+			var data webhook.EventData
+			if err := json.Unmarshal(p.Data, &data); err != nil || data.SessionID != s.ID || data.Seq <= 0 ||
+				!strings.Contains(string(data.Event), `"type":"checkpoint"`) {
+				t.Errorf("checkpoint data %s", p.Data)
+			}
+		}
+		t.Logf("%d deliveries: %d checkpoint, %d asset.created, %d complete", len(reqs), len(got["checkpoint"]),
+			len(got["asset.created"]), len(got["complete"]))
+		log := h.waitLog(id, len(reqs))
+		delivered := 0
+		for _, d := range log {
+			if d["outcome"] == store.DeliveryDelivered && d["status"] == 204.0 && seen[d["messageId"].(string)] {
+				delivered++
+			}
+		}
+		if delivered < len(reqs) {
+			t.Errorf("the delivery log shows %d delivered of %d received: %v", delivered, len(reqs), log)
+		}
+	})
 }

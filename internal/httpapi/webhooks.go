@@ -36,16 +36,23 @@ func (s *Server) webhooks() (store.Webhooks, error) {
 	return nil, shoot.Errorf(shoot.EUNAVAILABLE, "this studio's store keeps no webhooks")
 }
 
+// userWebhooks returns the store's webhook port and the caller's name, the
+// owner of the webhooks the caller sees.
+func (s *Server) userWebhooks(r *http.Request) (store.Webhooks, string, error) {
+	u, err := user(r)
+	if err != nil {
+		return nil, "", err
+	}
+	ws, err := s.webhooks()
+	return ws, u.Name, err
+}
+
 // createWebhook answers POST /api/webhooks: it checks the URL (http or
 // https, and every address of its host allowed by the webhook policy) and
 // the events, and answers 201 with the webhook and its signing secret,
 // which no later answer shows again.
 func (s *Server) createWebhook(w http.ResponseWriter, r *http.Request) error {
-	u, err := user(r)
-	if err != nil {
-		return err
-	}
-	ws, err := s.webhooks()
+	ws, owner, err := s.userWebhooks(r)
 	if err != nil {
 		return err
 	}
@@ -66,14 +73,14 @@ func (s *Server) createWebhook(w http.ResponseWriter, r *http.Request) error {
 	if err := s.hookPolicy.CheckURL(ctx, s.hookResolver, req.URL); err != nil {
 		return shoot.Wrap(err, shoot.EINVALID, "url: "+strings.TrimPrefix(err.Error(), "webhook: "))
 	}
-	have, err := ws.ListWebhooks(r.Context(), u.Name)
+	have, err := ws.ListWebhooks(r.Context(), owner)
 	if err != nil {
 		return err
 	}
 	if len(have) >= maxWebhooksPerUser {
 		return shoot.Errorf(shoot.ELIMIT, "You have %d webhooks, the most allowed; delete one first.", len(have))
 	}
-	hook := &store.Webhook{ID: newWebhookID(), Owner: u.Name, URL: req.URL, Events: events, Secret: webhook.NewSecret()}
+	hook := &store.Webhook{ID: newWebhookID(), Owner: owner, URL: req.URL, Events: events, Secret: webhook.NewSecret()}
 	if err := ws.CreateWebhook(r.Context(), hook); err != nil {
 		return err
 	}
@@ -111,15 +118,11 @@ func newWebhookID() string {
 // listWebhooks answers GET /api/webhooks: the caller's webhooks, oldest
 // first, without their secrets.
 func (s *Server) listWebhooks(w http.ResponseWriter, r *http.Request) error {
-	u, err := user(r)
+	ws, owner, err := s.userWebhooks(r)
 	if err != nil {
 		return err
 	}
-	ws, err := s.webhooks()
-	if err != nil {
-		return err
-	}
-	list, err := ws.ListWebhooks(r.Context(), u.Name)
+	list, err := ws.ListWebhooks(r.Context(), owner)
 	if err != nil {
 		return err
 	}
@@ -134,11 +137,7 @@ func (s *Server) listWebhooks(w http.ResponseWriter, r *http.Request) error {
 // ownWebhook reads the webhook named by the path if it is the caller's;
 // another user's webhook is not found, like a missing one.
 func (s *Server) ownWebhook(r *http.Request) (store.Webhooks, *store.Webhook, string, error) {
-	u, err := user(r)
-	if err != nil {
-		return nil, nil, "", err
-	}
-	ws, err := s.webhooks()
+	ws, owner, err := s.userWebhooks(r)
 	if err != nil {
 		return nil, nil, "", err
 	}
@@ -147,10 +146,10 @@ func (s *Server) ownWebhook(r *http.Request) (store.Webhooks, *store.Webhook, st
 		return nil, nil, "", shoot.Errorf(shoot.EINVALID, "Invalid webhook id")
 	}
 	h, err := ws.GetWebhook(r.Context(), id)
-	if err == nil && h.Owner != u.Name {
+	if err == nil && h.Owner != owner {
 		err = store.NotFound("Webhook")
 	}
-	return ws, h, u.Name, err
+	return ws, h, owner, err
 }
 
 // deleteWebhook answers DELETE /api/webhooks/{id}: no delivery is made to
