@@ -135,14 +135,20 @@ func withFileReasons(msg string, files []FileError) string {
 	return msg
 }
 
+// open sends a request with body as JSON (nil: none) and returns the
+// successful answer, whose body the caller closes.
+func (c *Client) open(ctx context.Context, method, path string, body any) (*http.Response, error) {
+	req, err := c.newRequest(ctx, method, path, body)
+	if err != nil {
+		return nil, err
+	}
+	return c.send(req)
+}
+
 // do sends a JSON request and decodes the JSON answer into out (nil
 // discards it).
 func (c *Client) do(ctx context.Context, method, path string, body, out any) error {
-	req, err := c.newRequest(ctx, method, path, body)
-	if err != nil {
-		return err
-	}
-	resp, err := c.send(req)
+	resp, err := c.open(ctx, method, path, body)
 	if err != nil {
 		return err
 	}
@@ -160,11 +166,7 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 // Download copies the file at path (an asset's url such as
 // "/outputs/<session>/hero.png", or "/api/sessions/<id>/export.zip") to w.
 func (c *Client) Download(ctx context.Context, path string, w io.Writer) error {
-	req, err := c.newRequest(ctx, http.MethodGet, path, nil)
-	if err != nil {
-		return err
-	}
-	resp, err := c.send(req)
+	resp, err := c.open(ctx, http.MethodGet, path, nil)
 	if err != nil {
 		return err
 	}
