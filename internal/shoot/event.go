@@ -3,6 +3,8 @@ package shoot
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/fashionshoot/shoot/client"
 )
 
 // EventType is the type of a session event. Its values are the Event*
@@ -10,17 +12,17 @@ import (
 // protocol).
 type EventType string
 
-// Event types.
+// Event types: the API's own (client.Event*), named here for the server.
 const (
-	EventSessionInit      = "session_init"
-	EventStatus           = "status"
-	EventTextDelta        = "text_delta"
-	EventMessageTypeHint  = "message_type_hint"
-	EventAssistantMessage = "assistant_message"
-	EventSystem           = "system"
-	EventCheckpoint       = "checkpoint"
-	EventComplete         = "complete"
-	EventError            = "error"
+	EventSessionInit      = client.EventSessionInit
+	EventStatus           = client.EventStatus
+	EventTextDelta        = client.EventTextDelta
+	EventMessageTypeHint  = client.EventMessageTypeHint
+	EventAssistantMessage = client.EventAssistantMessage
+	EventSystem           = client.EventSystem
+	EventCheckpoint       = client.EventCheckpoint
+	EventComplete         = client.EventComplete
+	EventError            = client.EventError
 )
 
 // Valid reports whether t is one of the event types.
