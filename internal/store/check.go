@@ -36,6 +36,15 @@ func Now() time.Time { return Normalize(time.Now()) }
 // Normalize returns t in UTC truncated to microseconds (see Now).
 func Normalize(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
+// stamp sets a zero *t to Now and normalizes it: the creation time of a
+// row a caller may leave to the store.
+func stamp(t *time.Time) {
+	if t.IsZero() {
+		*t = Now()
+	}
+	*t = Normalize(*t)
+}
+
 // SessionLimit turns a SessionFilter.Limit into the row count to fetch:
 // 0 means DefaultSessionLimit, larger values are capped at MaxSessionLimit.
 func SessionLimit(n int) (int, error) {
@@ -69,10 +78,7 @@ func PrepareSession(s *shoot.Session) error {
 	if s.RunState == "" {
 		s.RunState = shoot.RunIdle
 	}
-	if s.CreatedAt.IsZero() {
-		s.CreatedAt = Now()
-	}
-	s.CreatedAt = Normalize(s.CreatedAt)
+	stamp(&s.CreatedAt)
 	if s.UpdatedAt.IsZero() {
 		s.UpdatedAt = s.CreatedAt
 	}
@@ -111,10 +117,7 @@ func CheckUpload(u *shoot.Upload) error {
 	case u.MimeType == "":
 		return shoot.Errorf(shoot.EINVALID, "upload mime type is required")
 	}
-	if u.CreatedAt.IsZero() {
-		u.CreatedAt = Now()
-	}
-	u.CreatedAt = Normalize(u.CreatedAt)
+	stamp(&u.CreatedAt)
 	return nil
 }
 
@@ -130,10 +133,7 @@ func CheckAsset(a *shoot.Asset) error {
 	case a.Key == "" || a.FileName == "":
 		return shoot.Errorf(shoot.EINVALID, "asset key and file name are required")
 	}
-	if a.CreatedAt.IsZero() {
-		a.CreatedAt = Now()
-	}
-	a.CreatedAt = Normalize(a.CreatedAt)
+	stamp(&a.CreatedAt)
 	return checkJSON("asset metadata", a.Metadata)
 }
 
@@ -155,10 +155,7 @@ func PrepareCheckpoint(c *shoot.Checkpoint) error {
 	if c.ArtifactKeys == nil {
 		c.ArtifactKeys = []string{}
 	}
-	if c.CreatedAt.IsZero() {
-		c.CreatedAt = Now()
-	}
-	c.CreatedAt = Normalize(c.CreatedAt)
+	stamp(&c.CreatedAt)
 	if c.ResolvedAt != nil {
 		t := Normalize(*c.ResolvedAt)
 		c.ResolvedAt = &t
@@ -207,10 +204,7 @@ func CheckMessage(m *shoot.Message) error {
 	case len(m.Content) == 0 || !json.Valid(m.Content):
 		return shoot.Errorf(shoot.EINVALID, "message content must be JSON")
 	}
-	if m.CreatedAt.IsZero() {
-		m.CreatedAt = Now()
-	}
-	m.CreatedAt = Normalize(m.CreatedAt)
+	stamp(&m.CreatedAt)
 	return nil
 }
 
@@ -240,10 +234,7 @@ func CheckCost(c *shoot.Cost) error {
 	case !finite(c.USD) || c.USD < 0 || !finite(c.Units) || c.Units < 0:
 		return shoot.Errorf(shoot.EINVALID, "cost amounts must be non-negative numbers")
 	}
-	if c.CreatedAt.IsZero() {
-		c.CreatedAt = Now()
-	}
-	c.CreatedAt = Normalize(c.CreatedAt)
+	stamp(&c.CreatedAt)
 	return nil
 }
 

@@ -151,10 +151,7 @@ func CheckToken(t *Token) error {
 	case !hashRe.MatchString(t.Hash):
 		return shoot.Errorf(shoot.EINVALID, "token hash must be 64 hex digits")
 	}
-	if t.CreatedAt.IsZero() {
-		t.CreatedAt = Now()
-	}
-	t.CreatedAt = Normalize(t.CreatedAt)
+	stamp(&t.CreatedAt)
 	return nil
 }
 
@@ -178,10 +175,7 @@ func CheckAudit(e *AuditEntry) error {
 	if e.Actor == "" || e.Action == "" {
 		return shoot.Errorf(shoot.EINVALID, "an audit entry needs an actor and an action")
 	}
-	if e.At.IsZero() {
-		e.At = Now()
-	}
-	e.At = Normalize(e.At)
+	stamp(&e.At)
 	return nil
 }
 

@@ -116,10 +116,7 @@ func CheckWebhook(w *Webhook) error {
 			return shoot.Errorf(shoot.EINVALID, "unknown webhook event %q", e)
 		}
 	}
-	if w.CreatedAt.IsZero() {
-		w.CreatedAt = Now()
-	}
-	w.CreatedAt = Normalize(w.CreatedAt)
+	stamp(&w.CreatedAt)
 	return nil
 }
 
@@ -140,10 +137,7 @@ func CheckWebhookDelivery(d *WebhookDelivery) error {
 	if len(d.Error) > 1000 {
 		d.Error = d.Error[:1000]
 	}
-	if d.AttemptedAt.IsZero() {
-		d.AttemptedAt = Now()
-	}
-	d.AttemptedAt = Normalize(d.AttemptedAt)
+	stamp(&d.AttemptedAt)
 	d.Duration = d.Duration.Truncate(time.Millisecond)
 	return nil
 }
