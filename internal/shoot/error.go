@@ -60,11 +60,7 @@ func ErrorCode(err error) string {
 	if err == nil {
 		return ""
 	}
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Code
-	}
-	return EINTERNAL
+	return public(err).Code
 }
 
 // ErrorMessage returns the client-safe message of err: the message of the
@@ -73,11 +69,17 @@ func ErrorMessage(err error) string {
 	if err == nil {
 		return ""
 	}
+	return public(err).Message
+}
+
+// public returns what a client may learn of a non-nil err: the first
+// *Error in its chain, or an internal error that says nothing more.
+func public(err error) *Error {
 	var e *Error
 	if errors.As(err, &e) {
-		return e.Message
+		return e
 	}
-	return "Internal error."
+	return &Error{Code: EINTERNAL, Message: "Internal error."}
 }
 
 // IsPermanent reports whether retrying the operation that returned err cannot
