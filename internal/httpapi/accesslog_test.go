@@ -40,10 +40,7 @@ func TestAccessLogAtInfo(t *testing.T) {
 		if c.traceparent != "" {
 			req.Header.Set("traceparent", c.traceparent)
 		}
-		resp, err := ts.Client().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
+		resp := send(t, ts, req)
 		resp.Body.Close()
 	}
 	out := logs.String()

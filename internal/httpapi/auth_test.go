@@ -91,10 +91,7 @@ func (e *accessEnv) call(t *testing.T, method, path, body string, headers ...str
 		}
 		req.Header.Set(headers[i], headers[i+1])
 	}
-	resp, err := e.ts.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := send(t, e.ts, req)
 	defer resp.Body.Close()
 	var data []byte
 	if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
@@ -180,10 +177,7 @@ func TestNoneModeIsLocalAdminOnLoopback(t *testing.T) {
 	// A page elsewhere that points its own name at 127.0.0.1 is refused.
 	req, _ := http.NewRequest("GET", e.ts.URL+"/api/sessions", nil)
 	req.Host = "evil.example:8080"
-	r2, err := e.ts.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r2 := send(t, e.ts, req)
 	b2, _ := io.ReadAll(r2.Body)
 	r2.Body.Close()
 	want(t, r2, b2, http.StatusForbidden, "localhost")
@@ -297,10 +291,7 @@ func (e *accessEnv) uploadFilesAs(t *testing.T, tok string, files ...testFile) (
 	req, _ := http.NewRequest("POST", e.ts.URL+"/api/upload", body)
 	req.Header.Set("Content-Type", ct)
 	req.Header.Set("Authorization", "Bearer "+tok)
-	resp, err := e.ts.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := send(t, e.ts, req)
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
 	return resp, decodeJSON(t, resp, raw)

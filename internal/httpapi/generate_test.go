@@ -91,10 +91,7 @@ func (e *pipeEnv) post(t *testing.T, path, body string) (int, string) {
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, e.ts.URL+path, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := e.ts.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := send(t, e.ts, req)
 	defer resp.Body.Close()
 	var b strings.Builder
 	sc := bufio.NewScanner(resp.Body)
@@ -219,10 +216,7 @@ func TestDeleteStopsTheSessionsJobsFirst(t *testing.T) {
 		t.Fatalf("start: %d %s (queued %d)", status, body, e.queue.count())
 	}
 	req, _ := http.NewRequest(http.MethodDelete, e.ts.URL+"/api/sessions/session_1736860000000_delete01", nil)
-	resp, err := e.ts.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := send(t, e.ts, req)
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("delete: %d", resp.StatusCode)

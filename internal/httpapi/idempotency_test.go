@@ -21,10 +21,7 @@ func (e *pipeEnv) keyed(ctx context.Context, t *testing.T, path, body, key strin
 	if key != "" {
 		req.Header.Set("Idempotency-Key", key)
 	}
-	resp, err := e.ts.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := send(t, e.ts, req)
 	return resp
 }
 

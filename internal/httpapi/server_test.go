@@ -81,10 +81,7 @@ func (e *testEnv) do(t *testing.T, method, path string, body io.Reader, headers 
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
-	resp, err := e.ts.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := send(t, e.ts, req)
 	defer resp.Body.Close()
 	data, err := io.ReadAll(resp.Body)
 	if err != nil {
@@ -190,4 +187,15 @@ func handle(d *httpapi.Deps, pattern string, h httpapi.HandlerFunc) {
 // addCheck adds a check to the deep health check.
 func addCheck(d *httpapi.Deps, name string, check func(context.Context) error) {
 	d.HealthChecks = append(d.HealthChecks, httpapi.HealthCheck{Name: name, Check: check})
+}
+
+// send sends req with ts's client, failing the test when it cannot; the
+// caller closes the answer.
+func send(t testing.TB, ts *httptest.Server, req *http.Request) *http.Response {
+	t.Helper()
+	resp, err := ts.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
 }

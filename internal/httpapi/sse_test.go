@@ -28,10 +28,7 @@ func (e *pipeEnv) openEvents(ctx context.Context, t testing.TB, sid, lastID stri
 	if lastID != "" {
 		req.Header.Set("Last-Event-ID", lastID)
 	}
-	resp, err := e.ts.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := send(t, e.ts, req)
 	return resp
 }
 

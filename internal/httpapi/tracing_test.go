@@ -57,10 +57,7 @@ func TestServerSpanContinuesTraceparent(t *testing.T) {
 		if c.tracestate != "" {
 			req.Header.Set("tracestate", c.tracestate)
 		}
-		resp, err := ts.Client().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
+		resp := send(t, ts, req)
 		resp.Body.Close()
 		if resp.StatusCode != c.wantStatus {
 			t.Fatalf("%s: status %d, want %d", c.name, resp.StatusCode, c.wantStatus)
