@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,12 +21,7 @@ import (
 func studio(t *testing.T) *client.Client {
 	t.Helper()
 	s := httpapitest.NewStorage(t, nil)
-	srv, err := httpapi.New(httpapi.Deps{Config: s.Config, Store: s.Store, Bucket: s.Bucket})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
+	_, ts := httpapitest.Serve(t, httpapi.Deps{Config: s.Config, Store: s.Store, Bucket: s.Bucket})
 	return client.New(ts.URL)
 }
 

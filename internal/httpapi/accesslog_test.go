@@ -3,11 +3,11 @@ package httpapi_test
 import (
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/fashionshoot/shoot/internal/httpapi"
+	"github.com/fashionshoot/shoot/internal/httpapi/httpapitest"
 )
 
 // TestAccessLogAtInfo checks one info line per request, with the route
@@ -17,13 +17,8 @@ func TestAccessLogAtInfo(t *testing.T) {
 	t.Parallel()
 	b := newBackend(t, nil)
 	logs := &syncBuffer{}
-	srv, err := httpapi.New(httpapi.Deps{Config: b.cfg, Store: b.store, Bucket: b.bucket,
+	_, ts := httpapitest.Serve(t, httpapi.Deps{Config: b.cfg, Store: b.store, Bucket: b.bucket,
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	defer ts.Close()
 	const trace = "4bf92f3577b34da6a3ce929d0e0e4736"
 	cases := []struct {
 		path, traceparent, want string

@@ -19,6 +19,7 @@ import (
 
 	"github.com/fashionshoot/shoot/internal/auth"
 	"github.com/fashionshoot/shoot/internal/httpapi"
+	"github.com/fashionshoot/shoot/internal/httpapi/httpapitest"
 	"github.com/fashionshoot/shoot/internal/shoot"
 	"github.com/fashionshoot/shoot/internal/store"
 	"github.com/fashionshoot/shoot/internal/store/sqlite"
@@ -50,13 +51,8 @@ func newAccessEnvAt(t *testing.T, env map[string]string, now func() time.Time) *
 	b := newBackend(t, vars)
 	cfg, st, bucket, eng, q := b.cfg, b.store, b.bucket, b.eng, b.queue
 	logs := &syncBuffer{}
-	srv, err := httpapi.New(httpapi.Deps{Config: cfg, Store: st, Bucket: bucket, Now: now,
+	_, ts := httpapitest.Serve(t, httpapi.Deps{Config: cfg, Store: st, Bucket: bucket, Now: now,
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), Engine: eng})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
 	return &accessEnv{ts: ts, store: st, bucket: bucket, queue: q, logs: logs}
 }
 

@@ -6,12 +6,12 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/fashionshoot/shoot/internal/httpapi"
+	"github.com/fashionshoot/shoot/internal/httpapi/httpapitest"
 	"github.com/fashionshoot/shoot/internal/provider/providertest"
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
@@ -30,13 +30,8 @@ func TestProviderCallbacksRefuseForgeries(t *testing.T) {
 	t.Cleanup(forger.Close)
 	b := newBackend(t, map[string]string{"SHOOT_AUTH": "token", "SHOOT_FAL_JWKS_URL": f.JWKSURL()})
 	logs := &syncBuffer{}
-	srv, err := httpapi.New(httpapi.Deps{Config: b.cfg, Store: b.store, Bucket: b.bucket,
+	_, ts := httpapitest.Serve(t, httpapi.Deps{Config: b.cfg, Store: b.store, Bucket: b.bucket,
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo})), Engine: b.eng})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
 	ctx := t.Context()
 	falTask := &shoot.ProviderCallback{TaskKey: "s-hero0-v1-g1", Provider: "fal", Token: "fal-token", RemoteID: "req-ours"}
 	klingTask := &shoot.ProviderCallback{TaskKey: "s-clip1-v1-g1", Provider: "kling", Token: "kling-secret", RemoteID: "8672"}

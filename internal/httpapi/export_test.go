@@ -16,6 +16,7 @@ import (
 	"gocloud.dev/blob"
 
 	"github.com/fashionshoot/shoot/internal/httpapi"
+	"github.com/fashionshoot/shoot/internal/httpapi/httpapitest"
 	"github.com/fashionshoot/shoot/internal/shoot"
 	"github.com/fashionshoot/shoot/internal/store/sqlite"
 )
@@ -32,12 +33,7 @@ func newExportEnv(t *testing.T) *exportEnv {
 	t.Helper()
 	b := newBackend(t, nil)
 	cfg, st, bucket, eng := b.cfg, b.store, b.bucket, b.eng
-	srv, err := httpapi.New(httpapi.Deps{Config: cfg, Store: st, Bucket: bucket, Engine: eng})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
+	_, ts := httpapitest.Serve(t, httpapi.Deps{Config: cfg, Store: st, Bucket: bucket, Engine: eng})
 	return &exportEnv{ts: ts, store: st, bucket: bucket}
 }
 

@@ -13,6 +13,7 @@ import (
 	"gocloud.dev/blob"
 
 	"github.com/fashionshoot/shoot/internal/httpapi"
+	"github.com/fashionshoot/shoot/internal/httpapi/httpapitest"
 	"github.com/fashionshoot/shoot/internal/pipeline"
 	"github.com/fashionshoot/shoot/internal/shoot"
 	"github.com/fashionshoot/shoot/internal/store"
@@ -74,12 +75,7 @@ func newPipeEnv(t testing.TB, setup func(*httpapi.Deps)) *pipeEnv {
 	if setup != nil {
 		setup(&d)
 	}
-	srv, err := httpapi.New(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
+	_, ts := httpapitest.Serve(t, d)
 	return &pipeEnv{ts: ts, store: st, bucket: bucket, eng: eng, queue: q}
 }
 

@@ -17,6 +17,7 @@ import (
 
 	"github.com/fashionshoot/shoot/internal/config"
 	"github.com/fashionshoot/shoot/internal/httpapi"
+	"github.com/fashionshoot/shoot/internal/httpapi/httpapitest"
 	"github.com/fashionshoot/shoot/internal/store/sqlite"
 )
 
@@ -62,12 +63,7 @@ func newEnv(t *testing.T, env map[string]string, setup ...func(*httpapi.Deps)) *
 	for _, f := range setup {
 		f(&d)
 	}
-	srv, err := httpapi.New(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
+	srv, ts := httpapitest.Serve(t, d)
 	return &testEnv{srv: srv, ts: ts, store: st, bucket: bucket, logs: logs, cfg: cfg}
 }
 

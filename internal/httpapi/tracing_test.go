@@ -3,7 +3,6 @@ package httpapi_test
 import (
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -12,6 +11,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/fashionshoot/shoot/internal/httpapi"
+	"github.com/fashionshoot/shoot/internal/httpapi/httpapitest"
 )
 
 // TestServerSpanContinuesTraceparent sends requests with and without a W3C
@@ -25,13 +25,8 @@ func TestServerSpanContinuesTraceparent(t *testing.T) {
 	rec := tracetest.NewSpanRecorder()
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
 	logs := &syncBuffer{}
-	srv, err := httpapi.New(httpapi.Deps{Config: b.cfg, Store: b.store, Bucket: b.bucket, TracerProvider: tp,
+	_, ts := httpapitest.Serve(t, httpapi.Deps{Config: b.cfg, Store: b.store, Bucket: b.bucket, TracerProvider: tp,
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	defer ts.Close()
 
 	const (
 		callerTrace = "0af7651916cd43dd8448eb211c80319c"

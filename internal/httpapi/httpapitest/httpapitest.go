@@ -1,10 +1,12 @@
 // Package httpapitest gives the API's tests what the API runs on: a real
 // SQLite database and blob folder in a temporary directory, configured
-// like a studio with no settings but its data folder.
+// like a studio with no settings but its data folder; and the API itself
+// on a test server.
 package httpapitest
 
 import (
 	"context"
+	"net/http/httptest"
 	"path/filepath"
 	"testing"
 
@@ -12,6 +14,7 @@ import (
 
 	"github.com/fashionshoot/shoot/internal/blobstore"
 	"github.com/fashionshoot/shoot/internal/config"
+	"github.com/fashionshoot/shoot/internal/httpapi"
 	"github.com/fashionshoot/shoot/internal/store/sqlite"
 )
 
@@ -58,4 +61,16 @@ func NewStorage(t testing.TB, env map[string]string) *Storage {
 	}
 	t.Cleanup(func() { bucket.Close() })
 	return &Storage{Config: cfg, Store: st, Bucket: bucket}
+}
+
+// Serve starts the API of d on a test server, closed when the test ends.
+func Serve(t testing.TB, d httpapi.Deps) (*httpapi.Server, *httptest.Server) {
+	t.Helper()
+	srv, err := httpapi.New(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	return srv, ts
 }
