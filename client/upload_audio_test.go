@@ -5,8 +5,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -26,17 +24,8 @@ func studio(t *testing.T) *client.Client {
 }
 
 // clickTrack is four seconds of a 120 BPM click track, as WAV bytes.
-func clickTrack(t *testing.T) []byte {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), "click.wav")
-	if err := beatgen.WriteWAV(p, beatgen.Generate(beatgen.Track{BPM: 120, Seconds: 4, Seed: 5}).Samples); err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
+func clickTrack() []byte {
+	return beatgen.WAV(beatgen.Generate(beatgen.Track{BPM: 120, Seconds: 4, Seed: 5}).Samples)
 }
 
 // TestUploadAudio runs UploadAudio against the studio's own handler: a
@@ -49,7 +38,7 @@ func TestUploadAudio(t *testing.T) {
 	t.Parallel()
 	c := studio(t)
 	ctx := context.Background()
-	wav := clickTrack(t)
+	wav := clickTrack()
 
 	up, err := c.UploadAudio(ctx, client.File{Name: "bed.wav", Data: wav})
 	if err != nil {

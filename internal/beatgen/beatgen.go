@@ -173,9 +173,9 @@ func bass(buf []float64, grid []float64, r *rand.Rand) {
 	}
 }
 
-// WriteWAV stores samples as a 16-bit mono PCM WAV at Rate, clipping
-// anything beyond full scale.
-func WriteWAV(path string, samples []float32) error {
+// WAV encodes samples as a 16-bit mono PCM WAV at Rate, clipping anything
+// beyond full scale.
+func WAV(samples []float32) []byte {
 	data := make([]byte, 44+2*len(samples))
 	put32 := func(at int, v uint32) { binary.LittleEndian.PutUint32(data[at:], v) }
 	put16 := func(at int, v uint16) { binary.LittleEndian.PutUint16(data[at:], v) }
@@ -194,7 +194,12 @@ func WriteWAV(path string, samples []float32) error {
 	for i, v := range samples {
 		put16(44+2*i, uint16(int16(math.Round(max(-1, min(1, float64(v)))*32767))))
 	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
+	return data
+}
+
+// WriteWAV stores samples as WAV does at path.
+func WriteWAV(path string, samples []float32) error {
+	if err := os.WriteFile(path, WAV(samples), 0o644); err != nil {
 		return fmt.Errorf("beatgen: %w", err)
 	}
 	return nil

@@ -25,7 +25,7 @@ import (
 func TestSessionZipHasEveryFormat(t *testing.T) {
 	t.Parallel()
 	eachHookStudio(t, time.Second, func(t *testing.T, h *hookStudio) {
-		body, ct := multipartBody(t, bed("click.wav", clickWAV(t)))
+		body, ct := multipartBody(t, bed("click.wav", clickWAV()))
 		resp, err := http.Post(h.url+"/api/upload", ct, body)
 		if err != nil {
 			t.Fatal(err)

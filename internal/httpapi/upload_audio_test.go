@@ -31,18 +31,8 @@ func audioFile(t *testing.T, ext string, codec ...string) []byte {
 }
 
 // clickWAV is a generated click track as WAV bytes.
-func clickWAV(t *testing.T) []byte {
-	t.Helper()
-	g := beatgen.Generate(beatgen.Track{BPM: 120, Seconds: 4, Seed: 3})
-	p := filepath.Join(t.TempDir(), "click.wav")
-	if err := beatgen.WriteWAV(p, g.Samples); err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
+func clickWAV() []byte {
+	return beatgen.WAV(beatgen.Generate(beatgen.Track{BPM: 120, Seconds: 4, Seed: 3}).Samples)
 }
 
 func bed(name string, data []byte) testFile {
@@ -62,13 +52,13 @@ func TestUploadAudioBed(t *testing.T) {
 		name, mime string
 		data       []byte
 	}{
-		{"click.wav", "audio/wav", clickWAV(t)},
+		{"click.wav", "audio/wav", clickWAV()},
 		{"tone.mp3", "audio/mpeg", audioFile(t, "mp3", "-c:a", "libmp3lame")},
 		{"tone.flac", "audio/flac", audioFile(t, "flac")},
 		{"tone.ogg", "audio/ogg", audioFile(t, "ogg", "-c:a", "libvorbis")},
 		{"tone.m4a", "audio/mp4", audioFile(t, "m4a", "-c:a", "aac")},
 		// A bed named like a picture is still a bed.
-		{"cover.jpg", "audio/wav", clickWAV(t)},
+		{"cover.jpg", "audio/wav", clickWAV()},
 	}
 	for _, c := range cases {
 		m := e.upload(t, http.StatusOK, bed(c.name, c.data))
@@ -95,7 +85,7 @@ func TestUploadAudioBed(t *testing.T) {
 func TestUploadAudioRefusals(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, nil)
-	wav := clickWAV(t)
+	wav := clickWAV()
 	big := append(bytes.Clone(wav[:44]), make([]byte, 10<<20)...)
 	e.refuseUploads(t, []refusal{
 		{"a picture", bed("look.mp3", pngBytes(t)), "must be a WAV, MP3, FLAC, Ogg or M4A"},
@@ -126,7 +116,7 @@ func TestAudioBedOwnership(t *testing.T) {
 		}
 		return m["files"].([]any)[0].(map[string]any)["url"].(string)
 	}
-	audio := send(alice, bed("click.wav", clickWAV(t)))
+	audio := send(alice, bed("click.wav", clickWAV()))
 	picture := send(alice, img("look.png", "image/png", pngBytes(t)))
 	start := func(tok, ref string) (*http.Response, []byte) {
 		return e.call(t, "POST", "/api/generate-stream", `{"prompt":"editorial","options":{"audio":"`+ref+`"}}`, "token", tok)
