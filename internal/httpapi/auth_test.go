@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"image"
-	"image/color"
 	"image/jpeg"
 	"io"
 	"log/slog"
@@ -20,6 +18,7 @@ import (
 	"github.com/fashionshoot/shoot/internal/auth"
 	"github.com/fashionshoot/shoot/internal/httpapi"
 	"github.com/fashionshoot/shoot/internal/httpapi/httpapitest"
+	"github.com/fashionshoot/shoot/internal/imaging/imagingtest"
 	"github.com/fashionshoot/shoot/internal/shoot"
 	"github.com/fashionshoot/shoot/internal/store"
 	"github.com/fashionshoot/shoot/internal/store/sqlite"
@@ -293,23 +292,12 @@ func (e *accessEnv) uploadFilesAs(t *testing.T, tok string, files ...testFile) (
 	return resp, decodeJSON(t, resp, raw)
 }
 
-// gpsJPEG is a photo with an EXIF block naming where it was taken.
+// gpsJPEG is a photo with an EXIF block naming where it was taken, and
+// more metadata, each holding imagingtest.Secret.
 func gpsJPEG(t *testing.T) []byte {
 	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, 64, 64))
-	for i := range img.Pix {
-		img.Pix[i] = uint8(i * 7)
-	}
-	img.Set(0, 0, color.RGBA{1, 2, 3, 255})
-	var b bytes.Buffer
-	if err := jpeg.Encode(&b, img, nil); err != nil {
-		t.Fatal(err)
-	}
-	tiff := "II*\x00\x08\x00\x00\x00\x01\x00\x25\x88\x04\x00\x01\x00\x00\x00\x1a\x00\x00\x00\x00\x00\x00\x00" +
-		"\x00\x00LAT-48.8584-LON-2.2945"
-	seg := append([]byte{0xFF, 0xE1, 0, byte(2 + 6 + len(tiff))}, "Exif\x00\x00"+tiff...)
-	jpg := b.Bytes()
-	return append(append(append([]byte{}, jpg[:2]...), seg...), jpg[2:]...)
+	_, dirty := imagingtest.JPEGWithMetadata(t)
+	return dirty
 }
 
 func TestUploadsBelongToTheirOwnerAndLoseLocation(t *testing.T) {
@@ -327,7 +315,7 @@ func TestUploadsBelongToTheirOwnerAndLoseLocation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if bytes.Contains(stored, []byte("LAT-48.8584")) || !bytes.Contains(photo, []byte("LAT-48.8584")) {
+	if bytes.Contains(stored, []byte(imagingtest.Secret)) || !bytes.Contains(photo, []byte(imagingtest.Secret)) {
 		t.Fatal("the stored reference still carries its location")
 	}
 	if _, err := jpeg.Decode(bytes.NewReader(stored)); err != nil {

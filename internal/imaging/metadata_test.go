@@ -6,89 +6,15 @@ import (
 	"encoding/binary"
 	"hash/crc32"
 	"image"
-	"image/color"
 	"image/jpeg"
 	"image/png"
 	"testing"
 
 	"golang.org/x/image/webp"
 
+	"github.com/fashionshoot/shoot/internal/imaging/imagingtest"
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
-
-// secret marks the metadata a test plants; it must never survive stripping.
-const secret = "GPS-48.8584N-2.2945E-SECRET"
-
-func metaTestImage() *image.RGBA {
-	img := image.NewRGBA(image.Rect(0, 0, 64, 48))
-	for y := 0; y < 48; y++ {
-		for x := 0; x < 64; x++ {
-			img.Set(x, y, color.RGBA{uint8(x * 4), uint8(y * 5), uint8(x ^ y), 255})
-		}
-	}
-	return img
-}
-
-// tiffWithGPS is an EXIF TIFF block (big-endian, to cover both orders)
-// with Orientation 6 and a GPS IFD holding the secret as GPSAreaInformation.
-func tiffWithGPS() []byte {
-	var b bytes.Buffer
-	be := binary.BigEndian
-	w16 := func(v uint16) { binary.Write(&b, be, v) }
-	w32 := func(v uint32) { binary.Write(&b, be, v) }
-	b.WriteString("MM")
-	w16(42)
-	w32(8)
-	// IFD0 at 8: two entries.
-	w16(2)
-	w16(0x0112)
-	w16(3)
-	w32(1)
-	w16(6)
-	w16(0) // Orientation = 6
-	gpsIFD := uint32(8 + 2 + 2*12 + 4)
-	w16(0x8825)
-	w16(4)
-	w32(1)
-	w32(gpsIFD) // GPSInfo pointer
-	w32(0)
-	// GPS IFD: one entry, GPSAreaInformation (UNDEFINED) pointing at the text.
-	text := uint32(int(gpsIFD) + 2 + 12 + 4)
-	w16(1)
-	w16(0x001C)
-	w16(7)
-	w32(uint32(len(secret)))
-	w32(text)
-	w32(0)
-	b.WriteString(secret)
-	return b.Bytes()
-}
-
-func app(marker byte, payload []byte) []byte {
-	seg := []byte{0xFF, marker, 0, 0}
-	binary.BigEndian.PutUint16(seg[2:], uint16(len(payload)+2))
-	return append(seg, payload...)
-}
-
-// jpegWithMetadata plants EXIF with GPS, XMP, IPTC, a comment and trailing
-// bytes around a real JPEG.
-func jpegWithMetadata(t testing.TB) (plain, dirty []byte) {
-	t.Helper()
-	var b bytes.Buffer
-	if err := jpeg.Encode(&b, metaTestImage(), &jpeg.Options{Quality: 90}); err != nil {
-		t.Fatal(err)
-	}
-	plain = b.Bytes()
-	var d bytes.Buffer
-	d.Write(plain[:2])
-	d.Write(app(0xE1, append([]byte("Exif\x00\x00"), tiffWithGPS()...)))
-	d.Write(app(0xE1, []byte("http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta>"+secret+"</x:xmpmeta>")))
-	d.Write(app(0xED, []byte("Photoshop 3.0\x008BIM"+secret)))
-	d.Write(app(0xFE, []byte("comment "+secret)))
-	d.Write(plain[2:])
-	d.WriteString("PK\x03\x04 appended archive " + secret)
-	return plain, d.Bytes()
-}
 
 func samePixels(t *testing.T, a, b image.Image) {
 	t.Helper()
@@ -106,7 +32,7 @@ func samePixels(t *testing.T, a, b image.Image) {
 
 func TestStripJPEG(t *testing.T) {
 	t.Parallel()
-	plain, dirty := jpegWithMetadata(t)
+	plain, dirty := imagingtest.JPEGWithMetadata(t)
 	if _, _, _, err := Sniff(dirty); err != nil {
 		t.Fatalf("the planted file must still be a valid upload: %v", err)
 	}
@@ -114,7 +40,7 @@ func TestStripJPEG(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if bytes.Contains(out, []byte(secret)) || bytes.Contains(out, []byte("xmpmeta")) || bytes.Contains(out, []byte("PK\x03\x04")) {
+	if bytes.Contains(out, []byte(imagingtest.Secret)) || bytes.Contains(out, []byte("xmpmeta")) || bytes.Contains(out, []byte("PK\x03\x04")) {
 		t.Fatal("metadata or trailing bytes survived")
 	}
 	if !bytes.HasSuffix(out, []byte{0xFF, 0xD9}) {
@@ -145,9 +71,9 @@ func TestStripJPEG(t *testing.T) {
 
 func TestStripJPEGWithoutOrientation(t *testing.T) {
 	t.Parallel()
-	plain, _ := jpegWithMetadata(t)
-	tiff := []byte("II*\x00\x08\x00\x00\x00\x00\x00\x00\x00\x00\x00" + secret)
-	dirty := append(append(append([]byte(nil), plain[:2]...), app(0xE1, append([]byte("Exif\x00\x00"), tiff...))...), plain[2:]...)
+	plain, _ := imagingtest.JPEGWithMetadata(t)
+	tiff := []byte("II*\x00\x08\x00\x00\x00\x00\x00\x00\x00\x00\x00" + imagingtest.Secret)
+	dirty := append(append(append([]byte(nil), plain[:2]...), imagingtest.App(0xE1, append([]byte("Exif\x00\x00"), tiff...))...), plain[2:]...)
 	out, err := StripMetadata(dirty)
 	if err != nil || !bytes.Equal(out, plain) {
 		t.Fatalf("EXIF without orientation must go entirely: %v", err)
@@ -165,18 +91,18 @@ func pngChunk(typ string, data []byte) []byte {
 func TestStripPNG(t *testing.T) {
 	t.Parallel()
 	var b bytes.Buffer
-	if err := png.Encode(&b, metaTestImage()); err != nil {
+	if err := png.Encode(&b, imagingtest.Picture(64, 48)); err != nil {
 		t.Fatal(err)
 	}
 	plain := b.Bytes()
 	ihdrEnd := 8 + 12 + 13
 	var d bytes.Buffer
 	d.Write(plain[:ihdrEnd])
-	d.Write(pngChunk("eXIf", append([]byte("MM\x00\x2a"), secret...)))
-	d.Write(pngChunk("tEXt", []byte("Comment\x00"+secret)))
-	d.Write(pngChunk("iTXt", []byte("XML:com.adobe.xmp\x00\x00\x00\x00\x00"+secret)))
+	d.Write(pngChunk("eXIf", append([]byte("MM\x00\x2a"), imagingtest.Secret...)))
+	d.Write(pngChunk("tEXt", []byte("Comment\x00"+imagingtest.Secret)))
+	d.Write(pngChunk("iTXt", []byte("XML:com.adobe.xmp\x00\x00\x00\x00\x00"+imagingtest.Secret)))
 	d.Write(plain[ihdrEnd:])
-	d.WriteString("<html><script>alert(1)</script>" + secret)
+	d.WriteString("<html><script>alert(1)</script>" + imagingtest.Secret)
 	dirty := d.Bytes()
 	out, err := StripMetadata(dirty)
 	if err != nil {
@@ -195,7 +121,7 @@ func TestStripPNG(t *testing.T) {
 func TestStripWebP(t *testing.T) {
 	t.Parallel()
 	var b bytes.Buffer
-	if err := EncodeWebP(context.Background(), &b, metaTestImage()); err != nil {
+	if err := EncodeWebP(context.Background(), &b, imagingtest.Picture(64, 48)); err != nil {
 		t.Fatal(err)
 	}
 	simple := b.Bytes()
@@ -220,11 +146,11 @@ func TestStripWebP(t *testing.T) {
 		return c
 	}
 	body := append(append([]byte{}, vp8x...), simple[12:]...)
-	body = append(body, chunk("EXIF", "MM\x00\x2a"+secret)...)
-	body = append(body, chunk("XMP ", "<x:xmpmeta>"+secret+"</x:xmpmeta>")...)
+	body = append(body, chunk("EXIF", "MM\x00\x2a"+imagingtest.Secret)...)
+	body = append(body, chunk("XMP ", "<x:xmpmeta>"+imagingtest.Secret+"</x:xmpmeta>")...)
 	dirty := append([]byte("RIFF\x00\x00\x00\x00WEBP"), body...)
 	binary.LittleEndian.PutUint32(dirty[4:], uint32(len(dirty)-8))
-	dirty = append(dirty, "trailing "+secret...)
+	dirty = append(dirty, "trailing "+imagingtest.Secret...)
 	if _, _, _, err := Sniff(dirty); err != nil {
 		t.Fatalf("the planted WebP must be a valid upload: %v", err)
 	}
@@ -232,7 +158,7 @@ func TestStripWebP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if bytes.Contains(out, []byte(secret)) || out[20]&(webpFlagEXIF|webpFlagXMP) != 0 {
+	if bytes.Contains(out, []byte(imagingtest.Secret)) || out[20]&(webpFlagEXIF|webpFlagXMP) != 0 {
 		t.Fatal("WebP metadata survived")
 	}
 	if int(binary.LittleEndian.Uint32(out[4:])) != len(out)-8 {
@@ -251,7 +177,7 @@ func TestStripWebP(t *testing.T) {
 
 func TestStripRefusesBrokenContainers(t *testing.T) {
 	t.Parallel()
-	plain, dirty := jpegWithMetadata(t)
+	plain, dirty := imagingtest.JPEGWithMetadata(t)
 	for name, data := range map[string][]byte{
 		"jpeg without EOI":      plain[:len(plain)-40],
 		"jpeg segment past end": append(append([]byte{}, plain[:2]...), 0xFF, 0xE1, 0xFF, 0xFF, 'E'),
@@ -272,11 +198,11 @@ func TestStripRefusesBrokenContainers(t *testing.T) {
 // FuzzStripMetadata checks that no input makes the walker panic or grow a
 // file, and that what it returns still starts like the same format.
 func FuzzStripMetadata(f *testing.F) {
-	plain, dirty := jpegWithMetadata(f)
+	plain, dirty := imagingtest.JPEGWithMetadata(f)
 	f.Add(plain)
 	f.Add(dirty)
 	var b bytes.Buffer
-	_ = png.Encode(&b, metaTestImage())
+	_ = png.Encode(&b, imagingtest.Picture(64, 48))
 	f.Add(b.Bytes())
 	f.Add([]byte("RIFF\x10\x00\x00\x00WEBPVP8X\x02\x00\x00\x00\x0c\x00"))
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -107,3 +107,66 @@ func PNGHeader(w, h uint32) []byte {
 	out = append(out, chunk...)
 	return binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(chunk))
 }
+
+// Secret marks the metadata JPEGWithMetadata plants; it must never survive
+// stripping.
+const Secret = "GPS-48.8584N-2.2945E-SECRET"
+
+// tiffWithGPS is an EXIF TIFF block (big-endian, to cover both orders)
+// with Orientation 6 and a GPS IFD holding the Secret as GPSAreaInformation.
+func tiffWithGPS() []byte {
+	var b bytes.Buffer
+	be := binary.BigEndian
+	w16 := func(v uint16) { binary.Write(&b, be, v) }
+	w32 := func(v uint32) { binary.Write(&b, be, v) }
+	b.WriteString("MM")
+	w16(42)
+	w32(8)
+	// IFD0 at 8: two entries.
+	w16(2)
+	w16(0x0112)
+	w16(3)
+	w32(1)
+	w16(6)
+	w16(0) // Orientation = 6
+	gpsIFD := uint32(8 + 2 + 2*12 + 4)
+	w16(0x8825)
+	w16(4)
+	w32(1)
+	w32(gpsIFD) // GPSInfo pointer
+	w32(0)
+	// GPS IFD: one entry, GPSAreaInformation (UNDEFINED) pointing at the text.
+	text := uint32(int(gpsIFD) + 2 + 12 + 4)
+	w16(1)
+	w16(0x001C)
+	w16(7)
+	w32(uint32(len(Secret)))
+	w32(text)
+	w32(0)
+	b.WriteString(Secret)
+	return b.Bytes()
+}
+
+// App is a JPEG APPn segment (marker 0xE0 to 0xEF) holding payload.
+func App(marker byte, payload []byte) []byte {
+	seg := []byte{0xFF, marker, 0, 0}
+	binary.BigEndian.PutUint16(seg[2:], uint16(len(payload)+2))
+	return append(seg, payload...)
+}
+
+// JPEGWithMetadata is JPEG(t, 64, 48), plain, and dirty: the same with
+// EXIF (Orientation 6 and GPS), XMP, IPTC, a comment and trailing bytes
+// planted around it, each holding Secret.
+func JPEGWithMetadata(t testing.TB) (plain, dirty []byte) {
+	t.Helper()
+	plain = JPEG(t, 64, 48)
+	var d bytes.Buffer
+	d.Write(plain[:2])
+	d.Write(App(0xE1, append([]byte("Exif\x00\x00"), tiffWithGPS()...)))
+	d.Write(App(0xE1, []byte("http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta>"+Secret+"</x:xmpmeta>")))
+	d.Write(App(0xED, []byte("Photoshop 3.0\x008BIM"+Secret)))
+	d.Write(App(0xFE, []byte("comment "+Secret)))
+	d.Write(plain[2:])
+	d.WriteString("PK\x03\x04 appended archive " + Secret)
+	return plain, d.Bytes()
+}
