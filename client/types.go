@@ -85,8 +85,8 @@ type UploadedFile struct {
 // (components.schemas.UploadResult).
 type UploadResult struct {
 	Success bool           `json:"success"`
-	Error   string         `json:"error"`
-	Code    string         `json:"code"`
+	Error   string         `json:"error,omitempty"`
+	Code    string         `json:"code,omitempty"`
 	Count   int            `json:"count"`
 	Files   []UploadedFile `json:"files"`
 	Errors  []FileError    `json:"errors"`

@@ -14,6 +14,7 @@ import (
 
 	"gocloud.dev/blob"
 
+	"github.com/fashionshoot/shoot/client"
 	"github.com/fashionshoot/shoot/internal/imaging"
 	"github.com/fashionshoot/shoot/internal/pipeline"
 	"github.com/fashionshoot/shoot/internal/shoot"
@@ -30,32 +31,14 @@ const (
 	maxOriginalName = 255
 )
 
-// uploadResponse is the documented upload answer. Error is set only when
+// The upload answer is the client's UploadResult. Error is set only when
 // every file failed; it then says why each file failed (see
 // allUploadsFailed), and Errors lists the same reasons file by file.
-type uploadResponse struct {
-	Success bool           `json:"success"`
-	Error   string         `json:"error,omitempty"`
-	Code    string         `json:"code,omitempty"`
-	Count   int            `json:"count"`
-	Files   []uploadedFile `json:"files"`
-	Errors  []uploadError  `json:"errors"`
-}
-
-type uploadedFile struct {
-	OriginalName string `json:"originalName"`
-	Filename     string `json:"filename"`
-	R2Key        string `json:"r2Key"`
-	Size         int64  `json:"size"`
-	MimeType     string `json:"mimetype"`
-	URL          string `json:"url"`
-}
-
-// uploadError names a refused file and says why.
-type uploadError struct {
-	OriginalName string `json:"originalName"`
-	Error        string `json:"error"`
-}
+type (
+	uploadResponse = client.UploadResult
+	uploadedFile   = client.UploadedFile
+	uploadError    = client.FileError
+)
 
 // uploadPart is one file of the request, read into memory.
 type uploadPart struct {
