@@ -55,41 +55,20 @@ func toBoxes(in []reframegen.Box) []reframe.Box {
 // and detail frame (and every other frame whose box fits), with the
 // acceleration within MaxAccel.
 func TestCropPathHoldsTheSubject(t *testing.T) {
-	const w, h, frames = 240, 160, 36
-	for seed := range uint64(3) {
-		film := reframegen.Generate(w, h, frames, []string{reframegen.Centre, reframegen.SideOn, reframegen.Detail, reframegen.SideOn}, seed+1)
-		truth := toBoxes(film.Truth)
-		found := make([]reframe.Box, len(film.Frames))
-		for i, img := range film.Frames {
-			found[i] = reframe.Saliency(img)
-		}
-		for _, f := range []reframe.Format{{W: 9, H: 16}, {W: 4, H: 5}, {W: 1, H: 1}} {
-			cropW, _ := f.Size(w, h)
-			for name, boxes := range map[string][]reframe.Box{"layers": truth, "saliency": found} {
-				t.Run(fmt.Sprintf("seed%d/%s/%s", seed+1, f.Dir(), name), func(t *testing.T) {
-					x := reframe.Path(boxes, film.Cuts, w, cropW, reframe.MaxAccel)
-					margin := math.Inf(1) // the least room the subject has inside the crop
-					for i, b := range truth {
-						if x[i] < -1e-9 || x[i]+float64(cropW) > w+1e-9 {
-							t.Fatalf("frame %d: crop [%.1f, %.1f] leaves the %d-pixel picture", i, x[i], x[i]+float64(cropW), w)
-						}
-						if b.W() > float64(cropW) {
-							continue // wider than the crop: nothing can hold it
-						}
-						if b.X0 < x[i]-1 || b.X1 > x[i]+float64(cropW)+1 {
-							t.Errorf("frame %d (%s): subject [%.1f, %.1f] outside crop [%.1f, %.1f]", i, film.Kinds[i], b.X0, b.X1, x[i], x[i]+float64(cropW))
-						}
-						margin = min(margin, b.X0-x[i], x[i]+float64(cropW)-b.X1)
-					}
-					a := reframe.Accel(x, film.Cuts, w)
-					if a > reframe.MaxAccel+1e-9 {
-						t.Errorf("acceleration %.6f of the width a frame², bound %.6f", a, reframe.MaxAccel)
-					}
-					t.Logf("subject at least %.1f px inside the crop; acceleration %.6f of the width a frame² (bound %.6f)", margin, a, reframe.MaxAccel)
-				})
+	kinds := []string{reframegen.Centre, reframegen.SideOn, reframegen.Detail, reframegen.SideOn}
+	eachCropPath(t, 36, kinds, func(t *testing.T, film reframegen.Film, truth []reframe.Box, x []float64, cropW float64) string {
+		margin := math.Inf(1) // the least room the subject has inside the crop
+		for i, b := range truth {
+			if x[i] < -1e-9 || x[i]+cropW > pathW+1e-9 {
+				t.Fatalf("frame %d: crop [%.1f, %.1f] leaves the %d-pixel picture", i, x[i], x[i]+cropW, pathW)
 			}
+			if b.W() > cropW {
+				continue // wider than the crop: nothing can hold it
+			}
+			margin = min(margin, subjectRoom(t, i, film, b, x[i], cropW))
 		}
-	}
+		return fmt.Sprintf("subject at least %.1f px inside the crop", margin)
+	})
 }
 
 // TestCropPathPansWithinTheBound: a figure walking across the frame in
@@ -98,42 +77,65 @@ func TestCropPathHoldsTheSubject(t *testing.T) {
 // with its acceleration within MaxAccel, from the studio's boxes and from
 // saliency alike.
 func TestCropPathPansWithinTheBound(t *testing.T) {
-	const w, h, frames = 240, 160, 72
+	kinds := []string{reframegen.Walk, reframegen.Centre, reframegen.Walk}
+	eachCropPath(t, 72, kinds, func(t *testing.T, film reframegen.Film, truth []reframe.Box, x []float64, cropW float64) string {
+		margin, pan := math.Inf(1), 0.0
+		for i, b := range truth {
+			margin = min(margin, subjectRoom(t, i, film, b, x[i], cropW))
+			if i > 0 && !slices.Contains(film.Cuts, i) {
+				pan = max(pan, math.Abs(x[i]-x[i-1]))
+			}
+		}
+		if pan == 0 {
+			t.Fatal("the window never moves inside a shot: the walk does not test the pan")
+		}
+		return fmt.Sprintf("pans up to %.2f px a frame; subject at least %.1f px inside the crop", pan, margin)
+	})
+}
+
+// pathW and pathH are the size of the films the crop path tests generate.
+const pathW, pathH = 240, 160
+
+// eachCropPath generates a film of the given shots for three seeds and,
+// for the 9:16, 4:5 and 1:1 crops of each from the studio's boxes and
+// from saliency, runs check on the crop path (it returns what to log) and
+// holds the path's acceleration within MaxAccel.
+func eachCropPath(t *testing.T, frames int, kinds []string,
+	check func(t *testing.T, film reframegen.Film, truth []reframe.Box, x []float64, cropW float64) string) {
+	t.Helper()
 	for seed := range uint64(3) {
-		film := reframegen.Generate(w, h, frames, []string{reframegen.Walk, reframegen.Centre, reframegen.Walk}, seed+1)
+		film := reframegen.Generate(pathW, pathH, frames, kinds, seed+1)
 		truth := toBoxes(film.Truth)
 		found := make([]reframe.Box, len(film.Frames))
 		for i, img := range film.Frames {
 			found[i] = reframe.Saliency(img)
 		}
 		for _, f := range []reframe.Format{{W: 9, H: 16}, {W: 4, H: 5}, {W: 1, H: 1}} {
-			cropW, _ := f.Size(w, h)
+			cropW, _ := f.Size(pathW, pathH)
 			for name, boxes := range map[string][]reframe.Box{"layers": truth, "saliency": found} {
 				t.Run(fmt.Sprintf("seed%d/%s/%s", seed+1, f.Dir(), name), func(t *testing.T) {
-					x := reframe.Path(boxes, film.Cuts, w, cropW, reframe.MaxAccel)
-					margin, pan := math.Inf(1), 0.0
-					for i, b := range truth {
-						if b.X0 < x[i]-1 || b.X1 > x[i]+float64(cropW)+1 {
-							t.Errorf("frame %d (%s): subject [%.1f, %.1f] outside crop [%.1f, %.1f]", i, film.Kinds[i], b.X0, b.X1, x[i], x[i]+float64(cropW))
-						}
-						margin = min(margin, b.X0-x[i], x[i]+float64(cropW)-b.X1)
-						if i > 0 && !slices.Contains(film.Cuts, i) {
-							pan = max(pan, math.Abs(x[i]-x[i-1]))
-						}
-					}
-					if pan == 0 {
-						t.Fatal("the window never moves inside a shot: the walk does not test the pan")
-					}
-					a := reframe.Accel(x, film.Cuts, w)
+					x := reframe.Path(boxes, film.Cuts, pathW, cropW, reframe.MaxAccel)
+					said := check(t, film, truth, x, float64(cropW))
+					a := reframe.Accel(x, film.Cuts, pathW)
 					if a > reframe.MaxAccel+1e-9 {
 						t.Errorf("acceleration %.6f of the width a frame², bound %.6f", a, reframe.MaxAccel)
 					}
-					t.Logf("pans up to %.2f px a frame; subject at least %.1f px inside the crop; acceleration %.6f of the width a frame² (bound %.6f)",
-						pan, margin, a, reframe.MaxAccel)
+					t.Logf("%s; acceleration %.6f of the width a frame² (bound %.6f)", said, a, reframe.MaxAccel)
 				})
 			}
 		}
 	}
+}
+
+// subjectRoom fails the test when frame i's subject b is not inside the
+// crop starting at x (to within a pixel), and returns the least room it
+// has to either side.
+func subjectRoom(t *testing.T, i int, film reframegen.Film, b reframe.Box, x, cropW float64) float64 {
+	t.Helper()
+	if b.X0 < x-1 || b.X1 > x+cropW+1 {
+		t.Errorf("frame %d (%s): subject [%.1f, %.1f] outside crop [%.1f, %.1f]", i, film.Kinds[i], b.X0, b.X1, x, x+cropW)
+	}
+	return min(b.X0-x, x+cropW-b.X1)
 }
 
 // TestSaliencyFindsTheFigure: the detected box overlaps the true one by at
