@@ -1,19 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"image"
-	"image/color"
-	"image/png"
 	"math"
 	"net/http"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -41,68 +34,15 @@ func fastOptions() map[string]any {
 	return map[string]any{"resolution": "1K", "clipDuration": 0.5, "fps": 24, "autoApprove": true}
 }
 
-// fakeMedia makes real result files for the fakes: contact-sheet PNGs the
-// frames stage can cut, and a small playable MP4 the stitch can decode.
-type fakeMedia struct {
-	clip []byte
-}
-
-// newFakeMedia renders the clip once with ffmpeg.
-func newFakeMedia(t *testing.T) *fakeMedia {
+// playableClip renders a one-second w×h MP4 the stitch can decode, for the
+// video fakes to return.
+func playableClip(t *testing.T, w, h int) []byte {
 	t.Helper()
-	out := filepath.Join(t.TempDir(), "clip.mp4")
-	cmd := exec.CommandContext(t.Context(), "ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi",
-		"-i", "testsrc2=size=360x240:rate=24:duration=1", "-pix_fmt", "yuv420p", "-c:v", "libx264",
-		"-preset", "ultrafast", "-movflags", "+faststart", out)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("ffmpeg: %v\n%s", err, b)
-	}
-	clip, err := os.ReadFile(out)
+	clip, err := providertest.PlayableMP4(t.Context(), w, h)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fakeMedia{clip: clip}
-}
-
-// image answers every FAL image request with a 2×3 sheet sized from its
-// aspect_ratio (long side 960 px); a hero that looks like a sheet is fine.
-func (m *fakeMedia) image(_ string, input map[string]any) []byte {
-	w, h := 960, 640
-	if a, b, ok := strings.Cut(fmt.Sprint(input["aspect_ratio"]), ":"); ok {
-		x, _ := strconv.Atoi(a)
-		y, _ := strconv.Atoi(b)
-		if x > 0 && y > 0 && x < y {
-			w, h = 960*x/y, 960
-		} else if x > 0 && y > 0 {
-			h = 960 * y / x
-		}
-	}
-	return sheetPNG(w, h)
-}
-
-func (m *fakeMedia) video(string, map[string]any) []byte { return m.clip }
-
-// sheetPNG draws a contact sheet: six textured cells in two rows of three,
-// separated by 16 px white gutters and margins.
-func sheetPNG(w, h int) []byte {
-	const gutter = 16
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	for i := range img.Pix {
-		img.Pix[i] = 255
-	}
-	cw, ch := (w-4*gutter)/3, (h-3*gutter)/2
-	for cell := range 6 {
-		x0, y0 := gutter+(cell%3)*(cw+gutter), gutter+(cell/3)*(ch+gutter)
-		for y := range ch {
-			for x := range cw {
-				v := uint8((x*7 + y*3 + cell*40) % 200)
-				img.Set(x0+x, y0+y, color.RGBA{v, uint8(40 + cell*30), uint8(200 - int(v)/2), 255})
-			}
-		}
-	}
-	var b bytes.Buffer
-	_ = png.Encode(&b, img)
-	return b.Bytes()
+	return clip
 }
 
 // providerFakes are a FAL fake and a Kling fake serving real media.
@@ -115,8 +55,9 @@ type providerFakes struct {
 // generators filled in) and closes them when the test ends.
 func startProviderFakes(t *testing.T, fo providertest.FALOptions, ko providertest.KlingOptions) *providerFakes {
 	t.Helper()
-	m := newFakeMedia(t)
-	fo.Image, fo.Video, ko.Video = m.image, m.video, m.video
+	clip := playableClip(t, 360, 240)
+	video := func(string, map[string]any) []byte { return clip }
+	fo.Image, fo.Video, ko.Video = providertest.SheetImage(960), video, video
 	p := &providerFakes{FAL: providertest.NewFAL(fo), Kling: providertest.NewKling(ko)}
 	t.Cleanup(p.FAL.Close)
 	t.Cleanup(p.Kling.Close)

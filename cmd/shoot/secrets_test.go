@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -45,23 +44,6 @@ func secDirector(r claudetest.Request) claudetest.Response {
 	return claudetest.Reply(claudetest.Text("That stage is ready."))
 }
 
-// secClip renders a small playable MP4 for the video fakes to return, so
-// the stitch has real clips to join.
-func secClip(t *testing.T) []byte {
-	t.Helper()
-	out := filepath.Join(t.TempDir(), "clip.mp4")
-	cmd := exec.CommandContext(t.Context(), "ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi",
-		"-i", "testsrc2=size=320x480:rate=24:duration=1", "-pix_fmt", "yuv420p", "-c:v", "libx264", "-preset", "ultrafast", out)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("ffmpeg: %v\n%s", err, b)
-	}
-	data, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
-
 // TestSecretsNeverLeak runs a whole shoot through `shoot serve` with real
 // clients against the FAL, Kling and Anthropic fakes, each credential set to
 // a known string, and then looks for those strings — and the user's API
@@ -70,7 +52,7 @@ func secClip(t *testing.T) []byte {
 // export, every database row and every stored file.
 func TestSecretsNeverLeak(t *testing.T) {
 	t.Parallel()
-	clip := secClip(t)
+	clip := playableClip(t, 320, 480)
 	fal := providertest.NewFAL(providertest.FALOptions{Key: secFALKey})
 	t.Cleanup(fal.Close)
 	kling := providertest.NewKling(providertest.KlingOptions{AccessKey: secKlingAccessKey, SecretKey: secKlingSecretKey,

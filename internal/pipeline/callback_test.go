@@ -2,17 +2,9 @@ package pipeline_test
 
 import (
 	"bytes"
-	"fmt"
-	"image"
-	"image/color"
-	"image/png"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -46,54 +38,18 @@ func (l *syncLog) String() string {
 	return l.buf.String()
 }
 
-// sheetImage draws what the FAL fake answers every image request with: a
-// 2×3 contact sheet (textured cells, white gutters) sized from the
-// request's aspect ratio, long side 720 px; a hero like a sheet is fine.
-func sheetImage(_ string, input map[string]any) []byte {
-	w, h := 720, 480
-	if a, b, ok := strings.Cut(fmt.Sprint(input["aspect_ratio"]), ":"); ok {
-		x, _ := strconv.Atoi(a)
-		y, _ := strconv.Atoi(b)
-		if x > 0 && y > 0 && x < y {
-			w, h = 720*x/y, 720
-		} else if x > 0 && y > 0 {
-			h = 720 * y / x
-		}
-	}
-	const gutter = 12
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	for i := range img.Pix {
-		img.Pix[i] = 255
-	}
-	cw, ch := (w-4*gutter)/3, (h-3*gutter)/2
-	for cell := range 6 {
-		x0, y0 := gutter+(cell%3)*(cw+gutter), gutter+(cell/3)*(ch+gutter)
-		for y := range ch {
-			for x := range cw {
-				v := uint8((x*5 + y*3 + cell*40) % 200)
-				img.Set(x0+x, y0+y, color.RGBA{v, uint8(40 + cell*30), uint8(200 - int(v)/2), 255})
-			}
-		}
-	}
-	var b bytes.Buffer
-	_ = png.Encode(&b, img)
-	return b.Bytes()
-}
+// sheetImage is what the FAL fake answers every image request with: a 2×3
+// contact sheet sized from the request's aspect ratio, long side 720 px.
+var sheetImage = providertest.SheetImage(720)
 
 // smallClip renders a short playable MP4 once per test.
 func smallClip(t testing.TB) []byte {
 	t.Helper()
-	out := filepath.Join(t.TempDir(), "clip.mp4")
-	cmd := exec.CommandContext(t.Context(), "ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi",
-		"-i", "testsrc2=size=240x160:rate=24:duration=1", "-pix_fmt", "yuv420p", "-c:v", "libx264", "-preset", "ultrafast", out)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("ffmpeg: %v\n%s", err, b)
-	}
-	data, err := os.ReadFile(out)
+	clip, err := providertest.PlayableMP4(t.Context(), 240, 160)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return data
+	return clip
 }
 
 // lateHandler serves with a handler set after the server started, so the

@@ -61,23 +61,27 @@ func JPEG(w, h int) []byte {
 // 768) in its output_format: JPEG when asked, else PNG (the standard
 // library cannot write WebP).
 func defaultImage(_ string, input map[string]any) []byte {
-	w, h := 768, 768
-	if ar, _ := input["aspect_ratio"].(string); ar != "" {
-		a, b, ok := strings.Cut(ar, ":")
-		x, err1 := strconv.Atoi(a)
-		y, err2 := strconv.Atoi(b)
-		if ok && err1 == nil && err2 == nil && x > 0 && y > 0 {
-			if x >= y {
-				h = 768 * y / x
-			} else {
-				w = 768 * x / y
-			}
-		}
-	}
+	w, h := aspectSize(input, 768, 768, 768)
 	if input["output_format"] == "jpeg" {
 		return JPEG(w, h)
 	}
 	return PNG(w, h)
+}
+
+// aspectSize is the size of an image with the given long side in the
+// request's aspect_ratio ("W:H"), or w×h when it has none or a bad one.
+func aspectSize(input map[string]any, long, w, h int) (int, int) {
+	ar, _ := input["aspect_ratio"].(string)
+	a, b, ok := strings.Cut(ar, ":")
+	x, err1 := strconv.Atoi(a)
+	y, err2 := strconv.Atoi(b)
+	if !ok || err1 != nil || err2 != nil || x <= 0 || y <= 0 {
+		return w, h
+	}
+	if x >= y {
+		return long, long * y / x
+	}
+	return long * x / y, long
 }
 
 func defaultVideo(string, map[string]any) []byte { return StubMP4() }
