@@ -95,14 +95,10 @@ func (e *Engine) reference(ctx context.Context, a *shoot.Asset) (shoot.Reference
 	return shoot.Reference{Name: path.Base(a.Key), ContentType: a.MimeType, Data: data}, nil
 }
 
-// inputRefs loads the session's reference images, in upload order.
-func (e *Engine) inputRefs(ctx context.Context, l slots) ([]shoot.Reference, error) {
+// references loads stored assets as provider references, in order.
+func (e *Engine) references(ctx context.Context, assets ...*shoot.Asset) ([]shoot.Reference, error) {
 	var refs []shoot.Reference
-	for i := 1; i <= 10; i++ {
-		a := l.get(shoot.AssetInput, i)
-		if a == nil {
-			break
-		}
+	for _, a := range assets {
 		r, err := e.reference(ctx, a)
 		if err != nil {
 			return nil, err
@@ -110,4 +106,18 @@ func (e *Engine) inputRefs(ctx context.Context, l slots) ([]shoot.Reference, err
 		refs = append(refs, r)
 	}
 	return refs, nil
+}
+
+// inputRefs loads the session's reference images, in upload order, after
+// the assets in first.
+func (e *Engine) inputRefs(ctx context.Context, l slots, first ...*shoot.Asset) ([]shoot.Reference, error) {
+	assets := first
+	for i := 1; i <= 10; i++ {
+		a := l.get(shoot.AssetInput, i)
+		if a == nil {
+			break
+		}
+		assets = append(assets, a)
+	}
+	return e.references(ctx, assets...)
 }

@@ -171,17 +171,13 @@ func (e *Engine) doSheet(ctx context.Context, w Work, s *shoot.Session) error {
 	if hero == nil {
 		return shoot.Errorf(shoot.ECONFLICT, "the contact sheet needs a hero image")
 	}
-	heroRef, err := e.reference(ctx, hero)
-	if err != nil {
-		return err
-	}
-	refs, err := e.inputRefs(ctx, l)
+	refs, err := e.inputRefs(ctx, l, hero)
 	if err != nil {
 		return err
 	}
 	m := readMeta(s)
 	req := oneImage(s, m, shoot.ImageRequest{Kind: shoot.ImageContactSheet, Prompt: e.sheetPrompt(m, s),
-		References:  append([]shoot.Reference{heroRef}, refs...),
+		References:  refs,
 		AspectRatio: m.Sheet.AspectRatio, Resolution: m.Sheet.Resolution, Seed: seedFor(s.ID, "sheet", w.Version)})
 	return e.makeOne(ctx, w, s, shoot.AssetContactSheet, req, sheetInputs(l, m))
 }
@@ -242,15 +238,26 @@ func (e *Engine) doFrameEdit(ctx context.Context, w Work, s *shoot.Session) erro
 	}
 	meta := shoot.AssetMeta{Prompt: req.Prompt, Provider: art.Provider, Model: art.Model, Seed: art.Seed,
 		CostUSD: art.CostUSD, Inputs: []string{cur.Key, "edit:" + digest(req.Prompt)}}
-	if _, err := e.saveAsset(ctx, s.ID, shoot.AssetFrame, w.N, w.Version, data, "image/png", meta); err != nil {
+	if _, err := e.storeResult(ctx, w, shoot.AssetFrame, "image", data, "image/png", meta, req.Key, art); err != nil {
 		return err
 	}
-	if err := e.recordCost(ctx, s.ID, req.Key, art); err != nil {
-		return err
-	}
-	e.taskDone(ctx, s.ID, req.Key, "image")
 	e.markStale(ctx, s.ID, shoot.AssetFrame, w.N, s.Options.Loop)
 	return nil
+}
+
+// storeResult saves data, made from the provider result art of task key,
+// as asset typ number w.N at w.Version, then puts the result's price in the
+// ledger and closes the task (of kind "image" or "clip").
+func (e *Engine) storeResult(ctx context.Context, w Work, typ, kind string, data []byte, mime string, meta shoot.AssetMeta, key string, art *shoot.Artifact) (*shoot.Asset, error) {
+	a, err := e.saveAsset(ctx, w.SessionID, typ, w.N, w.Version, data, mime, meta)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.recordCost(ctx, w.SessionID, key, art); err != nil {
+		return nil, err
+	}
+	e.taskDone(ctx, w.SessionID, key, kind)
+	return a, nil
 }
 
 func (e *Engine) imageCall(ctx context.Context, w Work, req shoot.ImageRequest) providerCall {
@@ -293,18 +300,14 @@ func (e *Engine) doClip(ctx context.Context, w Work, s *shoot.Session) error {
 	if fa == nil || fb == nil {
 		return shoot.Errorf(shoot.ECONFLICT, "clip %d needs frames %d and %d", w.N, a, b)
 	}
-	start, err := e.reference(ctx, fa)
-	if err != nil {
-		return err
-	}
-	end, err := e.reference(ctx, fb)
+	ends, err := e.references(ctx, fa, fb)
 	if err != nil {
 		return err
 	}
 	m := readMeta(s)
 	o := s.Options.WithDefaults()
 	req := shoot.ClipRequest{Prompt: e.clipPrompt(m, s, w.N), NegativePrompt: e.negativePrompt(m),
-		Start: start, End: end, Seconds: o.VideoSeconds, Seed: seedFor(s.ID, "clip", w.N, w.Version),
+		Start: ends[0], End: ends[1], Seconds: o.VideoSeconds, Seed: seedFor(s.ID, "clip", w.N, w.Version),
 		Key: taskKey(w, shoot.AssetClip), AspectRatio: o.AspectRatio}
 	started := e.now()
 	extra := map[string]any{"clip": w.N}
@@ -331,14 +334,10 @@ func (e *Engine) doClip(ctx context.Context, w Work, s *shoot.Session) error {
 	}
 	meta := shoot.AssetMeta{Prompt: req.Prompt, Provider: art.Provider, Model: art.Model, Seed: art.Seed,
 		CostUSD: art.CostUSD, DurationMS: e.now().Sub(started).Milliseconds(), Inputs: e.clipInputs(l, m, s, w.N)}
-	clip, err := e.saveAsset(ctx, s.ID, shoot.AssetClip, w.N, w.Version, art.Data, mimeOr(art.ContentType, "video/mp4"), meta)
+	clip, err := e.storeResult(ctx, w, shoot.AssetClip, "clip", art.Data, mimeOr(art.ContentType, "video/mp4"), meta, req.Key, art)
 	if err != nil {
 		return err
 	}
-	if err := e.recordCost(ctx, s.ID, req.Key, art); err != nil {
-		return err
-	}
-	e.taskDone(ctx, s.ID, req.Key, "clip")
 	e.progress(ctx, s.ID, shoot.StageClips, 1, fmt.Sprintf("Clip %d ready", w.N), extra)
 	e.clipLanded(ctx, w, s, clip.Key, art.Data)
 	return nil
