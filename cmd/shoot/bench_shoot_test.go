@@ -3,9 +3,7 @@ package main
 import (
 	"bytes"
 	"database/sql"
-	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -60,7 +58,7 @@ func BenchmarkSlowedShoot(b *testing.B) {
 		wall = time.Since(start)
 		critical, stages = criticalPath(b, data)
 		stitch = standaloneStitch(b, out)
-		requests = manifestRequests(b, out)
+		requests = readManifest(b, out).ProviderRequests
 	}
 	critical += stitch
 	b.ReportMetric(wall.Seconds(), "wall-s")
@@ -86,22 +84,6 @@ func standaloneStitch(b *testing.B, out string) time.Duration {
 		b.Fatal(err)
 	}
 	return time.Since(start)
-}
-
-// manifestRequests reads the provider request count of the exported shoot.
-func manifestRequests(b *testing.B, out string) int {
-	b.Helper()
-	raw, err := os.ReadFile(filepath.Join(out, "manifest.json"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	var m struct {
-		ProviderRequests int `json:"providerRequests"`
-	}
-	if err := json.Unmarshal(raw, &m); err != nil {
-		b.Fatal(err)
-	}
-	return m.ProviderRequests
 }
 
 // criticalPath sums the run times of the hero, sheet and frames jobs and

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -244,25 +243,7 @@ func TestRunServerWithAudioBed(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("shoot run --server --audio: exit %d\n%s", code, stderr)
 	}
-	raw, err := os.ReadFile(filepath.Join(out, "manifest.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m struct {
-		Options struct {
-			Audio string `json:"audio"`
-		} `json:"options"`
-		Artifacts []struct {
-			File    string `json:"file"`
-			Details struct {
-				Beat     *struct{ Tempo float64 } `json:"beat"`
-				Loudness *struct{}                `json:"loudness"`
-			} `json:"details"`
-		} `json:"artifacts"`
-	}
-	if err := json.Unmarshal(raw, &m); err != nil {
-		t.Fatal(err)
-	}
+	m := readManifest(t, out)
 	if !strings.HasPrefix(m.Options.Audio, "uploads/") || !strings.HasSuffix(m.Options.Audio, ".wav") {
 		t.Errorf("options.audio = %q, want the uploaded bed", m.Options.Audio)
 	}
@@ -273,7 +254,7 @@ func TestRunServerWithAudioBed(t *testing.T) {
 		}
 	}
 	if !cut {
-		t.Errorf("the film has no beat grid or loudness pass: %s", raw)
+		t.Errorf("the film has no beat grid or loudness pass: %+v", m.Artifacts)
 	}
 
 	notes := filepath.Join(dir, "notes.wav")

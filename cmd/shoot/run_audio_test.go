@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
@@ -29,33 +28,7 @@ func TestRunWithAnAudioBed(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
-	raw, err := os.ReadFile(filepath.Join(out, "manifest.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m struct {
-		Options struct {
-			Audio  string `json:"audio"`
-			Preset string `json:"preset"`
-		} `json:"options"`
-		Artifacts []struct {
-			File    string `json:"file"`
-			Type    string `json:"type"`
-			Details struct {
-				Beat *struct {
-					Tempo float64   `json:"tempo"`
-					Cuts  []float64 `json:"cuts"`
-				} `json:"beat"`
-				Loudness *struct {
-					TargetI float64 `json:"target_i"`
-				} `json:"loudness"`
-				MaxKbps int `json:"max_kbps"`
-			} `json:"details"`
-		} `json:"artifacts"`
-	}
-	if err := json.Unmarshal(raw, &m); err != nil {
-		t.Fatal(err)
-	}
+	m := readManifest(t, out)
 	if !strings.HasPrefix(m.Options.Audio, "uploads/") {
 		t.Errorf("options.audio = %q, want the stored bed", m.Options.Audio)
 	}

@@ -48,11 +48,18 @@ func fastRunArgs(out string, refs ...string) []string {
 	return args
 }
 
-// manifestFile is the part of manifest.json the tests read.
+// manifestFile is the part of manifest.json the tests read. Prompt, seed,
+// cost and duration are pointers so a test can tell a missing field from a
+// zero one.
 type manifestFile struct {
 	SessionID string `json:"sessionId"`
 	Status    string `json:"status"`
-	Artifacts []struct {
+	Options   struct {
+		Audio  string `json:"audio"`
+		Preset string `json:"preset"`
+	} `json:"options"`
+	ProviderRequests int `json:"providerRequests"`
+	Artifacts        []struct {
 		File       string   `json:"file"`
 		Type       string   `json:"type"`
 		Version    int      `json:"version"`
@@ -62,10 +69,21 @@ type manifestFile struct {
 		Seed       *int64   `json:"seed"`
 		CostUSD    *float64 `json:"costUsd"`
 		DurationMS *int64   `json:"durationMs"`
+		Details    struct {
+			Beat *struct {
+				Tempo float64   `json:"tempo"`
+				Cuts  []float64 `json:"cuts"`
+			} `json:"beat"`
+			Loudness *struct {
+				TargetI float64 `json:"target_i"`
+			} `json:"loudness"`
+			MaxKbps int `json:"max_kbps"`
+		} `json:"details"`
 	} `json:"artifacts"`
 }
 
-func readManifest(t *testing.T, out string) manifestFile {
+// readManifest reads and decodes out/manifest.json.
+func readManifest(t testing.TB, out string) manifestFile {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join(out, "manifest.json"))
 	if err != nil {
