@@ -215,9 +215,9 @@ func (f *FAL) routes() http.Handler {
 	mux.HandleFunc("GET /files/{token}/{name}", f.file)
 	mux.HandleFunc("GET /media/{name}", f.serveMedia)
 	mux.HandleFunc("GET /.well-known/jwks.json", f.serveJWKS)
-	mux.HandleFunc("GET /{owner}/{app}/requests/{id}/status", f.status)
+	mux.HandleFunc("GET /{owner}/{app}/requests/{id}/status", f.withJob(f.status))
 	mux.HandleFunc("GET /{owner}/{app}/requests/{id}/status/stream", f.statusStream)
-	mux.HandleFunc("GET /{owner}/{app}/requests/{id}", f.result)
+	mux.HandleFunc("GET /{owner}/{app}/requests/{id}", f.withJob(f.result))
 	mux.HandleFunc("PUT /{owner}/{app}/requests/{id}/cancel", f.cancel)
 	mux.HandleFunc("POST /", f.submit)
 	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {

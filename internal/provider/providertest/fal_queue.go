@@ -88,42 +88,59 @@ func (f *FAL) lookup(w http.ResponseWriter, r *http.Request) *job {
 	return j
 }
 
+// withJob wraps a handler of one job's queue URL: it passes the gate, holds
+// the fake's lock and finds the job (404 when there is none) before calling
+// handle.
+func (f *FAL) withJob(handle func(http.ResponseWriter, *http.Request, *job)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !f.gate(w, r) {
+			return
+		}
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		if j := f.lookup(w, r); j != nil {
+			handle(w, r, j)
+		}
+	}
+}
+
 // status handles GET status_url: 202 while queued or in progress, 200 done.
-func (f *FAL) status(w http.ResponseWriter, r *http.Request) {
-	if !f.gate(w, r) {
-		return
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	j := f.lookup(w, r)
-	if j == nil {
-		return
-	}
+func (f *FAL) status(w http.ResponseWriter, r *http.Request, j *job) {
 	f.n.polls++
 	j.asked++
+	body, done := f.statusBody(j, r.URL.Query().Get("logs") == "1")
+	code := http.StatusAccepted
+	if done {
+		code = http.StatusOK
+		body["metrics"] = map[string]any{"inference_time": 1.5}
+	}
+	writeJSON(w, code, body)
+}
+
+// statusBody advances j like one poll (the caller holds f.mu) and returns
+// its status object, with its logs when logs is set, and whether it is done.
+func (f *FAL) statusBody(j *job, logs bool) (map[string]any, bool) {
 	if f.opts.Timing.advance(j, f.now()) {
 		f.finish(j)
 	}
 	body := f.urls(j)
-	if r.URL.Query().Get("logs") == "1" {
+	body["logs"] = nil
+	if logs {
 		body["logs"] = append([]falLog{}, j.logs...)
-	} else {
-		body["logs"] = nil
 	}
-	code := http.StatusAccepted
+	done := false
 	switch j.state {
 	case jobQueued:
 		body["status"], body["queue_position"] = "IN_QUEUE", f.position(j)
 	case jobWorking:
 		body["status"] = "IN_PROGRESS"
 	default:
-		code, body["status"] = http.StatusOK, "COMPLETED"
-		body["metrics"] = map[string]any{"inference_time": 1.5}
+		done, body["status"] = true, "COMPLETED"
 		if msg := j.failure(); msg != "" {
 			body["error"], body["error_type"] = msg, j.errorType()
 		}
 	}
-	writeJSON(w, code, body)
+	return body, done
 }
 
 // finish stores the result file of a job that just completed.
@@ -174,16 +191,7 @@ func (f *FAL) position(j *job) int {
 }
 
 // result handles GET response_url: the model's output once completed.
-func (f *FAL) result(w http.ResponseWriter, r *http.Request) {
-	if !f.gate(w, r) {
-		return
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	j := f.lookup(w, r)
-	if j == nil {
-		return
-	}
+func (f *FAL) result(w http.ResponseWriter, _ *http.Request, j *job) {
 	switch {
 	case j.active():
 		writeJSON(w, http.StatusBadRequest, map[string]any{"detail": "Request is still in progress"})

@@ -64,26 +64,7 @@ func (f *FAL) statusStream(w http.ResponseWriter, r *http.Request) {
 func (f *FAL) streamEvent(j *job, logs bool) (string, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.opts.Timing.advance(j, f.now()) {
-		f.finish(j)
-	}
-	body := f.urls(j)
-	body["logs"] = nil
-	if logs {
-		body["logs"] = append([]falLog{}, j.logs...)
-	}
-	done := false
-	switch j.state {
-	case jobQueued:
-		body["status"], body["queue_position"] = "IN_QUEUE", f.position(j)
-	case jobWorking:
-		body["status"] = "IN_PROGRESS"
-	default:
-		done, body["status"] = true, "COMPLETED"
-		if msg := j.failure(); msg != "" {
-			body["error"], body["error_type"] = msg, j.errorType()
-		}
-	}
+	body, done := f.statusBody(j, logs)
 	b, _ := json.Marshal(body)
 	return string(b), done
 }
