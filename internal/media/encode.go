@@ -175,15 +175,43 @@ func finishFilm(ctx context.Context, o StitchOptions, tmp string, written, total
 	if written != total {
 		return nil, shoot.Errorf(shoot.EINTERNAL, "wrote %d frames to the encoder, expected %d", written, total)
 	}
-	size, err := verify(ctx, tmp, total)
+	size, err := placeFilm(ctx, tmp, o.Out, total, verify)
 	if err != nil {
 		return nil, err
 	}
-	if err := os.Rename(tmp, o.Out); err != nil {
-		return nil, shoot.Wrap(err, shoot.EINTERNAL, "cannot move the film into place")
+	return &StitchResult{Film: newFilm(o.Out, total, o.FPS, o.Width, o.Height, size, o.Audio != ""), Clips: reports}, nil
+}
+
+// Film describes a written film: where it is, its frames, length, rate,
+// size in pixels and bytes, and whether it carries an audio track.
+type Film struct {
+	Out      string  `json:"out"`
+	Frames   int     `json:"frames"`
+	Duration float64 `json:"duration"`
+	FPS      int     `json:"fps"`
+	Width    int     `json:"width"`
+	Height   int     `json:"height"`
+	Bytes    int64   `json:"bytes"`
+	Audio    bool    `json:"audio"`
+}
+
+func newFilm(out string, frames, fps, w, h int, size int64, audio bool) Film {
+	return Film{Out: out, Frames: frames, Duration: float64(frames) / float64(fps), FPS: fps,
+		Width: w, Height: h, Bytes: size, Audio: audio}
+}
+
+// placeFilm verifies the film of total frames written to tmp and only then
+// moves it to out, returning its size; a film that fails the check never
+// takes the place of the finished one.
+func placeFilm(ctx context.Context, tmp, out string, total int, verify verifier) (int64, error) {
+	size, err := verify(ctx, tmp, total)
+	if err != nil {
+		return 0, err
 	}
-	return &StitchResult{Out: o.Out, Frames: total, Duration: float64(total) / float64(o.FPS), FPS: o.FPS,
-		Width: o.Width, Height: o.Height, Bytes: size, Audio: o.Audio != "", Clips: reports}, nil
+	if err := os.Rename(tmp, out); err != nil {
+		return 0, shoot.Wrap(err, shoot.EINTERNAL, "cannot move the film into place")
+	}
+	return size, nil
 }
 
 // verifier checks a written film of total frames and returns its size.
@@ -229,6 +257,15 @@ func verifySegment(ctx context.Context, path string, total int) (int64, error) {
 		return fail(nil, fmt.Sprintf("the segment has %d frames, expected %d", v.samples, total))
 	}
 	return size, nil
+}
+
+// outputTemp creates out's folder and reserves a temporary file in it (see
+// tempPath).
+func outputTemp(out string) (string, error) {
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return "", shoot.Wrap(err, shoot.EINTERNAL, "cannot create the output directory")
+	}
+	return tempPath(out)
 }
 
 // tempPath reserves a hidden file next to out for the encoder to write.

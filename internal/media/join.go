@@ -30,14 +30,7 @@ type JoinOptions struct {
 
 // JoinResult describes the joined film.
 type JoinResult struct {
-	Out      string  `json:"out"`
-	Frames   int     `json:"frames"`
-	Duration float64 `json:"duration"`
-	FPS      int     `json:"fps"`
-	Width    int     `json:"width"`
-	Height   int     `json:"height"`
-	Bytes    int64   `json:"bytes"`
-	Audio    bool    `json:"audio"`
+	Film
 	// Loudness is the audio's two-pass normalisation (nil without a bed or
 	// for a silent one).
 	Loudness *Loudness `json:"loudness,omitempty"`
@@ -91,10 +84,7 @@ func JoinSegments(ctx context.Context, o JoinOptions) (*JoinResult, error) {
 			return nil, shoot.Wrap(err, shoot.EINTERNAL, "measuring the audio bed's loudness failed")
 		}
 	}
-	if err := os.MkdirAll(filepath.Dir(o.Out), 0o755); err != nil {
-		return nil, shoot.Wrap(err, shoot.EINTERNAL, "cannot create the output directory")
-	}
-	tmp, err := tempPath(o.Out)
+	tmp, err := outputTemp(o.Out)
 	if err != nil {
 		return nil, err
 	}
@@ -110,15 +100,11 @@ func JoinSegments(ctx context.Context, o JoinOptions) (*JoinResult, error) {
 		}
 		return nil, shoot.Wrap(err, shoot.EINTERNAL, "joining the segments failed")
 	}
-	size, err := verifyJoined(ctx, tmp, total)
+	size, err := placeFilm(ctx, tmp, o.Out, total, verifyJoined)
 	if err != nil {
 		return nil, err
 	}
-	if err := os.Rename(tmp, o.Out); err != nil {
-		return nil, shoot.Wrap(err, shoot.EINTERNAL, "cannot move the film into place")
-	}
-	return &JoinResult{Out: o.Out, Frames: total, Duration: float64(total) / float64(o.FPS), FPS: o.FPS,
-		Width: w, Height: h, Bytes: size, Audio: o.Audio != "", Loudness: loud}, nil
+	return &JoinResult{Film: newFilm(o.Out, total, o.FPS, w, h, size, o.Audio != ""), Loudness: loud}, nil
 }
 
 // checkSegments reads every segment's index and insists they can share

@@ -102,10 +102,7 @@ func Reframe(ctx context.Context, o ReframeOptions) (*ReframeResult, error) {
 	w, h := info.Width, info.Height
 	ow, oh := o.Format.Size(w, h)
 	res := &ReframeResult{Out: o.Out, Format: o.Format.String(), Width: ow, Height: oh, Frames: frames, MaxKbps: o.MaxKbps}
-	if err := os.MkdirAll(filepath.Dir(o.Out), 0o755); err != nil {
-		return nil, shoot.Wrap(err, shoot.EINTERNAL, "cannot create the output directory")
-	}
-	tmp, err := tempPath(o.Out)
+	tmp, err := outputTemp(o.Out)
 	if err != nil {
 		return nil, err
 	}
@@ -176,12 +173,9 @@ func Reframe(ctx context.Context, o ReframeOptions) (*ReframeResult, error) {
 
 // finishReframe verifies the written format and moves it into place.
 func finishReframe(ctx context.Context, res *ReframeResult, tmp string, frames int) (*ReframeResult, error) {
-	size, err := verifyJoined(ctx, tmp, frames)
+	size, err := placeFilm(ctx, tmp, res.Out, frames, verifyJoined)
 	if err != nil {
 		return nil, err
-	}
-	if err := os.Rename(tmp, res.Out); err != nil {
-		return nil, shoot.Wrap(err, shoot.EINTERNAL, "cannot move the film into place")
 	}
 	res.Bytes = size
 	return res, nil

@@ -87,15 +87,8 @@ type StitchOptions struct {
 
 // StitchResult describes the written film.
 type StitchResult struct {
-	Out      string       `json:"out"`
-	Frames   int          `json:"frames"`
-	Duration float64      `json:"duration"`
-	FPS      int          `json:"fps"`
-	Width    int          `json:"width"`
-	Height   int          `json:"height"`
-	Bytes    int64        `json:"bytes"`
-	Audio    bool         `json:"audio"`
-	Clips    []ClipReport `json:"clips"`
+	Film
+	Clips []ClipReport `json:"clips"`
 	// Loudness is the audio's normalisation; Beat how the cuts follow the
 	// bed (nil unless OnBeat).
 	Loudness *Loudness   `json:"loudness,omitempty"`
