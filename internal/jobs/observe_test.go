@@ -3,7 +3,6 @@ package jobs_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -11,7 +10,6 @@ import (
 	"github.com/fashionshoot/shoot/internal/jobs"
 	"github.com/fashionshoot/shoot/internal/pipeline"
 	"github.com/fashionshoot/shoot/internal/shoot"
-	"github.com/fashionshoot/shoot/internal/store/sqlite"
 )
 
 // scripted answers each work kind with a fixed result: "ok" finishes,
@@ -62,13 +60,9 @@ func (o *outcomes) of(kind string) []string {
 func TestObserveCheckAndCount(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "q.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	db := queueDB(t)
 	obs := &outcomes{got: map[string][]string{}}
-	q, err := jobs.NewSQLite(ctx, st.DB(), &scripted{calls: map[string]int{}},
+	q, err := jobs.NewSQLite(ctx, db, &scripted{calls: map[string]int{}},
 		jobs.Options{Workers: 4, PollInterval: 20 * time.Millisecond, ID: "worker-a", Observe: obs.observe})
 	if err != nil {
 		t.Fatal(err)
@@ -104,7 +98,7 @@ func TestObserveCheckAndCount(t *testing.T) {
 	wantStates := map[string]string{"ok": "completed", "wait": "completed", "bad": "cancelled", "flaky": "completed"}
 	var counts []jobs.JobCount
 	for {
-		if counts, err = jobs.CountJobs(ctx, st.DB(), "sqlite"); err != nil {
+		if counts, err = jobs.CountJobs(ctx, db, "sqlite"); err != nil {
 			t.Fatal(err)
 		}
 		if sameStates(counts, wantStates) || time.Now().After(deadline) {
@@ -115,7 +109,7 @@ func TestObserveCheckAndCount(t *testing.T) {
 	if !sameStates(counts, wantStates) {
 		t.Errorf("job counts %+v, want one job each in %v", counts, wantStates)
 	}
-	if _, err := jobs.CountJobs(ctx, st.DB(), "oracle"); err == nil {
+	if _, err := jobs.CountJobs(ctx, db, "oracle"); err == nil {
 		t.Error("an unknown dialect was counted")
 	}
 }

@@ -2,7 +2,6 @@ package jobs_test
 
 import (
 	"context"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/fashionshoot/shoot/internal/jobs"
 	"github.com/fashionshoot/shoot/internal/pipeline"
-	"github.com/fashionshoot/shoot/internal/store/sqlite"
 )
 
 // spanRunner records the span context each job's work ran under, by kind,
@@ -47,16 +45,12 @@ func (r *spanRunner) of(kind string) (trace.SpanContext, bool) {
 func TestJobContinuesEnqueuersTrace(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "q.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	db := queueDB(t)
 	apiRec, workerRec := tracetest.NewSpanRecorder(), tracetest.NewSpanRecorder()
 	apiTP := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(apiRec))
 	workerTP := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(workerRec))
 	runner := &spanRunner{got: map[string]trace.SpanContext{}}
-	q, err := jobs.NewSQLite(ctx, st.DB(), runner,
+	q, err := jobs.NewSQLite(ctx, db, runner,
 		jobs.Options{Workers: 2, PollInterval: 20 * time.Millisecond, ID: "worker-t", TracerProvider: workerTP})
 	if err != nil {
 		t.Fatal(err)

@@ -63,18 +63,26 @@ type wakeQueue struct {
 	dialect string
 }
 
-func sqliteWakeQueue(t *testing.T, r jobs.Runner) wakeQueue {
+// queueDB opens a fresh SQLite database for a queue, closed when the test
+// ends.
+func queueDB(t *testing.T) *sql.DB {
 	t.Helper()
-	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "wake.db"))
+	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "q.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	q, err := jobs.NewSQLite(t.Context(), st.DB(), r, jobs.Options{Workers: 2, PollInterval: 20 * time.Millisecond})
+	return st.DB()
+}
+
+func sqliteWakeQueue(t *testing.T, r jobs.Runner) wakeQueue {
+	t.Helper()
+	db := queueDB(t)
+	q, err := jobs.NewSQLite(t.Context(), db, r, jobs.Options{Workers: 2, PollInterval: 20 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return wakeQueue{q: q, db: st.DB(), dialect: "sqlite"}
+	return wakeQueue{q: q, db: db, dialect: "sqlite"}
 }
 
 func postgresWakeQueue(t *testing.T, r jobs.Runner) wakeQueue {

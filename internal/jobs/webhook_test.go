@@ -3,13 +3,11 @@ package jobs_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/fashionshoot/shoot/internal/jobs"
-	"github.com/fashionshoot/shoot/internal/store/sqlite"
 	"github.com/fashionshoot/shoot/internal/webhook"
 )
 
@@ -47,12 +45,8 @@ func (f *fakeDeliverer) of(id string) ([]int, []bool) {
 func TestDeliveriesRunOnceEachAndRetry(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "q.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	plain, err := jobs.NewSQLite(ctx, st.DB(), &scripted{calls: map[string]int{}}, jobs.Options{})
+	db := queueDB(t)
+	plain, err := jobs.NewSQLite(ctx, db, &scripted{calls: map[string]int{}}, jobs.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +54,7 @@ func TestDeliveriesRunOnceEachAndRetry(t *testing.T) {
 		t.Error("a queue without a deliverer took a delivery")
 	}
 	f := &fakeDeliverer{attempts: map[string][]int{}, lasts: map[string][]bool{}}
-	q, err := jobs.NewSQLite(ctx, st.DB(), &scripted{calls: map[string]int{}},
+	q, err := jobs.NewSQLite(ctx, db, &scripted{calls: map[string]int{}},
 		jobs.Options{Workers: 2, PollInterval: 20 * time.Millisecond, Webhooks: f})
 	if err != nil {
 		t.Fatal(err)
@@ -82,7 +76,7 @@ func TestDeliveriesRunOnceEachAndRetry(t *testing.T) {
 	deadline := time.Now().Add(30 * time.Second)
 	var counts []jobs.JobCount
 	for {
-		if counts, err = jobs.CountJobs(ctx, st.DB(), "sqlite"); err != nil {
+		if counts, err = jobs.CountJobs(ctx, db, "sqlite"); err != nil {
 			t.Fatal(err)
 		}
 		got := map[string]int64{}
