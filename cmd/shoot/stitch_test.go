@@ -36,28 +36,59 @@ func testClip(t *testing.T, dir, name string) string {
 	return p
 }
 
+// stitchSummary is what `shoot stitch --json` prints, as far as the tests
+// read it.
+type stitchSummary struct {
+	Out    string `json:"out"`
+	Frames int    `json:"frames"`
+	FPS    int    `json:"fps"`
+	Width  int    `json:"width"`
+	Clips  []struct {
+		OutputFrames int `json:"output_frames"`
+	} `json:"clips"`
+	Beat struct {
+		Tempo float64   `json:"tempo"`
+		Cuts  []float64 `json:"cuts"`
+	} `json:"beat"`
+	Loudness struct {
+		TargetI float64 `json:"target_i"`
+	} `json:"loudness"`
+	Formats []struct {
+		Out     string `json:"out"`
+		Format  string `json:"format"`
+		Width   int    `json:"width"`
+		Height  int    `json:"height"`
+		MaxKbps int    `json:"max_kbps"`
+	} `json:"formats"`
+	Preset struct {
+		Name    string `json:"name"`
+		MaxKbps int    `json:"maxKbps"`
+	} `json:"preset"`
+	PlatformFile string `json:"platformFile"`
+}
+
+// stitchJSON runs `shoot stitch args… --json`, fails the test unless it
+// exits 0 with a JSON summary, and returns the summary and stderr.
+func stitchJSON(t *testing.T, args ...string) (stitchSummary, string) {
+	t.Helper()
+	code, stdout, stderr := runMediaCmd(t, append(append([]string{"stitch"}, args...), "--json")...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var res stitchSummary
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%s", err, stdout)
+	}
+	return res, stderr
+}
+
 func TestStitchCommandJSON(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	a, b := testClip(t, dir, "a.mp4"), testClip(t, dir, "b.mp4")
 	out := filepath.Join(dir, "out", "film.mp4")
-	code, stdout, stderr := runMediaCmd(t, "stitch", "--clip", a, "--clip", b, "--out", out,
-		"--clip-duration", "0.5", "--fps", "30", "--easing", "easeInOutSine", "--preset", "superfast", "--json")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
-	var res struct {
-		Out    string `json:"out"`
-		Frames int    `json:"frames"`
-		FPS    int    `json:"fps"`
-		Width  int    `json:"width"`
-		Clips  []struct {
-			OutputFrames int `json:"output_frames"`
-		} `json:"clips"`
-	}
-	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
-		t.Fatalf("stdout is not JSON: %v\n%s", err, stdout)
-	}
+	res, stderr := stitchJSON(t, "--clip", a, "--clip", b, "--out", out,
+		"--clip-duration", "0.5", "--fps", "30", "--easing", "easeInOutSine", "--preset", "superfast")
 	if res.Out != out || res.Frames != 30 || res.FPS != 30 || res.Width != 160 || len(res.Clips) != 2 || res.Clips[1].OutputFrames != 15 {
 		t.Errorf("summary = %+v", res)
 	}
@@ -149,24 +180,8 @@ func TestStitchCommandOnTheBeat(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "film.mp4")
-	code, stdout, stderr := runMediaCmd(t, "stitch", "--clip", a, "--clip", b, "--clip", c, "--out", out,
-		"--clip-duration", "0.8", "--fps", "30", "--preset", "ultrafast", "--audio", bed, "--json")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
-	var res struct {
-		Frames int `json:"frames"`
-		Beat   struct {
-			Tempo float64   `json:"tempo"`
-			Cuts  []float64 `json:"cuts"`
-		} `json:"beat"`
-		Loudness struct {
-			TargetI float64 `json:"target_i"`
-		} `json:"loudness"`
-	}
-	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
-		t.Fatalf("stdout is not JSON: %v\n%s", err, stdout)
-	}
+	res, _ := stitchJSON(t, "--clip", a, "--clip", b, "--clip", c, "--out", out,
+		"--clip-duration", "0.8", "--fps", "30", "--preset", "ultrafast", "--audio", bed)
 	if math.Abs(res.Beat.Tempo-112)/112 > 0.02 || len(res.Beat.Cuts) != 3 || res.Loudness.TargetI != -14 {
 		t.Fatalf("summary = %+v", res)
 	}
@@ -183,7 +198,7 @@ func TestStitchCommandOnTheBeat(t *testing.T) {
 	if out, err := exec.Command("ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=f=330:d=4", tone).CombinedOutput(); err != nil {
 		t.Fatalf("ffmpeg: %v\n%s", err, out)
 	}
-	code, stdout, stderr = runMediaCmd(t, "stitch", "--clip", a, "--clip", b, "--out", out,
+	code, stdout, stderr := runMediaCmd(t, "stitch", "--clip", a, "--clip", b, "--out", out,
 		"--clip-duration", "0.5", "--fps", "30", "--preset", "ultrafast", "--audio", tone)
 	if code != 0 || !strings.Contains(stderr, "no beat") || !strings.Contains(stdout, "30 frames") {
 		t.Errorf("tone bed by default: exit %d, stdout %q, stderr %q; want even cuts and a note", code, stdout, stderr)
@@ -206,22 +221,8 @@ func TestStitchCommandDeliver(t *testing.T) {
 	dir := t.TempDir()
 	a, b := testClip(t, dir, "a.mp4"), testClip(t, dir, "b.mp4")
 	out := filepath.Join(dir, "out", "film.mp4")
-	code, stdout, stderr := runMediaCmd(t, "stitch", "--clip", a, "--clip", b, "--out", out, "--clip-duration", "0.5",
-		"--fps", "24", "--preset", "ultrafast", "--deliver", "9:16,4:5,1:1,16:9", "--json")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
-	var res struct {
-		Formats []struct {
-			Out    string `json:"out"`
-			Format string `json:"format"`
-			Width  int    `json:"width"`
-			Height int    `json:"height"`
-		} `json:"formats"`
-	}
-	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
-		t.Fatalf("stdout is not JSON: %v\n%s", err, stdout)
-	}
+	res, _ := stitchJSON(t, "--clip", a, "--clip", b, "--out", out, "--clip-duration", "0.5",
+		"--fps", "24", "--preset", "ultrafast", "--deliver", "9:16,4:5,1:1,16:9")
 	want := map[string][3]any{"9:16": {"9x16", 66, 120}, "4:5": {"4x5", 96, 120}, "1:1": {"1x1", 120, 120}, "16:9": {"16x9", 160, 90}}
 	if len(res.Formats) != 4 {
 		t.Fatalf("formats %+v", res.Formats)
@@ -250,26 +251,8 @@ func TestStitchCommandPlatformPreset(t *testing.T) {
 	dir := t.TempDir()
 	a, b := testClip(t, dir, "a.mp4"), testClip(t, dir, "b.mp4")
 	out := filepath.Join(dir, "out", "look.mp4")
-	code, stdout, stderr := runMediaCmd(t, "stitch", "--clip", a, "--clip", b, "--out", out, "--clip-duration", "1.5",
-		"--fps", "30", "--preset", "feed", "--x264-preset", "ultrafast", "--deliver", "1:1", "--json")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
-	var res struct {
-		Formats []struct {
-			Out     string `json:"out"`
-			Format  string `json:"format"`
-			MaxKbps int    `json:"max_kbps"`
-		} `json:"formats"`
-		Preset struct {
-			Name    string `json:"name"`
-			MaxKbps int    `json:"maxKbps"`
-		} `json:"preset"`
-		PlatformFile string `json:"platformFile"`
-	}
-	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
-		t.Fatalf("stdout is not JSON: %v\n%s", err, stdout)
-	}
+	res, _ := stitchJSON(t, "--clip", a, "--clip", b, "--out", out, "--clip-duration", "1.5",
+		"--fps", "30", "--preset", "feed", "--x264-preset", "ultrafast", "--deliver", "1:1")
 	if len(res.Formats) != 2 || res.Formats[0].Format != "1:1" || res.Formats[1].Format != "4:5" {
 		t.Fatalf("formats %+v, want 1:1 then the feed's 4:5", res.Formats)
 	}
