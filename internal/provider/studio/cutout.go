@@ -167,12 +167,12 @@ func buildCutout(img *image.RGBA, m matte, alpha []float32, box image.Rectangle,
 		for x := range lw {
 			mx, my := ox+(float32(x)+0.5)*sx, oy+(float32(y)+0.5)*sy
 			mg.sample(mx, my, a[:])
-			al := clamp32(a[0], 0, 1)
+			al := clamp(a[0], 0, 1)
 			bg := m.bg.at(float64(mx), float64(my))
 			p := layer.Pix[layer.PixOffset(x, y):]
 			for c := range 3 {
 				v := float32(p[c]) - (1-al)*bg[c]
-				p[c] = toByte(clamp32(v, 0, 255*al))
+				p[c] = toByte(clamp(v, 0, 255*al))
 			}
 			p[3] = toByte(255 * al)
 		}

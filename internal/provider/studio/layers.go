@@ -41,7 +41,7 @@ func splitLayers(img *image.RGBA) (layers, bool) {
 			i := img.PixOffset(x, y)
 			p := img.Pix[i : i+4 : i+4]
 			alpha.sample((float32(x)+0.5)*kx, (float32(y)+0.5)*ky, a[:])
-			al := clamp32(a[0], 0, 1)
+			al := clamp(a[0], 0, 1)
 			b, f := bg.Pix[i:i+4:i+4], fg.Pix[i:i+4:i+4]
 			b[3], f[3] = 255, toByte(255*al)
 			if al < 1.0/255 {
@@ -51,7 +51,7 @@ func splitLayers(img *image.RGBA) (layers, bool) {
 			plate.sample((float32(x)+0.5)*kx, (float32(y)+0.5)*ky, c[:])
 			for ch := range 3 {
 				b[ch] = toByte(c[ch])
-				f[ch] = toByte(clamp32(float32(p[ch])-(1-al)*float32(b[ch]), 0, 255*al))
+				f[ch] = toByte(clamp(float32(p[ch])-(1-al)*float32(b[ch]), 0, 255*al))
 			}
 		}
 	}

@@ -96,11 +96,11 @@ func finishRow(img *image.RGBA, area image.Rectangle, row int, l look, fx []floa
 		gain := l.exposure * (1 + l.flash*fx[col]*fy) * vig
 		c := [3]float32{float32(px[0]) / 255 * gain * balance[0], float32(px[1]) / 255 * gain * balance[1], float32(px[2]) / 255 * gain * balance[2]}
 		lum := 0.299*c[0] + 0.587*c[1] + 0.114*c[2]
-		n := grainAt(area.Min.X+col, y, l.grainSeed) * l.grain * (0.35 + 2.6*clamp32(lum, 0, 1)*(1-clamp32(lum, 0, 1)))
+		n := grainAt(area.Min.X+col, y, l.grainSeed) * l.grain * (0.35 + 2.6*clamp(lum, 0, 1)*(1-clamp(lum, 0, 1)))
 		for k := range 3 {
 			v := c[k] + l.warmth*tint*(hi[k]*lum+lo[k]*(1-lum))
 			v = lum + (v-lum)*l.saturation
-			idx := clampi(int(v*scale+0.5), 0, curveSize-1)
+			idx := clamp(int(v*scale+0.5), 0, curveSize-1)
 			px[k] = toByte((tone[idx] + n) * 255)
 		}
 	}

@@ -98,8 +98,8 @@ func newAxis(n, srcN int, scale, offset float64) axis {
 	for x := range n {
 		s := scale*(float64(x)+0.5) + offset - 0.5
 		fl := math.Floor(s)
-		a.i0[x] = int32(clampi(int(fl), 0, srcN-1))
-		a.i1[x] = int32(clampi(int(fl)+1, 0, srcN-1))
+		a.i0[x] = int32(clamp(int(fl), 0, srcN-1))
+		a.i1[x] = int32(clamp(int(fl)+1, 0, srcN-1))
 		a.f[x] = int32(math.Round((s - fl) * 256))
 		if a.f[x] == 256 { // rounding reached the next pixel
 			a.i0[x], a.f[x] = a.i1[x], 0

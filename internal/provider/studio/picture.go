@@ -18,8 +18,8 @@ func stageFromPicture(img *image.RGBA) *stage {
 	for gy := range st.bg.h {
 		for gx := range st.bg.w {
 			wx, wy := st.fromGrid(gx, gy)
-			x := clampi(int(wx/float64(W)*float64(small.Bounds().Dx())), 0, small.Bounds().Dx()-1)
-			y := clampi(int(wy/float64(H)*float64(small.Bounds().Dy())), 0, small.Bounds().Dy()-1)
+			x := clamp(int(wx/float64(W)*float64(small.Bounds().Dx())), 0, small.Bounds().Dx()-1)
+			y := clamp(int(wy/float64(H)*float64(small.Bounds().Dy())), 0, small.Bounds().Dy()-1)
 			p := small.Pix[small.PixOffset(x, y):]
 			for c := range 3 {
 				st.bg.pix[st.bg.at(gx, gy)+c] = float32(p[c]) / 255

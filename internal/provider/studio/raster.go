@@ -26,9 +26,9 @@ func (g *grid) at(x, y int) int { return (y*g.w + x) * g.c }
 func (g *grid) sample(x, y float32, out []float32) {
 	x -= 0.5
 	y -= 0.5
-	x0, y0 := clampi(int(floor32(x)), 0, g.w-1), clampi(int(floor32(y)), 0, g.h-1)
+	x0, y0 := clamp(int(floor32(x)), 0, g.w-1), clamp(int(floor32(y)), 0, g.h-1)
 	x1, y1 := min(x0+1, g.w-1), min(y0+1, g.h-1)
-	fx, fy := clamp32(x-float32(x0), 0, 1), clamp32(y-float32(y0), 0, 1)
+	fx, fy := clamp(x-float32(x0), 0, 1), clamp(y-float32(y0), 0, 1)
 	i00, i10, i01, i11 := g.at(x0, y0), g.at(x1, y0), g.at(x0, y1), g.at(x1, y1)
 	for k := range g.c {
 		top := g.pix[i00+k] + (g.pix[i10+k]-g.pix[i00+k])*fx
@@ -58,7 +58,7 @@ func boxPass(src, dst []float32, n, lines, c, r, step, lineStride int) {
 	for l := range lines {
 		base := l * lineStride
 		for k := range c {
-			idx := func(i int) int { return (base+clampi(i, 0, n-1)*step)*c + k }
+			idx := func(i int) int { return (base+clamp(i, 0, n-1)*step)*c + k }
 			var sum float32
 			for i := -r; i <= r; i++ {
 				sum += src[idx(i)]
@@ -100,8 +100,8 @@ func sampleRGBA(img *image.RGBA, w, h int, x, y float32) (r, g, b, a float32) {
 	x -= 0.5
 	y -= 0.5
 	fx0, fy0 := floor32(x), floor32(y)
-	x0, y0 := clampi(int(fx0), 0, w-1), clampi(int(fy0), 0, h-1)
-	x1, y1 := clampi(int(fx0)+1, 0, w-1), clampi(int(fy0)+1, 0, h-1)
+	x0, y0 := clamp(int(fx0), 0, w-1), clamp(int(fy0), 0, h-1)
+	x1, y1 := clamp(int(fx0)+1, 0, w-1), clamp(int(fy0)+1, 0, h-1)
 	fx, fy := x-fx0, y-fy0
 	p := img.Pix
 	s := img.Stride
@@ -135,17 +135,8 @@ func floor32(v float32) float32 {
 	return i
 }
 
-func clamp32(v, lo, hi float32) float32 {
-	if v < lo {
-		return lo
-	}
-	if v > hi {
-		return hi
-	}
-	return v
-}
-
-func clampi(v, lo, hi int) int {
+// clamp limits v to [lo, hi], lo winning when they cross.
+func clamp[T int | float32](v, lo, hi T) T {
 	if v < lo {
 		return lo
 	}
@@ -157,7 +148,7 @@ func clampi(v, lo, hi int) int {
 
 // smoothstep is 0 below e0, 1 above e1 and a smooth S between.
 func smoothstep(e0, e1, x float32) float32 {
-	t := clamp32((x-e0)/(e1-e0), 0, 1)
+	t := clamp((x-e0)/(e1-e0), 0, 1)
 	return t * t * (3 - 2*t)
 }
 

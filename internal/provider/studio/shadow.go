@@ -7,7 +7,7 @@ import (
 )
 
 // linearOf reads an sRGB value (0..255, fractional) as linear light.
-func linearOf(v float32) float32 { return srgbLinear[clampi(int(v+0.5), 0, 255)] }
+func linearOf(v float32) float32 { return srgbLinear[clamp(int(v+0.5), 0, 255)] }
 
 // shadowRatio returns how much light a pixel keeps relative to the backdrop
 // behind it when it is only a darker copy of that backdrop (all channels
@@ -229,7 +229,7 @@ func edgeAlpha(c []uint8, f []float32, b [3]float32, in bool) float32 {
 	if den < 100 { // subject and backdrop too alike to measure a mix
 		return hard
 	}
-	return clamp32(num/den, 0, 1)
+	return clamp(num/den, 0, 1)
 }
 
 func allNeighbours(m []bool, i, w, h int) bool {

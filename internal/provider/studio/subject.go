@@ -34,7 +34,7 @@ func applyAlpha(layer *image.RGBA, workers int, alpha func(x, y int) float32) {
 		for y := y0; y < y1; y++ {
 			i := layer.PixOffset(0, y)
 			for x := range w {
-				a := clamp32(alpha(x, y), 0, 1)
+				a := clamp(alpha(x, y), 0, 1)
 				p := layer.Pix[i : i+4 : i+4]
 				p[0], p[1], p[2] = toByte(float32(p[0])*a), toByte(float32(p[1])*a), toByte(float32(p[2])*a)
 				p[3] = toByte(float32(p[3]) * a)
