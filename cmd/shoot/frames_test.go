@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"image"
 	"image/color"
@@ -14,16 +12,6 @@ import (
 
 	"github.com/fashionshoot/shoot/internal/imaging"
 )
-
-// runImagingCmd runs `shoot args…` in-process and returns the exit code and
-// both outputs.
-func runImagingCmd(t *testing.T, args ...string) (int, string, string) {
-	t.Helper()
-	var stdout, stderr bytes.Buffer
-	e := &env{getenv: func(string) string { return "" }, stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr}
-	code := runWith(context.Background(), args, e)
-	return code, stdout.String(), stderr.String()
-}
 
 // writeSheet draws a rows×cols contact sheet (white gutters 20 px, margins
 // 12 px, 300×260 cells of textured colour) to dir/name and returns the
@@ -79,7 +67,7 @@ func TestFramesCommandJSON(t *testing.T) {
 			dir := t.TempDir()
 			sheet, cells := writeSheet(t, dir, "sheet.png", tc.rows, tc.cols)
 			out := filepath.Join(dir, "frames")
-			code, stdout, stderr := runImagingCmd(t, append([]string{"frames", "--in", sheet, "--out", out, "--json"}, tc.args...)...)
+			code, stdout, stderr := runMediaCmd(t, append([]string{"frames", "--in", sheet, "--out", out, "--json"}, tc.args...)...)
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
@@ -134,7 +122,7 @@ func TestFramesCommandText(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	sheet, _ := writeSheet(t, dir, "sheet.png", 2, 3)
-	code, stdout, stderr := runImagingCmd(t, "frames", "--in", sheet, "--out", filepath.Join(dir, "f"))
+	code, stdout, stderr := runMediaCmd(t, "frames", "--in", sheet, "--out", filepath.Join(dir, "f"))
 	if code != 0 || !strings.Contains(stdout, "2×3 grid (gutters)") || !strings.Contains(stdout, "frame-6.png") {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
@@ -169,7 +157,7 @@ func TestFramesCommandErrors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			code, _, stderr := runImagingCmd(t, append([]string{"frames"}, tc.args...)...)
+			code, _, stderr := runMediaCmd(t, append([]string{"frames"}, tc.args...)...)
 			if code != tc.code || !strings.Contains(stderr, tc.msg) {
 				t.Fatalf("exit %d, stderr %q; want exit %d mentioning %q", code, stderr, tc.code, tc.msg)
 			}
@@ -184,7 +172,7 @@ func TestFramesCommandGridMismatch(t *testing.T) {
 	dir := t.TempDir()
 	sheet, cells := writeSheet(t, dir, "sheet.png", 3, 3)
 	out := filepath.Join(dir, "frames")
-	code, stdout, stderr := runImagingCmd(t, "frames", "--in", sheet, "--out", out, "--json")
+	code, stdout, stderr := runMediaCmd(t, "frames", "--in", sheet, "--out", out, "--json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}

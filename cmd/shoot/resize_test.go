@@ -67,7 +67,7 @@ func TestResizeCommand(t *testing.T) {
 				out = filepath.Join(dir, "out")
 				args = append(args, "--out", out)
 			}
-			code, stdout, stderr := runImagingCmd(t, args...)
+			code, stdout, stderr := runMediaCmd(t, args...)
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
@@ -113,7 +113,7 @@ func TestResizeCommandErrors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			code, _, stderr := runImagingCmd(t, append([]string{"resize"}, tc.args...)...)
+			code, _, stderr := runMediaCmd(t, append([]string{"resize"}, tc.args...)...)
 			if code != tc.code || !strings.Contains(stderr, tc.msg) {
 				t.Fatalf("exit %d, stderr %q; want exit %d mentioning %q", code, stderr, tc.code, tc.msg)
 			}

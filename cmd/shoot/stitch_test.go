@@ -14,8 +14,8 @@ import (
 	"github.com/fashionshoot/shoot/internal/beatgen"
 )
 
-// runMediaCmd runs `shoot args…` in-process and returns the exit code and
-// both outputs.
+// runMediaCmd runs `shoot args…` in-process, with an empty environment and
+// stdin, and returns the exit code and both outputs.
 func runMediaCmd(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
