@@ -127,22 +127,13 @@ func jobRunning(t *testing.T, db *sql.DB, sid, kind string) bool {
 	return n > 0
 }
 
-// taskHandles returns the session's provider task taskHandles by slot.
+// taskHandles returns the session's provider task handles by slot (the
+// key without its session prefix and generation suffix).
 func taskHandles(t *testing.T, db *sql.DB, sid string) map[string]string {
 	t.Helper()
-	rows, err := db.Query(`SELECT key, handle FROM provider_tasks WHERE session_id = ?`, sid)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
 	out := map[string]string{}
-	for rows.Next() {
-		var k, h string
-		if err := rows.Scan(&k, &h); err != nil {
-			t.Fatal(err)
-		}
-		k = strings.TrimPrefix(k, sid+"-")
-		out[k[:strings.LastIndex(k, "-g")]] = h
+	for _, r := range taskRows(t, db, sid, "handle") {
+		out[r[0][:strings.LastIndex(r[0], "-g")]] = r[1]
 	}
 	return out
 }

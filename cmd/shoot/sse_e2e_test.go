@@ -196,21 +196,34 @@ func waitJobsDone(t *testing.T, db *sql.DB, sid string) {
 	}
 }
 
-// taskStates returns a session's provider task keys and states.
+// taskStates returns a session's provider task keys (without the session
+// prefix) and states.
 func taskStates(t *testing.T, db *sql.DB, sid string) map[string]string {
 	t.Helper()
-	rows, err := db.Query(`SELECT key, state FROM provider_tasks WHERE session_id = ?`, sid)
+	out := map[string]string{}
+	for _, r := range taskRows(t, db, sid, "state") {
+		out[r[0]] = r[1]
+	}
+	return out
+}
+
+// taskRows returns the key, the session prefix cut off, and one column
+// (state or handle) of each of a session's provider tasks, in the order
+// the database lists them.
+func taskRows(t *testing.T, db *sql.DB, sid, column string) [][2]string {
+	t.Helper()
+	rows, err := db.Query(`SELECT key, `+column+` FROM provider_tasks WHERE session_id = ?`, sid)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	out := map[string]string{}
+	var out [][2]string
 	for rows.Next() {
-		var k, st string
-		if err := rows.Scan(&k, &st); err != nil {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
 			t.Fatal(err)
 		}
-		out[strings.TrimPrefix(k, sid+"-")] = st
+		out = append(out, [2]string{strings.TrimPrefix(k, sid+"-"), v})
 	}
 	return out
 }
