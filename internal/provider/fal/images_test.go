@@ -22,17 +22,25 @@ func heroRequest() shoot.ImageRequest {
 	return shoot.ImageRequest{Kind: shoot.ImageHero, Prompt: "editorial portrait", AspectRatio: "3:2", Resolution: "2K", Key: "s1/hero/v1"}
 }
 
+// submitHero submits heroRequest through a new image client on opts and
+// fails the test when the submit does.
+func submitHero(t *testing.T, opts fal.Options) (*fal.Images, shoot.ImageRequest, string) {
+	t.Helper()
+	c := fal.NewImages(opts)
+	req := heroRequest()
+	h, err := c.SubmitImage(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, req, h
+}
+
 func TestImageQueueSequenceAndResult(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, providertest.FALOptions{Timing: providertest.Timing{QueuePolls: 1, WorkPolls: 2}})
 	e.opts.StreamWait = -1 // one status request per poll: the sequence below
-	c := fal.NewImages(e.opts)
+	c, req, h := submitHero(t, e.opts)
 	ctx := context.Background()
-	req := heroRequest()
-	h, err := c.SubmitImage(ctx, req)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var hd map[string]string
 	if err := json.Unmarshal([]byte(h), &hd); err != nil || hd["request_id"] == "" {
 		t.Fatalf("handle %q", h)
@@ -42,7 +50,10 @@ func TestImageQueueSequenceAndResult(t *testing.T) {
 	}
 	// IN_QUEUE, IN_PROGRESS (log 1), IN_PROGRESS (log 2), COMPLETED.
 	wantLogs := [][]string{nil, {"generating: step 1"}, {"generating: step 2"}, nil}
-	var st shoot.TaskStatus
+	var (
+		st  shoot.TaskStatus
+		err error
+	)
 	for i, want := range wantLogs {
 		if st, err = c.PollImage(ctx, req, h); err != nil {
 			t.Fatalf("poll %d: %v", i, err)
@@ -206,13 +217,8 @@ func TestImageGenerationFailureAndRejection(t *testing.T) {
 func TestImageCancel(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, providertest.FALOptions{Timing: providertest.Timing{Manual: true}})
-	c := fal.NewImages(e.opts)
+	c, req, h := submitHero(t, e.opts)
 	ctx := context.Background()
-	req := heroRequest()
-	h, err := c.SubmitImage(ctx, req)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if st, err := c.PollImage(ctx, req, h); err != nil || st.Done {
 		t.Fatalf("poll before cancel: %+v %v", st, err)
 	}
@@ -298,13 +304,8 @@ func TestImageOutOfRetriesIsUnavailable(t *testing.T) {
 func TestImageResultMustDecode(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, providertest.FALOptions{Image: func(string, map[string]any) []byte { return []byte("<html>not an image</html>") }})
-	c := fal.NewImages(e.opts)
+	c, req, h := submitHero(t, e.opts)
 	ctx := context.Background()
-	req := heroRequest()
-	h, err := c.SubmitImage(ctx, req)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if _, _, err := pollUntilDone(t, func() (shoot.TaskStatus, error) { return c.PollImage(ctx, req, h) }); shoot.ErrorCode(err) != shoot.EINVALID {
 		t.Fatalf("err = %v", err)
 	}

@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fashionshoot/shoot/internal/provider/fal"
 	"github.com/fashionshoot/shoot/internal/provider/providertest"
 )
 
@@ -33,13 +32,8 @@ func TestPollFollowsTheStatusStream(t *testing.T) {
 			t.Parallel()
 			e := newEnv(t, providertest.FALOptions{Timing: tc.timing, StreamTick: 20 * time.Millisecond})
 			e.opts.StreamWait = tc.wait
-			c := fal.NewImages(e.opts)
+			c, req, h := submitHero(t, e.opts)
 			ctx := context.Background()
-			req := heroRequest()
-			h, err := c.SubmitImage(ctx, req)
-			if err != nil {
-				t.Fatal(err)
-			}
 			var logs []string
 			polls := 0
 			for done := false; !done; {
@@ -77,13 +71,8 @@ func TestPollWithoutStreamAsksStatus(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, providertest.FALOptions{Timing: providertest.Timing{WorkPolls: 1}})
 	e.opts.StreamWait = -1
-	c := fal.NewImages(e.opts)
+	c, req, h := submitHero(t, e.opts)
 	ctx := context.Background()
-	req := heroRequest()
-	h, err := c.SubmitImage(ctx, req)
-	if err != nil {
-		t.Fatal(err)
-	}
 	for range 2 {
 		if _, err := c.PollImage(ctx, req, h); err != nil {
 			t.Fatal(err)
