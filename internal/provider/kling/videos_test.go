@@ -64,17 +64,25 @@ func pollUntilDone(t *testing.T, poll func() (shoot.TaskStatus, error)) (shoot.T
 	return shoot.TaskStatus{}, nil
 }
 
-func TestClipSequenceRequestAndJWT(t *testing.T) {
-	t.Parallel()
-	now := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
-	k, opts, logs := newClient(t, providertest.KlingOptions{Now: func() time.Time { return now }, Timing: providertest.Timing{QueuePolls: 1, WorkPolls: 1}})
+// submitClip submits the clip request keyed key through a new video client
+// on opts and fails the test when the submit does.
+func submitClip(t *testing.T, ctx context.Context, opts kling.Options, key string) (*kling.Videos, shoot.ClipRequest, string) {
+	t.Helper()
 	c := kling.NewVideos(opts)
-	ctx := context.Background()
-	req := clip("s1/clip-1/v1")
+	req := clip(key)
 	h, err := c.SubmitClip(ctx, req)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return c, req, h
+}
+
+func TestClipSequenceRequestAndJWT(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	k, opts, logs := newClient(t, providertest.KlingOptions{Now: func() time.Time { return now }, Timing: providertest.Timing{QueuePolls: 1, WorkPolls: 1}})
+	ctx := context.Background()
+	c, req, h := submitClip(t, ctx, opts, "s1/clip-1/v1")
 	for i, want := range []struct {
 		done     bool
 		progress float64
@@ -238,14 +246,9 @@ func TestClipResubmitReattachesInsteadOfPayingTwice(t *testing.T) {
 func TestClipFailedTaskIsPermanent(t *testing.T) {
 	t.Parallel()
 	_, opts, _ := newClient(t, providertest.KlingOptions{Fail: func(string, map[string]any) string { return "Failure to pass the risk control system" }})
-	c := kling.NewVideos(opts)
 	ctx := context.Background()
-	req := clip("s1/clip-5/v1")
-	h, err := c.SubmitClip(ctx, req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = pollUntilDone(t, func() (shoot.TaskStatus, error) { return c.PollClip(ctx, req, h) })
+	c, req, h := submitClip(t, ctx, opts, "s1/clip-5/v1")
+	_, err := pollUntilDone(t, func() (shoot.TaskStatus, error) { return c.PollClip(ctx, req, h) })
 	if shoot.ErrorCode(err) != shoot.EINVALID || !strings.Contains(err.Error(), "risk control") {
 		t.Fatalf("failed task: %v", err)
 	}
@@ -257,13 +260,8 @@ func TestClipFailedTaskIsPermanent(t *testing.T) {
 func TestClipConcurrencyLimitIsTransient(t *testing.T) {
 	t.Parallel()
 	k, opts, _ := newClient(t, providertest.KlingOptions{MaxConcurrent: 1})
-	c := kling.NewVideos(opts)
 	ctx := context.Background()
-	first := clip("s1/clip-1/v1")
-	h, err := c.SubmitClip(ctx, first)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, first, h := submitClip(t, ctx, opts, "s1/clip-1/v1")
 	second := clip("s1/clip-2/v1")
 	if _, err := c.SubmitClip(ctx, second); shoot.ErrorCode(err) != shoot.EUNAVAILABLE || !strings.Contains(err.Error(), "code 1303") {
 		t.Fatalf("over the concurrency limit: %v", err)
@@ -327,13 +325,8 @@ func TestClipTookIsKlingsOwnTime(t *testing.T) {
 	now := func() time.Time { mu.Lock(); defer mu.Unlock(); return at }
 	wait := func(d time.Duration) { mu.Lock(); at = at.Add(d); mu.Unlock() }
 	_, opts, _ := newClient(t, providertest.KlingOptions{Now: now, Timing: providertest.Timing{WorkTime: 3 * time.Second}})
-	c := kling.NewVideos(opts)
 	ctx := t.Context()
-	req := clip("s1/clip-1/v1")
-	h, err := c.SubmitClip(ctx, req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, req, h := submitClip(t, ctx, opts, "s1/clip-1/v1")
 	wait(time.Second)
 	if st, err := c.PollClip(ctx, req, h); err != nil || st.Done || st.Took != 0 {
 		t.Fatalf("after 1 s of 3: %+v, %v", st, err)
