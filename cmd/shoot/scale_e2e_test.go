@@ -1,15 +1,13 @@
 package main
 
 import (
-	"bufio"
 	"log/slog"
 	"net/http"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/fashionshoot/shoot/internal/events"
+	"github.com/fashionshoot/shoot/internal/metrics/metricstest"
 	"github.com/fashionshoot/shoot/internal/shoot"
 	"github.com/fashionshoot/shoot/internal/store/postgres"
 	"github.com/fashionshoot/shoot/internal/store/postgres/postgrestest"
@@ -61,32 +59,11 @@ func scrapeMetrics(t *testing.T, base string) map[string]float64 {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("metrics: %d", resp.StatusCode)
 	}
-	out := map[string]float64{}
-	sc := bufio.NewScanner(resp.Body)
-	for sc.Scan() {
-		line := sc.Text()
-		i := strings.LastIndexByte(line, ' ')
-		if line == "" || line[0] == '#' || i < 0 {
-			continue
-		}
-		if v, err := strconv.ParseFloat(line[i+1:], 64); err == nil {
-			out[line[:i]] = v
-		}
+	got, err := metricstest.Parse(resp.Body)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return out
-}
-
-// pickSeries returns the series whose names start with one of prefixes.
-func pickSeries(all map[string]float64, prefixes ...string) map[string]float64 {
-	out := map[string]float64{}
-	for k, v := range all {
-		for _, p := range prefixes {
-			if strings.HasPrefix(k, p) {
-				out[k] = v
-			}
-		}
-	}
-	return out
+	return got
 }
 
 // TestPostgresShoot runs a whole shoot on PostgreSQL through `shoot serve`:
@@ -109,7 +86,7 @@ func TestPostgresShoot(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	if !done(m) {
-		t.Errorf("metrics: %v", pickSeries(m, "shoot_jobs", "shoot_job_runs_total"))
+		t.Errorf("metrics: %v", metricstest.Pick(m, "shoot_jobs", "shoot_job_runs_total"))
 	}
 }
 

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/fashionshoot/shoot/internal/metrics/metricstest"
 )
 
 // liveWorker is a `shoot worker` started through run().
@@ -109,17 +111,17 @@ func TestWorkerBesideAPI(t *testing.T) {
 		t.Errorf("worker finished %v clip jobs, want 5", got)
 	}
 	if wm[`shoot_provider_calls_total{kind="clip",op="submit",provider="studio",result="ok"}`] != 5 {
-		t.Errorf("worker provider calls: %v", pickSeries(wm, "shoot_provider_calls_total"))
+		t.Errorf("worker provider calls: %v", metricstest.Pick(wm, "shoot_provider_calls_total"))
 	}
 	am := scrapeMetrics(t, api.Base)
-	if n := len(pickSeries(am, "shoot_job_runs_total")); n != 0 {
-		t.Errorf("the API process ran jobs: %v", pickSeries(am, "shoot_job_runs_total"))
+	if n := len(metricstest.Pick(am, "shoot_job_runs_total")); n != 0 {
+		t.Errorf("the API process ran jobs: %v", metricstest.Pick(am, "shoot_job_runs_total"))
 	}
 	if am[`shoot_http_requests_total{method="POST",route="/api/generate-stream",status="200"}`] != 1 {
-		t.Errorf("API request metrics: %v", pickSeries(am, "shoot_http_requests_total"))
+		t.Errorf("API request metrics: %v", metricstest.Pick(am, "shoot_http_requests_total"))
 	}
 	if am[`shoot_jobs{kind="clip",state="completed"}`] != 5 || am["shoot_queue_up"] != 1 {
-		t.Errorf("queue as the API sees it: %v", pickSeries(am, "shoot_jobs", "shoot_queue_up"))
+		t.Errorf("queue as the API sees it: %v", metricstest.Pick(am, "shoot_jobs", "shoot_queue_up"))
 	}
 	wantJSONJobLines(t, w.Log.String(), "solo", 5)
 	for _, base := range []string{api.Base, w.Ops} {

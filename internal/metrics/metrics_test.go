@@ -1,19 +1,16 @@
 package metrics_test
 
 import (
-	"bufio"
 	"context"
 	"errors"
-	"io"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/fashionshoot/shoot/internal/jobs"
 	"github.com/fashionshoot/shoot/internal/metrics"
+	"github.com/fashionshoot/shoot/internal/metrics/metricstest"
 	"github.com/fashionshoot/shoot/internal/pipeline"
 	"github.com/fashionshoot/shoot/internal/shoot"
 )
@@ -27,26 +24,11 @@ func scrape(t *testing.T, m *metrics.Metrics) map[string]float64 {
 	if rec.Code != http.StatusOK {
 		t.Fatalf("scrape: %d %s", rec.Code, rec.Body)
 	}
-	return parse(t, rec.Body)
-}
-
-func parse(t *testing.T, r io.Reader) map[string]float64 {
-	t.Helper()
-	out := map[string]float64{}
-	sc := bufio.NewScanner(r)
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		i := strings.LastIndexByte(line, ' ')
-		v, err := strconv.ParseFloat(line[i+1:], 64)
-		if err != nil {
-			t.Fatalf("bad line %q", line)
-		}
-		out[line[:i]] = v
+	got, err := metricstest.Parse(rec.Body)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return out
+	return got
 }
 
 func TestHTTPAndJobSeries(t *testing.T) {
@@ -193,28 +175,16 @@ func TestQueueCollector(t *testing.T) {
 	}
 	got := scrape(t, m)
 	if got[`shoot_jobs{kind="clip",state="running"}`] != 4 || got[`shoot_jobs{kind="final",state="available"}`] != 1 || got["shoot_queue_up"] != 1 {
-		t.Errorf("queue series wrong: %v", pick(got, "shoot_jobs", "shoot_queue_up"))
+		t.Errorf("queue series wrong: %v", metricstest.Pick(got, "shoot_jobs", "shoot_queue_up"))
 	}
 	fail = true
 	got = scrape(t, m)
 	if got["shoot_queue_up"] != 0 || got[`shoot_jobs{kind="clip",state="running"}`] != 0 {
-		t.Errorf("a failed count should report up 0 and no jobs: %v", pick(got, "shoot_jobs", "shoot_queue_up"))
+		t.Errorf("a failed count should report up 0 and no jobs: %v", metricstest.Pick(got, "shoot_jobs", "shoot_queue_up"))
 	}
 	if _, ok := got["go_goroutines"]; !ok {
 		t.Error("a failed queue count broke the rest of the scrape")
 	}
-}
-
-func pick(all map[string]float64, prefixes ...string) map[string]float64 {
-	out := map[string]float64{}
-	for k, v := range all {
-		for _, p := range prefixes {
-			if strings.HasPrefix(k, p) {
-				out[k] = v
-			}
-		}
-	}
-	return out
 }
 
 // localImages is fakeImages standing for the offline studio.
