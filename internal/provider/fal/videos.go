@@ -39,7 +39,7 @@ func (v *Videos) PriceOf(seconds int) float64 {
 // SubmitClip fits both frames to Kling's limits, uploads them to FAL
 // storage and queues the clip.
 func (v *Videos) SubmitClip(ctx context.Context, req shoot.ClipRequest) (string, error) {
-	secs, err := clipSeconds(req.Seconds)
+	secs, err := kling.ClipSeconds(req.Seconds)
 	if err != nil {
 		return "", err
 	}
@@ -77,16 +77,6 @@ func (v *Videos) CallbackPath(token string) string { return webhookPath(token) }
 // CallbackID is the request id a handle names, as webhooks carry it.
 func (v *Videos) CallbackID(handle string) string { return callbackID(handle) }
 
-func clipSeconds(s int) (int, error) {
-	switch s {
-	case 0:
-		return 5, nil
-	case 5, 10:
-		return s, nil
-	}
-	return 0, shoot.Errorf(shoot.EINVALID, "Kling clips are 5 or 10 seconds, not %d", s)
-}
-
 // PollClip reports progress; when done it downloads video.url.
 func (v *Videos) PollClip(ctx context.Context, req shoot.ClipRequest, h string) (shoot.TaskStatus, error) {
 	p, err := v.q.poll(ctx, h)
@@ -105,7 +95,7 @@ func (v *Videos) PollClip(ctx context.Context, req shoot.ClipRequest, h string) 
 	if err != nil {
 		return shoot.TaskStatus{Logs: p.logs}, err
 	}
-	secs, _ := clipSeconds(req.Seconds)
+	secs, _ := kling.ClipSeconds(req.Seconds)
 	n := float64(secs)
 	model := orDefault(p.h.Endpoint, v.Model())
 	art := &shoot.Artifact{

@@ -130,7 +130,7 @@ func (v *Videos) buildCreate(req shoot.ClipRequest) (createBody, error) {
 	if req.Key == "" {
 		return createBody{}, shoot.Errorf(shoot.EINVALID, "a clip request needs an idempotency key")
 	}
-	secs, err := seconds(req.Seconds)
+	secs, err := ClipSeconds(req.Seconds)
 	if err != nil {
 		return createBody{}, err
 	}
@@ -154,7 +154,9 @@ func (v *Videos) buildCreate(req shoot.ClipRequest) (createBody, error) {
 	return b, nil
 }
 
-func seconds(s int) (int, error) {
+// ClipSeconds is the length of a Kling clip asked for s seconds: 5 or 10,
+// 5 when unset; any other length is refused. Kling on FAL takes the same.
+func ClipSeconds(s int) (int, error) {
 	switch s {
 	case 0:
 		return 5, nil
@@ -224,7 +226,7 @@ func (v *Videos) result(ctx context.Context, req shoot.ClipRequest, h handle, t 
 	if err != nil {
 		return shoot.TaskStatus{}, err
 	}
-	secs, _ := seconds(req.Seconds)
+	secs, _ := ClipSeconds(req.Seconds)
 	rate := v.opts.Prices[h.Model+"/"+h.Mode]
 	art := &shoot.Artifact{
 		Data: data, ContentType: "video/mp4", Provider: "kling", Model: h.Model, Seed: req.Seed,
