@@ -96,7 +96,7 @@ func TestInvalidToolInputCorrected(t *testing.T) {
 		t.Errorf("corrected result %+v", good)
 	}
 	tools := out.tools()
-	if len(tools) != 4 || !tools[1].isError || tools[3].isError {
+	if len(tools) != 4 || !tools[1].IsError || tools[3].IsError {
 		t.Errorf("tool events %+v", tools)
 	}
 	e.checkAccepted()
@@ -202,12 +202,12 @@ func TestUsageRecorded(t *testing.T) {
 	r.Usage = claudetest.Usage{InputTokens: 1000, OutputTokens: 200, CacheCreationInputTokens: 4000, CacheReadInputTokens: 50000}
 	e.api.Script(r)
 	_, out := e.mustTurn(e.director(), start("hello"))
-	if len(out.usage) != 1 {
-		t.Fatalf("usage %+v", out.usage)
+	if len(out.Usage) != 1 {
+		t.Fatalf("usage %+v", out.Usage)
 	}
-	u := out.usage[0]
+	u := out.Usage[0]
 	want := (1000*2 + 200*10 + 4000*2.5 + 50000*0.1) / 1e6
-	if u.ref != "msg_priced" || u.in != 55000 || u.out != 200 || math.Abs(u.usd-want) > 1e-12 || u.model != DefaultModel {
+	if u.Ref != "msg_priced" || u.In != 55000 || u.Out != 200 || math.Abs(u.USD-want) > 1e-12 || u.Model != DefaultModel {
 		t.Errorf("usage %+v, want usd %g", u, want)
 	}
 }
@@ -289,9 +289,9 @@ func TestEventsNarrateTheStream(t *testing.T) {
 	)
 	_, out := e.mustTurn(e.director(), start("navy suit"))
 	var kinds []string
-	for _, ev := range out.events {
-		if len(kinds) == 0 || kinds[len(kinds)-1] != ev.kind || ev.kind != "delta" {
-			kinds = append(kinds, ev.kind)
+	for _, ev := range out.Events {
+		if len(kinds) == 0 || kinds[len(kinds)-1] != ev.Kind || ev.Kind != "delta" {
+			kinds = append(kinds, ev.Kind)
 		}
 	}
 	want := "hint delta hint message tool_call tool_result hint delta message"
@@ -302,12 +302,12 @@ func TestEventsNarrateTheStream(t *testing.T) {
 	if len(msgs) != 2 || msgs[0] != text+"\n\nShooting now." {
 		t.Errorf("messages %q", msgs)
 	}
-	if out.events[0].text != "response" {
-		t.Errorf("first hint %q", out.events[0].text)
+	if out.Events[0].Text != "response" {
+		t.Errorf("first hint %q", out.Events[0].Text)
 	}
 	var deltas int
-	for _, ev := range out.events {
-		if ev.kind == "delta" {
+	for _, ev := range out.Events {
+		if ev.Kind == "delta" {
 			deltas++
 		}
 	}
@@ -315,8 +315,8 @@ func TestEventsNarrateTheStream(t *testing.T) {
 		t.Errorf("only %d deltas: the text should stream in pieces", deltas)
 	}
 	tc := out.tools()[0]
-	if tc.name != "generate_hero" || !jsonEqual(t, tc.input, json.RawMessage(`{"pose":"editorial-drama","background":"studio-black"}`)) {
-		t.Errorf("tool call event %+v (%s)", tc, tc.input)
+	if tc.Name != "generate_hero" || !jsonEqual(t, tc.Input, json.RawMessage(`{"pose":"editorial-drama","background":"studio-black"}`)) {
+		t.Errorf("tool call event %+v (%s)", tc, tc.Input)
 	}
 }
 

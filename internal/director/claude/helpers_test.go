@@ -1,7 +1,6 @@
 package claude
 
 import (
-	"context"
 	"encoding/json"
 	"log/slog"
 	"path/filepath"
@@ -23,44 +22,10 @@ import (
 type fakeActions = directortest.Actions
 
 // event is one recorded Emitter call.
-type event struct {
-	kind, name, text string
-	input            json.RawMessage
-	isError          bool
-}
-
-// usage is one recorded RecordUsage call.
-type usage struct {
-	model   string
-	in, out int64
-	usd     float64
-	ref     string
-}
+type event = directortest.Event
 
 // fakeEmitter records events and usage, like the engine's emitter.
-type fakeEmitter struct {
-	events []event
-	usage  []usage
-}
-
-func (e *fakeEmitter) TextDelta(_ context.Context, t string) {
-	e.events = append(e.events, event{kind: "delta", text: t})
-}
-func (e *fakeEmitter) TypeHint(_ context.Context, t string) {
-	e.events = append(e.events, event{kind: "hint", text: t})
-}
-func (e *fakeEmitter) AssistantMessage(_ context.Context, t string) {
-	e.events = append(e.events, event{kind: "message", text: t})
-}
-func (e *fakeEmitter) ToolCall(_ context.Context, name string, input json.RawMessage) {
-	e.events = append(e.events, event{kind: "tool_call", name: name, input: input})
-}
-func (e *fakeEmitter) ToolResult(_ context.Context, name, summary string, isError bool) {
-	e.events = append(e.events, event{kind: "tool_result", name: name, text: summary, isError: isError})
-}
-func (e *fakeEmitter) RecordUsage(_ context.Context, model string, in, out int64, usd float64, ref string) {
-	e.usage = append(e.usage, usage{model, in, out, usd, ref})
-}
+type fakeEmitter struct{ directortest.Emitter }
 
 // messages returns the assistant messages, checking that the text deltas
 // since the last hint add up to each.
@@ -68,19 +33,19 @@ func (e *fakeEmitter) messages(t *testing.T) []string {
 	t.Helper()
 	var msgs []string
 	var deltas strings.Builder
-	for _, ev := range e.events {
-		switch ev.kind {
+	for _, ev := range e.Events {
+		switch ev.Kind {
 		case "hint":
-			if ev.text == "response" {
+			if ev.Text == "response" {
 				deltas.Reset()
 			}
 		case "delta":
-			deltas.WriteString(ev.text)
+			deltas.WriteString(ev.Text)
 		case "message":
-			if deltas.String() != ev.text {
-				t.Errorf("deltas %q do not add up to the message %q", deltas.String(), ev.text)
+			if deltas.String() != ev.Text {
+				t.Errorf("deltas %q do not add up to the message %q", deltas.String(), ev.Text)
 			}
-			msgs = append(msgs, ev.text)
+			msgs = append(msgs, ev.Text)
 			deltas.Reset()
 		}
 	}
@@ -90,8 +55,8 @@ func (e *fakeEmitter) messages(t *testing.T) []string {
 // tools returns the tool_call and tool_result events in order.
 func (e *fakeEmitter) tools() []event {
 	var out []event
-	for _, ev := range e.events {
-		if ev.kind == "tool_call" || ev.kind == "tool_result" {
+	for _, ev := range e.Events {
+		if ev.Kind == "tool_call" || ev.Kind == "tool_result" {
 			out = append(out, ev)
 		}
 	}

@@ -130,7 +130,7 @@ func TestToolsMapToActions(t *testing.T) {
 		if act.Names() != c.call || !c.check(act.Calls[0].Arg) {
 			t.Errorf("%s: calls %+v", c.tool, act.Calls)
 		}
-		if ev := out.tools(); len(ev) != 2 || ev[1].isError || ev[1].name != c.tool {
+		if ev := out.tools(); len(ev) != 2 || ev[1].IsError || ev[1].Name != c.tool {
 			t.Errorf("%s: events %+v", c.tool, ev)
 		}
 	}
@@ -139,7 +139,7 @@ func TestToolsMapToActions(t *testing.T) {
 	if _, _, err := d.runTools(t.Context(), []peek{{ID: "t", Name: "bash", Input: json.RawMessage(`{}`)}}, "", act, out); err != nil {
 		t.Fatal(err)
 	}
-	if ev := out.tools()[1]; !ev.isError || !strings.Contains(ev.text, "generate_hero") || act.Names() != "" {
+	if ev := out.tools()[1]; !ev.IsError || !strings.Contains(ev.Text, "generate_hero") || act.Names() != "" {
 		t.Errorf("unknown tool: %+v", ev)
 	}
 }

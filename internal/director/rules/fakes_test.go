@@ -1,8 +1,6 @@
 package rules
 
 import (
-	"context"
-	"encoding/json"
 	"strings"
 	"testing"
 
@@ -16,36 +14,8 @@ import (
 // fakeActions records the director's Actions calls.
 type fakeActions = directortest.Actions
 
-// event is one recorded Emitter call.
-type event struct {
-	kind, text string
-	input      json.RawMessage
-	isError    bool
-}
-
-type fakeEmitter struct{ events []event }
-
-func (e *fakeEmitter) TextDelta(_ context.Context, text string) {
-	e.events = append(e.events, event{kind: "delta", text: text})
-}
-func (e *fakeEmitter) TypeHint(_ context.Context, t string) {
-	e.events = append(e.events, event{kind: "hint", text: t})
-}
-func (e *fakeEmitter) AssistantMessage(_ context.Context, t string) {
-	e.events = append(e.events, event{kind: "message", text: t})
-}
-func (e *fakeEmitter) ToolCall(_ context.Context, name string, input json.RawMessage) {
-	e.events = append(e.events, event{kind: "tool_call", text: name, input: input})
-}
-func (e *fakeEmitter) ToolResult(_ context.Context, name, summary string, isError bool) {
-	e.events = append(e.events, event{kind: "tool_result", text: name + ":" + summary, isError: isError})
-}
-
-// RecordUsage records a "usage" event: the rules director calls no paid
-// model, so a test that finds one has caught a bug.
-func (e *fakeEmitter) RecordUsage(_ context.Context, model string, _, _ int64, _ float64, _ string) {
-	e.events = append(e.events, event{kind: "usage", text: model})
-}
+// fakeEmitter records the events a turn emits, like the engine's emitter.
+type fakeEmitter struct{ directortest.Emitter }
 
 // messages returns the assistant messages, checking on the way that each
 // was announced with a response hint and that its deltas add up to it.
@@ -54,23 +24,24 @@ func (e *fakeEmitter) messages(t *testing.T) []string {
 	var msgs []string
 	var deltas strings.Builder
 	hinted := false
-	for _, ev := range e.events {
-		switch ev.kind {
+	for _, u := range e.Usage {
+		t.Errorf("usage of %q recorded; the rules director calls no paid model", u.Model)
+	}
+	for _, ev := range e.Events {
+		switch ev.Kind {
 		case "hint":
-			hinted = ev.text == "response"
+			hinted = ev.Text == "response"
 			deltas.Reset()
-		case "usage":
-			t.Errorf("usage of %q recorded; the rules director calls no paid model", ev.text)
 		case "delta":
-			deltas.WriteString(ev.text)
+			deltas.WriteString(ev.Text)
 		case "message":
 			if !hinted {
-				t.Errorf("message %q without a response hint", ev.text)
+				t.Errorf("message %q without a response hint", ev.Text)
 			}
-			if deltas.String() != ev.text {
-				t.Errorf("deltas %q do not add up to the message %q", deltas.String(), ev.text)
+			if deltas.String() != ev.Text {
+				t.Errorf("deltas %q do not add up to the message %q", deltas.String(), ev.Text)
 			}
-			msgs = append(msgs, ev.text)
+			msgs = append(msgs, ev.Text)
 			hinted = false
 		}
 	}
@@ -82,12 +53,12 @@ func (e *fakeEmitter) text(t *testing.T) string { return strings.Join(e.messages
 // toolEvents lists tool_call/tool_result names in order.
 func (e *fakeEmitter) toolEvents() string {
 	var out []string
-	for _, ev := range e.events {
-		if ev.kind == "tool_call" {
-			out = append(out, "call:"+ev.text)
+	for _, ev := range e.Events {
+		if ev.Kind == "tool_call" {
+			out = append(out, "call:"+ev.Name)
 		}
-		if ev.kind == "tool_result" {
-			out = append(out, "result:"+ev.text)
+		if ev.Kind == "tool_result" {
+			out = append(out, "result:"+ev.Name+":"+ev.Text)
 		}
 	}
 	return strings.Join(out, " ")

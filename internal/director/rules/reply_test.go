@@ -199,25 +199,25 @@ func TestReplyActions(t *testing.T) {
 func checkToolEvents(t *testing.T, act *fakeActions, out *fakeEmitter) {
 	t.Helper()
 	calls, results := 0, 0
-	for _, ev := range out.events {
-		switch ev.kind {
+	for _, ev := range out.Events {
+		switch ev.Kind {
 		case "tool_call":
 			calls++
 			if results != calls-1 {
-				t.Errorf("tool_call %s before the previous result", ev.text)
+				t.Errorf("tool_call %s before the previous result", ev.Name)
 			}
 		case "tool_result":
 			results++
-			if ev.isError {
-				t.Errorf("unexpected error result %s", ev.text)
+			if ev.IsError {
+				t.Errorf("unexpected error result %s: %s", ev.Name, ev.Text)
 			}
 		}
 	}
 	if calls != len(act.Calls) || results != len(act.Calls) {
 		t.Errorf("%d tool calls, %d results for %d actions", calls, results, len(act.Calls))
 	}
-	if len(out.events) > 0 && out.events[0].kind != "hint" {
-		t.Errorf("the turn should speak before acting; first event %+v", out.events[0])
+	if len(out.Events) > 0 && out.Events[0].Kind != "hint" {
+		t.Errorf("the turn should speak before acting; first event %+v", out.Events[0])
 	}
 }
 

@@ -56,7 +56,7 @@ func TestStartPicksPresetsByVibe(t *testing.T) {
 			t.Errorf("%q: tool events %s", c.brief, got)
 		}
 		var shown pipeline.HeroParams
-		if err := json.Unmarshal(out.events[len(out.events)-2].input, &shown); err != nil || shown.Prompt != p.Prompt {
+		if err := json.Unmarshal(out.Events[len(out.Events)-2].Input, &shown); err != nil || shown.Prompt != p.Prompt {
 			t.Errorf("%q: the tool call does not show the prompt sent (%v)", c.brief, err)
 		}
 	}
@@ -69,12 +69,12 @@ func TestStartStreamsBeforeActing(t *testing.T) {
 	if err := newDirector(t).Turn(t.Context(), in, act, out); err != nil {
 		t.Fatal(err)
 	}
-	if out.events[0].kind != "hint" || out.events[0].text != "response" {
-		t.Errorf("first event %+v, want the response hint", out.events[0])
+	if out.Events[0].Kind != "hint" || out.Events[0].Text != "response" {
+		t.Errorf("first event %+v, want the response hint", out.Events[0])
 	}
 	deltas := 0
-	for _, ev := range out.events {
-		if ev.kind == "delta" {
+	for _, ev := range out.Events {
+		if ev.Kind == "delta" {
 			deltas++
 		}
 	}
@@ -126,13 +126,13 @@ func TestRefusedActionIsExplained(t *testing.T) {
 	if err := newDirector(t).Turn(t.Context(), in, act, out); err != nil {
 		t.Fatalf("a refused action should end the turn normally: %v", err)
 	}
-	last := out.events[len(out.events)-1]
-	if !strings.Contains(last.text, "a stage is already running") {
+	last := out.Events[len(out.Events)-1]
+	if !strings.Contains(last.Text, "a stage is already running") {
 		t.Errorf("the refusal is not explained: %+v", last)
 	}
 	var sawError bool
-	for _, ev := range out.events {
-		sawError = sawError || (ev.kind == "tool_result" && ev.isError)
+	for _, ev := range out.Events {
+		sawError = sawError || (ev.Kind == "tool_result" && ev.IsError)
 	}
 	if !sawError {
 		t.Error("no tool_result with isError")
