@@ -268,8 +268,11 @@ func (e *edgeProbe) absorbStripe(vertical bool, pos, dir, a, b, size int, level 
 		cur := e.line(e.a, vertical, pos+k*dir, a, b)
 		if e.gutterish(cur, level) {
 			// Only a gutter line past ink ends a stripe: gutter-coloured
-			// lines alone are the walk's to judge.
-			if ink {
+			// lines alone are the walk's to judge. It must be mostly
+			// gutter under the strict tolerance: picture that merely
+			// straddles the gutter's level (a gradient through it) passes
+			// the loose one, and would pass for the gap after a caption.
+			if ink && e.strictLine(cur) {
 				best = pos + k*dir
 			}
 			continue
@@ -287,6 +290,18 @@ func (e *edgeProbe) absorbStripe(vertical bool, pos, dir, a, b, size int, level 
 		}
 	}
 	return best
+}
+
+// strictLine reports a line six in ten of whose pixels have the gutter
+// colour under the strict tolerance. The gap after a caption keeps that
+// much even where compression rings round the ink; picture graded through
+// the gutter's level spreads over the loose tolerance and keeps far less.
+func (e *edgeProbe) strictLine(l []uint8) bool {
+	var s int
+	for _, v := range l {
+		s += int(e.strict[v])
+	}
+	return s*10 >= len(l)*6
 }
 
 // clean reports a line all but 3 % of which has the gutter colour.
