@@ -28,15 +28,23 @@ func (e *edgeProbe) furnitureDepth(cells []cell, rows, cols int) [][4]int {
 			groups[outer] = append(groups[outer], i)
 		}
 		all, allLong := e.sideDepth(cells, append(slices.Clone(groups[0]), groups[1]...), side)
-		if allLong {
+		if allLong || e.flatFrom(cells, append(slices.Clone(groups[0]), groups[1]...), side, min(1, all-1), all) {
 			all = 0
 		}
 		for _, g := range groups {
 			d, long := e.sideDepth(cells, g, side)
-			if long {
-				// Flat lines alike all the way: picture flat at the edge
-				// of the few cells of this group, after furniture or not.
+			switch {
+			case long, e.flatFrom(cells, g, side, min(1, d-1), d):
+				// Flat lines alike all the way, or one flat level from
+				// the edge on past the depth found: picture flat at the
+				// edge of the few cells of this group (backdrops graded
+				// the same way), after furniture or not.
 				d = 0
+			case d > all && e.flatFrom(cells, g, side, d-1, d):
+				// Deeper than on the sheet as a whole, and the last line
+				// of it goes on: picture flat at the furniture's level
+				// beyond it in these few cells.
+				d = all
 			}
 			// Compression breaks a furniture line in a cell now and then,
 			// which stops a small group early; every cell of the sheet
@@ -89,6 +97,45 @@ func (e *edgeProbe) sideDepth(cells []cell, group []int, side int) (depth int, l
 		depth = k + 1
 	}
 	return depth, true
+}
+
+// furnitureEnd is how many lines past the depth where the flat lines
+// stop being alike from cell to cell flatFrom looks at. Furniture ends at
+// one depth round every cell, so past it the lines of most cells change;
+// the flat edge of a picture (a backdrop graded along the edge) runs on.
+const furnitureEnd = 4
+
+// flatFrom reports, for a depth found, whether in at least half of the
+// cells of group that can be judged, the lines from line from to
+// furnitureEnd lines past depth are flat, each within half the gutter
+// tolerance of the one before: one level running on where furniture would
+// have ended. Furniture does not: a drop shadow steps down line by line to
+// its plateau, and the picture after furniture is of another level.
+func (e *edgeProbe) flatFrom(cells []cell, group []int, side, from, depth int) bool {
+	if depth <= 0 {
+		return false
+	}
+	step := max(2, e.d/2)
+	n, judged := 0, 0
+	for _, i := range group {
+		if _, ok := e.sideLine(cells[i], side, from); !ok {
+			continue
+		}
+		judged++
+		prev, on := -1, true
+		for k := from; k <= depth+furnitureEnd && on; k++ {
+			l, ok := e.sideLine(cells[i], side, k)
+			if !ok {
+				on = false
+				break
+			}
+			lv, flat := e.flat(l)
+			on = flat && (prev < 0 || absInt(lv-prev) <= step)
+			prev = lv
+		}
+		n += b2i(on)
+	}
+	return n >= 1 && 2*n >= judged
 }
 
 // outliers is how many of n cells may break a furniture line: one in

@@ -23,6 +23,16 @@ func TestGeneratedRegressions(t *testing.T) {
 		{sheetgen.Small, 5002, "gradient through the gutter level read as a caption gap"},
 		{sheetgen.Small, 5170, "gradient through the gutter level read as a caption gap"},
 		{sheetgen.Plain, 5175, "gradient through the gutter level read as a caption gap"},
+		// Pictures flat along one edge in a few cells (backdrops graded
+		// the same way), or flat at a drop shadow's level past it, were
+		// taken for furniture drawn round every cell, and lines of
+		// picture were skipped.
+		{sheetgen.Labels, 5028, "flat picture edges in one row read as furniture"},
+		{sheetgen.FilmStrip, 5178, "flat picture edges in the outer column read as furniture"},
+		{sheetgen.Shadow, 5109, "picture flat at the shadow's level read as more shadow"},
+		// A true shadow followed in half the cells by picture flat near
+		// its plateau level must still be skipped whole.
+		{sheetgen.Shadow, 5042, "shadow kept where picture runs on at its level"},
 	}
 	for _, tc := range cases {
 		t.Run(fmt.Sprintf("%s/%d", tc.class, tc.seed), func(t *testing.T) {
