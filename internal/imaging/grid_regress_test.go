@@ -33,6 +33,10 @@ func TestGeneratedRegressions(t *testing.T) {
 		// A true shadow followed in half the cells by picture flat near
 		// its plateau level must still be skipped whole.
 		{sheetgen.Shadow, 5042, "shadow kept where picture runs on at its level"},
+		// Compression rings in a keyline's gap moved the one line outside
+		// an edge a few levels off the gutter, and the next line, ringing
+		// the other way, no longer matched it: the walk stopped on gutter.
+		{sheetgen.Keyline, 5183, "ringing gutter line taken for the gutter's level"},
 	}
 	for _, tc := range cases {
 		t.Run(fmt.Sprintf("%s/%d", tc.class, tc.seed), func(t *testing.T) {

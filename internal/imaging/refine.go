@@ -106,16 +106,10 @@ func (e *edgeProbe) trim(vertical bool, pos, dir, a, b, size, skip int) (int, bo
 	if size < 16 || b-a < 3 {
 		return pos, true
 	}
-	// The gutter's own level beside this edge: the line just outside it,
-	// unless that is off the sheet. Picture a few levels off the gutter
-	// colour (a dark wall against black gutters) differs from it in mean
-	// even where each pixel is within the tolerance.
-	level := e.g
-	if o := pos - dir; o >= 0 && o < e.extent(vertical) {
-		if l := e.line(e.a, vertical, o, a, b); e.clean(l) {
-			level = mean(l)
-		}
-	}
+	// The gutter's own level beside this edge. Picture a few levels off
+	// the gutter colour (a dark wall against black gutters) differs from
+	// it in mean even where each pixel is within the tolerance.
+	level := e.gutterLevel(vertical, pos, dir, a, b)
 	if p := e.absorbStripe(vertical, pos, dir, a, b, size, level); p != pos {
 		pos, skip = p, 0
 	}
@@ -181,6 +175,34 @@ func (e *edgeProbe) trim(vertical bool, pos, dir, a, b, size, skip int) (int, bo
 		pos += dir
 	}
 	return pos + dir, false
+}
+
+// levelLines is how many clean lines outside an edge gutterLevel averages.
+const levelLines = 3
+
+// gutterLevel is the gutter's level beside the edge at pos: the mean of
+// the clean lines just outside it, up to levelLines of them (compression
+// rings beside a picture or keyline raise and lower single lines by a few
+// levels in turn), or the sheet's gutter colour when there are none.
+func (e *edgeProbe) gutterLevel(vertical bool, pos, dir, a, b int) float64 {
+	var sum float64
+	n := 0
+	for k := 1; k <= levelLines; k++ {
+		o := pos - k*dir
+		if o < 0 || o >= e.extent(vertical) {
+			break
+		}
+		l := e.line(e.a, vertical, o, a, b)
+		if !e.clean(l) {
+			break
+		}
+		sum += mean(l)
+		n++
+	}
+	if n == 0 {
+		return e.g
+	}
+	return sum / float64(n)
 }
 
 // maxKeyline is the widest line drawn round a cell that keyline skips.
